@@ -1,0 +1,404 @@
+"""The shipped catalogue: categories, channels, templates, red flags, slope stages, escalation
+rules, response scripts and moves, read from resources/catalog/*.toml and validated at start-up.
+
+Every item names the seed document (and section) it comes from in `source`; a malformed file
+stops start-up with a `CatalogError` naming the file, the item and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, fields
+from importlib.resources.abc import Traversable
+from typing import Any, TypeVar
+
+from boundary_journal.errors import CatalogError
+from boundary_journal.paths import resources_root
+
+CATALOG_FOLDER = "catalog"
+STANDARD_FIELDS = ("what_happened", "my_response", "documentation_note", "reflection", "next_step")
+NOTE_FIELD = "documentation_note"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    label: str
+    risk: int | None
+    approved: bool
+    source: str
+    own_addition: bool = False
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    group: str
+    text: str
+    warrants_higher_input: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class SlopeStage:
+    id: str
+    number: int
+    label: str
+    description: str
+    signs: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class EscalationRule:
+    id: str
+    order: int
+    question: str
+    step_id: str
+    step: str
+    detail: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Script:
+    id: str
+    title: str
+    when: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ResponseMove:
+    id: str
+    kind: str
+    label: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class TemplateField:
+    key: str
+    label: str
+    prompt: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    category: str
+    title: str
+    summary: str
+    default_channel: str
+    fields: tuple[TemplateField, ...]
+    phrasings: tuple[str, ...]
+    scripts: tuple[str, ...]
+    red_flags: tuple[str, ...]
+    escalation: tuple[str, ...]
+    source: str
+
+    def field(self, key: str) -> TemplateField | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+    @property
+    def required_keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields if f.required)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    sources: tuple[Source, ...]
+    categories: tuple[Category, ...]
+    channels: tuple[Channel, ...]
+    templates: tuple[Template, ...]
+    red_flags: tuple[RedFlag, ...]
+    slope_stages: tuple[SlopeStage, ...]
+    escalation: tuple[EscalationRule, ...]
+    scripts: tuple[Script, ...]
+    response_moves: tuple[ResponseMove, ...]
+
+    def category(self, category_id: str) -> Category | None:
+        return _by_id(self.categories, category_id)
+
+    def channel(self, channel_id: str) -> Channel | None:
+        return _by_id(self.channels, channel_id)
+
+    def template(self, template_id: str) -> Template | None:
+        return _by_id(self.templates, template_id)
+
+    def script(self, script_id: str) -> Script | None:
+        return _by_id(self.scripts, script_id)
+
+    def red_flag(self, flag_id: str) -> RedFlag | None:
+        return _by_id(self.red_flags, flag_id)
+
+    def rule(self, rule_id: str) -> EscalationRule | None:
+        return _by_id(self.escalation, rule_id)
+
+    def source_title(self, source: str) -> str:
+        """The seed's title for a `source` string, or the string itself for the app's own items."""
+        file = source.split()[0]
+        match = next((s for s in self.sources if s.file == file), None)
+        return match.title if match else source
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole catalogue as plain JSON-ready data (the `catalog --json` contract)."""
+        return {f.name: [asdict(item) for item in getattr(self, f.name)] for f in fields(self)}
+
+
+T = TypeVar("T")
+
+
+def _by_id(items: Iterable[T], item_id: str) -> T | None:
+    return next((item for item in items if item.id == item_id), None)  # type: ignore[attr-defined]
+
+
+class _Reader:
+    """Reads one catalogue file and turns each table into a dataclass, naming any bad field."""
+
+    def __init__(self, folder: Traversable, filename: str) -> None:
+        self.filename = f"resources/{CATALOG_FOLDER}/{filename}"
+        resource = folder / filename
+        try:
+            self.data = tomllib.loads(resource.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CatalogError(f"{self.filename}: the file is missing") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise CatalogError(f"{self.filename}: not valid TOML ({exc})") from None
+
+    def fail(self, where: str, message: str) -> CatalogError:
+        return CatalogError(f"{self.filename}: {where}: {message}")
+
+    def tables(self, key: str) -> list[dict[str, Any]]:
+        tables = self.data.get(key)
+        if not isinstance(tables, list) or not tables:
+            raise self.fail(f"[[{key}]]", "at least one entry is needed")
+        for index, table in enumerate(tables):
+            if not isinstance(table, dict):
+                raise self.fail(f"[[{key}]] #{index + 1}", "must be a table")
+        return tables
+
+    def items(self, key: str, build: Callable[[_Item], T]) -> tuple[T, ...]:
+        built: list[T] = []
+        seen: set[str] = set()
+        for index, table in enumerate(self.tables(key)):
+            item = _Item(self, f"{key} #{index + 1}", table)
+            item_id = item.ident("id")
+            item.where = f"{key} '{item_id}'"
+            if item_id in seen:
+                raise self.fail(item.where, "the id is used twice")
+            seen.add(item_id)
+            built.append(build(item))
+        return tuple(built)
+
+
+class _Item:
+    def __init__(self, reader: _Reader, where: str, table: dict[str, Any]) -> None:
+        self.reader, self.where, self.table = reader, where, table
+
+    def fail(self, key: str, message: str) -> CatalogError:
+        return self.reader.fail(f"{self.where} field '{key}'", message)
+
+    def _get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise self.fail(key, "is missing")
+            return default
+        value = self.table[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(key, f"must be {_kind_name(kind)}")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self._get(key, str)
+        if not value.strip():
+            raise self.fail(key, "must not be empty")
+        return value.strip()
+
+    def ident(self, key: str) -> str:
+        value = self.text(key)
+        if not _ID.match(value):
+            raise self.fail(key, f"'{value}' is not a lower_snake_case id")
+        return value
+
+    def flag(self, key: str, default: bool | None = None) -> bool:
+        return bool(self._get(key, bool, ... if default is None else default))
+
+    def number(self, key: str, low: int, high: int, *, optional: bool = False) -> int | None:
+        value = self._get(key, int, None if optional else ...)
+        if value is not None and not low <= value <= high:
+            raise self.fail(key, f"must be between {low} and {high}")
+        return value
+
+    def texts(self, key: str, minimum: int = 1) -> tuple[str, ...]:
+        values = self._get(key, list)
+        if len(values) < minimum or not all(isinstance(v, str) and v.strip() for v in values):
+            raise self.fail(key, f"must be a list of at least {minimum} non-empty strings")
+        return tuple(v.strip() for v in values)
+
+    def source(self, known_files: set[str]) -> str:
+        value = self.text("source")
+        if value == "app":
+            if not self.table.get("own_addition"):
+                raise self.fail("own_addition", "must be true when the source is 'app'")
+            return value
+        if value.split()[0] not in known_files:
+            raise self.fail("source", f"'{value}' does not start with a seed file named in sources.toml")
+        return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a table"}
+    return names.get(kind, "of another type") if isinstance(kind, type) else "of another type"
+
+
+def load_catalog(folder: Traversable | None = None) -> Catalog:
+    """Read and cross-check every catalogue file; raises CatalogError on the first problem."""
+    folder = folder or resources_root() / CATALOG_FOLDER
+
+    reader = _Reader(folder, "sources.toml")
+    sources = reader.items(
+        "source", lambda i: Source(i.ident("id"), i.text("file"), i.text("title"), i.text("kind"))
+    )
+    files = {s.file for s in sources}
+
+    reader = _Reader(folder, "categories.toml")
+    categories = reader.items(
+        "category",
+        lambda i: Category(i.ident("id"), i.text("label"), i.text("description"), i.source(files)),
+    )
+
+    reader = _Reader(folder, "channels.toml")
+    channels = reader.items(
+        "channel",
+        lambda i: Channel(
+            i.ident("id"), i.text("label"), i.number("risk", 0, 100, optional=True),
+            i.flag("approved"), i.source(files), i.flag("own_addition", False),
+        ),
+    )
+    for channel in channels:
+        if channel.risk is None and not channel.own_addition:
+            raise reader.fail(f"channel '{channel.id}' field 'risk'", "is missing")
+
+    reader = _Reader(folder, "red_flags.toml")
+    red_flags = reader.items(
+        "red_flag",
+        lambda i: RedFlag(
+            i.ident("id"), i.ident("group"), i.text("text"), i.flag("warrants_higher_input"),
+            i.source(files),
+        ),
+    )
+
+    reader = _Reader(folder, "slope_stages.toml")
+    stages = reader.items(
+        "stage",
+        lambda i: SlopeStage(
+            i.ident("id"), i.number("number", 1, 5) or 0, i.text("label"), i.text("description"),
+            i.texts("signs"), i.source(files),
+        ),
+    )
+    if sorted(s.number for s in stages) != [1, 2, 3, 4, 5]:
+        raise reader.fail("[[stage]]", "the stages must be numbered 1 to 5, once each")
+    stages = tuple(sorted(stages, key=lambda s: s.number))
+
+    reader = _Reader(folder, "escalation.toml")
+    rules = reader.items(
+        "rule",
+        lambda i: EscalationRule(
+            i.ident("id"), i.number("order", 0, 99) or 0, i.text("question"), i.ident("step_id"),
+            i.text("step"), i.text("detail"), i.source(files),
+        ),
+    )
+    rules = tuple(sorted(rules, key=lambda r: r.order))
+
+    reader = _Reader(folder, "scripts.toml")
+    scripts = reader.items(
+        "script",
+        lambda i: Script(i.ident("id"), i.text("title"), i.text("when"), i.text("text"), i.source(files)),
+    )
+
+    reader = _Reader(folder, "response_moves.toml")
+    moves = reader.items(
+        "move",
+        lambda i: ResponseMove(i.ident("id"), i.ident("kind"), i.text("label"), i.text("text"), i.source(files)),
+    )
+    for move in moves:
+        if move.kind not in ("worsens", "works"):
+            raise reader.fail(f"move '{move.id}' field 'kind'", "must be 'worsens' or 'works'")
+
+    known = {
+        "category": {c.id for c in categories},
+        "default_channel": {c.id for c in channels},
+        "red_flags": {f.id for f in red_flags},
+        "scripts": {s.id for s in scripts},
+        "escalation": {r.id for r in rules},
+    }
+    reader = _Reader(folder, "templates.toml")
+    templates = reader.items("template", lambda i: _template(i, files, known))
+    uncovered = known["category"] - {t.category for t in templates}
+    if uncovered:
+        raise reader.fail("[[template]]", f"no template covers the categories {sorted(uncovered)}")
+
+    return Catalog(sources, categories, channels, templates, red_flags, stages, rules, scripts, moves)
+
+
+def _template(item: _Item, files: set[str], known: dict[str, set[str]]) -> Template:
+    def ref(key: str, value: str) -> str:
+        if value not in known[key]:
+            raise item.fail(key, f"'{value}' is not a known id")
+        return value
+
+    fields_ = []
+    for index, table in enumerate(item._get("fields", list)):
+        if not isinstance(table, dict):
+            raise item.fail("fields", f"entry #{index + 1} must be a table")
+        sub = _Item(item.reader, f"{item.where} fields #{index + 1}", table)
+        fields_.append(TemplateField(sub.ident("key"), sub.text("label"), sub.text("prompt"), sub.flag("required")))
+    keys = [f.key for f in fields_]
+    if tuple(keys[: len(STANDARD_FIELDS)]) != STANDARD_FIELDS:
+        raise item.fail("fields", f"must start with {', '.join(STANDARD_FIELDS)}")
+    if len(set(keys)) != len(keys):
+        raise item.fail("fields", "a key is used twice")
+
+    return Template(
+        id=item.ident("id"),
+        category=ref("category", item.ident("category")),
+        title=item.text("title"),
+        summary=item.text("summary"),
+        default_channel=ref("default_channel", item.ident("default_channel")),
+        fields=tuple(fields_),
+        phrasings=item.texts("phrasings", minimum=2),
+        scripts=tuple(ref("scripts", s) for s in item.texts("scripts")),
+        red_flags=tuple(ref("red_flags", f) for f in item.texts("red_flags")),
+        escalation=tuple(ref("escalation", r) for r in item.texts("escalation")),
+        source=item.source(files),
+    )
+
+
+@functools.cache
+def shipped_catalog() -> Catalog:
+    """The catalogue shipped with the app, read once per process."""
+    return load_catalog()

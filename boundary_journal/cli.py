@@ -1,0 +1,310 @@
+"""The command line: `boundary-journal` and `python main.py` are this program.
+
+Exit status: 0 success, 2 bad usage or input, 3 wrong passphrase, 5 the journal file cannot be
+used (foreign, damaged, too new, failed integrity check), 6 a malformed shipped catalogue.
+A user error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from boundary_journal import APP_NAME, __version__
+from boundary_journal.catalog import Catalog, shipped_catalog
+from boundary_journal.errors import InvalidInput, JournalDamaged, UserError
+from boundary_journal.paths import data_dir, journal_path
+from boundary_journal.services import entries
+from boundary_journal.storage import Journal, create_journal, ensure_absent, ensure_exists, open_journal
+
+PROG = "boundary-journal"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{PROG} --help')\n")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
+
+
+def _iso_datetime(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date and time like 2026-11-22T14:30"
+        ) from None
+    return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+
+
+def _field(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not KEY=VALUE")
+    return key.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description=f"{APP_NAME}: a private journal for grey-zone moments.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="folder holding the journal")
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE", help="read the passphrase from FILE, or stdin with -"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, handler: Callable[..., int], help_: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_, description=help_)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("gui", _gui, "open the window (the default)")
+    command("init", _init, "create a new encrypted journal")
+
+    add = command("add", _add, "add an entry; prints its id")
+    add.add_argument("--template", required=True, metavar="ID")
+    add.add_argument("--relationship", required=True, metavar="NAME", help="the pseudonym")
+    add.add_argument("--occurred", type=_iso_datetime, metavar="ISO", help="default: now")
+    add.add_argument("--channel", metavar="ID", help="default: the template's channel")
+    add.add_argument("--field", type=_field, action="append", default=[], metavar="KEY=VALUE")
+    add.add_argument("--tag", action="append", default=[], metavar="T")
+    add.add_argument("--supervision", action="store_true", help="bring to supervision")
+
+    def filters(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.add_argument("--relationship", metavar="NAME")
+        sub.add_argument("--category", metavar="ID")
+        sub.add_argument("--channel", metavar="ID")
+        sub.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE")
+        sub.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE")
+        sub.add_argument("--supervision", action="store_true", default=None,
+                         help="only entries marked for supervision")
+
+    filters(command("list", _list, "list entries, newest first"))
+    search = command("search", _search, "find entries containing every word of QUERY")
+    search.add_argument("query", metavar="QUERY")
+    filters(search)
+
+    catalog = command("catalog", _catalog, "the shipped templates, red flags, scripts, channels")
+    catalog.add_argument("--json", action="store_true", help="print the whole catalogue as JSON")
+
+    export = command("export", _export_help, "write the journal out")
+    formats = export.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
+    pdf = formats.add_parser("pdf", help="a PDF of the entries in a period")
+    pdf.set_defaults(handler=_export_pdf)
+    pdf.add_argument("--from", dest="date_from", type=_iso_date, required=True, metavar="DATE")
+    pdf.add_argument("--to", dest="date_to", type=_iso_date, required=True, metavar="DATE")
+    pdf.add_argument("--out", type=Path, required=True, metavar="FILE")
+    pdf.add_argument("--relationship", metavar="NAME")
+
+    command("check", _check, "verify the journal opens and passes its integrity checks")
+    return parser
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    """The passphrase from --passphrase-file (a file, or - for stdin), else asked at the terminal."""
+    source = args.passphrase_file
+    if source == "-":
+        passphrase = sys.stdin.readline()
+    elif source:
+        try:
+            passphrase = Path(source).read_text(encoding="utf-8").splitlines()[0:1]
+            passphrase = passphrase[0] if passphrase else ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"Cannot read the passphrase file {source}: {exc}.") from None
+    elif sys.stdin.isatty():
+        passphrase = getpass.getpass("Passphrase: ")
+        if confirm and getpass.getpass("Passphrase again: ") != passphrase:
+            raise InvalidInput("The two passphrases differ; nothing was created.")
+    else:
+        raise InvalidInput("No passphrase: give --passphrase-file FILE, or - to read standard input.")
+    passphrase = passphrase.rstrip("\r\n")
+    if not passphrase:
+        raise InvalidInput("The passphrase is empty.")
+    return passphrase
+
+
+def _journal_file(args: argparse.Namespace) -> Path:
+    return journal_path(data_dir(args.data_dir))
+
+
+def _open(args: argparse.Namespace) -> Journal:
+    path = _journal_file(args)
+    ensure_exists(path)  # say so before asking for a passphrase that cannot help
+    return open_journal(path, read_passphrase(args))
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _gui(args: argparse.Namespace, catalog: Catalog) -> int:
+    from ui.app import run
+
+    return run(data_dir(args.data_dir), catalog)
+
+
+def _init(args: argparse.Namespace, catalog: Catalog) -> int:
+    path = _journal_file(args)
+    ensure_absent(path)
+    journal = create_journal(path, read_passphrase(args, confirm=True))
+    journal.close()
+    print(f"Created an encrypted journal at {path}.")
+    print("Keep the passphrase safe: without it nobody, including us, can open the journal.")
+    return 0
+
+
+def _add(args: argparse.Namespace, catalog: Catalog) -> int:
+    draft = entries.EntryDraft(
+        template=args.template,
+        relationship=args.relationship,
+        occurred=args.occurred or datetime.now(),
+        channel=args.channel,
+        fields=dict(args.field),
+        tags=args.tag,
+        supervision=args.supervision,
+    )
+    # Validate before asking for the passphrase, so a typo costs no key derivation.
+    entries.validate_draft(catalog, draft)
+    journal = _open(args)
+    try:
+        view = entries.add_entry(journal, catalog, draft)
+    finally:
+        journal.close()
+    print(view.id)
+    return 0
+
+
+def _filters(args: argparse.Namespace, catalog: Catalog) -> entries.EntryFilter:
+    if args.category is not None and catalog.category(args.category) is None:
+        raise InvalidInput(f"There is no category '{args.category}'.")
+    if args.channel is not None and catalog.channel(args.channel) is None:
+        raise InvalidInput(f"There is no channel '{args.channel}'.")
+    filters = entries.EntryFilter(
+        relationship=args.relationship,
+        category=args.category,
+        channel=args.channel,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        supervision=args.supervision,
+    )
+    filters.check()
+    return filters
+
+
+def _print_entries(found: Sequence[entries.EntryView], as_json: bool) -> None:
+    if as_json:
+        _print_json([view.to_json() for view in found])
+        return
+    for view in found:
+        first = view.fields.get("what_happened", "").strip().splitlines() or [""]
+        mark = "S" if view.supervision else " "
+        print(
+            f"{view.id:>6}  {view.occurred:%Y-%m-%d %H:%M}  {mark}  {view.relationship}  "
+            f"[{view.category} / {view.channel}]  {first[0][:70]}"
+        )
+
+
+def _list(args: argparse.Namespace, catalog: Catalog) -> int:
+    filters = _filters(args, catalog)
+    journal = _open(args)
+    try:
+        _print_entries(entries.list_entries(journal, filters), args.json)
+    finally:
+        journal.close()
+    return 0
+
+
+def _search(args: argparse.Namespace, catalog: Catalog) -> int:
+    filters = _filters(args, catalog)
+    entries.fts_query_or_fail(args.query)
+    journal = _open(args)
+    try:
+        _print_entries(entries.search_entries(journal, args.query, filters), args.json)
+    finally:
+        journal.close()
+    return 0
+
+
+def _catalog(args: argparse.Namespace, catalog: Catalog) -> int:
+    if args.json:
+        _print_json(catalog.to_dict())
+        return 0
+    by_category = {c.id: c for c in catalog.categories}
+    for template in catalog.templates:
+        print(f"{template.id:<32} {by_category[template.category].label}: {template.title}")
+    print()
+    for channel in catalog.channels:
+        risk = "not rated" if channel.risk is None else f"risk {channel.risk}"
+        print(f"{channel.id:<32} {channel.label} ({risk})")
+    return 0
+
+
+def _export_help(args: argparse.Namespace, catalog: Catalog) -> int:
+    raise InvalidInput(f"Say what to export, e.g. '{PROG} export pdf --from DATE --to DATE --out FILE'.")
+
+
+def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal import report
+
+    filters = entries.EntryFilter(
+        relationship=args.relationship, date_from=args.date_from, date_to=args.date_to
+    )
+    filters.check()
+    report.check_output_path(args.out)
+    journal = _open(args)
+    try:
+        found = entries.list_entries(journal, filters)
+    finally:
+        journal.close()
+    report.write_entries_pdf(
+        args.out, found, catalog, date_from=args.date_from, date_to=args.date_to,
+        relationship=args.relationship,
+    )
+    print(f"Wrote {len(found)} entries to {args.out}.")
+    return 0
+
+
+def _check(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.storage import integrity_problems
+
+    journal = _open(args)
+    try:
+        problems = integrity_problems(journal)
+        count = entries.count_entries(journal)
+    finally:
+        journal.close()
+    if problems:
+        raise JournalDamaged(f"The journal failed its integrity check: {problems[0]}")
+    print(f"The journal opens and passes its integrity checks ({count} entries).")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        args.handler = _gui
+    try:
+        return args.handler(args, shipped_catalog())
+    except UserError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,56 @@
+"""Errors a user can act on carry a message fit for a dialog and an exit status for the CLI.
+
+Anything not derived from `UserError` is a bug and is reported as such.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Something the user can fix; `str(error)` is one plain sentence."""
+
+    exit_code = 2
+
+
+class InvalidInput(UserError):
+    """A value the user typed or passed is not acceptable."""
+
+
+class WrongPassphrase(UserError):
+    exit_code = 3
+
+
+class JournalProblem(UserError):
+    """The journal file cannot be used as it is (missing, foreign, damaged, too new)."""
+
+    exit_code = 5
+
+
+class JournalMissing(JournalProblem):
+    exit_code = 2
+
+
+class JournalExists(JournalProblem):
+    exit_code = 2
+
+
+class NotAJournal(JournalProblem):
+    pass
+
+
+class JournalTooNew(JournalProblem):
+    pass
+
+
+class JournalDamaged(JournalProblem):
+    pass
+
+
+class CatalogError(UserError):
+    """A shipped catalogue file is malformed; the message names the file and the field."""
+
+    exit_code = 6
+
+
+class NotFound(UserError):
+    """An entry or relationship the user named does not exist."""

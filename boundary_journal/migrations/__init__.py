@@ -1,0 +1,54 @@
+"""Alembic owns the journal's schema; these helpers run it against an open engine."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+
+@functools.cache
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "boundary_journal:migrations")
+    return config
+
+
+@functools.cache
+def _known_revisions() -> frozenset[str]:
+    script = ScriptDirectory.from_config(_config())
+    return frozenset(rev.revision for rev in script.walk_revisions())
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head() or ""
+
+
+def is_known(revision: str | None) -> bool:
+    return revision is None or revision in _known_revisions()
+
+
+def stored_revision(dbapi_connection: Any) -> str | None:
+    """The revision recorded in a raw DB-API connection, without writing anything."""
+    row = dbapi_connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    if row is None:
+        return None
+    row = dbapi_connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the journal's schema up to `revision` in one transaction."""
+    with engine.begin() as connection:
+        config = _config()
+        config.attributes["connection"] = connection
+        try:
+            command.upgrade(config, revision)
+        finally:
+            config.attributes.pop("connection", None)

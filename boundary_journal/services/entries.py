@@ -1,0 +1,333 @@
+"""Use cases for journal entries: add, edit, delete (and undo), list with filters, search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, literal_column, select, text
+from sqlalchemy.orm import Session, joinedload
+
+from boundary_journal.catalog import Catalog
+from boundary_journal.errors import InvalidInput, NotFound
+from boundary_journal.models import Entry, Relationship
+from boundary_journal.services.relationships import get_or_create_relationship
+from boundary_journal.services.validation import clean_text, utcnow
+from boundary_journal.storage import Journal
+
+EARLIEST_OCCURRED = datetime(1950, 1, 1)
+MAX_TAGS = 30
+MAX_TAG_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    """What the clinician filled in; validated against the catalogue before it is stored."""
+
+    template: str
+    relationship: str
+    occurred: datetime
+    fields: dict[str, str]
+    channel: str | None = None
+    tags: Sequence[str] = ()
+    supervision: bool = False
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """A stored entry as the UI, the CLI and the reports see it."""
+
+    id: int
+    occurred: datetime
+    relationship: str
+    category: str
+    channel: str
+    template: str
+    fields: dict[str, str]
+    tags: tuple[str, ...]
+    supervision: bool
+    created: datetime
+    updated: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "occurred": self.occurred.isoformat(timespec="minutes"),
+            "relationship": self.relationship,
+            "category": self.category,
+            "channel": self.channel,
+            "template": self.template,
+            "fields": dict(self.fields),
+            "tags": list(self.tags),
+            "supervision": self.supervision,
+            "created": self.created.isoformat(timespec="seconds") + "Z",
+            "updated": self.updated.isoformat(timespec="seconds") + "Z",
+        }
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Narrowing for list and search; None means "any"."""
+
+    relationship: str | None = None
+    category: str | None = None
+    channel: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    supervision: bool | None = None
+    limit: int | None = None
+
+    def check(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise InvalidInput(
+                f"The start date {self.date_from} is after the end date {self.date_to}."
+            )
+
+
+@dataclass(frozen=True)
+class DeletedEntry:
+    """Everything needed to put a deleted entry back exactly as it was (undo)."""
+
+    view: EntryView
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _view(entry: Entry) -> EntryView:
+    return EntryView(
+        id=entry.id,
+        occurred=entry.occurred,
+        relationship=entry.relationship.pseudonym,
+        category=entry.category,
+        channel=entry.channel,
+        template=entry.template,
+        fields=dict(entry.fields),
+        tags=tuple(entry.tags),
+        supervision=entry.supervision,
+        created=entry.created_at,
+        updated=entry.updated_at,
+    )
+
+
+def _clean_tags(tags: Sequence[str]) -> list[str]:
+    cleaned: list[str] = []
+    for raw in tags:
+        tag = clean_text(raw, "A tag", single_line=True, limit=MAX_TAG_LENGTH).strip()
+        if tag and tag.casefold() not in {t.casefold() for t in cleaned}:
+            cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise InvalidInput(f"An entry can have at most {MAX_TAGS} tags.")
+    return cleaned
+
+
+def validate_draft(catalog: Catalog, draft: EntryDraft) -> tuple[str, str, dict[str, str], list[str]]:
+    """Check a draft against its template; returns (category, channel, fields, tags)."""
+    template = catalog.template(draft.template)
+    if template is None:
+        raise InvalidInput(
+            f"There is no template '{draft.template}'; 'boundary-journal catalog' lists them."
+        )
+    channel = draft.channel or template.default_channel
+    if catalog.channel(channel) is None:
+        known = ", ".join(c.id for c in catalog.channels)
+        raise InvalidInput(f"There is no channel '{channel}'; choose one of: {known}.")
+    if not isinstance(draft.occurred, datetime):
+        raise InvalidInput("The date and time of the interaction are missing.")
+    if draft.occurred < EARLIEST_OCCURRED:
+        raise InvalidInput(f"The date {draft.occurred:%Y-%m-%d} is before 1950; check the year.")
+    if draft.occurred > datetime.now() + timedelta(days=1):
+        raise InvalidInput(
+            f"The date {draft.occurred:%Y-%m-%d} is in the future; log interactions that happened."
+        )
+
+    fields: dict[str, str] = {}
+    for key, value in draft.fields.items():
+        spec = template.field(key)
+        if spec is None:
+            known = ", ".join(f.key for f in template.fields)
+            raise InvalidInput(
+                f"The template '{template.id}' has no field '{key}'; its fields are: {known}."
+            )
+        cleaned = clean_text(value, f"The field '{spec.label}'")
+        if cleaned.strip():
+            fields[key] = cleaned
+    missing = [template.field(k).label for k in template.required_keys if k not in fields]  # type: ignore[union-attr]
+    if missing:
+        raise InvalidInput(f"Please fill in: {', '.join(missing)}.")
+    return template.category, channel, fields, _clean_tags(draft.tags)
+
+
+def _search_text(pseudonym: str, fields: dict[str, str], tags: Sequence[str]) -> str:
+    return "\n".join([pseudonym, *fields.values(), *tags])
+
+
+def add_entry(journal: Journal, catalog: Catalog, draft: EntryDraft) -> EntryView:
+    """Store a new entry (creating its relationship if the pseudonym is new) and commit."""
+    category, channel, fields, tags = validate_draft(catalog, draft)
+    now = utcnow()
+    with journal.transaction() as session:
+        relationship = get_or_create_relationship(session, draft.relationship)
+        entry = Entry(
+            occurred=draft.occurred.replace(second=0, microsecond=0, tzinfo=None),
+            relationship=relationship,
+            category=category,
+            channel=channel,
+            template=draft.template,
+            fields=fields,
+            tags=tags,
+            supervision=bool(draft.supervision),
+            search_text=_search_text(relationship.pseudonym, fields, tags),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(entry)
+        session.flush()
+        return _view(entry)
+
+
+def update_entry(journal: Journal, catalog: Catalog, entry_id: int, draft: EntryDraft) -> EntryView:
+    """Replace an entry's contents with the draft and commit."""
+    category, channel, fields, tags = validate_draft(catalog, draft)
+    with journal.transaction() as session:
+        entry = _load(session, entry_id)
+        relationship = get_or_create_relationship(session, draft.relationship)
+        entry.occurred = draft.occurred.replace(second=0, microsecond=0, tzinfo=None)
+        entry.relationship = relationship
+        entry.category = category
+        entry.channel = channel
+        entry.template = draft.template
+        entry.fields = fields
+        entry.tags = tags
+        entry.supervision = bool(draft.supervision)
+        entry.search_text = _search_text(relationship.pseudonym, fields, tags)
+        entry.updated_at = utcnow()
+        session.flush()
+        return _view(entry)
+
+
+def delete_entry(journal: Journal, entry_id: int) -> DeletedEntry:
+    """Delete an entry for good; the returned snapshot lets `restore_entry` undo it."""
+    with journal.transaction() as session:
+        entry = _load(session, entry_id)
+        snapshot = DeletedEntry(_view(entry))
+        session.delete(entry)
+    return snapshot
+
+
+def restore_entry(journal: Journal, deleted: DeletedEntry) -> EntryView:
+    """Put a deleted entry back with its original id and times (undo of delete)."""
+    view = deleted.view
+    with journal.transaction() as session:
+        if session.get(Entry, view.id) is not None:
+            raise InvalidInput("That entry is already back in the journal.")
+        relationship = get_or_create_relationship(session, view.relationship)
+        entry = Entry(
+            id=view.id,
+            occurred=view.occurred,
+            relationship=relationship,
+            category=view.category,
+            channel=view.channel,
+            template=view.template,
+            fields=dict(view.fields),
+            tags=list(view.tags),
+            supervision=view.supervision,
+            search_text=_search_text(relationship.pseudonym, view.fields, view.tags),
+            created_at=view.created,
+            updated_at=view.updated,
+        )
+        session.add(entry)
+        session.flush()
+        return _view(entry)
+
+
+def get_entry(journal: Journal, entry_id: int) -> EntryView:
+    with journal.read() as session:
+        return _view(_load(session, entry_id))
+
+
+def _load(session: Session, entry_id: int) -> Entry:
+    entry = session.get(Entry, entry_id, options=[joinedload(Entry.relationship)])
+    if entry is None:
+        raise NotFound(f"There is no entry with id {entry_id}.")
+    return entry
+
+
+def _filtered(statement: Select[tuple[Entry]], filters: EntryFilter) -> Select[tuple[Entry]]:
+    filters.check()
+    if filters.relationship is not None:
+        statement = statement.join(Entry.relationship).where(
+            Relationship.pseudonym == filters.relationship.strip()
+        )
+    if filters.category is not None:
+        statement = statement.where(Entry.category == filters.category)
+    if filters.channel is not None:
+        statement = statement.where(Entry.channel == filters.channel)
+    if filters.date_from is not None:
+        statement = statement.where(Entry.occurred >= datetime.combine(filters.date_from, time.min))
+    if filters.date_to is not None:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min)
+        statement = statement.where(Entry.occurred < end)
+    if filters.supervision is not None:
+        statement = statement.where(Entry.supervision.is_(filters.supervision))
+    if filters.limit is not None:
+        statement = statement.limit(filters.limit)
+    return statement
+
+
+def list_entries(journal: Journal, filters: EntryFilter | None = None) -> list[EntryView]:
+    """Entries matching the filters, newest first."""
+    statement = select(Entry).options(joinedload(Entry.relationship))
+    statement = statement.order_by(Entry.occurred.desc(), Entry.id.desc())
+    with journal.read() as session:
+        rows = session.scalars(_filtered(statement, filters or EntryFilter())).all()
+        return [_view(entry) for entry in rows]
+
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def fts_query(user_text: str) -> str:
+    """Turn what the user typed into an FTS5 query of quoted words (prefix-matched, all required).
+
+    Nothing the user types is read as query syntax: each word is a quoted string, with embedded
+    quotes doubled, so AND/OR/NEAR, *, ^, :, ( and - are just characters.
+    """
+    words = [w for w in unicodedata.normalize("NFC", user_text).split() if _WORD.search(w)]
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def fts_query_or_fail(user_text: str) -> str:
+    """`fts_query`, refusing text with nothing to search for."""
+    if "\x00" in user_text:
+        raise InvalidInput("The search text contains a NUL character.")
+    match = fts_query(user_text)
+    if not match:
+        raise InvalidInput("Type at least one word (a letter or a digit) to search for.")
+    return match
+
+
+def search_entries(
+    journal: Journal, query: str, filters: EntryFilter | None = None
+) -> list[EntryView]:
+    """Entries whose text contains every word of `query` (as word prefixes), newest first."""
+    match = fts_query_or_fail(query)
+    matching = (
+        select(literal_column("rowid")).select_from(text("entries_fts")).where(text("entries_fts MATCH :match"))
+    )
+    statement = (
+        select(Entry)
+        .options(joinedload(Entry.relationship))
+        .where(Entry.id.in_(matching))
+        .order_by(Entry.occurred.desc(), Entry.id.desc())
+    )
+    with journal.read() as session:
+        rows = session.scalars(_filtered(statement, filters or EntryFilter()), {"match": match})
+        return [_view(entry) for entry in rows.unique().all()]
+
+
+def count_entries(journal: Journal) -> int:
+    with journal.read() as session:
+        return session.scalar(select(func.count()).select_from(Entry)) or 0

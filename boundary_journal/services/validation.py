@@ -1,0 +1,34 @@
+"""Checks shared by every service that stores what the user typed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+from boundary_journal.errors import InvalidInput
+
+# Generous enough for a megabyte of pasted notes, small enough to refuse a pasted file.
+MAX_TEXT_LENGTH = 2_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive, as stored in the journal."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def clean_text(value: object, what: str, *, single_line: bool = False, limit: int = MAX_TEXT_LENGTH) -> str:
+    """Normalise user text (NFC, newlines as \\n) or refuse it with a message naming `what`."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text.")
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if _CONTROL.search(value):
+        raise InvalidInput(f"{what} contains control characters; it looks like binary data, not text.")
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise InvalidInput(f"{what} contains broken characters (unpaired surrogates).")
+    if single_line and "\n" in value:
+        raise InvalidInput(f"{what} must fit on one line.")
+    if len(value) > limit:
+        raise InvalidInput(f"{what} is too long ({len(value):,} characters; the limit is {limit:,}).")
+    return value

@@ -1,0 +1,255 @@
+"""The installed command line, run in a subprocess against a temporary data folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+
+pytestmark = pytest.mark.e2e
+
+PASSPHRASE = "a long and private passphrase"
+SECRET_WORDS = ["Zanzibarian", "pomegranate", "Ωμέγαλέξη", "Привеtслово", "quixotically"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def installed_command() -> list[str]:
+    script = Path(sys.executable).with_name("boundary-journal")
+    if not script.exists():
+        found = shutil.which("boundary-journal")
+        if found is None:
+            pytest.fail("the boundary-journal command is not installed; run pip install -e '.[test]'")
+        script = Path(found)
+    return [str(script)]
+
+
+class CLI:
+    def __init__(self, tmp_path: Path) -> None:
+        self.data = tmp_path / "data"
+        self.passphrase_file = tmp_path / "passphrase.txt"
+        self.passphrase_file.write_text(PASSPHRASE + "\n", encoding="utf-8")
+        self.env = {**os.environ, "BOUNDARY_JOURNAL_HOME": str(tmp_path / "unused-home")}
+
+    def run(self, *args: str, passphrase: Path | str | None = None, stdin: str | None = None,
+            command: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+        pass_args = ["--passphrase-file", str(passphrase or self.passphrase_file)]
+        result = subprocess.run(
+            [*(command or installed_command()), "--data-dir", str(self.data), *pass_args, *args],
+            capture_output=True, text=True, input=stdin, env=self.env, timeout=120, cwd=ROOT,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    def ok(self, *args: str, **kwargs) -> str:
+        result = self.run(*args, **kwargs)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def fails(self, code: int, *args: str, **kwargs) -> str:
+        result = self.run(*args, **kwargs)
+        assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        return lines[0]
+
+    @property
+    def journal(self) -> Path:
+        return self.data / "journal.db"
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> CLI:
+    return CLI(tmp_path)
+
+
+@pytest.fixture
+def ready(cli: CLI) -> CLI:
+    cli.ok("init")
+    return cli
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class TestJournalRoundTrip:
+    """init, add and search find the entry; nothing readable lands on disk."""
+
+    def test_add_then_search(self, ready: CLI) -> None:
+        note = " ".join(SECRET_WORDS)
+        entry_id = ready.ok(
+            "add", "--template", "late_night_text", "--relationship", "Client K",
+            "--occurred", "2026-03-02T23:15", "--field", f"what_happened=Text at night: {note}",
+            "--field", "documentation_note=Patient texted personal line; redirected once to portal.",
+            "--tag", "night", "--supervision",
+        ).strip()
+        assert entry_id.isdigit()
+        found = json.loads(ready.ok("search", "pomegranate", "--json"))
+        assert [e["id"] for e in found] == [int(entry_id)]
+        entry = found[0]
+        assert {"id", "occurred", "relationship", "category", "channel", "template", "fields", "tags",
+                "supervision"} <= entry.keys()
+        assert entry["occurred"] == "2026-03-02T23:15"
+        assert entry["channel"] == "text_message" and entry["category"] == "messaging"
+        assert entry["tags"] == ["night"] and entry["supervision"] is True
+        assert note in entry["fields"]["what_happened"]
+        assert json.loads(ready.ok("search", "no-such-word-here", "--json")) == []
+
+        for path in ready.data.rglob("*"):
+            if path.is_file():
+                content = path.read_bytes()
+                for word in [*SECRET_WORDS, "Client K", "redirected"]:
+                    for encoding in ("utf-8", "utf-16-le"):
+                        assert word.encode(encoding) not in content, (path, word)
+
+        conn = sqlcipher3.connect(str(ready.journal))
+        conn.execute("PRAGMA key = '" + PASSPHRASE.replace("'", "''") + "'")
+        stored = conn.execute("SELECT fields FROM entries").fetchone()[0]
+        conn.close()
+        assert "pomegranate" in stored
+
+    def test_passphrase_from_stdin_and_home_from_environment(self, cli: CLI) -> None:
+        cli.env["BOUNDARY_JOURNAL_HOME"] = str(cli.data)
+        script = installed_command()
+        init = subprocess.run([*script, "--passphrase-file", "-", "init"], input=PASSPHRASE + "\n",
+                              capture_output=True, text=True, env=cli.env, timeout=120)
+        assert init.returncode == 0, init.stderr
+        assert cli.journal.exists()
+        listed = subprocess.run([*script, "--passphrase-file", "-", "list", "--json"], input=PASSPHRASE,
+                                capture_output=True, text=True, env=cli.env, timeout=120)
+        assert (listed.returncode, json.loads(listed.stdout)) == (0, [])
+
+    def test_list_filters_and_text_output(self, ready: CLI) -> None:
+        for pseudonym, template in (("Client K", "gift_offered"), ("Bed 4", "social_media_request")):
+            ready.ok("add", "--template", template, "--relationship", pseudonym, "--occurred", "2026-02-01",
+                     "--field", "what_happened=something happened", "--field", "documentation_note=noted")
+        everything = json.loads(ready.ok("list", "--json"))
+        assert len(everything) == 2
+        only = json.loads(ready.ok("list", "--json", "--relationship", "bed 4"))
+        assert [e["relationship"] for e in only] == ["Bed 4"]
+        assert "Client K" in ready.ok("list")
+        assert json.loads(ready.ok("list", "--json", "--from", "2026-03-01")) == []
+
+    def test_main_py_is_the_same_program(self, ready: CLI) -> None:
+        out = ready.ok("list", "--json", command=[sys.executable, str(ROOT / "main.py")])
+        assert json.loads(out) == []
+
+    def test_check(self, ready: CLI) -> None:
+        assert "passes its integrity checks" in ready.ok("check")
+
+
+class TestRefusals:
+    """Bad input and wrong passphrases: one line on stderr, the right exit status, no damage."""
+
+    def test_wrong_passphrase_exits_3_and_changes_nothing(self, ready: CLI, tmp_path: Path) -> None:
+        before = digest(ready.journal)
+        wrong = tmp_path / "wrong.txt"
+        wrong.write_text("not the passphrase\n", encoding="utf-8")
+        for command in (["list"], ["search", "x"], ["check"],
+                        ["add", "--template", "gift_offered", "--relationship", "A",
+                         "--field", "what_happened=a", "--field", "documentation_note=b"]):
+            line = ready.fails(3, *command, passphrase=wrong)
+            assert "passphrase does not open" in line
+        assert digest(ready.journal) == before
+        assert sorted(p.name for p in ready.data.iterdir()) == ["journal.db"]
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["add", "--template", "nope", "--relationship", "A"], "no template 'nope'"),
+            (["add", "--template", "gift_offered", "--relationship", "A", "--field", "what_happened=x"],
+             "Please fill in"),
+            (["add", "--template", "gift_offered", "--relationship", "A", "--field", "oops"], "KEY=VALUE"),
+            (["add", "--template", "gift_offered", "--relationship", "A", "--occurred", "yesterday"],
+             "not a date and time"),
+            (["add", "--template", "gift_offered", "--relationship", "A", "--occurred", "2999-01-01",
+              "--field", "what_happened=x", "--field", "documentation_note=y"], "in the future"),
+            (["add", "--template", "gift_offered", "--relationship", "A", "--channel", "fax",
+              "--field", "what_happened=x", "--field", "documentation_note=y"], "no channel 'fax'"),
+            (["list", "--from", "2026-02-01", "--to", "2026-01-01"], "after the end date"),
+            (["list", "--category", "weather"], "no category 'weather'"),
+            (["search", "&&&"], "at least one word"),
+            (["frobnicate"], "invalid choice"),
+            (["export", "pdf", "--from", "2026-01-01", "--to", "2026-13-01", "--out", "x.pdf"], "not a date"),
+        ],
+    )
+    def test_bad_input_exits_2(self, ready: CLI, args: list[str], message: str) -> None:
+        assert message in ready.fails(2, *args)
+
+    def test_no_journal_yet(self, cli: CLI) -> None:
+        assert "boundary-journal init" in cli.fails(2, "list")
+
+    def test_init_never_overwrites(self, ready: CLI) -> None:
+        before = digest(ready.journal)
+        assert "already exists" in ready.fails(2, "init")
+        assert digest(ready.journal) == before
+
+    def test_short_passphrase_on_init(self, cli: CLI, tmp_path: Path) -> None:
+        short = tmp_path / "short.txt"
+        short.write_text("abc", encoding="utf-8")
+        assert "at least 8" in cli.fails(2, "init", passphrase=short)
+        assert not cli.journal.exists()
+
+    def test_foreign_file_exits_5_untouched(self, cli: CLI) -> None:
+        cli.data.mkdir()
+        cli.journal.write_bytes(b"just some notes\n")
+        assert "not a Boundary Journal" in cli.fails(5, "list")
+        assert cli.journal.read_bytes() == b"just some notes\n"
+
+    def test_no_passphrase_without_a_terminal(self, ready: CLI) -> None:
+        result = subprocess.run([*installed_command(), "--data-dir", str(ready.data), "list"],
+                                capture_output=True, text=True, stdin=subprocess.DEVNULL, env=ready.env)
+        assert result.returncode == 2 and "--passphrase-file" in result.stderr
+
+
+class TestCatalog:
+    """`catalog --json` is the whole catalogue, every item with an id and a source."""
+
+    def test_catalog_json(self, cli: CLI) -> None:
+        catalog = json.loads(cli.ok("catalog", "--json"))
+        for key in ("categories", "channels", "templates", "red_flags", "slope_stages", "escalation", "scripts"):
+            assert catalog[key], key
+            for item in catalog[key]:
+                assert item["id"] and item["source"], (key, item)
+        for channel in catalog["channels"]:
+            assert {"id", "label", "risk"} <= channel.keys()
+        for template in catalog["templates"]:
+            expected = {"id", "category", "title", "fields", "phrasings", "scripts", "red_flags", "source"}
+            assert expected <= template.keys()
+            for field in template["fields"]:
+                assert {"key", "label", "prompt", "required"} <= field.keys()
+        assert "phone_number_request" in cli.ok("catalog")
+
+
+class TestExportPdf:
+    """`export pdf` writes the period's entries; markup stays literal, scripts stay intact."""
+
+    def test_pdf_text(self, ready: CLI, tmp_path: Path) -> None:
+        text = "Said <b>thanks</b> & <font color=red>left</font> — Ωμέγα, Привет, café"
+        ready.ok("add", "--template", "gift_offered", "--relationship", "Client K", "--occurred", "2026-02-03T10:00",
+                 "--field", f"what_happened={text}", "--field", "documentation_note=Declined the gift & thanked.")
+        ready.ok("add", "--template", "gift_offered", "--relationship", "Client K", "--occurred", "2026-04-03T10:00",
+                 "--field", "what_happened=outside the period", "--field", "documentation_note=n")
+        out = tmp_path / "period.pdf"
+        ready.ok("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out))
+        assert out.read_bytes().startswith(b"%PDF")
+        if shutil.which("pdftotext") is None:
+            pytest.skip("pdftotext (poppler-utils) is not installed; .ci/run installs it")
+        extracted = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                                   check=True).stdout
+        flat = " ".join(extracted.split())
+        for part in ("<b>thanks</b>", "<font color=red>left</font>", "&", "Ωμέγα", "Привет", "café", "Client K"):
+            assert part in flat, part
+        assert "outside the period" not in flat
+
+    def test_bad_output_folder(self, ready: CLI, tmp_path: Path) -> None:
+        line = ready.fails(2, "export", "pdf", "--from", "2026-01-01", "--to", "2026-01-31",
+                           "--out", str(tmp_path / "missing" / "x.pdf"))
+        assert "folder" in line

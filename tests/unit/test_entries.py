@@ -1,0 +1,184 @@
+"""Entry use cases: add, edit, delete with undo, filters and full-text search."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from boundary_journal.catalog import Catalog
+from boundary_journal.errors import InvalidInput, NotFound
+from boundary_journal.services import entries
+from boundary_journal.services.entries import EntryDraft, EntryFilter
+from boundary_journal.services.relationships import list_relationships
+
+HOSTILE = "<b>bold</b> & <font color=red>x</font> Ωμέγα Привет café 🙂 שלום עולם"
+
+
+def draft(**overrides) -> EntryDraft:
+    values = {
+        "template": "phone_number_request",
+        "relationship": "Client K",
+        "occurred": datetime(2026, 3, 2, 17, 45),
+        "fields": {
+            "what_happened": "Asked at the door for my personal number for emergencies.",
+            "documentation_note": "Patient requested clinician's personal number; declined.",
+        },
+    }
+    values.update(overrides)
+    return EntryDraft(**values)
+
+
+class TestAdd:
+    """Adding stores exactly what was typed, derived from its template."""
+
+    def test_category_and_default_channel_come_from_the_template(self, journal, catalog: Catalog) -> None:
+        view = entries.add_entry(journal, catalog, draft())
+        template = catalog.template("phone_number_request")
+        assert view.category == template.category
+        assert view.channel == template.default_channel
+        assert entries.get_entry(journal, view.id) == view
+
+    def test_hostile_text_round_trips(self, journal, catalog: Catalog) -> None:
+        fields = {"what_happened": HOSTILE, "documentation_note": HOSTILE + "\nsecond line"}
+        view = entries.add_entry(journal, catalog, draft(fields=fields, tags=["<tag>", "Ωμέγα"]))
+        stored = entries.get_entry(journal, view.id)
+        assert stored.fields == fields
+        assert stored.tags == ("<tag>", "Ωμέγα")
+
+    def test_a_megabyte_of_paste_survives(self, journal, catalog: Catalog) -> None:
+        big = ("word " * 200_000) + "closingword"
+        view = entries.add_entry(journal, catalog, draft(fields={"what_happened": big, "documentation_note": "n"}))
+        assert entries.get_entry(journal, view.id).fields["what_happened"] == big
+        assert [e.id for e in entries.search_entries(journal, "closingword")] == [view.id]
+
+    def test_relationship_is_created_once_case_insensitively(self, journal, catalog: Catalog) -> None:
+        entries.add_entry(journal, catalog, draft(relationship="Client K"))
+        entries.add_entry(journal, catalog, draft(relationship="  client   k "))
+        [only] = list_relationships(journal)
+        assert (only.pseudonym, only.entry_count) == ("Client K", 2)
+
+    @pytest.mark.parametrize(
+        ("overrides", "message"),
+        [
+            ({"template": "nope"}, "no template 'nope'"),
+            ({"channel": "carrier_pigeon"}, "no channel 'carrier_pigeon'"),
+            ({"relationship": "   "}, "pseudonym"),
+            ({"relationship": "Two\nlines"}, "one line"),
+            ({"occurred": datetime(1899, 1, 1)}, "before 1950"),
+            ({"occurred": datetime.now() + timedelta(days=3)}, "in the future"),
+            ({"fields": {"what_happened": "x"}}, "Please fill in"),
+            ({"fields": {"what_happened": "x", "documentation_note": "  "}}, "Please fill in"),
+            ({"fields": {"what_happened": "x", "documentation_note": "y", "colour": "z"}}, "no field 'colour'"),
+            ({"fields": {"what_happened": "bin\x00ary", "documentation_note": "y"}}, "control characters"),
+            ({"fields": {"what_happened": "x" * 2_000_001, "documentation_note": "y"}}, "too long"),
+            ({"tags": ["a\nb"]}, "one line"),
+        ],
+    )
+    def test_bad_input_is_refused_with_a_clear_message(
+        self, journal, catalog: Catalog, overrides: dict, message: str
+    ) -> None:
+        with pytest.raises(InvalidInput, match=message):
+            entries.add_entry(journal, catalog, draft(**overrides))
+        assert entries.count_entries(journal) == 0
+
+
+class TestEditAndDelete:
+    """Edits replace an entry's content; delete can be undone with everything intact."""
+
+    def test_update_changes_fields_and_search_index(self, journal, catalog: Catalog) -> None:
+        view = entries.add_entry(journal, catalog, draft())
+        fields = {"what_happened": "Sent a friend request", "documentation_note": "Declined."}
+        updated = entries.update_entry(journal, catalog, view.id, draft(fields=fields, supervision=True))
+        assert updated.fields == fields and updated.supervision
+        assert updated.updated >= view.updated and updated.created == view.created
+        assert entries.search_entries(journal, "emergencies") == []
+        assert [e.id for e in entries.search_entries(journal, "friend")] == [view.id]
+
+    def test_delete_then_restore(self, journal, catalog: Catalog) -> None:
+        view = entries.add_entry(journal, catalog, draft(tags=["t1"]))
+        deleted = entries.delete_entry(journal, view.id)
+        with pytest.raises(NotFound):
+            entries.get_entry(journal, view.id)
+        assert entries.search_entries(journal, "emergencies") == []
+        restored = entries.restore_entry(journal, deleted)
+        assert restored == view
+        assert [e.id for e in entries.search_entries(journal, "emergencies")] == [view.id]
+
+    def test_missing_entry(self, journal, catalog: Catalog) -> None:
+        with pytest.raises(NotFound):
+            entries.update_entry(journal, catalog, 404, draft())
+        with pytest.raises(NotFound):
+            entries.delete_entry(journal, 404)
+
+
+class TestListAndSearch:
+    """Filters narrow the list; search finds words, never interprets syntax."""
+
+    @pytest.fixture
+    def three(self, journal, catalog: Catalog) -> list[entries.EntryView]:
+        return [
+            entries.add_entry(journal, catalog, draft(occurred=datetime(2026, 1, 5, 9, 0))),
+            entries.add_entry(journal, catalog, draft(
+                template="gift_offered", relationship="Bed 4 in March", occurred=datetime(2026, 2, 10, 14, 0),
+                fields={"what_happened": "Offered a scarf she knitted", "documentation_note": "Declined gift."},
+                supervision=True,
+            )),
+            entries.add_entry(journal, catalog, draft(
+                channel="text_message", occurred=datetime(2026, 2, 28, 23, 30),
+                fields={"what_happened": "Late text: \"are you awake?\" OR NEAR(x) -not *",
+                        "documentation_note": "Redirected to the portal."},
+            )),
+        ]
+
+    def test_newest_first(self, journal, three) -> None:
+        assert [e.id for e in entries.list_entries(journal)] == [three[2].id, three[1].id, three[0].id]
+
+    @pytest.mark.parametrize(
+        ("filters", "expected"),
+        [
+            (EntryFilter(relationship="bed 4 in march"), [1]),
+            (EntryFilter(category="gifts_money_favours"), [1]),
+            (EntryFilter(channel="text_message"), [2]),
+            (EntryFilter(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28)), [2, 1]),
+            (EntryFilter(date_to=date(2026, 1, 5)), [0]),
+            (EntryFilter(supervision=True), [1]),
+            (EntryFilter(supervision=False), [2, 0]),
+        ],
+    )
+    def test_filters(self, journal, three, filters: EntryFilter, expected: list[int]) -> None:
+        assert [e.id for e in entries.list_entries(journal, filters)] == [three[i].id for i in expected]
+
+    def test_reversed_period_is_refused(self, journal) -> None:
+        with pytest.raises(InvalidInput, match="after the end date"):
+            entries.list_entries(journal, EntryFilter(date_from=date(2026, 2, 1), date_to=date(2026, 1, 1)))
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("scarf", [1]),
+            ("SCARF knit", [1]),  # every word, as a prefix, case-insensitive
+            ("bed 4", [1]),  # the pseudonym is searchable
+            ('"are you awake?" OR NEAR(x) -not *', [2]),  # syntax characters are just text
+            ("OR", [2]),
+            ("emergencies scarf", []),
+            ("cafe", []),
+        ],
+    )
+    def test_search_treats_input_as_words(self, journal, three, query: str, expected: list[int]) -> None:
+        assert [e.id for e in entries.search_entries(journal, query)] == [three[i].id for i in expected]
+
+    def test_search_with_filters(self, journal, three) -> None:
+        found = entries.search_entries(journal, "declined", EntryFilter(supervision=True))
+        assert [e.id for e in found] == [three[1].id]
+
+    def test_search_non_latin_and_accents(self, journal, catalog: Catalog) -> None:
+        view = entries.add_entry(journal, catalog, draft(fields={
+            "what_happened": "Сказал «привет» — Ωμέγα — café — שלום", "documentation_note": "n"}))
+        for query in ("привет", "ΩΜΈΓΑ", "cafe", "café", "שלום"):
+            assert [e.id for e in entries.search_entries(journal, query)] == [view.id], query
+
+    @pytest.mark.parametrize("query", ["", "   ", "&", "<>", '"'])
+    def test_nothing_to_search_for(self, journal, query: str) -> None:
+        with pytest.raises(InvalidInput, match="at least one word"):
+            entries.search_entries(journal, query)
