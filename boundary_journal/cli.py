@@ -16,6 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sqlalchemy.exc import DBAPIError
+
 from boundary_journal import APP_NAME, __version__
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput, JournalDamaged, UserError
@@ -275,7 +277,7 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
         args.out, found, catalog, date_from=args.date_from, date_to=args.date_to,
         relationship=args.relationship,
     )
-    print(f"Wrote {len(found)} entries to {args.out}.")
+    print(f"Wrote {len(found)} {'entry' if len(found) == 1 else 'entries'} to {args.out}.")
     return 0
 
 
@@ -290,7 +292,7 @@ def _check(args: argparse.Namespace, catalog: Catalog) -> int:
         journal.close()
     if problems:
         raise JournalDamaged(f"The journal failed its integrity check: {problems[0]}")
-    print(f"The journal opens and passes its integrity checks ({count} entries).")
+    print(f"The journal opens and passes its integrity checks ({count} {'entry' if count == 1 else 'entries'}).")
     return 0
 
 
@@ -303,6 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return error.exit_code
+    except DBAPIError as error:
+        # Parameters are hidden (see storage), so the message carries no entry text.
+        print(f"{PROG}: the journal could not be read or written ({error.orig})", file=sys.stderr)
+        return JournalDamaged.exit_code
+    except OSError as error:
+        print(f"{PROG}: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

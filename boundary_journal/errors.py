@@ -16,6 +16,12 @@ class InvalidInput(UserError):
     """A value the user typed or passed is not acceptable."""
 
 
+class CannotWrite(UserError):
+    """The computer refused to write a file (disk full, no permission); nothing was half-written."""
+
+    exit_code = 1
+
+
 class WrongPassphrase(UserError):
     exit_code = 3
 

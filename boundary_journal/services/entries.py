@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -93,7 +93,6 @@ class DeletedEntry:
     """Everything needed to put a deleted entry back exactly as it was (undo)."""
 
     view: EntryView
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _view(entry: Entry) -> EntryView:
