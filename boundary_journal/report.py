@@ -1,4 +1,4 @@
-"""The supervision PDF: the entries of a period, de-identified, in chronological order.
+"""The entries PDF: the entries of a period in chronological order, with embedded Unicode fonts.
 
 Imported lazily (ReportLab is slow to load); no Qt here, so the CLI and a worker thread can both use it.
 """

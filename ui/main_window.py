@@ -1,0 +1,491 @@
+"""The main window: the filtered entry list beside the entry editor, menus, shortcuts, status bar.
+
+Every change to the journal goes through `boundary_journal.services`; prompts go through
+`confirm_unsaved_changes` and `show_error`, which tests replace on the instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boundary_journal import APP_NAME
+from boundary_journal.catalog import Catalog
+from boundary_journal.errors import InvalidInput, UserError
+from boundary_journal.services import entries, relationships
+from boundary_journal.services.entries import DeletedEntry, EntryFilter, EntryView
+from boundary_journal.storage import Journal
+from ui import messages
+from ui.entry_editor import EntryEditor
+from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION, WHEN, EntryTableModel
+from ui.messages import UnsavedChoice
+
+STATUS_TIMEOUT_MS = 10_000
+SEARCH_DELAY_MS = 200
+# Below this many average characters of width, the window starts without the guidance panel.
+WIDE_ENOUGH_FOR_GUIDANCE = 170
+
+
+def shortcut_text(key: QKeySequence.StandardKey) -> str:
+    """A standard shortcut as this platform writes it (Ctrl+Z here, ⌘Z on a Mac)."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+class MainWindow(QMainWindow):
+    """The journal window for one open journal; it does not close the journal itself."""
+
+    def __init__(self, journal: Journal, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.journal = journal
+        self.catalog = catalog
+        self._deleted: list[DeletedEntry] = []
+        self._selecting = False  # the window itself is moving the selection: do not react
+        self._pending_entry: int | None = None
+
+        self.setWindowTitle(f"{APP_NAME}[*]")
+        self.setAccessibleName(APP_NAME)
+        self._build_list_pane()
+        self.editor = EntryEditor(catalog)
+        self.editor.changed.connect(self._editor_changed)
+        self.editor.save_requested.connect(self.save)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.list_pane)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.addWidget(self.splitter)
+        self.setCentralWidget(central)
+        self._sized = False
+
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of entries shown")
+        self.statusBar().addPermanentWidget(self.count_label)
+        self._build_actions()
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+
+        self._refresh_relationships()
+        self.reload()
+        self.editor.new_entry()
+        fm = self.fontMetrics()
+        width, height = fm.averageCharWidth() * 170, fm.lineSpacing() * 44
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            width, height = min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10)
+        self.resize(width, height)
+
+    # --- construction --------------------------------------------------------------------
+
+    def _build_list_pane(self) -> None:
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(f"Search words ({shortcut_text(QKeySequence.StandardKey.Find)})")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search entries")
+        self.search_edit.setAccessibleDescription("Finds entries containing every word typed")
+        self.search_edit.textChanged.connect(self._search_changed)
+        self.search_edit.returnPressed.connect(self._search_submitted)
+
+        self.search_hint = QLabel()
+        self.search_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.search_hint.setWordWrap(True)
+        self.search_hint.setAccessibleName("Search hint")
+        self.search_hint.hide()
+
+        self.relationship_filter = self._filter_combo("All relationships", "Filter by relationship")
+        self.category_filter = self._filter_combo("All categories", "Filter by category")
+        for category in self.catalog.categories:
+            self.category_filter.addItem(category.label, category.id)
+        self.channel_filter = self._filter_combo("All channels", "Filter by channel")
+        for channel in self.catalog.channels:
+            self.channel_filter.addItem(channel.label, channel.id)
+        self.supervision_filter = QCheckBox("For supervision")
+        self.supervision_filter.setAccessibleName("Only entries marked for supervision")
+        self.supervision_filter.toggled.connect(self.reload)
+
+        self.new_button = QPushButton("New entry")
+        self.new_button.setAccessibleName("New entry")
+        self.new_button.setToolTip(f"Start a new entry ({shortcut_text(QKeySequence.StandardKey.New)})")
+        self.new_button.clicked.connect(self.new_entry)
+
+        self.model = EntryTableModel(self.catalog, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Entries")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(WHEN, Qt.SortOrder.DescendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.table.activated.connect(self._row_activated)
+
+        filters = QGridLayout()
+        filters.addWidget(self.search_edit, 0, 0, 1, 3)
+        filters.addWidget(self.new_button, 0, 3)
+        filters.addWidget(self.relationship_filter, 1, 0)
+        filters.addWidget(self.category_filter, 1, 1)
+        filters.addWidget(self.channel_filter, 1, 2)
+        filters.addWidget(self.supervision_filter, 1, 3)
+        for column in range(3):
+            filters.setColumnStretch(column, 1)
+
+        self.list_pane = QWidget()
+        layout = QVBoxLayout(self.list_pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.search_hint)
+        layout.addWidget(self.table, 1)
+
+    def _filter_combo(self, everything: str, accessible_name: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(everything, None)
+        combo.setAccessibleName(accessible_name)
+        combo.setToolTip(accessible_name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        combo.currentIndexChanged.connect(self.reload)
+        return combo
+
+    def _action(
+        self, text: str, shortcut: QKeySequence.StandardKey | str | None, slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("&New Entry", QKeySequence.StandardKey.New, self.new_entry)
+        self.save_action = self._action("&Save", QKeySequence.StandardKey.Save, self.save)
+        self.export_action = self._action("&Export PDF…", "Ctrl+E", self.export_pdf)
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.undo_action = self._action("&Undo Delete", QKeySequence.StandardKey.Undo, self.undo_delete)
+        self.undo_action.setEnabled(False)
+        # Delete only acts from the list (and the menu), so the Del key keeps working in text fields.
+        self.delete_action = self._action("&Delete Entry", QKeySequence.StandardKey.Delete, self.delete_entry)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.delete_action)
+        self.find_action = self._action("&Find", QKeySequence.StandardKey.Find, self.focus_search)
+
+        file_menu = self.menuBar().addMenu("&File")
+        for action in (self.new_action, self.save_action, self.export_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        self.guidance_action = QAction("&Guidance Panel", self)
+        self.guidance_action.setCheckable(True)
+        self.guidance_action.setChecked(True)
+        self.guidance_action.setIconText("Guidance")
+        self.guidance_action.setToolTip("Show or hide the template's scripts, red flags and source")
+        self.guidance_action.toggled.connect(self.editor.guidance.setVisible)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.guidance_action)
+        self.editor.guidance_button.setDefaultAction(self.guidance_action)
+
+    # --- prompts (replaced in tests) -----------------------------------------------------
+
+    def confirm_unsaved_changes(self) -> UnsavedChoice:
+        return messages.ask_unsaved_changes(self)
+
+    def show_error(self, error: BaseException | str) -> None:
+        messages.show_error(self, error)
+
+    # --- the list ------------------------------------------------------------------------
+
+    def current_filter(self) -> EntryFilter:
+        return EntryFilter(
+            relationship=self.relationship_filter.currentData(),
+            category=self.category_filter.currentData(),
+            channel=self.channel_filter.currentData(),
+            supervision=True if self.supervision_filter.isChecked() else None,
+        )
+
+    def reload(self) -> None:
+        """Re-read the list for the current filters and search, keeping the editor's entry selected."""
+        self._search_timer.stop()
+        filters = self.current_filter()
+        query = self.search_edit.text()
+        hint = ""
+        try:
+            if query.strip():
+                try:
+                    found = entries.search_entries(self.journal, query, filters)
+                except InvalidInput as error:  # nothing searchable typed: say so, list unfiltered
+                    hint = str(error)
+                    found = entries.list_entries(self.journal, filters)
+            else:
+                found = entries.list_entries(self.journal, filters)
+        except UserError as error:
+            self.show_error(error)
+            return
+        self.search_hint.setText(hint)
+        self.search_hint.setVisible(bool(hint))
+        self.model.set_entries(found)
+        self._select_entry_row(self.editor.entry_id())
+        total = len(found)
+        self.count_label.setText(f"{total} {'entry' if total == 1 else 'entries'}")
+
+    def _refresh_relationships(self) -> None:
+        pseudonyms = [r.pseudonym for r in relationships.list_relationships(self.journal)]
+        current = self.relationship_filter.currentData()
+        self.relationship_filter.blockSignals(True)
+        try:
+            while self.relationship_filter.count() > 1:
+                self.relationship_filter.removeItem(1)
+            for pseudonym in pseudonyms:
+                self.relationship_filter.addItem(pseudonym, pseudonym)
+            index = self.relationship_filter.findData(current) if current is not None else 0
+            self.relationship_filter.setCurrentIndex(max(index, 0))
+        finally:
+            self.relationship_filter.blockSignals(False)
+        self.editor.set_pseudonyms(pseudonyms)
+
+    def pseudonyms(self) -> list[str]:
+        return [self.relationship_filter.itemData(i) for i in range(1, self.relationship_filter.count())]
+
+    def _select_entry_row(self, entry_id: int | None) -> None:
+        row = self.model.row_of(entry_id) if entry_id is not None else None
+        selection = self.table.selectionModel()
+        self._selecting = True
+        try:
+            if row is None:
+                selection.clear()
+            else:
+                index = self.model.index(row, WHEN)
+                selection.setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.scrollTo(index)
+        finally:
+            self._selecting = False
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._selecting or not current.isValid():
+            return
+        entry = self.model.entry(current.row())
+        if entry.id == self.editor.entry_id():
+            return
+        if not self.editor.is_dirty():
+            self.editor.load_entry(entry)
+            return
+        # Ask after the click or key press has finished, so Cancel can put the selection back cleanly.
+        self._pending_entry = entry.id
+        QTimer.singleShot(0, self._switch_to_pending_entry)
+
+    def _switch_to_pending_entry(self) -> None:
+        entry_id, self._pending_entry = self._pending_entry, None
+        if entry_id is None:
+            return
+        if not self._resolve_unsaved():
+            self._select_entry_row(self.editor.entry_id())
+            return
+        self._open_entry(entry_id)
+
+    def _open_entry(self, entry_id: int) -> None:
+        row = self.model.row_of(entry_id)
+        try:
+            view = self.model.entry(row) if row is not None else entries.get_entry(self.journal, entry_id)
+        except UserError as error:
+            self.show_error(error)
+            return
+        self.editor.load_entry(view)
+        self._select_entry_row(entry_id)
+
+    def _row_activated(self, _index: QModelIndex) -> None:
+        # Enter on a row goes to the editor, keyboard-first.
+        target = self.editor.field_edit("what_happened") or self.editor.template_combo
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _search_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _search_submitted(self) -> None:
+        self.reload()
+        if self.model.rowCount() and not self.search_hint.isVisible():
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if not self.table.selectionModel().currentIndex().isValid():
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(0, WHEN),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+
+    def _editor_changed(self) -> None:
+        self.setWindowModified(self.editor.is_dirty())
+
+    # --- user actions --------------------------------------------------------------------
+
+    def _resolve_unsaved(self) -> bool:
+        """True when the editor may be replaced: nothing unsaved, or saved, or discarded."""
+        if not self.editor.is_dirty():
+            return True
+        choice = self.confirm_unsaved_changes()
+        if choice is UnsavedChoice.SAVE:
+            return self.save()
+        return choice is UnsavedChoice.DISCARD
+
+    def new_entry(self) -> None:
+        if not self._resolve_unsaved():
+            return
+        self.editor.new_entry()
+        self._select_entry_row(None)
+        self.editor.template_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def save(self) -> bool:
+        """Store the editor's entry (new or edited); problems are shown inline in the editor."""
+        entry_id = self.editor.entry_id()
+        try:
+            draft = self.editor.draft()
+            if entry_id is None:
+                view = entries.add_entry(self.journal, self.catalog, draft)
+            else:
+                view = entries.update_entry(self.journal, self.catalog, entry_id, draft)
+        except InvalidInput as error:
+            self.editor.show_error(str(error))
+            return False
+        except UserError as error:
+            self.show_error(error)
+            return False
+        self._after_save(view)
+        return True
+
+    def _after_save(self, view: EntryView) -> None:
+        self.editor.load_entry(view)
+        self._refresh_relationships()
+        self.reload()
+        self.statusBar().showMessage("Saved", STATUS_TIMEOUT_MS)
+
+    def delete_entry(self) -> None:
+        """Delete the entry open in the editor; Ctrl+Z brings it back."""
+        entry_id = self.editor.entry_id()
+        if entry_id is None:
+            self.statusBar().showMessage("Select an entry in the list to delete it.", STATUS_TIMEOUT_MS)
+            return
+        if not self._resolve_unsaved():
+            return
+        try:
+            deleted = entries.delete_entry(self.journal, entry_id)
+        except UserError as error:
+            self.show_error(error)
+            return
+        self._deleted.append(deleted)
+        self.undo_action.setEnabled(True)
+        self.editor.new_entry()
+        self.reload()
+        undo = shortcut_text(QKeySequence.StandardKey.Undo)
+        self.statusBar().showMessage(f"Deleted — {undo} to undo", STATUS_TIMEOUT_MS)
+
+    def undo_delete(self) -> None:
+        """Put the most recently deleted entry back."""
+        if not self._deleted:
+            return
+        try:
+            view = entries.restore_entry(self.journal, self._deleted[-1])
+        except InvalidInput as error:  # it is back already: nothing left to undo for it
+            self._deleted.pop()
+            self.undo_action.setEnabled(bool(self._deleted))
+            self.statusBar().showMessage(str(error), STATUS_TIMEOUT_MS)
+            return
+        except UserError as error:
+            self.show_error(error)
+            return
+        self._deleted.pop()
+        self.undo_action.setEnabled(bool(self._deleted))
+        self._refresh_relationships()
+        if not self.editor.is_dirty():
+            self.editor.load_entry(view)
+        self.reload()
+        self.statusBar().showMessage("Entry restored", STATUS_TIMEOUT_MS)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def export_pdf(self) -> None:
+        from ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.journal, self.catalog, self.pseudonyms(), self)
+        if dialog.exec():
+            self.statusBar().showMessage(dialog.result_message, STATUS_TIMEOUT_MS)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            self._share_width()
+
+    def _share_width(self) -> None:
+        """First show: split the width between list, editor and guidance, in the font's terms.
+
+        A narrow window (small screen, or large text scaling) starts without the guidance panel;
+        View ▸ Guidance Panel or the editor's Guidance button brings it back.
+        """
+        width = self.splitter.width()
+        chars = width // max(1, self.fontMetrics().averageCharWidth())
+        if chars < WIDE_ENOUGH_FOR_GUIDANCE:
+            self.guidance_action.setChecked(False)
+            self.splitter.setSizes([width * 45 // 100, width - width * 45 // 100])
+        else:
+            self.splitter.setSizes([width // 2, width - width // 2])
+            inner = width - width // 2
+            self.editor.splitter.setSizes([inner * 60 // 100, inner * 40 // 100])
+        self._share_columns(self.splitter.sizes()[0])
+
+    def _share_columns(self, list_width: int) -> None:
+        fm = self.fontMetrics()
+        header = self.table.horizontalHeader()
+        pad = fm.averageCharWidth() * 3
+        when = fm.horizontalAdvance("2026-12-31 23:59") + pad
+        supervision = fm.horizontalAdvance("Supervision") + pad
+        rest = max(0, list_width - when - supervision - self.table.verticalScrollBar().sizeHint().width())
+        minimum = fm.averageCharWidth() * 6
+        header.resizeSection(WHEN, when)
+        header.resizeSection(SUPERVISION, supervision)
+        for column, share in ((RELATIONSHIP, 18), (CATEGORY, 22), (CHANNEL, 18)):
+            header.resizeSection(column, max(minimum, rest * share // 100))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._resolve_unsaved():
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,59 @@
+"""The one place that builds message boxes: errors, and the unsaved-changes question."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from boundary_journal import APP_NAME
+from boundary_journal.errors import UserError
+
+
+class UnsavedChoice(enum.Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+def error_text(error: BaseException | str) -> str:
+    """What the user reads: a UserError's own sentence, or a plain note that this is a bug."""
+    if isinstance(error, str | UserError):
+        return str(error)
+    return (
+        "Something went wrong that should not have (a bug in Boundary Journal). "
+        f"Nothing else was changed.\n\n{type(error).__name__}: {error}"
+    )
+
+
+def show_error(parent: QWidget | None, error: BaseException | str, *, title: str = APP_NAME) -> None:
+    """A modal warning box with the error's message; plain text, never markup."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, error_text(error), QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAccessibleName("Problem")
+    box.exec()
+
+
+def ask_unsaved_changes(parent: QWidget | None, what: str = "This entry") -> UnsavedChoice:
+    """Save / Discard / Cancel for an editor with changes that are not saved yet."""
+    buttons = (
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.Question, APP_NAME, f"{what} has changes that are not saved yet.", buttons, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText("Save them, discard them, or go back to the entry?")
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    box.setAccessibleName("Unsaved changes")
+    box.exec()
+    answer = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+    if answer == QMessageBox.StandardButton.Save:
+        return UnsavedChoice.SAVE
+    if answer == QMessageBox.StandardButton.Discard:
+        return UnsavedChoice.DISCARD
+    return UnsavedChoice.CANCEL
