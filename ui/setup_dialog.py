@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +19,7 @@ from boundary_journal import APP_NAME
 from boundary_journal.errors import InvalidInput, UserError
 from boundary_journal.storage import MIN_PASSPHRASE_LENGTH, Journal, create_journal, validate_new_passphrase
 from ui import messages
-from ui.sizing import grow_to_fit
+from ui.sizing import dialog_buttons, grow_to_fit
 
 EXPLANATION = (
     f"{APP_NAME} keeps everything you write — entries, pseudonyms, tags — in one encrypted file "
@@ -76,17 +75,7 @@ class SetupDialog(QDialog):
         form.addRow(self._label("&Passphrase", self.passphrase_edit), self.passphrase_edit)
         form.addRow(self._label("&Again", self.repeat_edit), self.repeat_edit)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Create journal")
-        self.ok_button.setAccessibleName("Create journal")
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText("Quit")
-        cancel.setAccessibleName("Quit")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = dialog_buttons(self, "Create journal", "Quit")
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

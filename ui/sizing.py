@@ -1,8 +1,8 @@
-"""Keeping dialogs tall enough for word-wrapped text that appears or grows while they are open."""
+"""Dialog parts every dialog shares: its button row, and staying tall enough for text that appears while open."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 
 def grow_to_fit(window: QWidget) -> None:
@@ -19,3 +19,16 @@ def grow_to_fit(window: QWidget) -> None:
     needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
     if needed > window.height():
         window.resize(width, needed)
+
+
+def dialog_buttons(dialog: QDialog, accept_text: str, reject_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """An OK/Cancel row with the clinician's words on the buttons, wired to accept and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    accept = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    reject = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    for button, text in ((accept, accept_text), (reject, reject_text)):
+        button.setText(text)
+        button.setAccessibleName(text.replace("&", ""))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, accept

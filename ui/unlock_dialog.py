@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from boundary_journal.errors import UserError, WrongPassphrase
 from boundary_journal.storage import Journal, open_journal
 from ui import messages
-from ui.sizing import grow_to_fit
+from ui.sizing import dialog_buttons, grow_to_fit
 
 WRONG_PASSPHRASE = "That passphrase does not open this journal. Check Caps Lock and the keyboard layout, and try again."
 
@@ -60,17 +59,7 @@ class UnlockDialog(QDialog):
         label.setBuddy(self.passphrase_edit)
         form.addRow(label, self.passphrase_edit)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Unlock")
-        self.ok_button.setAccessibleName("Unlock")
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText("Quit")
-        cancel.setAccessibleName("Quit")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = dialog_buttons(self, "Unlock", "Quit")
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
