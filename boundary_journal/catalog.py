@@ -59,6 +59,20 @@ class RedFlag:
     source: str
 
 
+EVIDENCE_KINDS = ("category", "channel", "after_hours", "red_flag")
+
+
+@dataclass(frozen=True)
+class StageEvidence:
+    """One kind of stored fact that suggests a relationship has reached a slope stage."""
+
+    kind: str
+    values: tuple[str, ...]
+    reason: str
+    from_hour: int | None = None
+    to_hour: int | None = None
+
+
 @dataclass(frozen=True)
 class SlopeStage:
     id: str
@@ -66,17 +80,21 @@ class SlopeStage:
     label: str
     description: str
     signs: tuple[str, ...]
+    evidence: tuple[StageEvidence, ...]
     source: str
 
 
 @dataclass(frozen=True)
 class EscalationRule:
+    """A decision-flow question; a yes recommends `step`, then the steps of the rules in `then`."""
+
     id: str
     order: int
     question: str
     step_id: str
     step: str
     detail: str
+    then: tuple[str, ...]
     source: str
 
 
@@ -96,6 +114,53 @@ class ResponseMove:
     label: str
     text: str
     source: str
+
+
+@dataclass(frozen=True)
+class Level:
+    """One step of the self-check answer scale (not at all / somewhat / clearly)."""
+
+    id: str
+    value: int
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Weight:
+    """Points per answer step for the red flags of one group."""
+
+    id: str
+    group: str
+    points: int
+    rationale: str
+    source: str
+
+
+@dataclass(frozen=True)
+class WarningRule:
+    id: str
+    title: str
+    message: str
+    source: str
+    consecutive_rises: int | None = None
+    action: str | None = None
+
+
+@dataclass(frozen=True)
+class LanguageTerm:
+    """Judgemental or emotional wording for a chart note, and the neutral wording to use instead."""
+
+    id: str
+    kind: str
+    words: tuple[str, ...]
+    suggestion: str
+    why: str
+    source: str
+
+
+LANGUAGE_KINDS = ("judgemental", "diagnostic_insult", "emotional", "certainty")
+WARNING_IDS = ("score_rising", "stage_up", "higher_input")
 
 
 @dataclass(frozen=True)
@@ -119,6 +184,7 @@ class Template:
     red_flags: tuple[str, ...]
     escalation: tuple[str, ...]
     source: str
+    review_response: bool = False
 
     def field(self, key: str) -> TemplateField | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -139,6 +205,10 @@ class Catalog:
     escalation: tuple[EscalationRule, ...]
     scripts: tuple[Script, ...]
     response_moves: tuple[ResponseMove, ...]
+    levels: tuple[Level, ...]
+    weights: tuple[Weight, ...]
+    warnings: tuple[WarningRule, ...]
+    language: tuple[LanguageTerm, ...]
 
     def category(self, category_id: str) -> Category | None:
         return _by_id(self.categories, category_id)
@@ -157,6 +227,14 @@ class Catalog:
 
     def rule(self, rule_id: str) -> EscalationRule | None:
         return _by_id(self.escalation, rule_id)
+
+    def warning(self, warning_id: str) -> WarningRule:
+        found = _by_id(self.warnings, warning_id)
+        assert found is not None, warning_id  # load_catalog guarantees every WARNING_IDS entry
+        return found
+
+    def stage(self, number: int) -> SlopeStage | None:
+        return next((s for s in self.slope_stages if s.number == number), None)
 
     def source_title(self, source: str) -> str:
         """The seed's title for a `source` string, or the string itself for the app's own items."""
@@ -313,11 +391,17 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
     )
 
     reader = _Reader(folder, "slope_stages.toml")
+    red_flag_ids = {f.id for f in red_flags}
+    evidence_ids = {
+        "category": {c.id for c in categories},
+        "channel": {c.id for c in channels},
+        "red_flag": red_flag_ids,
+    }
     stages = reader.items(
         "stage",
         lambda i: SlopeStage(
             i.ident("id"), i.number("number", 1, 5) or 0, i.text("label"), i.text("description"),
-            i.texts("signs"), i.source(files),
+            i.texts("signs"), _evidence(i, evidence_ids), i.source(files),
         ),
     )
     if sorted(s.number for s in stages) != [1, 2, 3, 4, 5]:
@@ -329,10 +413,15 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         "rule",
         lambda i: EscalationRule(
             i.ident("id"), i.number("order", 0, 99) or 0, i.text("question"), i.ident("step_id"),
-            i.text("step"), i.text("detail"), i.source(files),
+            i.text("step"), i.text("detail"), i.texts("then") if "then" in i.table else (), i.source(files),
         ),
     )
     rules = tuple(sorted(rules, key=lambda r: r.order))
+    rule_ids = {r.id for r in rules}
+    for rule in rules:
+        for follow in rule.then:
+            if follow not in rule_ids or follow == rule.id:
+                raise reader.fail(f"rule '{rule.id}' field 'then'", f"'{follow}' is not another rule's id")
 
     reader = _Reader(folder, "scripts.toml")
     scripts = reader.items(
@@ -349,6 +438,25 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         if move.kind not in ("worsens", "works"):
             raise reader.fail(f"move '{move.id}' field 'kind'", "must be 'worsens' or 'works'")
 
+    levels, weights, warnings = _scoring(_Reader(folder, "scoring.toml"), files, {f.group for f in red_flags})
+
+    reader = _Reader(folder, "language.toml")
+    language = reader.items(
+        "term",
+        lambda i: LanguageTerm(
+            i.ident("id"), i.ident("kind"), tuple(w.casefold() for w in i.texts("words")), i.text("suggestion"),
+            i.text("why"), i.source(files),
+        ),
+    )
+    seen_words: dict[str, str] = {}
+    for term in language:
+        if term.kind not in LANGUAGE_KINDS:
+            raise reader.fail(f"term '{term.id}' field 'kind'", f"must be one of {', '.join(LANGUAGE_KINDS)}")
+        for word in term.words:
+            if word in seen_words:
+                raise reader.fail(f"term '{term.id}' field 'words'", f"'{word}' is also in '{seen_words[word]}'")
+            seen_words[word] = term.id
+
     known = {
         "category": {c.id for c in categories},
         "default_channel": {c.id for c in channels},
@@ -362,7 +470,63 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
     if uncovered:
         raise reader.fail("[[template]]", f"no template covers the categories {sorted(uncovered)}")
 
-    return Catalog(sources, categories, channels, templates, red_flags, stages, rules, scripts, moves)
+    return Catalog(
+        sources, categories, channels, templates, red_flags, stages, rules, scripts, moves,
+        levels, weights, warnings, language,
+    )
+
+
+def _evidence(item: _Item, known: dict[str, set[str]]) -> tuple[StageEvidence, ...]:
+    tables = item._get("evidence", list)
+    found: list[StageEvidence] = []
+    for index, table in enumerate(tables):
+        if not isinstance(table, dict):
+            raise item.fail("evidence", f"entry #{index + 1} must be a table")
+        sub = _Item(item.reader, f"{item.where} evidence #{index + 1}", table)
+        kind = sub.ident("kind")
+        if kind not in EVIDENCE_KINDS:
+            raise sub.fail("kind", f"must be one of {', '.join(EVIDENCE_KINDS)}")
+        values: tuple[str, ...] = ()
+        if kind in known:
+            values = sub.texts("values")
+            for value in values:
+                if value not in known[kind]:
+                    raise sub.fail("values", f"'{value}' is not a known {kind} id")
+        hours: tuple[int | None, int | None] = (None, None)
+        if kind == "after_hours":
+            hours = (sub.number("from_hour", 0, 23), sub.number("to_hour", 0, 23))
+        found.append(StageEvidence(kind, values, sub.text("reason"), *hours))
+    return tuple(found)
+
+
+def _scoring(
+    reader: _Reader, files: set[str], groups: set[str]
+) -> tuple[tuple[Level, ...], tuple[Weight, ...], tuple[WarningRule, ...]]:
+    levels = reader.items(
+        "level", lambda i: Level(i.ident("id"), i.number("value", 0, 2) or 0, i.text("label"), i.source(files))
+    )
+    if sorted(level.value for level in levels) != [0, 1, 2]:
+        raise reader.fail("[[level]]", "there must be exactly three levels, valued 0, 1 and 2")
+    levels = tuple(sorted(levels, key=lambda level: level.value))
+    weights = reader.items(
+        "weight",
+        lambda i: Weight(
+            i.ident("id"), i.ident("group"), i.number("points", 1, 5) or 1, i.text("rationale"), i.source(files)
+        ),
+    )
+    weighted = [w.group for w in weights]
+    if sorted(weighted) != sorted(groups):
+        raise reader.fail("[[weight]]", f"give exactly one weight per red-flag group: {', '.join(sorted(groups))}")
+    warnings = reader.items(
+        "warning",
+        lambda i: WarningRule(
+            i.ident("id"), i.text("title"), i.text("message"), i.source(files),
+            i.number("consecutive_rises", 1, 10, optional=True), i.text("action") if "action" in i.table else None,
+        ),
+    )
+    if sorted(w.id for w in warnings) != sorted(WARNING_IDS):
+        raise reader.fail("[[warning]]", f"the warnings must be exactly {', '.join(WARNING_IDS)}")
+    return levels, weights, warnings
 
 
 def _template(item: _Item, files: set[str], known: dict[str, set[str]]) -> Template:
@@ -395,6 +559,7 @@ def _template(item: _Item, files: set[str], known: dict[str, set[str]]) -> Templ
         red_flags=tuple(ref("red_flags", f) for f in item.texts("red_flags")),
         escalation=tuple(ref("escalation", r) for r in item.texts("escalation")),
         source=item.source(files),
+        review_response=item.flag("review_response", False),
     )
 
 

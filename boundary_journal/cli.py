@@ -22,7 +22,8 @@ from boundary_journal import APP_NAME, __version__
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput, JournalDamaged, UserError
 from boundary_journal.paths import data_dir, journal_path
-from boundary_journal.services import entries
+from boundary_journal.services import drift, entries, escalation, language, selfchecks, slope
+from boundary_journal.services.relationships import clean_pseudonym
 from boundary_journal.storage import Journal, create_journal, ensure_absent, ensure_exists, open_journal
 
 PROG = "boundary-journal"
@@ -84,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--field", type=_field, action="append", default=[], metavar="KEY=VALUE")
     add.add_argument("--tag", action="append", default=[], metavar="T")
     add.add_argument("--supervision", action="store_true", help="bring to supervision")
+    add.add_argument("--flow", type=_field, action="append", default=[], metavar="QUESTION_ID=yes|no",
+                     help="answer a decision-flow question (see 'catalog --json', escalation)")
 
     def filters(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON")
@@ -113,6 +116,36 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--relationship", metavar="NAME")
 
     command("check", _check, "verify the journal opens and passes its integrity checks")
+
+    selfcheck = command("selfcheck", _subcommand_help, "red-flag self-checks and their trend")
+    selfcheck_commands = selfcheck.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    selfcheck_add = selfcheck_commands.add_parser("add", help="record a check-in; prints its id")
+    selfcheck_add.set_defaults(handler=_selfcheck_add)
+    selfcheck_add.add_argument("--relationship", metavar="NAME", help="default: an overall check-in")
+    selfcheck_add.add_argument("--answer", type=_field, action="append", default=[], required=True,
+                               metavar="ITEM_ID=LEVEL", help="LEVEL 0 not at all, 1 somewhat, 2 clearly")
+    selfcheck_add.add_argument("--note", default="", metavar="TEXT")
+    selfcheck_add.add_argument("--context", default="", metavar="TEXT", help="what is going on for you")
+    selfcheck_add.add_argument("--date", type=_iso_datetime, metavar="ISO", help="default: now")
+    trend = selfcheck_commands.add_parser("trend", help="check-ins, stage history and active warnings")
+    trend.set_defaults(handler=_selfcheck_trend)
+    trend.add_argument("--relationship", metavar="NAME", help="default: the overall check-ins")
+    trend.add_argument("--json", action="store_true", help="print JSON")
+
+    relationship = command("relationship", _subcommand_help, "relationships and their slope stage")
+    relationship_commands = relationship.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    rel_list = relationship_commands.add_parser("list", help="each relationship with its stage and suggested stage")
+    rel_list.set_defaults(handler=_relationship_list)
+    rel_list.add_argument("--json", action="store_true", help="print JSON")
+    rel_stage = relationship_commands.add_parser("stage", help="set a relationship's slope stage (1-5)")
+    rel_stage.set_defaults(handler=_relationship_stage)
+    rel_stage.add_argument("name", metavar="NAME")
+    rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
+    rel_stage.add_argument("--note", default="", metavar="TEXT")
+
+    language = command("language-check", _language_check, "flag judgemental wording and suggest neutral wording")
+    language.add_argument("--text", required=True, metavar="TEXT", help="the text to check (- for stdin)")
+    language.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -179,6 +212,7 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
         fields=dict(args.field),
         tags=args.tag,
         supervision=args.supervision,
+        flow=dict(args.flow),
     )
     # Validate before asking for the passphrase, so a typo costs no key derivation.
     entries.validate_draft(catalog, draft)
@@ -208,9 +242,11 @@ def _filters(args: argparse.Namespace, catalog: Catalog) -> entries.EntryFilter:
     return filters
 
 
-def _print_entries(found: Sequence[entries.EntryView], as_json: bool) -> None:
+def _print_entries(found: Sequence[entries.EntryView], as_json: bool, catalog: Catalog) -> None:
     if as_json:
-        _print_json([view.to_json() for view in found])
+        _print_json([
+            view.to_json() | {"recommended_steps": escalation.recommended_steps(catalog, view.flow)} for view in found
+        ])
         return
     for view in found:
         first = view.fields.get("what_happened", "").strip().splitlines() or [""]
@@ -225,7 +261,7 @@ def _list(args: argparse.Namespace, catalog: Catalog) -> int:
     filters = _filters(args, catalog)
     journal = _open(args)
     try:
-        _print_entries(entries.list_entries(journal, filters), args.json)
+        _print_entries(entries.list_entries(journal, filters), args.json, catalog)
     finally:
         journal.close()
     return 0
@@ -236,7 +272,7 @@ def _search(args: argparse.Namespace, catalog: Catalog) -> int:
     entries.fts_query_or_fail(args.query)
     journal = _open(args)
     try:
-        _print_entries(entries.search_entries(journal, args.query, filters), args.json)
+        _print_entries(entries.search_entries(journal, args.query, filters), args.json, catalog)
     finally:
         journal.close()
     return 0
@@ -258,6 +294,99 @@ def _catalog(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _export_help(args: argparse.Namespace, catalog: Catalog) -> int:
     raise InvalidInput(f"Say what to export, e.g. '{PROG} export pdf --from DATE --to DATE --out FILE'.")
+
+
+def _subcommand_help(args: argparse.Namespace, catalog: Catalog) -> int:
+    raise InvalidInput(f"Say what to do, e.g. '{PROG} {args.command} --help' lists the actions.")
+
+
+def _level(item: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(f"Answer '{item}' with 0, 1 or 2, not '{text}'.") from None
+
+
+def _selfcheck_add(args: argparse.Namespace, catalog: Catalog) -> int:
+    draft = selfchecks.SelfCheckDraft(
+        answers={item: _level(item, level) for item, level in args.answer},
+        relationship=args.relationship, note=args.note, context=args.context, taken_at=args.date,
+    )
+    selfchecks.clean_answers(catalog, draft.answers, draft.item_notes)
+    journal = _open(args)
+    try:
+        view, _action = selfchecks.add_self_check(journal, catalog, draft)
+    finally:
+        journal.close()
+    print(view.id)
+    return 0
+
+
+def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
+    journal = _open(args)
+    try:
+        if args.relationship:
+            checks = selfchecks.list_self_checks(journal, catalog, relationship=args.relationship)
+            stages = slope.stage_history(journal, args.relationship)
+        else:
+            checks = selfchecks.list_self_checks(journal, catalog, overall=True)
+            stages = []
+        wanted = clean_pseudonym(args.relationship).casefold() if args.relationship else None
+        warnings = [w for w in drift.active_warnings(journal, catalog)
+                    if wanted is None or (w.relationship or "").casefold() == wanted]
+    finally:
+        journal.close()
+    if args.json:
+        _print_json({
+            "relationship": args.relationship,
+            "checkins": [c.to_json() for c in checks],
+            "stages": [s.to_json() for s in stages],
+            "warnings": [w.to_json() for w in warnings],
+        })
+        return 0
+    for check in checks:
+        ticked = ", ".join(check.ticked) or "-"
+        print(f"{check.taken_at:%Y-%m-%d %H:%M}  score {check.score.percent:>3}  ticked: {ticked}")
+    for change in stages:
+        print(f"{change.set_at:%Y-%m-%d %H:%M}  stage {change.stage}  {change.note}")
+    for warning in warnings:
+        print(f"WARNING {warning.relationship or 'overall'}: {warning.title} — {warning.message} ({warning.detail})")
+    return 0
+
+
+def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    journal = _open(args)
+    try:
+        statuses = slope.relationship_statuses(journal, catalog)
+    finally:
+        journal.close()
+    if args.json:
+        _print_json([s.to_json() for s in statuses])
+        return 0
+    for status in statuses:
+        stage, suggested = status.stage or "-", status.suggestion.stage or "-"
+        print(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested}")
+    return 0
+
+
+def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
+    journal = _open(args)
+    try:
+        slope.set_stage(journal, args.name, args.stage, note=args.note)
+    finally:
+        journal.close()
+    return 0
+
+
+def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    findings = language.check_language(catalog, text)
+    if args.json:
+        _print_json([f.to_json() for f in findings])
+        return 0
+    for finding in findings:
+        print(f"{finding.start}-{finding.end}  '{finding.word}' ({finding.kind}): try '{finding.suggestion}'")
+    return 0
 
 
 def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:

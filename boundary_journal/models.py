@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 RELATIONSHIP_STATUSES = ("active", "closed")
@@ -25,6 +25,9 @@ class Relationship(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     entries: Mapped[list[Entry]] = relationship(back_populates="relationship")
+    stage_changes: Mapped[list[StageChange]] = relationship(
+        back_populates="relationship", order_by="StageChange.set_at"
+    )
 
 
 class Entry(Base):
@@ -46,7 +49,60 @@ class Entry(Base):
     tags: Mapped[list[str]] = mapped_column(JSON)
     supervision: Mapped[bool] = mapped_column(Boolean, default=False)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Decision-flow answers {rule id: "yes" | "no"} and the look back at one's own response {move id: true}.
+    flow: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    response_review: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
     relationship: Mapped[Relationship] = relationship(back_populates="entries")
+
+
+class SelfCheck(Base):
+    """A red-flag check-in, for one relationship or (relationship None) overall."""
+
+    __tablename__ = "self_checks"
+    __table_args__ = (Index("ix_self_checks_relationship_taken", "relationship_id", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(DateTime)
+    relationship_id: Mapped[int | None] = mapped_column(ForeignKey("relationships.id"), nullable=True)
+    answers: Mapped[dict[str, int]] = mapped_column(JSON)  # red flag id -> level value 0..2
+    item_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    context: Mapped[str] = mapped_column(Text, default="")  # what is going on for the clinician
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    relationship: Mapped[Relationship | None] = relationship()
+
+
+class StageChange(Base):
+    """The clinician setting a relationship's slope stage (1-5); the latest one is current."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id"), index=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    set_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    relationship: Mapped[Relationship] = relationship(back_populates="stage_changes")
+
+
+class Action(Base):
+    """Something the clinician means to do, such as raising a relationship in supervision."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(32))  # self_check | entry | exercise | manual
+    origin_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    relationship_id: Mapped[int | None] = mapped_column(ForeignKey("relationships.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+
+    relationship: Mapped[Relationship | None] = relationship()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Entry, Relationship
+from boundary_journal.services.escalation import clean_flow
 from boundary_journal.services.relationships import get_or_create_relationship
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.storage import Journal
@@ -35,6 +36,8 @@ class EntryDraft:
     channel: str | None = None
     tags: Sequence[str] = ()
     supervision: bool = False
+    flow: Mapping[str, str] = field(default_factory=dict)
+    response_review: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class EntryView:
     supervision: bool
     created: datetime
     updated: datetime
+    flow: dict[str, str] = field(default_factory=dict)
+    response_review: dict[str, bool] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +69,8 @@ class EntryView:
             "fields": dict(self.fields),
             "tags": list(self.tags),
             "supervision": self.supervision,
+            "flow": dict(self.flow),
+            "response_review": dict(self.response_review),
             "created": self.created.isoformat(timespec="seconds") + "Z",
             "updated": self.updated.isoformat(timespec="seconds") + "Z",
         }
@@ -108,6 +115,8 @@ def _view(entry: Entry) -> EntryView:
         supervision=entry.supervision,
         created=entry.created_at,
         updated=entry.updated_at,
+        flow=dict(entry.flow or {}),
+        response_review=dict(entry.response_review or {}),
     )
 
 
@@ -122,8 +131,18 @@ def _clean_tags(tags: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def validate_draft(catalog: Catalog, draft: EntryDraft) -> tuple[str, str, dict[str, str], list[str]]:
-    """Check a draft against its template; returns (category, channel, fields, tags)."""
+@dataclass(frozen=True)
+class CheckedDraft:
+    category: str
+    channel: str
+    fields: dict[str, str]
+    tags: list[str]
+    flow: dict[str, str]
+    response_review: dict[str, bool]
+
+
+def validate_draft(catalog: Catalog, draft: EntryDraft) -> CheckedDraft:
+    """Check a draft against its template and the catalogue; returns the cleaned values."""
     template = catalog.template(draft.template)
     if template is None:
         raise InvalidInput(
@@ -156,32 +175,47 @@ def validate_draft(catalog: Catalog, draft: EntryDraft) -> tuple[str, str, dict[
     missing = [template.field(k).label for k in template.required_keys if k not in fields]  # type: ignore[union-attr]
     if missing:
         raise InvalidInput(f"Please fill in: {', '.join(missing)}.")
-    return template.category, channel, fields, _clean_tags(draft.tags)
+    return CheckedDraft(
+        template.category, channel, fields, _clean_tags(draft.tags), clean_flow(catalog, draft.flow),
+        _clean_review(catalog, draft.response_review),
+    )
+
+
+def _clean_review(catalog: Catalog, review: Mapping[str, bool]) -> dict[str, bool]:
+    known = {move.id for move in catalog.response_moves}
+    for move_id in review:
+        if move_id not in known:
+            raise InvalidInput(f"There is no response move '{move_id}'; the moves are: {', '.join(sorted(known))}.")
+    return {move_id: bool(value) for move_id, value in review.items() if value}
 
 
 def _search_text(pseudonym: str, fields: dict[str, str], tags: Sequence[str]) -> str:
     return "\n".join([pseudonym, *fields.values(), *tags])
 
 
+def _apply(session: Session, entry: Entry, draft: EntryDraft, checked: CheckedDraft, now: datetime) -> None:
+    relationship = get_or_create_relationship(session, draft.relationship)
+    entry.occurred = draft.occurred.replace(second=0, microsecond=0, tzinfo=None)
+    entry.relationship = relationship
+    entry.category = checked.category
+    entry.channel = checked.channel
+    entry.template = draft.template
+    entry.fields = checked.fields
+    entry.tags = checked.tags
+    entry.supervision = bool(draft.supervision)
+    entry.flow = checked.flow
+    entry.response_review = checked.response_review
+    entry.search_text = _search_text(relationship.pseudonym, checked.fields, checked.tags)
+    entry.updated_at = now
+
+
 def add_entry(journal: Journal, catalog: Catalog, draft: EntryDraft) -> EntryView:
     """Store a new entry (creating its relationship if the pseudonym is new) and commit."""
-    category, channel, fields, tags = validate_draft(catalog, draft)
+    checked = validate_draft(catalog, draft)
     now = utcnow()
     with journal.transaction() as session:
-        relationship = get_or_create_relationship(session, draft.relationship)
-        entry = Entry(
-            occurred=draft.occurred.replace(second=0, microsecond=0, tzinfo=None),
-            relationship=relationship,
-            category=category,
-            channel=channel,
-            template=draft.template,
-            fields=fields,
-            tags=tags,
-            supervision=bool(draft.supervision),
-            search_text=_search_text(relationship.pseudonym, fields, tags),
-            created_at=now,
-            updated_at=now,
-        )
+        entry = Entry(created_at=now)
+        _apply(session, entry, draft, checked, now)
         session.add(entry)
         session.flush()
         return _view(entry)
@@ -189,20 +223,10 @@ def add_entry(journal: Journal, catalog: Catalog, draft: EntryDraft) -> EntryVie
 
 def update_entry(journal: Journal, catalog: Catalog, entry_id: int, draft: EntryDraft) -> EntryView:
     """Replace an entry's contents with the draft and commit."""
-    category, channel, fields, tags = validate_draft(catalog, draft)
+    checked = validate_draft(catalog, draft)
     with journal.transaction() as session:
         entry = _load(session, entry_id)
-        relationship = get_or_create_relationship(session, draft.relationship)
-        entry.occurred = draft.occurred.replace(second=0, microsecond=0, tzinfo=None)
-        entry.relationship = relationship
-        entry.category = category
-        entry.channel = channel
-        entry.template = draft.template
-        entry.fields = fields
-        entry.tags = tags
-        entry.supervision = bool(draft.supervision)
-        entry.search_text = _search_text(relationship.pseudonym, fields, tags)
-        entry.updated_at = utcnow()
+        _apply(session, entry, draft, checked, utcnow())
         session.flush()
         return _view(entry)
 
@@ -233,6 +257,8 @@ def restore_entry(journal: Journal, deleted: DeletedEntry) -> EntryView:
             fields=dict(view.fields),
             tags=list(view.tags),
             supervision=view.supervision,
+            flow=dict(view.flow),
+            response_review=dict(view.response_review),
             search_text=_search_text(relationship.pseudonym, view.fields, view.tags),
             created_at=view.created,
             updated_at=view.updated,

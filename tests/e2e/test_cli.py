@@ -253,3 +253,72 @@ class TestExportPdf:
         line = ready.fails(2, "export", "pdf", "--from", "2026-01-01", "--to", "2026-01-31",
                            "--out", str(tmp_path / "missing" / "x.pdf"))
         assert "folder" in line
+
+
+class TestSelfChecksFlowAndLanguage:
+    """The commands of the self-check issue: check-ins, trend, stages, decision flow, language check."""
+
+    def test_selfcheck_trend_and_warnings(self, ready: CLI) -> None:
+        catalog = json.loads(ready.ok("catalog", "--json"))
+        slope_items = [f["id"] for f in catalog["red_flags"] if f["group"] == "slope"]
+        higher = next(f["id"] for f in catalog["red_flags"] if f["warrants_higher_input"])
+        ready.ok("add", "--template", "late_night_text", "--relationship", "Client K", "--occurred", "2026-03-01T23:00",
+                 "--field", "what_happened=texted", "--field", "documentation_note=redirected")
+        first = ready.ok("selfcheck", "add", "--relationship", "Client K", "--answer", f"{slope_items[0]}=1",
+                         "--date", "2026-03-02T18:00").strip()
+        second = ready.ok("selfcheck", "add", "--relationship", "client k", "--answer", f"{slope_items[0]}=2",
+                          "--answer", f"{higher}=1", "--note", "raise it", "--date", "2026-03-09T18:00").strip()
+        ready.ok("relationship", "stage", "Client K", "2")
+        ready.ok("relationship", "stage", "Client K", "3", "--note", "texts now")
+
+        trend = json.loads(ready.ok("selfcheck", "trend", "--relationship", "Client K", "--json"))
+        assert [c["id"] for c in trend["checkins"]] == [int(first), int(second)]
+        assert trend["checkins"][0]["score"] < trend["checkins"][1]["score"]
+        assert higher in trend["checkins"][1]["ticked"]
+        assert [s["stage"] for s in trend["stages"]] == [2, 3]
+        assert {w["kind"] for w in trend["warnings"]} == {"score_rising", "stage_up", "higher_input"}
+        assert any("this warrants supervision or ethics input" in w["message"] for w in trend["warnings"])
+        assert json.loads(ready.ok("selfcheck", "trend", "--json"))["checkins"] == []
+
+        [status] = json.loads(ready.ok("relationship", "list", "--json"))
+        assert (status["pseudonym"], status["stage"]) == ("Client K", 3)
+        assert status["suggested_stage"] >= 3 and status["suggestion_reasons"]
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["selfcheck", "add", "--answer", "made_up_item=1"], "no red-flag item 'made_up_item'"),
+            (["selfcheck", "add", "--answer", "made_up_item"], "KEY=VALUE"),
+            (["selfcheck", "add"], "--answer"),
+            (["relationship", "stage", "Client K", "9"], "invalid choice"),
+            (["add", "--template", "gift_offered", "--relationship", "A", "--field", "what_happened=x",
+              "--field", "documentation_note=y", "--flow", "weather=yes"], "no decision-flow question 'weather'"),
+            (["add", "--template", "gift_offered", "--relationship", "A", "--field", "what_happened=x",
+              "--field", "documentation_note=y", "--flow", "dual_role=perhaps"], "yes or no"),
+        ],
+    )
+    def test_bad_input_exits_2(self, ready: CLI, args: list[str], message: str) -> None:
+        assert message in ready.fails(2, *args)
+
+    def test_level_out_of_range(self, ready: CLI) -> None:
+        catalog = json.loads(ready.ok("catalog", "--json"))
+        item = catalog["red_flags"][0]["id"]
+        assert "0 (not at all), 1 (somewhat) or 2" in ready.fails(2, "selfcheck", "add", "--answer", f"{item}=7")
+
+    def test_stage_for_unknown_relationship(self, ready: CLI) -> None:
+        assert "no relationship called 'Nobody'" in ready.fails(2, "relationship", "stage", "Nobody", "2")
+
+    def test_flow_and_recommended_steps(self, ready: CLI) -> None:
+        ready.ok("add", "--template", "flirtatious_remark", "--relationship", "Client K",
+                 "--field", "what_happened=x", "--field", "documentation_note=y",
+                 "--flow", "romantic_involvement=yes", "--flow", "prescribing=no")
+        [entry] = json.loads(ready.ok("list", "--json"))
+        assert entry["flow"] == {"romantic_involvement": "yes", "prescribing": "no"}
+        assert entry["recommended_steps"] == ["transfer_care", "consult_supervisor_ethics"]
+
+    def test_language_check(self, cli: CLI) -> None:
+        text = "🙂 She was manipulative and Obviously upset."
+        findings = json.loads(cli.ok("language-check", "--text", text, "--json"))
+        assert [text[f["start"]:f["end"]] for f in findings] == ["manipulative", "Obviously"]
+        assert all(f["suggestion"] and f["word"] for f in findings)
+        assert json.loads(cli.ok("language-check", "--text", "Declined; redirected to the portal.", "--json")) == []

@@ -158,3 +158,52 @@ class TestMigrations:
                 assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrations.head()
         finally:
             opened.close()
+
+
+class TestUpgradeFromEarlierSchemas:
+    """A journal made by an earlier version is upgraded in place and keeps its data and search."""
+
+    def test_journal_core_schema_upgrades_to_head(self, data_dir: Path, catalog) -> None:
+        from boundary_journal.services import entries
+        from boundary_journal.storage import _engine, _raw_connect
+
+        path = journal_path(data_dir)
+        conn = _raw_connect(path, PASSPHRASE, create=True)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.commit()
+        conn.close()
+        engine = _engine(path, PASSPHRASE)
+        migrations.upgrade(engine, "0001_journal_core")
+        with engine.begin() as c:
+            c.exec_driver_sql(
+                "INSERT INTO relationships (id, pseudonym, status, created_at) "
+                "VALUES (1, 'Client K', 'active', '2026-01-01 00:00:00')"
+            )
+            c.exec_driver_sql(
+                "INSERT INTO entries (id, occurred, relationship_id, category, channel, template, fields, tags, "
+                "supervision, search_text, created_at, updated_at) VALUES (7, '2026-01-02 09:30:00', 1, "
+                "'gifts_money_favours', 'in_person', 'gift_offered', "
+                "'{\"what_happened\": \"a scarf\", \"documentation_note\": \"declined\"}', '[\"t\"]', 1, "
+                "'Client K\na scarf\ndeclined\nt', '2026-01-02 09:31:00', '2026-01-02 09:31:00')"
+            )
+            assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001_journal_core"
+        engine.dispose()
+
+        opened = open_journal(path, PASSPHRASE)
+        try:
+            with opened.engine.connect() as c:
+                assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrations.head()
+            [entry] = entries.list_entries(opened)
+            assert (entry.id, entry.fields["what_happened"], entry.flow, entry.response_review) == (
+                7, "a scarf", {}, {})
+            assert [e.id for e in entries.search_entries(opened, "scarf")] == [7]
+            # The upgraded tables take new data, and the FTS triggers still fire.
+            updated = entries.update_entry(opened, catalog, 7, entries.EntryDraft(
+                "gift_offered", "Client K", entry.occurred, {"what_happened": "a hat", "documentation_note": "ok"},
+                flow={"dual_role": "yes"}))
+            assert updated.flow == {"dual_role": "yes"}
+            assert [e.id for e in entries.search_entries(opened, "hat")] == [7]
+            assert entries.search_entries(opened, "scarf") == []
+            assert integrity_problems(opened) == []
+        finally:
+            opened.close()
