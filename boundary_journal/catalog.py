@@ -159,6 +159,17 @@ class LanguageTerm:
     source: str
 
 
+@dataclass(frozen=True)
+class WeeklyMove:
+    """A concrete move for the weekly exercise; `calendar_label` is all a calendar event says by default."""
+
+    id: str
+    label: str
+    calendar_label: str
+    hint: str
+    source: str
+
+
 LANGUAGE_KINDS = ("judgemental", "diagnostic_insult", "emotional", "certainty")
 WARNING_IDS = ("score_rising", "stage_up", "higher_input")
 
@@ -209,6 +220,7 @@ class Catalog:
     weights: tuple[Weight, ...]
     warnings: tuple[WarningRule, ...]
     language: tuple[LanguageTerm, ...]
+    weekly_moves: tuple[WeeklyMove, ...]
 
     def category(self, category_id: str) -> Category | None:
         return _by_id(self.categories, category_id)
@@ -232,6 +244,9 @@ class Catalog:
         found = _by_id(self.warnings, warning_id)
         assert found is not None, warning_id  # load_catalog guarantees every WARNING_IDS entry
         return found
+
+    def weekly_move(self, move_id: str) -> WeeklyMove | None:
+        return _by_id(self.weekly_moves, move_id)
 
     def stage(self, number: int) -> SlopeStage | None:
         return next((s for s in self.slope_stages if s.number == number), None)
@@ -457,6 +472,14 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
                 raise reader.fail(f"term '{term.id}' field 'words'", f"'{word}' is also in '{seen_words[word]}'")
             seen_words[word] = term.id
 
+    reader = _Reader(folder, "weekly_moves.toml")
+    weekly_moves = reader.items(
+        "move",
+        lambda i: WeeklyMove(i.ident("id"), i.text("label"), i.text("calendar_label"), i.text("hint"), i.source(files)),
+    )
+    if weekly_moves[-1].id != "other":
+        raise reader.fail("[[move]]", "the last move must be 'other', the free-text move")
+
     known = {
         "category": {c.id for c in categories},
         "default_channel": {c.id for c in channels},
@@ -472,7 +495,7 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
 
     return Catalog(
         sources, categories, channels, templates, red_flags, stages, rules, scripts, moves,
-        levels, weights, warnings, language,
+        levels, weights, warnings, language, weekly_moves,
     )
 
 

@@ -12,17 +12,17 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
-from boundary_journal import APP_NAME, __version__
+from boundary_journal import APP_NAME, __version__, files
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput, JournalDamaged, UserError
 from boundary_journal.paths import data_dir, journal_path
-from boundary_journal.services import drift, entries, escalation, language, selfchecks, slope
+from boundary_journal.services import actions, drift, entries, escalation, language, selfchecks, slope, weekly
 from boundary_journal.services.relationships import clean_pseudonym
 from boundary_journal.storage import Journal, create_journal, ensure_absent, ensure_exists, open_journal
 
@@ -51,6 +51,13 @@ def _iso_datetime(text: str) -> datetime:
             f"'{text}' is not a date and time like 2026-11-22T14:30"
         ) from None
     return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+
+
+def _clock_time(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time like 14:30") from None
 
 
 def _field(text: str) -> tuple[str, str]:
@@ -142,6 +149,39 @@ def build_parser() -> argparse.ArgumentParser:
     rel_stage.add_argument("name", metavar="NAME")
     rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
     rel_stage.add_argument("--note", default="", metavar="TEXT")
+
+    exercise = command("exercise", _subcommand_help, "the weekly grey-relationship exercise")
+    exercise_commands = exercise.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    ex_add = exercise_commands.add_parser("add", help="write (or redo) this week's exercise")
+    ex_add.set_defaults(handler=_exercise_add)
+    ex_add.add_argument("--relationship", required=True, metavar="NAME")
+    ex_add.add_argument("--unease", required=True, metavar="TEXT", help="one sentence: what makes it feel grey")
+    ex_add.add_argument("--move", required=True, metavar="MOVE_ID", help="see 'catalog --json', weekly_moves")
+    ex_add.add_argument("--other", default="", metavar="TEXT", help="the move, when MOVE_ID is 'other'")
+    ex_add.add_argument("--on", type=_iso_date, required=True, metavar="DATE", help="the day of the step")
+    ex_add.add_argument("--at", type=_clock_time, metavar="HH:MM", help="optional time of the step")
+    ex_add.add_argument("--week", metavar="YYYY-Www", help="default: this week")
+    ex_add.add_argument("--ics", type=Path, metavar="FILE", help="also write the step as a calendar file")
+    ex_add.add_argument("--ics-details", action="store_true",
+                        help="put the pseudonym and the sentence in the calendar event (off by default)")
+    followup = exercise_commands.add_parser("followup", help="say whether a week's step happened")
+    followup.set_defaults(handler=_exercise_followup)
+    followup.add_argument("week", metavar="WEEK", help="YYYY-Www")
+    followup.add_argument("--outcome", required=True, choices=("done", "not-done", "partly"))
+    followup.add_argument("--note", default="", metavar="TEXT")
+    ex_list = exercise_commands.add_parser("list", help="every week's exercise and the current streak")
+    ex_list.set_defaults(handler=_exercise_list)
+    ex_list.add_argument("--json", action="store_true", help="print JSON")
+
+    action = command("action", _subcommand_help, "actions: open, due, overdue and done")
+    action_commands = action.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    act_list = action_commands.add_parser("list", help="all actions with their status")
+    act_list.set_defaults(handler=_action_list)
+    act_list.add_argument("--json", action="store_true", help="print JSON")
+    act_done = action_commands.add_parser("done", help="mark an action done")
+    act_done.set_defaults(handler=_action_done)
+    act_done.add_argument("id", type=int, metavar="ID")
+    act_done.add_argument("--note", default="", metavar="TEXT", help="what came of it")
 
     language = command("language-check", _language_check, "flag judgemental wording and suggest neutral wording")
     language.add_argument("--text", required=True, metavar="TEXT", help="the text to check (- for stdin)")
@@ -373,6 +413,80 @@ def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
     journal = _open(args)
     try:
         slope.set_stage(journal, args.name, args.stage, note=args.note)
+    finally:
+        journal.close()
+    return 0
+
+
+def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal import ics
+
+    today = date.today()
+    draft = weekly.ExerciseDraft(
+        relationship=args.relationship, unease=args.unease, move=args.move, on=args.on, at=args.at,
+        move_other=args.other, week=weekly.IsoWeek.parse(args.week) if args.week else None,
+    )
+    if args.ics is not None:
+        files.check_output_path(args.ics, ".ics")
+    journal = _open(args)
+    try:
+        view = weekly.save_exercise(journal, catalog, draft, today=today)
+    finally:
+        journal.close()
+    if args.ics is not None:
+        ics.write_exercise_calendar(args.ics, catalog, view, details=args.ics_details)
+    print(view.week)
+    return 0
+
+
+def _exercise_followup(args: argparse.Namespace, catalog: Catalog) -> int:
+    week = weekly.IsoWeek.parse(args.week)
+    journal = _open(args)
+    try:
+        weekly.record_followup(journal, week, args.outcome.replace("-", "_"), args.note)
+    finally:
+        journal.close()
+    return 0
+
+
+def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    today = date.today()
+    journal = _open(args)
+    try:
+        exercises = weekly.list_exercises(journal)
+        current = weekly.streak(journal, today)
+    finally:
+        journal.close()
+    if args.json:
+        _print_json({"exercises": [e.to_json() for e in exercises], "streak": current})
+        return 0
+    for exercise in exercises:
+        outcome = (exercise.outcome or "no follow-up yet").replace("_", " ")
+        print(f"{exercise.week}  {exercise.relationship}  {exercise.move}  on {exercise.on}  ({outcome})")
+    print(f"Streak: {current} week{'s' if current != 1 else ''}")
+    return 0
+
+
+def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    today = date.today()
+    journal = _open(args)
+    try:
+        found = actions.list_actions(journal)
+    finally:
+        journal.close()
+    if args.json:
+        _print_json([a.to_json(today) for a in found])
+        return 0
+    for item in found:
+        due = f" due {item.due_on}" if item.due_on else ""
+        print(f"{item.id:>5}  [{item.status(today)}]{due}  {item.text}")
+    return 0
+
+
+def _action_done(args: argparse.Namespace, catalog: Catalog) -> int:
+    journal = _open(args)
+    try:
+        actions.complete_action(journal, args.id, args.note)
     finally:
         journal.close()
     return 0

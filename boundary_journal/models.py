@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    orm,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 RELATIONSHIP_STATUSES = ("active", "closed")
 
 
 class Base(DeclarativeBase):
     pass
+
+
+# Several tables have a column attribute called `relationship` (the patient relationship), so the ORM
+# function is always spelled `orm.relationship` here.
 
 
 class Relationship(Base):
@@ -24,8 +41,8 @@ class Relationship(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
-    entries: Mapped[list[Entry]] = relationship(back_populates="relationship")
-    stage_changes: Mapped[list[StageChange]] = relationship(
+    entries: Mapped[list[Entry]] = orm.relationship(back_populates="relationship")
+    stage_changes: Mapped[list[StageChange]] = orm.relationship(
         back_populates="relationship", order_by="StageChange.set_at"
     )
 
@@ -55,7 +72,7 @@ class Entry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
-    relationship: Mapped[Relationship] = relationship(back_populates="entries")
+    relationship: Mapped[Relationship] = orm.relationship(back_populates="entries")
 
 
 class SelfCheck(Base):
@@ -73,7 +90,7 @@ class SelfCheck(Base):
     context: Mapped[str] = mapped_column(Text, default="")  # what is going on for the clinician
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
-    relationship: Mapped[Relationship | None] = relationship()
+    relationship: Mapped[Relationship | None] = orm.relationship()
 
 
 class StageChange(Base):
@@ -87,7 +104,7 @@ class StageChange(Base):
     set_at: Mapped[datetime] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="")
 
-    relationship: Mapped[Relationship] = relationship(back_populates="stage_changes")
+    relationship: Mapped[Relationship] = orm.relationship(back_populates="stage_changes")
 
 
 class Action(Base):
@@ -105,4 +122,40 @@ class Action(Base):
     done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     outcome: Mapped[str] = mapped_column(Text, default="")
 
-    relationship: Mapped[Relationship | None] = relationship()
+    relationship: Mapped[Relationship | None] = orm.relationship()
+
+
+class WeeklyExercise(Base):
+    """One ISO week's "grey relationship" exercise: the unease in one sentence, the move, the day to do it."""
+
+    __tablename__ = "weekly_exercises"
+    __table_args__ = (UniqueConstraint("iso_year", "iso_week", name="uq_weekly_exercises_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iso_year: Mapped[int] = mapped_column(Integer)
+    iso_week: Mapped[int] = mapped_column(Integer)
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id"))
+    unease: Mapped[str] = mapped_column(Text)
+    move: Mapped[str] = mapped_column(String(64))
+    move_other: Mapped[str] = mapped_column(Text, default="")
+    on_date: Mapped[date] = mapped_column(Date)
+    at_time: Mapped[time | None] = mapped_column(Time, nullable=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)  # done | not_done | partly
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    followup_offered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    relationship: Mapped[Relationship] = orm.relationship()
+    action: Mapped[Action | None] = orm.relationship()
+
+
+class Setting(Base):
+    """A preference stored inside the encrypted journal (nothing is written to plain settings files)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, object]] = mapped_column(JSON)

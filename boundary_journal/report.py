@@ -5,9 +5,7 @@ Imported lazily (ReportLab is slow to load); no Qt here, so the CLI and a worker
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -38,8 +36,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from boundary_journal import files
 from boundary_journal.catalog import Catalog, Template
-from boundary_journal.errors import CannotWrite, InvalidInput
 from boundary_journal.paths import resources_root
 
 if TYPE_CHECKING:
@@ -74,13 +72,7 @@ _fonts_registered = False
 
 def check_output_path(path: Path) -> None:
     """Refuse an output path the PDF cannot be written to, before any work is done."""
-    path = Path(path)
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder; give a file name ending in .pdf.")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"The folder {path.parent} does not exist.")
-    if path.suffix.lower() != ".pdf":
-        raise InvalidInput(f"The file name {path.name} does not end in .pdf.")
+    files.check_output_path(path, ".pdf")
 
 
 def write_entries_pdf(
@@ -98,27 +90,7 @@ def write_entries_pdf(
     _register_fonts()
     period = f"{date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}"
     story = _story(entries, catalog, period=period, relationship=relationship, made=datetime.now())
-    temp_path: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=out.parent, prefix="boundary-journal-", suffix=".pdf.tmp", delete=False
-        ) as temporary:
-            temp_path = Path(temporary.name)
-            _build(temporary, story, period)
-            temporary.flush()
-            os.fsync(temporary.fileno())
-        os.replace(temp_path, out)
-    except OSError as exc:
-        _remove(temp_path)
-        raise CannotWrite(f"Cannot write the PDF {out}: {exc.strerror or exc}.") from None
-    except BaseException:
-        _remove(temp_path)
-        raise
-
-
-def _remove(temp_path: Path | None) -> None:
-    if temp_path is not None:
-        temp_path.unlink(missing_ok=True)
+    files.atomic_write(out, lambda target: _build(target, story, period), what="PDF")
 
 
 def _build(target: IO[bytes], story: list[Flowable], period: str) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Action, Relationship
+from boundary_journal.models import Action, Entry, Relationship
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.storage import Journal
 
@@ -34,13 +34,24 @@ class ActionView:
     def is_open(self) -> bool:
         return self.done_at is None
 
-    def to_json(self) -> dict[str, Any]:
+    def status(self, today: date) -> str:
+        """done, overdue (due before today), due (due today), or open (no date, or later)."""
+        if self.done_at is not None:
+            return "done"
+        if self.due_on is not None and self.due_on < today:
+            return "overdue"
+        if self.due_on == today:
+            return "due"
+        return "open"
+
+    def to_json(self, today: date | None = None) -> dict[str, Any]:
         return {
             "id": self.id, "text": self.text, "origin": self.origin, "origin_id": self.origin_id,
             "relationship": self.relationship, "created": self.created.isoformat(timespec="seconds") + "Z",
             "due_on": self.due_on.isoformat() if self.due_on else None,
             "done_at": self.done_at.isoformat(timespec="seconds") + "Z" if self.done_at else None,
             "outcome": self.outcome,
+            "status": self.status(today or date.today()),
         }
 
 
@@ -92,3 +103,18 @@ def complete_action(journal: Journal, action_id: int, outcome: str = "") -> Acti
         action.outcome = cleaned
         session.flush()
         return _view(action)
+
+
+def action_from_entry(journal: Journal, entry_id: int, *, due_on: date | None = None) -> ActionView:
+    """Turn an entry's "next step" into an open action."""
+    with journal.transaction() as session:
+        entry = session.get(Entry, entry_id, options=[joinedload(Entry.relationship)])
+        if entry is None:
+            raise NotFound(f"There is no entry with id {entry_id}.")
+        next_step = " ".join(entry.fields.get("next_step", "").split())
+        if not next_step:
+            raise InvalidInput("This entry has no next step to turn into an action; write one first.")
+        if len(next_step) > MAX_ACTION_LENGTH:
+            next_step = next_step[: MAX_ACTION_LENGTH - 1] + "…"
+        return create_action(session, next_step, origin="entry", origin_id=entry.id,
+                             relationship=entry.relationship, due_on=due_on)

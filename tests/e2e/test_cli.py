@@ -322,3 +322,64 @@ class TestSelfChecksFlowAndLanguage:
         assert [text[f["start"]:f["end"]] for f in findings] == ["manipulative", "Obviously"]
         assert all(f["suggestion"] and f["word"] for f in findings)
         assert json.loads(cli.ok("language-check", "--text", "Declined; redirected to the portal.", "--json")) == []
+
+
+class TestWeeklyExerciseAndActions:
+    """exercise add / followup / list and action list / done, with a calendar file."""
+
+    def test_week_round_trip(self, ready: CLI, tmp_path: Path) -> None:
+        from datetime import date
+
+        today = date.today()
+        ics = tmp_path / "step.ics"
+        week = ready.ok("exercise", "add", "--relationship", "Client K", "--unease", "She texts me late.",
+                        "--move", "redirect_communication", "--on", today.isoformat(), "--at", "09:15",
+                        "--ics", str(ics)).strip()
+        assert week == f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+        content = ics.read_bytes()
+        assert b"BEGIN:VEVENT" in content and b"VALARM" in content
+        assert b"Client K" not in content and b"texts me late" not in content
+
+        listed = json.loads(ready.ok("exercise", "list", "--json"))
+        [exercise] = listed["exercises"]
+        assert {k: exercise[k] for k in ("week", "relationship", "unease", "move", "on", "outcome", "note")} == {
+            "week": week, "relationship": "Client K", "unease": "She texts me late.",
+            "move": "redirect_communication", "on": today.isoformat(), "outcome": None, "note": ""}
+        assert listed["streak"] == 1
+
+        [action] = json.loads(ready.ok("action", "list", "--json"))
+        assert action["origin"] == "exercise" and action["status"] == "due"
+        ready.ok("exercise", "followup", week, "--outcome", "not-done", "--note", "ran out of time")
+        [exercise] = json.loads(ready.ok("exercise", "list", "--json"))["exercises"]
+        assert (exercise["outcome"], exercise["note"]) == ("not_done", "ran out of time")
+        [action] = json.loads(ready.ok("action", "list", "--json"))
+        assert action["status"] == "done"
+
+    def test_action_done(self, ready: CLI) -> None:
+        from datetime import date
+
+        ready.ok("exercise", "add", "--relationship", "K", "--unease", "Grey.", "--move", "talk_to_supervisor",
+                 "--on", date.today().isoformat())
+        [action] = json.loads(ready.ok("action", "list", "--json"))
+        ready.ok("action", "done", str(action["id"]), "--note", "booked")
+        [action] = json.loads(ready.ok("action", "list", "--json"))
+        assert (action["status"], action["outcome"]) == ("done", "booked")
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["exercise", "add", "--relationship", "K", "--unease", "x", "--move", "talk_to_supervisor",
+              "--on", "2020-01-01"], "is not in week"),
+            (["exercise", "add", "--relationship", "K", "--unease", "One. Two.", "--move", "talk_to_supervisor",
+              "--on", "2020-01-01", "--week", "2020-W01"], "one sentence"),
+            (["exercise", "add", "--relationship", "K", "--unease", "x", "--move", "dance",
+              "--on", "2020-01-01"], "no weekly move 'dance'"),
+            (["exercise", "add", "--relationship", "K", "--unease", "x", "--move", "other",
+              "--on", "2020-01-01", "--week", "2021-W53"], "no week 53"),
+            (["exercise", "followup", "2026-W01", "--outcome", "done"], "no exercise for week 2026-W01"),
+            (["exercise", "followup", "2026-W01", "--outcome", "maybe"], "invalid choice"),
+            (["action", "done", "42"], "no action with id 42"),
+        ],
+    )
+    def test_bad_input_exits_2(self, ready: CLI, args: list[str], message: str) -> None:
+        assert message in ready.fails(2, *args)

@@ -204,6 +204,14 @@ class TestUpgradeFromEarlierSchemas:
             assert updated.flow == {"dual_role": "yes"}
             assert [e.id for e in entries.search_entries(opened, "hat")] == [7]
             assert entries.search_entries(opened, "scarf") == []
+            # ...and so do the tables later revisions added.
+            from datetime import date
+
+            from boundary_journal.services import weekly
+
+            saved = weekly.save_exercise(opened, catalog, weekly.ExerciseDraft(
+                "Client K", "One sentence.", "talk_to_supervisor"), today=date(2026, 11, 25))
+            assert weekly.list_exercises(opened) == [saved]
             assert integrity_problems(opened) == []
         finally:
             opened.close()

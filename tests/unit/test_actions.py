@@ -1,0 +1,59 @@
+"""Actions: created from exercises, entries and warnings; open, due, overdue, done."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from boundary_journal.catalog import Catalog
+from boundary_journal.errors import InvalidInput, NotFound
+from boundary_journal.services import actions
+from boundary_journal.services.entries import EntryDraft, add_entry
+
+TODAY = date(2026, 11, 25)
+
+
+def make(journal, text: str, due_on: date | None = None) -> actions.ActionView:
+    with journal.transaction() as session:
+        return actions.create_action(session, text, origin="manual", due_on=due_on)
+
+
+@pytest.mark.parametrize(
+    ("due_on", "status"),
+    [(None, "open"), (date(2026, 11, 26), "open"), (TODAY, "due"), (date(2026, 11, 24), "overdue")],
+)
+def test_status(journal, due_on: date | None, status: str) -> None:
+    assert make(journal, "Book supervision", due_on).status(TODAY) == status
+
+
+def test_done_with_outcome_and_listed_after_open_ones(journal) -> None:
+    first = make(journal, "first")
+    second = make(journal, "second")
+    done = actions.complete_action(journal, first.id, "Talked it through <b>&</b>")
+    assert done.status(TODAY) == "done" and done.outcome == "Talked it through <b>&</b>"
+    assert [a.id for a in actions.list_actions(journal)] == [second.id, first.id]
+    assert [a.id for a in actions.list_actions(journal, open_only=True)] == [second.id]
+    assert done.to_json(TODAY)["status"] == "done"
+
+
+def test_unknown_action(journal) -> None:
+    with pytest.raises(NotFound, match="no action with id 99"):
+        actions.complete_action(journal, 99)
+
+
+def test_empty_action_is_refused(journal) -> None:
+    with pytest.raises(InvalidInput, match="Say what the action is"):
+        make(journal, "   ")
+
+
+def test_from_an_entrys_next_step(journal, catalog: Catalog) -> None:
+    entry = add_entry(journal, catalog, EntryDraft("gift_offered", "Client K", datetime(2026, 11, 20, 10), {
+        "what_happened": "x", "documentation_note": "y", "next_step": "Ask  my supervisor\nabout gifts"}))
+    action = actions.action_from_entry(journal, entry.id, due_on=TODAY)
+    assert (action.text, action.origin, action.origin_id, action.relationship) == (
+        "Ask my supervisor about gifts", "entry", entry.id, "Client K")
+    bare = add_entry(journal, catalog, EntryDraft("gift_offered", "Client K", datetime(2026, 11, 20, 10), {
+        "what_happened": "x", "documentation_note": "y"}))
+    with pytest.raises(InvalidInput, match="no next step"):
+        actions.action_from_entry(journal, bare.id)
