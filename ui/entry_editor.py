@@ -7,7 +7,7 @@ draft to the entries service and shows any `InvalidInput` back here with `show_e
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +36,10 @@ from PySide6.QtWidgets import (
 from boundary_journal.catalog import NOTE_FIELD, Catalog, Template, TemplateField
 from boundary_journal.errors import InvalidInput
 from boundary_journal.services.entries import EntryDraft, EntryView
+from ui.escalation_guide import EscalationGuide
 from ui.guidance_panel import NOT_A_CRISIS_TOOL, GuidancePanel
+from ui.language_check import LanguageFindings
+from ui.response_review import ResponseReview
 
 TEMPLATE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
@@ -185,10 +188,20 @@ class EntryEditor(QWidget):
         self.fields_hint = QLabel("Choose a template above: its fields appear here.")
         self.fields_hint.setWordWrap(True)
 
+        self.language = LanguageFindings(self._catalog)
+        self.language.rebuilt.connect(self._order_tabs)
+
         self.phrasings_box = QGroupBox("Neutral phrasings for the documentation note")
         self.phrasings_box.setAccessibleName("Neutral phrasings")
         self.phrasings_layout = QVBoxLayout(self.phrasings_box)
         self.phrasing_buttons: list[QPushButton] = []
+
+        self.review = ResponseReview(self._catalog)
+        self.review.changed.connect(self._edited)
+        self.review.hide()
+        self.guide = EscalationGuide(self._catalog)
+        self.guide.changed.connect(self._edited)
+        self.guide.hide()
 
         self.tags_edit = QLineEdit()
         self.tags_edit.setPlaceholderText("Comma separated, e.g. after hours, phone")
@@ -225,6 +238,8 @@ class EntryEditor(QWidget):
         form_layout.addLayout(top)
         form_layout.addWidget(self.fields_hint)
         form_layout.addWidget(self.fields_box)
+        form_layout.addWidget(self.review)
+        form_layout.addWidget(self.guide)
         form_layout.addLayout(bottom)
         form_layout.addStretch(1)
 
@@ -334,6 +349,8 @@ class EntryEditor(QWidget):
             fields={},
             tags=(),
             supervision=False,
+            flow={},
+            response_review={},
         )
         self.heading.setText("New entry")
 
@@ -348,6 +365,8 @@ class EntryEditor(QWidget):
             fields=view.fields,
             tags=view.tags,
             supervision=view.supervision,
+            flow=view.flow,
+            response_review=view.response_review,
         )
         self.heading.setText(f"Entry of {view.occurred:%Y-%m-%d %H:%M} · {view.relationship}")
         if self._template is None:
@@ -370,6 +389,8 @@ class EntryEditor(QWidget):
             channel=self.channel_combo.currentData(),
             tags=split_tags(self.tags_edit.text()),
             supervision=self.supervision_check.isChecked(),
+            flow=self.guide.flow(),
+            response_review=self.review.moves() if template.review_response else {},
         )
 
     def is_dirty(self) -> bool:
@@ -382,6 +403,8 @@ class EntryEditor(QWidget):
                 or self.relationship_combo.currentText().strip()
                 or self.tags_edit.text().strip()
                 or self.supervision_check.isChecked()
+                or self.guide.flow()
+                or self._review_state()
             )
         return self._state() != self._baseline
 
@@ -432,6 +455,8 @@ class EntryEditor(QWidget):
         fields: dict[str, str],
         tags: Sequence[str],
         supervision: bool,
+        flow: Mapping[str, str],
+        response_review: Mapping[str, bool],
     ) -> None:
         self._loading = True
         try:
@@ -452,6 +477,8 @@ class EntryEditor(QWidget):
             self.when_edit.setDateTime(QDateTime(occurred))
             self.tags_edit.setText(", ".join(tags))
             self.supervision_check.setChecked(supervision)
+            self.guide.set_flow(flow)
+            self.review.set_moves(response_review)
             self._baseline = self._state()
         finally:
             self._loading = False
@@ -482,13 +509,16 @@ class EntryEditor(QWidget):
         while self.fields_layout.count():
             item = self.fields_layout.takeAt(0)
             widget = item.widget()
-            if widget is not None and widget is not self.phrasings_box:
+            if widget is not None and widget not in (self.phrasings_box, self.language):
                 widget.hide()  # at once: deletion waits for the event loop
                 widget.deleteLater()
         self._field_edits = {}
+        self.language.attach(None)
         self.phrasings_box.hide()
         self.fields_hint.setVisible(template is None)
         self.guidance.show_template(template)
+        self.guide.setVisible(template is not None)
+        self.review.setVisible(template is not None and template.review_response)
         if template is None:
             self.category_label.setText("Category: —")
             return
@@ -508,6 +538,8 @@ class EntryEditor(QWidget):
             edit.show()
             self._field_edits[spec.key] = edit
             if spec.key == NOTE_FIELD:
+                self.fields_layout.addWidget(self.language)
+                self.language.attach(edit)
                 self._fill_phrasings(template)
                 self.fields_layout.addWidget(self.phrasings_box)
                 self.phrasings_box.show()
@@ -519,7 +551,12 @@ class EntryEditor(QWidget):
         for key, edit in self._field_edits.items():
             chain.append(edit)
             if key == NOTE_FIELD:
+                chain.extend(self.language.buttons)
                 chain.extend(self.phrasing_buttons)
+        if self.review.isVisibleTo(self):
+            chain.extend(self.review.boxes.values())
+        for yes, no in self.guide.answer_buttons.values():
+            chain += [yes, no]
         chain += [self.tags_edit, self.supervision_check, self.guidance_button, self.save_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -568,7 +605,15 @@ class EntryEditor(QWidget):
             tuple(self._values.get(k, "") for k in keys),
             tuple(split_tags(self.tags_edit.text())),
             self.supervision_check.isChecked(),
+            tuple(self.guide.flow().items()),
+            self._review_state(),
         )
+
+    def _review_state(self) -> tuple[str, ...]:
+        """The ticked response moves that count: only templates that ask for the look-back store them."""
+        if self._template is None or not self._template.review_response:
+            return ()
+        return tuple(sorted(self.review.moves()))
 
     def _edited(self, *_args: object) -> None:
         if not self._loading:

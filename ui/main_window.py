@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,13 +30,18 @@ from PySide6.QtWidgets import (
 from boundary_journal import APP_NAME
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, UserError
-from boundary_journal.services import entries, relationships
+from boundary_journal.services import drift, entries, relationships
+from boundary_journal.services.actions import ActionView
 from boundary_journal.services.entries import DeletedEntry, EntryFilter, EntryView
+from boundary_journal.services.selfchecks import SelfCheckView
 from boundary_journal.storage import Journal
 from ui import messages
 from ui.entry_editor import EntryEditor
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION, WHEN, EntryTableModel
 from ui.messages import UnsavedChoice
+from ui.selfcheck_dialog import SelfCheckDialog
+from ui.trends_panel import TrendsPanel
+from ui.warning_banner import WarningBanner
 
 STATUS_TIMEOUT_MS = 10_000
 SEARCH_DELAY_MS = 200
@@ -66,15 +72,32 @@ class MainWindow(QMainWindow):
         self.editor.changed.connect(self._editor_changed)
         self.editor.save_requested.connect(self.save)
 
+        self.trends = TrendsPanel(journal, catalog)
+        self.trends.self_check_requested.connect(self.self_check)
+        self.trends.journal_changed.connect(self.refresh_warnings)
+        # Trends share the left side with the list, so writing an entry keeps its room.
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setAccessibleName("Entries and trends")
+        self.left_tabs.setDocumentMode(True)
+        self.left_tabs.addTab(self.list_pane, "Entries")
+        self.left_tabs.addTab(self.trends, "Trends")
+        self.left_tabs.setTabToolTip(0, "The entry list (Ctrl+F searches it)")
+        self.left_tabs.setTabToolTip(1, "Scores over time, slope stage and open actions (Ctrl+T)")
+
+        self.banner = WarningBanner()
+        self.banner.show_trend.connect(self.show_trends)
+        self._self_check_dialog: SelfCheckDialog | None = None
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.list_pane)
+        self.splitter.addWidget(self.left_tabs)
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
         central = QWidget()
         central_layout = QVBoxLayout(central)
-        central_layout.addWidget(self.splitter)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self._sized = False
 
@@ -90,6 +113,7 @@ class MainWindow(QMainWindow):
 
         self._refresh_relationships()
         self.reload()
+        self.refresh_warnings()
         self.editor.new_entry()
         fm = self.fontMetrics()
         width, height = fm.averageCharWidth() * 170, fm.lineSpacing() * 44
@@ -220,6 +244,14 @@ class MainWindow(QMainWindow):
         self.guidance_action.toggled.connect(self.editor.guidance.setVisible)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.guidance_action)
+
+        self.self_check_action = self._action("&Self-check…", "Ctrl+K", self.self_check)
+        self.self_check_action.setToolTip("A red-flag check-in for one relationship or overall")
+        self.trends_action = self._action("&Trends", "Ctrl+T", lambda: self.show_trends(self.trends.scope()))
+        self.trends_action.setToolTip("Scores over time, slope stage and open actions")
+        journal_menu = self.menuBar().addMenu("&Journal")
+        journal_menu.addAction(self.self_check_action)
+        journal_menu.addAction(self.trends_action)
         self.editor.guidance_button.setDefaultAction(self.guidance_action)
 
     # --- prompts (replaced in tests) -----------------------------------------------------
@@ -279,6 +311,7 @@ class MainWindow(QMainWindow):
         finally:
             self.relationship_filter.blockSignals(False)
         self.editor.set_pseudonyms(pseudonyms)
+        self.trends.set_pseudonyms(pseudonyms)
 
     def pseudonyms(self) -> list[str]:
         return [self.relationship_filter.itemData(i) for i in range(1, self.relationship_filter.count())]
@@ -393,6 +426,7 @@ class MainWindow(QMainWindow):
         self.editor.load_entry(view)
         self._refresh_relationships()
         self.reload()
+        self.refresh_warnings()
         self.statusBar().showMessage("Saved", STATUS_TIMEOUT_MS)
 
     def delete_entry(self) -> None:
@@ -412,6 +446,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(True)
         self.editor.new_entry()
         self.reload()
+        self.trends.refresh()  # the suggested stage follows the entries
         undo = shortcut_text(QKeySequence.StandardKey.Undo)
         self.statusBar().showMessage(f"Deleted — {undo} to undo", STATUS_TIMEOUT_MS)
 
@@ -435,9 +470,11 @@ class MainWindow(QMainWindow):
         if not self.editor.is_dirty():
             self.editor.load_entry(view)
         self.reload()
+        self.trends.refresh()
         self.statusBar().showMessage("Entry restored", STATUS_TIMEOUT_MS)
 
     def focus_search(self) -> None:
+        self.left_tabs.setCurrentWidget(self.list_pane)
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 
@@ -447,6 +484,47 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.journal, self.catalog, self.pseudonyms(), self)
         if dialog.exec():
             self.statusBar().showMessage(dialog.result_message, STATUS_TIMEOUT_MS)
+
+    # --- check-ins, trends and warnings --------------------------------------------------
+
+    def refresh_warnings(self) -> None:
+        """Re-read the drift warnings and the trends after anything that can change them."""
+        try:
+            warnings = drift.active_warnings(self.journal, self.catalog)
+        except UserError as error:
+            self.show_error(error)
+            return
+        self.banner.show_warnings(warnings)
+        self.trends.refresh()
+
+    def show_trends(self, pseudonym: str | None) -> None:
+        self.trends.set_scope(pseudonym)
+        self.left_tabs.setCurrentWidget(self.trends)
+        self.trends.scope_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def self_check(self) -> None:
+        """Open the self-check for the relationship the trends show (or overall); window-modal, not blocking."""
+        if self._self_check_dialog is not None:
+            self._self_check_dialog.raise_()
+            self._self_check_dialog.activateWindow()
+            return
+        dialog = SelfCheckDialog(self.journal, self.catalog, self.pseudonyms(), self.trends.scope(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._after_self_check)
+        dialog.finished.connect(self._self_check_closed)
+        self._self_check_dialog = dialog
+        dialog.open()
+
+    def _self_check_closed(self, _result: int) -> None:
+        self._self_check_dialog = None
+
+    def _after_self_check(self, view: SelfCheckView, action: ActionView | None) -> None:
+        self.refresh_warnings()
+        self.show_trends(view.relationship)
+        message = "Check-in saved"
+        if action is not None:
+            message += f"; action added: {action.text}"
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -485,6 +563,10 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, max(minimum, rest * share // 100))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # An open check-in asks about its own answers first (QDialog.close routes to its reject).
+        if self._self_check_dialog is not None and not self._self_check_dialog.close():
+            event.ignore()
+            return
         if self._resolve_unsaved():
             event.accept()
         else:

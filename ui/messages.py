@@ -1,11 +1,11 @@
-"""The one place that builds message boxes: errors, and the unsaved-changes question."""
+"""The one place that builds message boxes: errors, the unsaved-changes question, a line of text to type."""
 
 from __future__ import annotations
 
 import enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 from boundary_journal import APP_NAME
 from boundary_journal.errors import UserError
@@ -57,3 +57,19 @@ def ask_unsaved_changes(parent: QWidget | None, what: str = "This entry") -> Uns
     if answer == QMessageBox.StandardButton.Discard:
         return UnsavedChoice.DISCARD
     return UnsavedChoice.CANCEL
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A few lines of text typed by the user (may be empty); None when they cancel. The label is plain text."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setAccessibleName(title)
+    dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    for child in dialog.findChildren(QLabel):
+        child.setTextFormat(Qt.TextFormat.PlainText)  # the label may quote a pseudonym: show it, never parse it
+        child.setWordWrap(True)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue()

@@ -265,3 +265,76 @@ def test_cursor_helpers_are_plain_text(editor: EntryEditor) -> None:
     note.setPlainText(HOSTILE)
     note.moveCursor(QTextCursor.MoveOperation.End)
     assert note.toPlainText() == HOSTILE
+
+
+class TestEscalationAndReview:
+    """The decision-flow answers and the look-back at my response go into the draft and come back on load."""
+
+    def test_draft_holds_flow_and_review(self, qtbot: QtBot, editor: EntryEditor) -> None:
+        editor.select_template(PHONE)
+        assert editor.guide.isVisible() and editor.review.isVisible()
+        assert not editor.is_dirty()
+        editor.guide.answer_buttons["dual_role"][0].click()
+        assert editor.is_dirty()  # an answer is something to lose, even with nothing typed
+        editor.guide.answer_buttons["prescribing"][1].click()
+        editor.review.boxes["over_justification"].click()
+        draft = editor.draft()
+        assert draft.flow == {"dual_role": "yes", "prescribing": "no"}
+        assert draft.response_review == {"over_justification": True}
+
+    def test_only_declined_requests_ask_for_the_look_back(self, editor: EntryEditor, catalog: Catalog) -> None:
+        without = next(t for t in catalog.templates if not t.review_response)
+        editor.select_template(PHONE)
+        editor.review.boxes["over_justification"].click()
+        editor.select_template(without.id)
+        assert editor.guide.isVisible() and not editor.review.isVisible()
+        assert editor.draft().response_review == {}
+
+    def test_no_template_no_guide(self, editor: EntryEditor) -> None:
+        assert not editor.guide.isVisible() and not editor.review.isVisible()
+
+    def test_a_loaded_entry_shows_its_answers(self, editor: EntryEditor) -> None:
+        view = stored_view(
+            flow={"acute_risk": "yes", "outside_channels": "no"}, response_review={"bring_into_work": True}
+        )
+        editor.load_entry(view)
+        assert editor.guide.flow() == {"acute_risk": "yes", "outside_channels": "no"}
+        assert editor.guide.acute_notice.isVisible()
+        assert editor.review.moves() == {"bring_into_work": True}
+        assert not editor.is_dirty()
+        editor.guide.answer_buttons["outside_channels"][1].click()  # cleared
+        assert editor.is_dirty()
+        editor.guide.answer_buttons["outside_channels"][1].click()
+        assert not editor.is_dirty()
+        editor.new_entry()
+        assert editor.guide.flow() == {} and editor.review.moves() == {}
+
+
+class TestLanguageCheck:
+    """The documentation note, and only it, is checked; loading an entry shows its findings."""
+
+    def test_only_the_note_is_checked(self, qtbot: QtBot, editor: EntryEditor) -> None:
+        editor.select_template(PHONE)
+        QtBot.keyClicks(editor.field_edit("what_happened"), "She was manipulative.")
+        assert editor.language.findings() == []
+        QtBot.keyClicks(editor.field_edit(NOTE_FIELD), "She was manipulative.")
+        assert [f.word for f in editor.language.findings()] == ["manipulative"]
+        qtbot.waitUntil(editor.language.isVisible)
+
+    def test_loading_and_switching_templates(self, editor: EntryEditor) -> None:
+        editor.load_entry(stored_view(fields={"what_happened": "x", "documentation_note": "Needy again."}))
+        assert [f.word for f in editor.language.findings()] == ["Needy"]
+        editor.select_template("gift_offered")  # the note is carried over and checked in its new field
+        assert [f.word for f in editor.language.findings()] == ["Needy"]
+        editor.field_edit(NOTE_FIELD).setPlainText("Calm.")
+        assert editor.language.findings() == []
+
+    def test_finding_buttons_join_the_tab_order(self, qtbot: QtBot, editor: EntryEditor) -> None:
+        editor.select_template(PHONE)
+        note = editor.field_edit(NOTE_FIELD)
+        QtBot.keyClicks(note, "Crazy.")
+        (button,) = editor.language.buttons
+        qtbot.waitUntil(lambda: laid_out(button))
+        note.setFocus()
+        qtbot.keyClick(note, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is button

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QApplication,
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QLineEdit,
@@ -21,12 +23,13 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import NOTE_FIELD, Catalog
-from boundary_journal.services import entries
+from boundary_journal.services import actions, entries, escalation, selfchecks, slope
 from boundary_journal.services.entries import EntryView
 from boundary_journal.storage import Journal
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION
 from ui.main_window import MainWindow
 from ui.messages import UnsavedChoice
+from ui.selfcheck_dialog import SelfCheckDialog
 
 HOSTILE = "<b>&amp; Ωμέγα Привет 🙂 שלום"
 PHONE = "phone_number_request"
@@ -378,8 +381,12 @@ class TestKeys:
         assert window.export_action.shortcut().toString() == "Ctrl+E"
         assert window.find_action.shortcut().toString() == "Ctrl+F"
         assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+        assert window.self_check_action.shortcut().toString() == "Ctrl+K"
+        assert window.trends_action.shortcut().toString() == "Ctrl+T"
         menus = [a.text() for a in window.menuBar().actions()]
-        assert menus[:2] == ["&File", "&Edit"]
+        assert menus == ["&File", "&Edit", "&View", "&Journal"]
+        journal_menu = window.menuBar().actions()[3].menu()
+        assert journal_menu.actions() == [window.self_check_action, window.trends_action]
 
     def test_every_control_has_an_accessible_name(self, window: MainWindow) -> None:
         window.editor.select_template(PHONE)
@@ -449,3 +456,232 @@ class TestExportAction:
         QTimer.singleShot(0, answer)
         press(qtbot, window.table, Qt.Key.Key_E, CTRL)
         assert seen == ["ExportDialog", "Client K"]
+
+
+def visible_click(qtbot: QtBot, window: MainWindow, button: QWidget) -> None:
+    """Scroll the editor to `button` if it is there, wait until it is laid out, then click it
+    (a checkbox on its box: the row may be wider than its label)."""
+    qtbot.waitUntil(lambda: laid_out(button))
+    if window.editor.scroll.widget().isAncestorOf(button):
+        window.editor.scroll.ensureWidgetVisible(button)
+    qtbot.waitUntil(lambda: not button.visibleRegion().isEmpty())
+    pos = button.rect().center()
+    if isinstance(button, QCheckBox):
+        pos.setX(button.height() // 2)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def open_self_check(qtbot: QtBot, window: MainWindow) -> SelfCheckDialog:
+    qtbot.waitUntil(lambda: window._self_check_dialog is not None and window._self_check_dialog.isVisible())
+    dialog = window._self_check_dialog
+    assert dialog is not None
+    dialog.confirm_unsaved_changes = lambda: UnsavedChoice.DISCARD  # type: ignore[method-assign]
+    return dialog
+
+
+def answer(qtbot: QtBot, dialog: SelfCheckDialog, item_id: str, value: int) -> None:
+    button = dialog.rows[item_id].level_buttons[value]
+    dialog.scroll.ensureWidgetVisible(button)
+    qtbot.waitUntil(lambda: laid_out(button) and not button.visibleRegion().isEmpty())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
+
+
+def save_check_in(qtbot: QtBot, window: MainWindow, dialog: SelfCheckDialog) -> None:
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window._self_check_dialog is None)
+
+
+def banner_kinds(window: MainWindow) -> list[tuple[str, str | None]]:
+    return [(w.kind, w.relationship) for w in window.banner.warnings()]
+
+
+class TestSelfCheckJourney:
+    """A check-in from the window: the trend gains a point and the warnings appear where the clinician works."""
+
+    def test_check_ins_update_chart_and_banner(
+        self, qtbot: QtBot, window: MainWindow, stored, journal: Journal, catalog: Catalog
+    ) -> None:
+        stored()
+        show_stored(window)
+        assert not window.banner.isVisible()
+
+        press(qtbot, window.table, Qt.Key.Key_K, CTRL)
+        dialog = open_self_check(qtbot, window)
+        assert dialog.isModal() or dialog.windowModality() != Qt.WindowModality.NonModal
+        qtbot.keyClicks(dialog.scope_combo, "Client K")
+        assert dialog.relationship() == "Client K"
+        answer(qtbot, dialog, "slope_look_forward", 1)
+        answer(qtbot, dialog, "hi_persistent_personal_channel", 1)
+        save_check_in(qtbot, window, dialog)
+
+        # The trends show Client K's trend with the new point.
+        assert window.left_tabs.currentWidget() is window.trends
+        assert window.trends.scope() == "Client K"
+        (first,) = selfchecks.list_self_checks(journal, catalog, relationship="Client K")
+        assert [p.y() for p in window.trends.chart.score_series.points()] == [first.score.percent]
+        # The banner says it warrants supervision or ethics input; an action to raise it is open.
+        assert window.banner.isVisible()
+        assert banner_kinds(window) == [("higher_input", "Client K")]
+        (line,) = window.banner.line_texts()
+        assert line.startswith("Client K — ") and "this warrants supervision or ethics input" in line
+        (action,) = actions.list_actions(journal, open_only=True)
+        assert action.relationship == "Client K" and window.trends.actions_list.count() == 1
+        assert action.text in window.statusBar().currentMessage()
+
+        # A second, higher-scoring check-in through the menu action: the score is rising.
+        window.self_check_action.trigger()
+        dialog = open_self_check(qtbot, window)
+        assert dialog.relationship() == "Client K"  # the scope the trends show
+        answer(qtbot, dialog, "slope_look_forward", 2)
+        answer(qtbot, dialog, "pull_rescue", 2)
+        answer(qtbot, dialog, "hi_persistent_personal_channel", 1)
+        save_check_in(qtbot, window, dialog)
+        assert window.trends.chart.score_series.count() == 2
+        assert ("score_rising", "Client K") in banner_kinds(window)
+        assert any(t.startswith("Client K — Red-flag score rising") for t in window.banner.line_texts())
+
+        # A calmer check-in: the warnings reflect the stored data, and go.
+        window.self_check()
+        dialog = open_self_check(qtbot, window)
+        save_check_in(qtbot, window, dialog)
+        assert window.trends.chart.score_series.count() == 3
+        assert not window.banner.isVisible()
+
+    def test_the_trends_button_opens_the_check_in(self, qtbot: QtBot, window: MainWindow) -> None:
+        press(qtbot, window.table, Qt.Key.Key_T, CTRL)
+        assert window.left_tabs.currentWidget() is window.trends
+        visible_click(qtbot, window, window.trends.self_check_button)
+        dialog = open_self_check(qtbot, window)
+        assert dialog.relationship() is None
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: window._self_check_dialog is None)
+        press(qtbot, window.trends.scope_combo, Qt.Key.Key_F, CTRL)
+        assert window.left_tabs.currentWidget() is window.list_pane
+        assert window.focusWidget() is window.search_edit
+
+
+class TestStageJourney:
+    """Setting a relationship's stage higher than before raises the stage warning; the banner leads back."""
+
+    def test_stage_up_warns(self, qtbot: QtBot, window: MainWindow, stored, journal: Journal) -> None:
+        stored()
+        show_stored(window)
+        press(qtbot, window.table, Qt.Key.Key_T, CTRL)
+        qtbot.keyClicks(window.trends.scope_combo, "Client K")
+        panel = window.trends
+        assert panel.scope() == "Client K"
+        for stage in (2, 3):
+            panel.stage_combo.setCurrentIndex(panel.stage_combo.findData(stage))
+            visible_click(qtbot, window, panel.set_stage_button)
+        assert [c.stage for c in slope.stage_history(journal, "Client K")] == [2, 3]
+        assert banner_kinds(window) == [("stage_up", "Client K")]
+        (line,) = window.banner.line_texts()
+        assert line.startswith("Client K — ") and "Stage 2" in line and "3" in line
+        assert panel.chart.stage_series.count() == 2
+
+        window.left_tabs.setCurrentWidget(window.list_pane)
+        visible_click(qtbot, window, window.banner.trend_buttons[0])
+        assert window.left_tabs.currentWidget() is window.trends and panel.scope() == "Client K"
+
+    def test_saving_an_entry_updates_the_suggestion(
+        self, qtbot: QtBot, window: MainWindow, stored, typist: Typist
+    ) -> None:
+        stored()
+        show_stored(window)
+        window.show_trends("Client K")
+        assert "Stage 3" not in window.trends.suggestion_label.text()
+        window.new_entry()
+        window.editor.select_template("late_night_text")
+        typist(window.editor.relationship_combo.lineEdit(), "Client K")
+        typist(window.editor.field_edit("what_happened"), "Text at 23:40.")
+        typist(window.editor.field_edit(NOTE_FIELD), "Patient texted clinician's personal phone.")
+        assert window.save()
+        assert window.trends.suggestion_label.text().startswith("Suggested: Stage 3")
+
+
+class TestEscalationJourney:
+    """Answer the decision flow on an entry, see the steps, save, come back: the answers are there."""
+
+    def test_answers_are_stored_and_restored(
+        self, qtbot: QtBot, window: MainWindow, stored, journal: Journal, catalog: Catalog, typist: Typist
+    ) -> None:
+        other = stored(relationship="Client A")
+        show_stored(window)
+        editor = window.editor
+        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        editor.select_template(PHONE)
+        typist(editor.relationship_combo.lineEdit(), "Client K")
+        typist(editor.field_edit("what_happened"), "Asked for my number by text.")
+        typist(editor.field_edit(NOTE_FIELD), "Patient asked for clinician's number; declined.")
+        guide = editor.guide
+        assert guide.isVisible() and "Answer the questions" in guide.steps_label.text()
+
+        visible_click(qtbot, window, guide.answer_buttons["acute_risk"][1])
+        visible_click(qtbot, window, guide.answer_buttons["outside_channels"][0])
+        steps = escalation.recommended_steps(catalog, {"acute_risk": "no", "outside_channels": "yes"})
+        for step_id in steps:
+            assert escape(escalation.step_text(catalog, step_id)) in guide.steps_label.text()
+        assert not guide.acute_notice.isVisible()
+        assert editor.review.isVisible()  # a declined request: the look-back at my response
+        visible_click(qtbot, window, editor.review.boxes["partial_cave_in"])
+        assert window.isWindowModified()
+
+        press(qtbot, editor.field_edit(NOTE_FIELD), Qt.Key.Key_S, CTRL)
+        saved_id = editor.entry_id()
+        assert saved_id is not None and not editor.is_dirty()
+        stored_entry = entries.get_entry(journal, saved_id)
+        assert stored_entry.flow == {"acute_risk": "no", "outside_channels": "yes"}
+        assert stored_entry.response_review == {"partial_cave_in": True}
+
+        click_row_of(qtbot, window, other.id)
+        assert guide.flow() == {}
+        click_row_of(qtbot, window, saved_id)
+        assert guide.flow() == {"acute_risk": "no", "outside_channels": "yes"}
+        assert guide.answer_buttons["outside_channels"][0].isChecked()
+        assert escape(escalation.step_text(catalog, steps[0])) in guide.steps_label.text()
+        assert editor.review.moves() == {"partial_cave_in": True}
+        assert not editor.is_dirty()
+
+    def test_acute_risk_is_shown_prominently(self, qtbot: QtBot, window: MainWindow) -> None:
+        window.editor.select_template(PHONE)
+        visible_click(qtbot, window, window.editor.guide.answer_buttons["acute_risk"][0])
+        notice = window.editor.guide.acute_notice
+        assert notice.isVisible()
+        assert "not a boundary script" in notice.text() and "not a crisis tool" in notice.text()
+
+
+class TestNeutralLanguageJourney:
+    """A judgemental word in the documentation note is flagged; one click puts the neutral wording in."""
+
+    def test_accept_the_suggestion(
+        self, qtbot: QtBot, window: MainWindow, journal: Journal, catalog: Catalog, typist: Typist
+    ) -> None:
+        editor = window.editor
+        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        editor.select_template(PHONE)
+        typist(editor.relationship_combo.lineEdit(), "Client K")
+        typist(editor.field_edit("what_happened"), "Asked for my number again.")
+        note = editor.field_edit(NOTE_FIELD)
+        typist(note, "🙂 Patient was manipulative about the number.")
+        qtbot.waitUntil(lambda: len(editor.language.buttons) == 1)
+        (finding,) = editor.language.findings()
+        assert finding.word == "manipulative"
+        suggestion = finding.suggestion
+        assert editor.language.buttons[0].full_text() == f"Use '{suggestion}'"
+
+        visible_click(qtbot, window, editor.language.buttons[0])
+        assert note.toPlainText() == f"🙂 Patient was {suggestion} about the number."
+        assert editor.language.findings() == []
+        assert window.save()
+        assert entries.get_entry(journal, editor.entry_id()).fields[NOTE_FIELD] == note.toPlainText()
+
+
+def test_closing_the_window_asks_about_an_open_check_in(qtbot: QtBot, window: MainWindow) -> None:
+    window.self_check()
+    dialog = open_self_check(qtbot, window)
+    answer(qtbot, dialog, "pull_rescue", 1)
+    dialog.confirm_unsaved_changes = lambda: UnsavedChoice.CANCEL  # type: ignore[method-assign]
+    assert not window.close()
+    assert window.isVisible() and dialog.isVisible()
+    dialog.confirm_unsaved_changes = lambda: UnsavedChoice.DISCARD  # type: ignore[method-assign]
+    assert window.close()

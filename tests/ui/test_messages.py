@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.errors import InvalidInput
-from ui.messages import UnsavedChoice, ask_unsaved_changes, error_text, show_error
+from ui.messages import UnsavedChoice, ask_text, ask_unsaved_changes, error_text, show_error
 
 HOSTILE = "<b>&amp; Ωμέγα Привет 🙂 שלום"
 
@@ -67,3 +67,33 @@ class TestErrors:
         text = error_text(KeyError("x"))
         assert "bug" in text and "KeyError" in text
         assert error_text(InvalidInput("Plain.")) == "Plain."
+
+
+class TestAskText:
+    """A few lines typed and OK come back as text; Cancel is None; the label is shown as plain text."""
+
+    @staticmethod
+    def answer_when_shown(qtbot: QtBot, typed: str | None, seen: list[QInputDialog]) -> None:
+        def answer() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, QInputDialog):
+                QTimer.singleShot(10, answer)
+                return
+            seen.append(dialog)
+            if typed is None:
+                qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+                return
+            edit = dialog.findChild(QPlainTextEdit)
+            qtbot.keyClicks(edit, typed)
+            dialog.accept()
+
+        QTimer.singleShot(0, answer)
+
+    def test_typed_and_cancelled(self, qtbot: QtBot) -> None:
+        seen: list[QInputDialog] = []
+        self.answer_when_shown(qtbot, "Raised in supervision", seen)
+        assert ask_text(None, "Action done", f"What came of it?\n\n{HOSTILE}") == "Raised in supervision"
+        (label,) = [w for w in seen[0].findChildren(QLabel) if HOSTILE in w.text()]
+        assert label.textFormat() == Qt.TextFormat.PlainText
+        self.answer_when_shown(qtbot, None, seen)
+        assert ask_text(None, "Action done", "What came of it?") is None

@@ -1,0 +1,73 @@
+"""The warning banner: one line per active warning, user text shown as text, hidden when all is well."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from boundary_journal.services.drift import DriftWarning
+from ui.warning_banner import OVERALL, WarningBanner, warning_html, warning_line
+
+HOSTILE = "<b>&amp; Ωμέγα Привет 🙂 שלום"
+WHEN = datetime(2026, 3, 2, 17, 45)
+
+
+def warning(kind: str, relationship: str | None, detail: str = "Score 20 → 30") -> DriftWarning:
+    return DriftWarning(kind, relationship, f"Title {kind}", f"Message for {kind}.", detail, WHEN)
+
+
+def test_hidden_until_there_is_something(qtbot: QtBot) -> None:
+    window = QWidget()
+    banner = WarningBanner()
+    QVBoxLayout(window).addWidget(banner)
+    qtbot.addWidget(window)
+    window.show()
+    assert not banner.isVisible()
+    banner.show_warnings([warning("score_rising", "Client K")])
+    assert banner.isVisible()
+    banner.show_warnings([])
+    assert not banner.isVisible() and banner.lines == []
+
+
+def test_one_line_each(qtbot: QtBot) -> None:
+    banner = WarningBanner()
+    qtbot.addWidget(banner)
+    shown = [warning("higher_input", "Client K", "An item"), warning("score_rising", None)]
+    banner.show_warnings(shown)
+    assert banner.line_texts() == [
+        "Client K — Title higher_input: Message for higher_input.",
+        f"{OVERALL} — Title score_rising: Message for score_rising. (Score 20 → 30)",
+    ]
+    assert [label.accessibleName() for label in banner.lines] == banner.line_texts()
+    assert "An item" in banner.lines[0].toolTip()  # the long detail of a higher-input warning is a tooltip
+    assert "2026-03-02 17:45" in banner.lines[1].toolTip()
+
+
+def test_a_pseudonym_is_text_not_markup(qtbot: QtBot) -> None:
+    shown = warning("stage_up", HOSTILE, f"Stage 2 → 3 {HOSTILE}")
+    html = warning_html(shown)
+    assert "<b>&amp;" not in html.replace("<b>&lt;b&gt;", "")
+    assert "&lt;b&gt;&amp;amp;" in html
+    banner = WarningBanner()
+    qtbot.addWidget(banner)
+    banner.show_warnings([shown])
+    assert banner.lines[0].textFormat() == Qt.TextFormat.RichText
+    assert HOSTILE in warning_line(shown)
+    assert "&lt;b&gt;" in banner.lines[0].toolTip()
+
+
+def test_show_trend_names_the_scope(qtbot: QtBot) -> None:
+    banner = WarningBanner()
+    qtbot.addWidget(banner)
+    banner.show_warnings([warning("stage_up", "Client K"), warning("score_rising", None)])
+    banner.show()
+    qtbot.waitExposed(banner)
+    with qtbot.waitSignal(banner.show_trend) as first:
+        qtbot.mouseClick(banner.trend_buttons[0], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(banner.show_trend) as second:
+        qtbot.mouseClick(banner.trend_buttons[1], Qt.MouseButton.LeftButton)
+    assert (first.args, second.args) == (["Client K"], [None])
+    assert all(b.accessibleName() for b in banner.trend_buttons)

@@ -1,0 +1,102 @@
+"""The warning banner at the top of the window: one line per drift warning that holds now.
+
+It shows what `drift.active_warnings` computes from stored check-ins and stage changes, so it has no
+dismiss button: a warning goes away when the data behind it changes (say, a calmer check-in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+
+from boundary_journal.services.drift import DriftWarning
+from ui.notices import TintedFrame, rich_tooltip
+
+OVERALL = "Overall"
+# Kinds whose detail is a short trajectory ("Score 25 → 38"), worth reading inline; the others' is a tooltip.
+INLINE_DETAIL = ("score_rising", "stage_up")
+
+
+def warning_line(warning: DriftWarning) -> str:
+    """The line as plain text: 'Client K — Red-flag score rising: <message> (Score 25 → 38)'."""
+    scope = warning.relationship or OVERALL
+    text = f"{scope} — {warning.title}: {warning.message}"
+    return f"{text} ({warning.detail})" if warning.kind in INLINE_DETAIL and warning.detail else text
+
+
+def warning_html(warning: DriftWarning) -> str:
+    scope = warning.relationship or OVERALL
+    detail = f" <i>({escape(warning.detail)})</i>" if warning.kind in INLINE_DETAIL and warning.detail else ""
+    return f"<b>{escape(scope)} — {escape(warning.title)}:</b> {escape(warning.message)}{detail}"
+
+
+class WarningBanner(TintedFrame):
+    """Hidden while nothing is wrong; emits `show_trend(pseudonym or None)` from a line's button."""
+
+    show_trend = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Warnings")
+        self.lines: list[QLabel] = []
+        self.trend_buttons: list[QPushButton] = []
+        self._warnings: list[DriftWarning] = []
+
+        icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.rows = QVBoxLayout()
+        self.rows.setSpacing(self.fontMetrics().height() // 4)
+        layout = QHBoxLayout(self)
+        margin = self.fontMetrics().height() // 3
+        layout.setContentsMargins(margin, margin, margin, margin)
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(self.rows, 1)
+        self.hide()
+
+    def warnings(self) -> list[DriftWarning]:
+        return list(self._warnings)
+
+    def line_texts(self) -> list[str]:
+        return [warning_line(w) for w in self._warnings]
+
+    def show_warnings(self, warnings: Sequence[DriftWarning]) -> None:
+        """Replace the lines with `warnings` (in the order given); hide the banner when there are none."""
+        if list(warnings) == self._warnings:
+            return
+        self._warnings = list(warnings)
+        while self.rows.count():
+            row = self.rows.takeAt(0)
+            if row.layout() is not None:
+                while row.layout().count():
+                    widget = row.layout().takeAt(0).widget()
+                    if widget is not None:
+                        widget.hide()
+                        widget.deleteLater()
+                row.layout().deleteLater()
+        self.lines, self.trend_buttons = [], []
+        for warning in self._warnings:
+            scope = warning.relationship or OVERALL
+            label = QLabel(warning_html(warning))
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setAccessibleName(warning_line(warning))
+            label.setToolTip(rich_tooltip(warning.detail, f"Since {warning.since:%Y-%m-%d %H:%M}"))
+            button = QPushButton("Show trend")
+            button.setFlat(True)
+            button.setAccessibleName(f"Show the trend for {scope}")
+            button.setToolTip(rich_tooltip(f"Show the trend for {scope}"))
+            pseudonym = warning.relationship
+            button.clicked.connect(lambda _checked=False, chosen=pseudonym: self.show_trend.emit(chosen))
+            row_layout = QHBoxLayout()
+            row_layout.addWidget(label, 1)
+            row_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self.rows.addLayout(row_layout)
+            self.lines.append(label)
+            self.trend_buttons.append(button)
+        self.setVisible(bool(self._warnings))
