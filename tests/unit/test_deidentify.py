@@ -1,0 +1,75 @@
+"""The de-identification scanner: finds what could identify a patient, leaves pseudonyms and neutral notes alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from boundary_journal.catalog import Catalog
+from boundary_journal.services.deidentify import REDACTION, redact, scan_text, scan_texts
+
+
+def kinds(text: str, **kwargs) -> list[tuple[str, str]]:
+    return [(f.kind, f.text) for f in scan_text(text, "note", **kwargs)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("She gave me 07700 900123 to call.", ("phone", "07700 900123")),
+        ("Her mobile is +44 20 7946 0958.", ("phone", "+44 20 7946 0958")),
+        ("Call (555) 010-4477 after six.", ("phone", "(555) 010-4477")),
+        ("Wrote from k.smith@example.com yesterday.", ("email", "k.smith@example.com")),
+        ("Sent a link to https://example.org/u/kay?x=1 last night.", ("url", "https://example.org/u/kay?x=1")),
+        ("Her profile, www.example.net/kay, was public.", ("url", "www.example.net/kay")),
+        ("Follows me as @kaysmith_22 now.", ("handle", "@kaysmith_22")),
+        ("Mentioned she was born 3 March 1988 in passing.", ("date", "3 March 1988")),
+        ("DOB 04/11/1990 was on the form.", ("date", "04/11/1990")),
+        ("A 23-year-old with a rare condition.", ("age", "23-year-old")),
+        ("Patient aged 81 on the ward.", ("age", "aged 81")),
+        ("Her MRN 00412233 was on the letter.", ("record_number", "MRN 00412233")),
+        ("Account no. AC-99812 was mentioned.", ("record_number", "Account no. AC-99812")),
+        ("She lives at 14 Elm Street, near the clinic.", ("address", "14 Elm Street")),
+        ("Her sister Maria Lopez came too.", ("name", "Maria Lopez")),
+        ("Then Dr Patel joined the call.", ("name", "Dr Patel")),
+    ],
+)
+def test_finds_identifiers(text: str, expected: tuple[str, str]) -> None:
+    assert expected in kinds(text)
+
+
+def test_context_marks_the_finding() -> None:
+    [finding] = scan_text("She gave me 07700 900123 to call.", "Entry 4 · What happened")
+    assert finding.location == "Entry 4 · What happened"
+    assert "«07700 900123»" in finding.context and finding.label == "Phone number"
+
+
+def test_pseudonyms_allowed_words_and_sentence_starts_are_not_names() -> None:
+    text = "Client K asked again. Bed 4 in March said Thanks. Later Westfield came up."
+    found = kinds(text, pseudonyms=["Client K", "Bed 4 in March"], allowed=["westfield"])
+    assert found == [("name", "Thanks")]
+
+
+def test_dates_without_an_identifying_word_are_fine() -> None:
+    assert kinds("The session on 2026-11-22 ran over.") == []
+    assert kinds("Admitted on 2026-11-22 after a fall.") == [("date", "2026-11-22")]
+
+
+def test_ordinary_words_are_not_record_numbers() -> None:
+    assert kinds("A breach was identified and reported to the privacy office.") == []
+
+
+def test_the_apps_own_phrasings_and_scripts_pass(catalog: Catalog) -> None:
+    texts = {f"{t.id} {i}": p for t in catalog.templates for i, p in enumerate(t.phrasings)}
+    texts |= {s.id: s.text for s in catalog.scripts}
+    assert [(f.location, f.text) for f in scan_texts(texts)] == []
+
+
+def test_hostile_text_is_scanned_without_errors() -> None:
+    text = "<b>&</b> Ωμέγα Привет 🙂 שלום " + "word " * 20_000 + "07700 900123"
+    assert ("phone", "07700 900123") in kinds(text)
+
+
+def test_redact_replaces_only_the_findings() -> None:
+    text = "Call 07700 900123 or mail k@example.com please."
+    findings = scan_text(text, "note")
+    assert redact(text, findings) == f"Call {REDACTION} or mail {REDACTION} please."
