@@ -40,6 +40,10 @@ class Relationship(Base):
     pseudonym: Mapped[str] = mapped_column(String(80, collation="NOCASE"), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Seed 001 §6: what changes the judgement (emergency, type of relationship, channels, capacity).
+    context: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Seed 001 §8: the consent record for a sanctioned exception (informed, voluntary, scope, documented).
+    consent: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     entries: Mapped[list[Entry]] = orm.relationship(back_populates="relationship")
     stage_changes: Mapped[list[StageChange]] = orm.relationship(

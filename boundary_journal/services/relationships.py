@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from boundary_journal.errors import InvalidInput
+from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Entry, Relationship
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.storage import Journal
@@ -57,3 +57,71 @@ def list_relationships(journal: Journal) -> list[RelationshipView]:
             RelationshipView(r.id, r.pseudonym, r.status, count)
             for r, count in session.execute(statement).all()
         ]
+
+
+# Seed 001 §6: the circumstances that change how a boundary question is judged.
+CONTEXT_FIELDS = {
+    "emergency": "Emergency or urgent circumstances",
+    "relationship_type": "Type of professional relationship",
+    "existing_channels": "Existing communication channels and how well they work",
+    "capacity_vulnerability": "Patient's capacity and vulnerability",
+}
+# Seed 001 §8: what a consent record for a sanctioned exception must show.
+CONSENT_FIELDS = {
+    "informed": "Informed: what the patient was told and understood",
+    "voluntary": "Voluntary: how you made sure there was no pressure",
+    "scope": "Scope: what the arrangement covers, and what it does not",
+    "documented": "Documented: where and when it was recorded",
+}
+MAX_RECORD_LENGTH = 5_000
+
+
+@dataclass(frozen=True)
+class RelationshipDetail:
+    pseudonym: str
+    status: str
+    context: dict[str, str]
+    consent: dict[str, str]
+
+
+def _clean_record(values: dict[str, str], allowed: dict[str, str], what: str) -> dict[str, str]:
+    cleaned: dict[str, str] = {}
+    for key, value in values.items():
+        if key not in allowed:
+            raise InvalidInput(f"There is no {what} field '{key}'; the fields are: {', '.join(allowed)}.")
+        text = clean_text(value, allowed[key], limit=MAX_RECORD_LENGTH).strip()
+        if text:
+            cleaned[key] = text
+    return cleaned
+
+
+def find_relationship(session: Session, pseudonym: str) -> Relationship:
+    """The relationship with this pseudonym (any case), or NotFound."""
+    found = session.scalar(select(Relationship).where(Relationship.pseudonym == clean_pseudonym(pseudonym)))
+    if found is None:
+        raise NotFound(f"There is no relationship called '{pseudonym}'.")
+    return found
+
+
+def get_relationship(journal: Journal, pseudonym: str) -> RelationshipDetail:
+    with journal.read() as session:
+        found = find_relationship(session, pseudonym)
+        return RelationshipDetail(found.pseudonym, found.status, dict(found.context or {}), dict(found.consent or {}))
+
+
+def set_context(journal: Journal, pseudonym: str, context: dict[str, str]) -> RelationshipDetail:
+    """Replace the relationship's context notes (seed 001 §6); empty values are dropped."""
+    cleaned = _clean_record(context, CONTEXT_FIELDS, "context")
+    with journal.transaction() as session:
+        found = find_relationship(session, pseudonym)
+        found.context = cleaned
+        return RelationshipDetail(found.pseudonym, found.status, dict(found.context), dict(found.consent or {}))
+
+
+def set_consent(journal: Journal, pseudonym: str, consent: dict[str, str]) -> RelationshipDetail:
+    """Replace the consent record of a sanctioned exception (seed 001 §8); empty values are dropped."""
+    cleaned = _clean_record(consent, CONSENT_FIELDS, "consent")
+    with journal.transaction() as session:
+        found = find_relationship(session, pseudonym)
+        found.consent = cleaned
+        return RelationshipDetail(found.pseudonym, found.status, dict(found.context or {}), dict(found.consent))

@@ -43,3 +43,33 @@ def set_reminder(journal: Journal, reminder: ReminderSetting) -> None:
             session.add(Setting(key=REMINDER_KEY, value=value))
         else:
             stored.value = value
+
+
+NOT_IDENTIFYING_KEY = "not_identifying"
+MAX_NOT_IDENTIFYING = 2_000
+
+
+def not_identifying(journal: Journal) -> list[str]:
+    """Words and phrases the clinician confirmed are not identifying; the export check skips them."""
+    with journal.read() as session:
+        stored = session.get(Setting, NOT_IDENTIFYING_KEY)
+    return list(stored.value.get("words", [])) if stored else []
+
+
+def remember_not_identifying(journal: Journal, text: str) -> list[str]:
+    """Add `text` to the confirmed list (case-insensitively unique) and return the list."""
+    cleaned = " ".join(text.split())
+    if not cleaned or len(cleaned) > 200:
+        raise InvalidInput("Confirm a word or short phrase (at most 200 characters) as not identifying.")
+    with journal.transaction() as session:
+        stored = session.get(Setting, NOT_IDENTIFYING_KEY)
+        words = list(stored.value.get("words", [])) if stored else []
+        if cleaned.casefold() not in {w.casefold() for w in words}:
+            if len(words) >= MAX_NOT_IDENTIFYING:
+                raise InvalidInput("The list of confirmed words is full; remove some first.")
+            words.append(cleaned)
+        if stored is None:
+            session.add(Setting(key=NOT_IDENTIFYING_KEY, value={"words": words}))
+        else:
+            stored.value = {"words": words}
+        return words

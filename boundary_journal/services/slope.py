@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boundary_journal.catalog import Catalog, StageEvidence
-from boundary_journal.errors import InvalidInput, NotFound
+from boundary_journal.errors import InvalidInput
 from boundary_journal.models import Entry, Relationship, SelfCheck, StageChange
-from boundary_journal.services.relationships import clean_pseudonym
+from boundary_journal.services.relationships import find_relationship
 from boundary_journal.services.validation import clean_text
 from boundary_journal.storage import Journal
 
@@ -61,20 +61,13 @@ class RelationshipStatus:
         }
 
 
-def _relationship(session: Session, pseudonym: str) -> Relationship:
-    found = session.scalar(select(Relationship).where(Relationship.pseudonym == clean_pseudonym(pseudonym)))
-    if found is None:
-        raise NotFound(f"There is no relationship called '{pseudonym}'.")
-    return found
-
-
 def set_stage(journal: Journal, pseudonym: str, stage: int, *, note: str = "", when: datetime | None = None) -> None:
     """Record the clinician's judgement of where on the slope a relationship is now."""
     if isinstance(stage, bool) or not isinstance(stage, int) or not 1 <= stage <= 5:
         raise InvalidInput(f"The slope stage must be a number from 1 to 5, not '{stage}'.")
     cleaned = clean_text(note, "The note", limit=5_000).strip()
     with journal.transaction() as session:
-        relationship = _relationship(session, pseudonym)
+        relationship = find_relationship(session, pseudonym)
         session.add(StageChange(
             relationship=relationship, stage=stage, note=cleaned,
             set_at=(when or datetime.now()).replace(microsecond=0, tzinfo=None),
@@ -84,7 +77,7 @@ def set_stage(journal: Journal, pseudonym: str, stage: int, *, note: str = "", w
 def stage_history(journal: Journal, pseudonym: str) -> list[StageChangeView]:
     """Every stage the clinician set for the relationship, oldest first."""
     with journal.read() as session:
-        relationship = _relationship(session, pseudonym)
+        relationship = find_relationship(session, pseudonym)
         return [StageChangeView(c.stage, c.set_at, c.note) for c in relationship.stage_changes]
 
 
@@ -127,7 +120,7 @@ def _suggest(session: Session, catalog: Catalog, relationship: Relationship) -> 
 def suggest_stage(journal: Journal, catalog: Catalog, pseudonym: str) -> StageSuggestion:
     """The highest stage whose evidence is present in the relationship's entries and latest check-in, and why."""
     with journal.read() as session:
-        return _suggest(session, catalog, _relationship(session, pseudonym))
+        return _suggest(session, catalog, find_relationship(session, pseudonym))
 
 
 def relationship_statuses(journal: Journal, catalog: Catalog) -> list[RelationshipStatus]:
