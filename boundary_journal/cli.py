@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, NoReturn
 
+import sqlcipher3
 from sqlalchemy.exc import DBAPIError
 
 from boundary_journal import APP_NAME, __version__, files
@@ -24,6 +25,7 @@ from boundary_journal.errors import InvalidInput, JournalDamaged, UserError
 from boundary_journal.paths import data_dir, journal_path
 from boundary_journal.services import actions, drift, entries, escalation, language, selfchecks, slope, weekly
 from boundary_journal.services.relationships import clean_pseudonym
+from boundary_journal.services.validation import local_naive
 from boundary_journal.storage import Journal, create_journal, ensure_absent, ensure_exists, open_journal
 
 PROG = "boundary-journal"
@@ -36,21 +38,33 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see '{PROG} --help')\n")
 
 
+YEARS = range(1900, 3000)
+
+
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
+    if value.year not in YEARS:
+        raise argparse.ArgumentTypeError(f"the year of '{text}' is out of range")
+    return value
 
 
 def _iso_datetime(text: str) -> datetime:
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date and time like 2026-11-22T14:30"
-        ) from None
-    return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+        value = local_naive(datetime.fromisoformat(text))
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date and time like 2026-11-22T14:30") from None
+    if value.year not in YEARS:
+        raise argparse.ArgumentTypeError(f"the year of '{text}' is out of range")
+    return value
+
+
+def _record_id(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 2**62:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an id (a whole number from 1)")
+    return int(text)
 
 
 def _clock_time(text: str) -> time:
@@ -180,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     act_list.add_argument("--json", action="store_true", help="print JSON")
     act_done = action_commands.add_parser("done", help="mark an action done")
     act_done.set_defaults(handler=_action_done)
-    act_done.add_argument("id", type=int, metavar="ID")
+    act_done.add_argument("id", type=_record_id, metavar="ID")
     act_done.add_argument("--note", default="", metavar="TEXT", help="what came of it")
 
     language = command("language-check", _language_check, "flag judgemental wording and suggest neutral wording")
@@ -193,7 +207,10 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     """The passphrase from --passphrase-file (a file, or - for stdin), else asked at the terminal."""
     source = args.passphrase_file
     if source == "-":
-        passphrase = sys.stdin.readline()
+        try:
+            passphrase = sys.stdin.readline()
+        except UnicodeDecodeError:
+            raise InvalidInput("The passphrase on standard input is not valid text (UTF-8).") from None
     elif source:
         try:
             passphrase = Path(source).read_text(encoding="utf-8").splitlines()[0:1]
@@ -548,9 +565,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        return 0
     except DBAPIError as error:
         # Parameters are hidden (see storage), so the message carries no entry text.
         print(f"{PROG}: the journal could not be read or written ({error.orig})", file=sys.stderr)
+        return JournalDamaged.exit_code
+    except (sqlcipher3.DatabaseError, json.JSONDecodeError) as error:
+        print(f"{PROG}: the journal could not be read; it may be damaged ({type(error).__name__})", file=sys.stderr)
         return JournalDamaged.exit_code
     except OSError as error:
         print(f"{PROG}: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
@@ -558,5 +580,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,9 +99,11 @@ def _engine(path: Path, passphrase: str) -> Engine:
     def _no_driver_transactions(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
 
+    # IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout) instead of
+    # failing with "database is locked" when its read turns into a write.
     @event.listens_for(engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -109,11 +112,17 @@ def _open(path: Path, engine: Engine) -> Journal:
     return Journal(path, engine, sessionmaker(engine, expire_on_commit=False))
 
 
+def _check_passphrase_characters(passphrase: str) -> None:
+    if "\x00" in passphrase:
+        raise InvalidInput("The passphrase cannot contain a NUL character.")
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in passphrase):
+        raise InvalidInput("The passphrase contains bytes that are not text; check its encoding (UTF-8).")
+
+
 def validate_new_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise InvalidInput(f"The passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
-    if "\x00" in passphrase:
-        raise InvalidInput("The passphrase cannot contain a NUL character.")
+    _check_passphrase_characters(passphrase)
 
 
 def ensure_absent(path: Path) -> None:
@@ -134,22 +143,31 @@ def create_journal(path: Path, passphrase: str) -> Journal:
     validate_new_passphrase(passphrase)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     _silence_cipher_log()
-    # Build the file under a temporary name so an interrupted set-up never leaves a half journal.
-    partial = path.with_name(path.name + ".creating")
-    partial.unlink(missing_ok=True)
-    conn = _raw_connect(partial, passphrase, create=True)
+    # Build the file under a temporary name of its own, so an interrupted set-up never leaves a half
+    # journal; publish it with link(), which refuses to replace a journal another process just made.
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".creating")
+    os.close(handle)
+    partial = Path(name)
     try:
-        os.chmod(partial, 0o600)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.commit()
+        partial.unlink()  # SQLCipher creates the file itself
+        conn = _raw_connect(partial, passphrase, create=True)
+        try:
+            os.chmod(partial, 0o600)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.commit()
+        finally:
+            conn.close()
+        engine = _engine(partial, passphrase)
+        try:
+            migrations.upgrade(engine)
+        finally:
+            engine.dispose()
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            raise JournalExists(f"A journal was just created at {path} by another start; open it instead.") from None
     finally:
-        conn.close()
-    engine = _engine(partial, passphrase)
-    try:
-        migrations.upgrade(engine)
-    finally:
-        engine.dispose()
-    os.replace(partial, path)
+        partial.unlink(missing_ok=True)
     return _open(path, _engine(path, passphrase))
 
 
@@ -158,6 +176,7 @@ def open_journal(path: Path, passphrase: str) -> Journal:
     from boundary_journal import migrations
 
     ensure_exists(path)
+    _check_passphrase_characters(passphrase)
     _check_looks_like_journal(path)
     _silence_cipher_log()
     try:
@@ -166,13 +185,20 @@ def open_journal(path: Path, passphrase: str) -> Journal:
         raise JournalDamaged(f"The journal at {path} cannot be opened ({exc}).") from None
     try:
         try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            # Reading the header page is the first decryption: if it fails, the key is wrong (or the
+            # first page is damaged, which only the key file of a later version can tell apart).
+            (app_id,) = conn.execute("PRAGMA application_id").fetchone()
         except sqlcipher3.DatabaseError:
             raise WrongPassphrase("The passphrase does not open this journal.") from None
-        (app_id,) = conn.execute("PRAGMA application_id").fetchone()
         if app_id != APPLICATION_ID:
             raise NotAJournal(f"{path} is an encrypted database, but not a Boundary Journal.")
-        revision = migrations.stored_revision(conn)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            revision = migrations.stored_revision(conn)
+        except sqlcipher3.DatabaseError as exc:
+            raise JournalDamaged(
+                f"The journal at {path} opens with this passphrase but is damaged ({exc}); it was not changed."
+            ) from None
     finally:
         conn.close()
     if not migrations.is_known(revision):

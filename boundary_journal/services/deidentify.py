@@ -59,7 +59,6 @@ _ADDRESS = re.compile(
     re.IGNORECASE)
 _NAME = re.compile(r"\b(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.))*\b")
 _TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sr|Fr|Rev)\.?\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;…]\s+|\n\s*|[\"“(]\s*)$")
 
 # Capitalised words that are not names: weekdays, months, the pronoun, clinical and everyday terms.
 COMMON_CAPITALISED = frozenset((
@@ -117,13 +116,21 @@ def _known_words(pseudonyms: frozenset[str], allowed: frozenset[str]) -> frozens
     return frozenset(words | {a.casefold() for a in allowed} | COMMON_CAPITALISED)
 
 
+def _at_sentence_start(text: str, start: int) -> bool:
+    """True when only spaces, quotes or brackets stand between `start` and a sentence end or line start."""
+    index = start - 1
+    while index >= 0 and text[index] in " \t\"“‘'(":
+        index -= 1
+    return index < 0 or text[index] in ".!?:;…\n"
+
+
 def _names(text: str, known: frozenset[str], allowed: frozenset[str]) -> Iterable[tuple[int, int]]:
     for match in _TITLED_NAME.finditer(text):
         if match.group(0).casefold() not in allowed:
             yield match.start(), match.end()
     for match in _NAME.finditer(text):
         words = list(re.finditer(r"[\w'’.-]+", match.group(0)))
-        if _SENTENCE_START.search(text[: match.start()]):
+        if _at_sentence_start(text, match.start()):
             words = words[1:]  # a capital at the start of a sentence says nothing
         if not words or match.group(0).casefold() in allowed:
             continue

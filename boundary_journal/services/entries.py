@@ -6,21 +6,20 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select, text
+from sqlalchemy import Select, func, literal_column, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Entry, Relationship
+from boundary_journal.models import Action, Entry, Relationship
 from boundary_journal.services.escalation import clean_flow
-from boundary_journal.services.relationships import get_or_create_relationship
-from boundary_journal.services.validation import clean_text, utcnow
+from boundary_journal.services.relationships import clean_pseudonym, get_or_create_relationship
+from boundary_journal.services.validation import clean_text, plausible_moment, utcnow
 from boundary_journal.storage import Journal
 
-EARLIEST_OCCURRED = datetime(1950, 1, 1)
 MAX_TAGS = 30
 MAX_TAG_LENGTH = 40
 
@@ -133,6 +132,7 @@ def _clean_tags(tags: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class CheckedDraft:
+    occurred: datetime
     category: str
     channel: str
     fields: dict[str, str]
@@ -152,14 +152,7 @@ def validate_draft(catalog: Catalog, draft: EntryDraft) -> CheckedDraft:
     if catalog.channel(channel) is None:
         known = ", ".join(c.id for c in catalog.channels)
         raise InvalidInput(f"There is no channel '{channel}'; choose one of: {known}.")
-    if not isinstance(draft.occurred, datetime):
-        raise InvalidInput("The date and time of the interaction are missing.")
-    if draft.occurred < EARLIEST_OCCURRED:
-        raise InvalidInput(f"The date {draft.occurred:%Y-%m-%d} is before 1950; check the year.")
-    if draft.occurred > datetime.now() + timedelta(days=1):
-        raise InvalidInput(
-            f"The date {draft.occurred:%Y-%m-%d} is in the future; log interactions that happened."
-        )
+    occurred = plausible_moment(draft.occurred, "the interaction")
 
     fields: dict[str, str] = {}
     for key, value in draft.fields.items():
@@ -176,6 +169,7 @@ def validate_draft(catalog: Catalog, draft: EntryDraft) -> CheckedDraft:
     if missing:
         raise InvalidInput(f"Please fill in: {', '.join(missing)}.")
     return CheckedDraft(
+        occurred,
         template.category, channel, fields, _clean_tags(draft.tags), clean_flow(catalog, draft.flow),
         _clean_review(catalog, draft.response_review),
     )
@@ -195,7 +189,7 @@ def _search_text(pseudonym: str, fields: dict[str, str], tags: Sequence[str]) ->
 
 def _apply(session: Session, entry: Entry, draft: EntryDraft, checked: CheckedDraft, now: datetime) -> None:
     relationship = get_or_create_relationship(session, draft.relationship)
-    entry.occurred = draft.occurred.replace(second=0, microsecond=0, tzinfo=None)
+    entry.occurred = checked.occurred
     entry.relationship = relationship
     entry.category = checked.category
     entry.channel = checked.channel
@@ -232,23 +226,28 @@ def update_entry(journal: Journal, catalog: Catalog, entry_id: int, draft: Entry
 
 
 def delete_entry(journal: Journal, entry_id: int) -> DeletedEntry:
-    """Delete an entry for good; the returned snapshot lets `restore_entry` undo it."""
+    """Delete an entry for good; the returned snapshot lets `restore_entry` undo it.
+
+    Actions made from the entry stay, but no longer point at it: its id may be given to a new entry.
+    """
     with journal.transaction() as session:
         entry = _load(session, entry_id)
         snapshot = DeletedEntry(_view(entry))
+        session.execute(
+            update(Action).where(Action.origin == "entry", Action.origin_id == entry_id).values(origin_id=None)
+        )
         session.delete(entry)
     return snapshot
 
 
 def restore_entry(journal: Journal, deleted: DeletedEntry) -> EntryView:
-    """Put a deleted entry back with its original id and times (undo of delete)."""
+    """Put a deleted entry back with its times (undo of delete); its old id if still free, else a new one."""
     view = deleted.view
     with journal.transaction() as session:
-        if session.get(Entry, view.id) is not None:
-            raise InvalidInput("That entry is already back in the journal.")
+        taken = session.get(Entry, view.id) is not None
         relationship = get_or_create_relationship(session, view.relationship)
         entry = Entry(
-            id=view.id,
+            id=None if taken else view.id,
             occurred=view.occurred,
             relationship=relationship,
             category=view.category,
@@ -284,7 +283,7 @@ def _filtered(statement: Select[tuple[Entry]], filters: EntryFilter) -> Select[t
     filters.check()
     if filters.relationship is not None:
         statement = statement.join(Entry.relationship).where(
-            Relationship.pseudonym == filters.relationship.strip()
+            Relationship.pseudonym == clean_pseudonym(filters.relationship)
         )
     if filters.category is not None:
         statement = statement.where(Entry.category == filters.category)
@@ -293,8 +292,7 @@ def _filtered(statement: Select[tuple[Entry]], filters: EntryFilter) -> Select[t
     if filters.date_from is not None:
         statement = statement.where(Entry.occurred >= datetime.combine(filters.date_from, time.min))
     if filters.date_to is not None:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time.min)
-        statement = statement.where(Entry.occurred < end)
+        statement = statement.where(Entry.occurred <= datetime.combine(filters.date_to, time.max))
     if filters.supervision is not None:
         statement = statement.where(Entry.supervision.is_(filters.supervision))
     if filters.limit is not None:
@@ -311,7 +309,7 @@ def list_entries(journal: Journal, filters: EntryFilter | None = None) -> list[E
         return [_view(entry) for entry in rows]
 
 
-_WORD = re.compile(r"\w", re.UNICODE)
+_WORD = re.compile(r"[^\W_]")  # a letter or a digit: what the FTS tokenizer keeps
 
 
 def fts_query(user_text: str) -> str:

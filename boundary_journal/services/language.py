@@ -29,22 +29,25 @@ class LanguageFinding:
 
 
 @functools.lru_cache(maxsize=4)
-def _matcher(terms: tuple[LanguageTerm, ...]) -> tuple[re.Pattern[str], dict[str, LanguageTerm]]:
-    by_word = {word: term for term in terms for word in term.words}
-    # Longest first so "acting out" wins over a shorter word inside it; spaces match any whitespace.
-    alternatives = sorted(by_word, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(part) for part in word.split()) for word in alternatives)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE), by_word
+def _matcher(terms: tuple[LanguageTerm, ...]) -> re.Pattern[str]:
+    """One pattern with a named group per term, so a match names its term whatever case folding did."""
+    groups = []
+    for index, term in enumerate(terms):
+        # Longest first so "acting out" wins over a shorter word inside it; spaces match any whitespace.
+        words = sorted(term.words, key=len, reverse=True)
+        body = "|".join(r"\s+".join(re.escape(part) for part in word.split()) for word in words)
+        groups.append(f"(?P<t{index}>{body})")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)", re.IGNORECASE)
 
 
 def check_language(catalog: Catalog, text: str) -> list[LanguageFinding]:
     """Every flagged word or phrase in `text`, in order."""
     if not catalog.language or not text:
         return []
-    pattern, by_word = _matcher(catalog.language)
+    pattern = _matcher(catalog.language)
     findings = []
     for match in pattern.finditer(text):
-        term = by_word[" ".join(match.group(0).casefold().split())]
+        term = catalog.language[int((match.lastgroup or "t0")[1:])]
         findings.append(
             LanguageFinding(match.start(), match.end(), match.group(0), term.id, term.kind, term.suggestion, term.why)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,9 +14,8 @@ from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput
 from boundary_journal.models import Relationship, SelfCheck
 from boundary_journal.services.actions import ActionView, create_action
-from boundary_journal.services.entries import EARLIEST_OCCURRED
 from boundary_journal.services.relationships import clean_pseudonym, get_or_create_relationship
-from boundary_journal.services.validation import clean_text, utcnow
+from boundary_journal.services.validation import clean_text, plausible_moment, utcnow
 from boundary_journal.storage import Journal
 
 MAX_NOTE_LENGTH = 20_000
@@ -112,9 +111,7 @@ def add_self_check(
     notes = {k: clean_text(v, "An item note", limit=MAX_NOTE_LENGTH) for k, v in draft.item_notes.items() if v.strip()}
     note = clean_text(draft.note, "The note", limit=MAX_NOTE_LENGTH).strip()
     context = clean_text(draft.context, "The line on what is going on for you", limit=MAX_NOTE_LENGTH).strip()
-    taken_at = (draft.taken_at or datetime.now()).replace(second=0, microsecond=0, tzinfo=None)
-    if taken_at < EARLIEST_OCCURRED or taken_at > datetime.now() + timedelta(days=1):
-        raise InvalidInput(f"The date {taken_at:%Y-%m-%d} is not a plausible date for a check-in.")
+    taken_at = plausible_moment(draft.taken_at or datetime.now(), "the check-in")
     with journal.transaction() as session:
         relationship = get_or_create_relationship(session, draft.relationship) if draft.relationship else None
         check = SelfCheck(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from boundary_journal.errors import InvalidInput
 
@@ -32,3 +32,23 @@ def clean_text(value: object, what: str, *, single_line: bool = False, limit: in
     if len(value) > limit:
         raise InvalidInput(f"{what} is too long ({len(value):,} characters; the limit is {limit:,}).")
     return value
+
+
+EARLIEST_DATE = datetime(1950, 1, 1)
+
+
+def local_naive(moment: datetime) -> datetime:
+    """A moment as naive local wall-clock time (how the journal stores when things happened)."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def plausible_moment(moment: object, what: str) -> datetime:
+    """`moment` as naive local time to the minute, refused if missing, before 1950 or in the future."""
+    if not isinstance(moment, datetime):
+        raise InvalidInput(f"The date and time of {what} are missing.")
+    moment = local_naive(moment).replace(second=0, microsecond=0)
+    if moment < EARLIEST_DATE:
+        raise InvalidInput(f"The date {moment:%Y-%m-%d} of {what} is before 1950; check the year.")
+    if moment > datetime.now() + timedelta(days=1):
+        raise InvalidInput(f"The date {moment:%Y-%m-%d} of {what} is in the future; check the date.")
+    return moment

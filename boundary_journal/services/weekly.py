@@ -45,6 +45,8 @@ class IsoWeek:
         if not match:
             raise InvalidInput(f"'{text}' is not an ISO week like 2026-W48.")
         year, week = int(match.group(1)), int(match.group(2))
+        if not 1950 <= year <= 2999:
+            raise InvalidInput(f"The year {year} of week '{text}' is out of range; check it.")
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:

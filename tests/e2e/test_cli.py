@@ -178,6 +178,12 @@ class TestRefusals:
             (["search", "&&&"], "at least one word"),
             (["frobnicate"], "invalid choice"),
             (["export", "pdf", "--from", "2026-01-01", "--to", "2026-13-01", "--out", "x.pdf"], "not a date"),
+            (["list", "--to", "9999-12-31"], "out of range"),
+            (["add", "--template", "gift_offered", "--relationship", "A", "--occurred", "0001-01-01T00:00+05:00"],
+             "not a date and time"),
+            (["action", "done", "99999999999999999999"], "not an id"),
+            (["exercise", "add", "--relationship", "K", "--unease", "x", "--move", "other", "--on", "2026-01-01",
+              "--week", "9999-W52"], "out of range"),
         ],
     )
     def test_bad_input_exits_2(self, ready: CLI, args: list[str], message: str) -> None:
@@ -202,6 +208,19 @@ class TestRefusals:
         cli.journal.write_bytes(b"just some notes\n")
         assert "not a Boundary Journal" in cli.fails(5, "list")
         assert cli.journal.read_bytes() == b"just some notes\n"
+
+    def test_damaged_journal_exits_with_one_line_and_stays_unchanged(self, ready: CLI) -> None:
+        for index in range(30):
+            ready.ok("add", "--template", "gift_offered", "--relationship", "K", "--occurred", "2026-02-01",
+                     "--field", f"what_happened=entry {index} " + "words " * 150, "--field", "documentation_note=n")
+        data = bytearray(ready.journal.read_bytes())
+        data[4096 * 3 + 100] ^= 0xFF
+        ready.journal.write_bytes(bytes(data))
+        before = digest(ready.journal)
+        result = ready.run("list", "--json")
+        assert result.returncode in (3, 5), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert digest(ready.journal) == before
 
     def test_no_passphrase_without_a_terminal(self, ready: CLI) -> None:
         result = subprocess.run([*installed_command(), "--data-dir", str(ready.data), "list"],

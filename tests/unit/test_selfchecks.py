@@ -78,6 +78,6 @@ class TestAdd:
         assert selfchecks.list_self_checks(journal, catalog) == []
 
     def test_absurd_date(self, journal, catalog: Catalog) -> None:
-        with pytest.raises(InvalidInput, match="plausible"):
+        with pytest.raises(InvalidInput, match="in the future"):
             selfchecks.add_self_check(journal, catalog, SelfCheckDraft(
                 {item(catalog, "slope"): 1}, taken_at=datetime(2999, 1, 1)))
