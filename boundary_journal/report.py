@@ -1,19 +1,26 @@
-"""The entries PDF: the entries of a period in chronological order, with embedded Unicode fonts.
+"""The PDFs: the entries of a period, the supervision summary and the ethics-consult brief.
 
-Imported lazily (ReportLab is slow to load); no Qt here, so the CLI and a worker thread can both use it.
+All three share the embedded Unicode fonts, escaped and chunked user text, the "Page X of Y" footer and the
+atomic write. Imported lazily (ReportLab is slow to load); no Qt here, so the CLI and a worker thread can
+both use it. The summary and the brief print a document gathered by services.exports and nothing else.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -29,6 +36,7 @@ from reportlab.platypus import (
     Frame,
     HRFlowable,
     KeepTogether,
+    NextPageTemplate,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -42,6 +50,16 @@ from boundary_journal.paths import resources_root
 
 if TYPE_CHECKING:
     from boundary_journal.services.entries import EntryView
+    from boundary_journal.services.exports import (
+        ActionRecord,
+        EntryRecord,
+        EthicsBrief,
+        ExerciseRecord,
+        LabelledText,
+        StageMark,
+        SupervisionPacket,
+        Trend,
+    )
 
 TITLE = "Boundary Journal — entries"
 METADATA_TITLE = "Boundary Journal entries"
@@ -90,17 +108,25 @@ def write_entries_pdf(
     _register_fonts()
     period = f"{date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}"
     story = _story(entries, catalog, period=period, relationship=relationship, made=datetime.now())
-    files.atomic_write(out, lambda target: _build(target, story, period), what="PDF")
+    files.atomic_write(
+        out,
+        lambda target: _build(
+            target, story, header=f"{TITLE} · {period}", metadata_title=METADATA_TITLE, footer_note=FOOTER_NOTE
+        ),
+        what="PDF",
+    )
 
 
-def _build(target: IO[bytes], story: list[Flowable], period: str) -> None:
+def _build(
+    target: IO[bytes], story: list[Flowable], *, header: str, metadata_title: str, footer_note: str
+) -> None:
+    """Lay out `story` on A4: page 1 without the running header, every page with the numbered footer."""
+
     def running_header(pdf: canvas.Canvas, _document: Any) -> None:
-        if pdf.getPageNumber() == 1:
-            return
         pdf.saveState()
         pdf.setFont(FONT, 7.5)
         pdf.setFillColor(MUTED)
-        pdf.drawString(MARGIN, PAGE_SIZE[1] - MARGIN + 6 * mm, f"{TITLE} · {period}")
+        pdf.drawString(MARGIN, PAGE_SIZE[1] - MARGIN + 6 * mm, header)
         pdf.restoreState()
 
     frame = Frame(
@@ -111,36 +137,57 @@ def _build(target: IO[bytes], story: list[Flowable], period: str) -> None:
     document = BaseDocTemplate(
         target,
         pagesize=PAGE_SIZE,
-        pageTemplates=[PageTemplate("page", frames=[frame], onPage=running_header)],
+        pageTemplates=[
+            PageTemplate("first", frames=[frame]),
+            PageTemplate("later", frames=[frame], onPage=running_header),
+        ],
         initialFontName=FONT,
         initialFontSize=9.5,
-        title=METADATA_TITLE,
+        title=metadata_title,
         author="",
         subject="",
         creator=CREATOR,
         producer=CREATOR,
         keywords="",
     )
-    document.build(story, canvasmaker=_NumberedCanvas)
+    document.build([NextPageTemplate("later"), *story], canvasmaker=partial(_NumberedCanvas, footer_note=footer_note))
 
 
 class _NumberedCanvas(canvas.Canvas):
-    """Holds every page until the end so the footer can say "Page X of Y"."""
+    """Holds every page until the end so the footer can say "Page X of Y".
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    Outline entries wait with their page: a bookmark made while the page is held would point at page 1.
+    """
+
+    def __init__(self, *args: Any, footer_note: str = FOOTER_NOTE, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._footer_note = footer_note
         self._pages: list[dict[str, Any]] = []
+        self._sections: list[tuple[str, str, int, float]] = []  # this page's outline entries
+        self._section_keys = itertools.count(1)
+
+    def add_section(self, title: str, level: int, top: float) -> None:
+        """Put `title` in the PDF outline at `level`, pointing at height `top` of the current page."""
+        self._sections.append((f"section-{next(self._section_keys)}", title, level, top))
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
+        self._sections = []
         self._startPage()
 
     def save(self) -> None:
         total = len(self._pages)
+        outlined = False
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            for key, title, level, top in self._sections:
+                self.bookmarkPage(key, fit="XYZ", top=top)
+                self.addOutlineEntry(title, key, level)
+                outlined = True
             self._footer(number, total)
             super().showPage()
+        if outlined:
+            self.showOutline()
         super().save()
 
     def _footer(self, number: int, total: int) -> None:
@@ -152,7 +199,7 @@ class _NumberedCanvas(canvas.Canvas):
         self.line(MARGIN, y + 4 * mm, width - MARGIN, y + 4 * mm)
         self.setFont(FONT, 7.5)
         self.setFillColor(MUTED)
-        self.drawString(MARGIN, y, FOOTER_NOTE)
+        self.drawString(MARGIN, y, self._footer_note)
         self.drawRightString(width - MARGIN, y, f"Page {number} of {total}")
         self.restoreState()
 
@@ -285,8 +332,11 @@ def _ordered_fields(entry: EntryView, template: Template | None) -> list[tuple[s
     return [(k, entry.fields[k]) for k in keys if entry.fields[k].strip()]
 
 
-def _text(text: str, style: ParagraphStyle) -> list[Flowable]:
-    """User text as escaped paragraphs: one per line, long lines cut into chunks, blank lines kept."""
+def _text(text: str, style: ParagraphStyle, *, lead: str = "", bullet: str | None = None) -> list[Flowable]:
+    """User text as escaped paragraphs: one per line, long lines cut into chunks, blank lines kept.
+
+    `lead` (markup, already escaped) starts the first paragraph; `bullet` is the first paragraph's list number.
+    """
     flowables: list[Flowable] = []
     for line in text.split("\n"):
         if not line.strip():
@@ -296,8 +346,8 @@ def _text(text: str, style: ParagraphStyle) -> list[Flowable]:
         stripped = line.lstrip(" ")
         indent = "&nbsp;" * min(len(line) - len(stripped), 40)
         for chunk in _chunks(stripped):
-            flowables.append(Paragraph(indent + escape(chunk), style))
-            indent = ""
+            flowables.append(Paragraph(lead + indent + escape(chunk), style, bulletText=bullet))
+            indent, lead, bullet = "", "", None
     return flowables
 
 
@@ -315,3 +365,762 @@ def _chunks(line: str, size: int = CHUNK_CHARS) -> Iterator[str]:
         yield line[start:end]
         start = end
     yield line[start:]
+
+
+# -- the supervision summary and the ethics-consult brief --------------------------------------------------
+
+SUPERVISION_TITLE = "Supervision summary"
+SUPERVISION_METADATA_TITLE = "Boundary Journal supervision summary"
+SUPERVISION_NOTE = "Confidential · pseudonymised notes for clinical supervision · do not copy or forward"
+BRIEF_TITLE = "Ethics-consult brief"
+BRIEF_METADATA_TITLE = "Boundary Journal ethics-consult brief"
+BRIEF_NOTE = "Confidential · pseudonymised notes for an ethics consultation · do not copy or forward"
+
+# The section headings, in order: the supervisor (and the tests) can rely on them.
+SUPERVISION_SECTIONS = (
+    "Overview", "Self-check trend", "Entries", "Weekly exercises", "Open and overdue actions",
+    "Questions I want to bring", "Supervisor's notes",
+)
+BRIEF_SECTIONS = (
+    "Context", "Consent record", "Chronology", "Decision-flow answers and steps", "Self-check trend and stage history",
+    "Actions",
+)
+
+ACCENT = colors.HexColor("#2f5d7c")
+WARN = colors.HexColor("#8a2b1d")
+CHART_HEIGHT = 42 * mm
+# Room a section needs below its heading before it starts a new page instead.
+TREND_NEED = CHART_HEIGHT + 40 * mm
+ENTRY_NEED = 75 * mm
+NOTE_LINES = 12
+# A table row cannot break across pages, so longer user text goes below the table instead of in a cell.
+CELL_TEXT_LIMIT = 400
+
+
+def write_supervision_pdf(out: Path, packet: SupervisionPacket, catalog: Catalog) -> None:
+    """Write the supervision summary of a period as a PDF at `out`, atomically: all of it or nothing."""
+    out = Path(out)
+    check_output_path(out)
+    _register_fonts()
+    story = _supervision_story(packet, catalog)
+    header = f"Boundary Journal — {SUPERVISION_TITLE.lower()} · {_period(packet.date_from, packet.date_to)}"
+    files.atomic_write(
+        out,
+        lambda target: _build(
+            target, story, header=header, metadata_title=SUPERVISION_METADATA_TITLE, footer_note=SUPERVISION_NOTE
+        ),
+        what="PDF",
+    )
+
+
+def write_brief_pdf(out: Path, brief: EthicsBrief, catalog: Catalog) -> None:
+    """Write the ethics-consult brief of one relationship as a PDF at `out`, atomically."""
+    out = Path(out)
+    check_output_path(out)
+    _register_fonts()
+    story = _brief_story(brief, catalog)
+    header = f"Boundary Journal — {BRIEF_TITLE.lower()} · {brief.pseudonym}"
+    files.atomic_write(
+        out,
+        lambda target: _build(
+            target, story, header=header, metadata_title=BRIEF_METADATA_TITLE, footer_note=BRIEF_NOTE
+        ),
+        what="PDF",
+    )
+
+
+class _Heading(Paragraph):
+    """A heading that is also an entry in the PDF's outline (the bookmarks pane)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, *, outline: str | None = None, level: int = 0) -> None:
+        super().__init__(escape(text), style)
+        self._outline = (outline or text, level)
+
+    def draw(self) -> None:
+        super().draw()
+        add_section = getattr(self.canv, "add_section", None)
+        if add_section is not None:
+            title, level = self._outline
+            add_section(title, level, self.canv.absolutePosition(0, self.height)[1])
+
+
+def _report_styles() -> dict[str, ParagraphStyle]:
+    styles = _styles()
+    body = styles["body"]
+    styles.update({
+        "h1": ParagraphStyle("h1", parent=body, fontName=FONT_BOLD, fontSize=13, leading=16, spaceBefore=7 * mm,
+                             spaceAfter=2.5 * mm, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=4 * mm,
+                             spaceAfter=1.5 * mm, keepWithNext=1),
+        "caption": ParagraphStyle("caption", parent=body, fontSize=8.5, leading=11.5, textColor=MUTED,
+                                  spaceAfter=2 * mm),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=11),
+        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=FONT_BOLD, fontSize=8.5, leading=11),
+        "cell_warn": ParagraphStyle("cell_warn", parent=body, fontName=FONT_BOLD, fontSize=8.5, leading=11,
+                                    textColor=WARN),
+        "cell_head": ParagraphStyle("cell_head", parent=body, fontName=FONT_BOLD, fontSize=7.5, leading=10,
+                                    textColor=MUTED),
+        "numbered": ParagraphStyle("numbered", parent=body, leftIndent=7 * mm, bulletIndent=0, bulletFontName=FONT,
+                                   spaceBefore=1.5),
+        "glance_number": ParagraphStyle("glance_number", parent=body, fontName=FONT_BOLD, fontSize=15, leading=18),
+        "glance_label": ParagraphStyle("glance_label", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED),
+        "check": ParagraphStyle("check", parent=body, fontSize=9, leading=13, textColor=ACCENT, spaceBefore=2),
+        "check_warn": ParagraphStyle("check_warn", parent=body, fontSize=9, leading=13, textColor=WARN,
+                                     spaceBefore=2),
+        "missing": ParagraphStyle("missing", parent=body, textColor=MUTED),
+    })
+    return styles
+
+
+def _period(date_from: date, date_to: date) -> str:
+    return f"{date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}"
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _risk(risk: int | None) -> str:
+    return f"{risk}/100" if risk is not None else "not rated"
+
+
+def _stage_text(stage: int | None, label: str) -> str:
+    return f"{stage} · {label}" if stage is not None else "not set"
+
+
+def _identifier_line(unresolved: int | None, styles: dict[str, ParagraphStyle]) -> Paragraph:
+    if unresolved is None:
+        return Paragraph("Not checked for identifiers before export: check it before sharing.", styles["check_warn"])
+    if unresolved == 0:
+        return Paragraph(
+            "■ Checked for identifiers before export (names, contact details, dates, ages, record numbers, "
+            "addresses): none left. People are named by pseudonym.", styles["check"])
+    return Paragraph(
+        f"Checked for identifiers before export: {_plural(unresolved, 'possible identifier')} left in on "
+        "purpose by the author.", styles["check_warn"])
+
+
+def _table(
+    rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool = True, shaded: bool = False
+) -> Table:
+    """A quiet table: a small grey header row, hairlines between rows, text top-aligned."""
+    table = Table([list(row) for row in rows], colWidths=list(widths), repeatRows=1 if header else 0)
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+    ]
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED)]
+    if shaded:
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), SHADE))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _cell(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _labelled(label: str, text: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A field label with its user text below it, the label kept with the text's first lines."""
+    return [CondPageBreak(14 * mm), Paragraph(escape(label), styles["field"]), *_text(text, styles["body"])]
+
+
+def _numbered(items: Sequence[str], style: ParagraphStyle) -> list[Flowable]:
+    """A numbered list of texts; a long item continues as indented paragraphs under its number."""
+    flowables: list[Flowable] = []
+    for number, item in enumerate(items, start=1):
+        flowables += _text(item.strip(), style, bullet=f"{number}.")
+    return flowables
+
+
+def _section(
+    title: str, styles: dict[str, ParagraphStyle], *, outline: str | None = None, need: float = 35 * mm
+) -> list[Flowable]:
+    """A section heading that starts a new page unless `need` (room for its first block) is left."""
+    return [CondPageBreak(need), _Heading(title, styles["h1"], outline=outline)]
+
+
+def _cover(
+    title: str, facts: Sequence[str], unresolved: int | None, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    story: list[Flowable] = [_Heading(title, styles["title"], outline="Cover")]
+    story += [Paragraph(escape(fact), styles["meta"]) for fact in facts]
+    story.append(_identifier_line(unresolved, styles))
+    return story
+
+
+def _glance(figures: Sequence[tuple[int, str]], styles: dict[str, ParagraphStyle]) -> Table:
+    """Key figures side by side, so the first glance says how much there is to read."""
+    width = CONTENT_WIDTH / len(figures)
+    table = Table(
+        [[Paragraph(str(number), styles["glance_number"]) for number, _ in figures],
+         [Paragraph(escape(label), styles["glance_label"]) for _, label in figures]],
+        colWidths=[width] * len(figures),
+    )
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+        ("LINEAFTER", (0, 0), (-2, -1), 0.5, colors.white),
+    ]))
+    return table
+
+
+def _stage_scale(catalog: Catalog) -> str:
+    return "Slope stages (seed 004 §2): " + " · ".join(f"{s.number} {s.label}" for s in catalog.slope_stages) + "."
+
+
+# -- the trend chart ---------------------------------------------------------------------------------------
+
+
+def _day(moment: datetime) -> float:
+    return moment.toordinal() + (moment.hour * 60 + moment.minute) / 1440
+
+
+def _ticks(start: int, end: int) -> list[int]:
+    span = end - start
+    step = next((s for s in (1, 2, 7, 14, 28, 56, 91, 182, 364) if span / s <= 8), 728)
+    return list(range(start, end + 1, step))
+
+
+def _trend_chart(trend: Trend, start: date, end: date) -> Drawing:
+    """The scores of one trend over [start, end] as a vector line chart, stage changes as dashed lines."""
+    drawing = Drawing(CONTENT_WIDTH, CHART_HEIGHT)
+    drawing.initialFontName, drawing.initialFontSize = FONT, 7  # else the renderer starts in Helvetica
+    plot = LinePlot()
+    plot.x, plot.y = 11 * mm, 7 * mm
+    plot.width, plot.height = CONTENT_WIDTH - plot.x - 3 * mm, CHART_HEIGHT - plot.y - 7 * mm
+    first, last = start.toordinal(), max(end.toordinal(), start.toordinal()) + 1
+    plot.data = [[(_day(p.taken_at), p.percent) for p in trend.points]]
+    line = plot.lines[0]
+    line.strokeColor, line.strokeWidth = INK, 1.1
+    if len(trend.points) <= 60:  # beyond that the dots merge into a smear
+        line.symbol = makeMarker("FilledCircle", size=3.4, fillColor=INK, strokeColor=INK)
+    if len(trend.points) <= 20:
+        plot.lineLabelFormat = "%d%%"
+        plot.lineLabelNudge = 5
+        plot.lineLabels.fontName, plot.lineLabels.fontSize, plot.lineLabels.fillColor = FONT, 6.5, MUTED
+
+    x_axis = plot.xValueAxis
+    # Half a day of room either side keeps a first-day point and its label off the axis.
+    x_axis.valueMin, x_axis.valueMax = first - 0.5, last + 0.5
+    x_axis.valueSteps = _ticks(first, last)
+    long_span = last - first > 180
+    x_axis.labelTextFormat = lambda value: _tick_label(date.fromordinal(int(value)), long_span)
+    x_axis.labels.fontName, x_axis.labels.fontSize, x_axis.labels.fillColor = FONT, 7, MUTED
+    x_axis.strokeColor = MUTED
+    y_axis = plot.yValueAxis
+    y_axis.valueMin, y_axis.valueMax, y_axis.valueSteps = 0, 100, [0, 25, 50, 75, 100]
+    y_axis.labelTextFormat = "%d%%"
+    y_axis.labels.fontName, y_axis.labels.fontSize, y_axis.labels.fillColor = FONT, 7, MUTED
+    y_axis.strokeColor = MUTED
+    y_axis.visibleGrid, y_axis.gridStrokeColor, y_axis.gridStrokeWidth = True, SHADE, 0.6
+    drawing.add(plot)
+
+    for index, mark in enumerate(trend.stage_changes):
+        x = plot.x + (_day(mark.set_at) - x_axis.valueMin) / (x_axis.valueMax - x_axis.valueMin) * plot.width
+        drawing.add(Line(x, plot.y, x, plot.y + plot.height + 2, strokeColor=ACCENT, strokeWidth=0.8,
+                         strokeDashArray=[2, 2]))
+        label = f"stage {mark.stage}" if mark.previous is None else f"stage {mark.previous}→{mark.stage}"
+        anchor = "end" if x > plot.x + plot.width - 20 * mm else "start"
+        drawing.add(String(x + (-2 if anchor == "end" else 2), plot.y + plot.height + 2 + (index % 2) * 8, label,
+                           fontName=FONT, fontSize=6.5, fillColor=ACCENT, textAnchor=anchor))
+    return drawing
+
+
+def _tick_label(day: date, long_span: bool) -> str:
+    return f"{day:%b %Y}" if long_span else f"{day.day} {day:%b}"
+
+
+def _trend_heading(trend: Trend) -> str:
+    if not trend.points:
+        return trend.title
+    first, last = trend.points[0].percent, trend.points[-1].percent
+    scores = f"{first}%" if len(trend.points) == 1 else f"{first}% → {last}%"
+    return f"{trend.title} — {_plural(len(trend.points), 'check-in')}, {scores}"
+
+
+def _trend_block(
+    trend: Trend, start: date, end: date, styles: dict[str, ParagraphStyle], *, list_changes: bool = True
+) -> list[Flowable]:
+    """One trend: a sub-heading with the first and last score, the chart, then the stage changes in words."""
+    block: list[Flowable] = [Paragraph(escape(_trend_heading(trend)), styles["h2"])]
+    if trend.points:
+        block.append(_trend_chart(trend, start, end))
+    else:
+        block.append(Paragraph("No check-ins in this period.", styles["missing"]))
+    story: list[Flowable] = [KeepTogether(block)]
+    for mark in trend.stage_changes if list_changes else ():
+        story += _stage_change(mark, styles)
+    return story
+
+
+def _stage_change(mark: StageMark, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    change = f"stage {mark.stage}" if mark.previous is None else f"stage {mark.previous} → {mark.stage}"
+    line = f"<b>{mark.set_at:%Y-%m-%d}</b> · {change} {escape(mark.label)}"
+    if not mark.note:
+        return [Paragraph(line, styles["cell"])]
+    return _text(mark.note, styles["cell"], lead=f"{line} — ")
+
+
+# -- the supervision summary -------------------------------------------------------------------------------
+
+
+def _supervision_story(packet: SupervisionPacket, catalog: Catalog) -> list[Flowable]:
+    styles = _report_styles()
+    period = _period(packet.date_from, packet.date_to)
+    days = (packet.date_to - packet.date_from).days + 1
+    facts = [f"Period: {period} ({_plural(days, 'day')})"]
+    if packet.display_name:
+        facts.append(f"Prepared by: {packet.display_name}")
+    facts.append(f"Made on {packet.made:%Y-%m-%d %H:%M}")
+    story = _cover(SUPERVISION_TITLE, facts, packet.unresolved_findings, styles)
+    story += [Spacer(1, 4 * mm), _glance([
+        (packet.entries_in_period, "entries in the period"),
+        (len(packet.entries), "entries in this summary"),
+        (len(packet.relationships), "relationships"),
+        (packet.check_ins, "self-checks"),
+        (packet.overdue, "overdue actions"),
+        (len(packet.questions), "questions to bring"),
+    ], styles)]
+    story += _overview(packet, catalog, styles)
+    story += _supervision_trends(packet, styles)
+    story += _supervision_entries(packet, styles)
+    story += _exercises(packet, styles)
+    story += _open_actions(packet, styles)
+    story += _questions(packet, styles)
+    story += _closing(styles)
+    return story
+
+
+def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Overview", styles)
+    if not packet.entries_in_period:
+        story.append(Paragraph("There are no entries in this period.", styles["missing"]))
+    else:
+        half = (CONTENT_WIDTH - 6 * mm) / 2
+        categories = _table(
+            [[_cell("Category", styles["cell_head"]), _cell("Entries", styles["cell_head"])]]
+            + [[_cell(c.label, styles["cell"]), _cell(str(c.count), styles["cell"])] for c in packet.categories],
+            [half - 16 * mm, 16 * mm],
+        )
+        channels = _table(
+            [[_cell("Channel", styles["cell_head"]), _cell("Entries", styles["cell_head"]),
+              _cell("Risk", styles["cell_head"])]]
+            + [[_cell(c.label, styles["cell"]), _cell(str(c.count), styles["cell"]),
+                _cell(_risk(c.risk), styles["cell_bold" if (c.risk or 0) >= 50 else "cell"])]
+               for c in packet.channels],
+            [half - 35 * mm, 16 * mm, 19 * mm],
+        )
+        side_by_side = Table([[categories, "", channels]], colWidths=[half, 6 * mm, half])
+        side_by_side.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        story += [
+            Paragraph(f"{_plural(packet.entries_in_period, 'entry', 'entries')} in the period, by category and by "
+                      "channel.", styles["caption"]),
+            side_by_side,
+            Spacer(1, 1.5 * mm),
+            Paragraph("Risk: relative risk of a boundary complaint for the channel, 0–100, from the chart in seed 004 "
+                      "§3. The app's own channels (in person, a call to a personal phone, a chance meeting, other) "
+                      "are not rated.", styles["caption"]),
+        ]
+    story.append(Paragraph("Relationships and their slope stage", styles["h2"]))
+    if not packet.relationships:
+        story.append(Paragraph("No relationship had entries, check-ins, exercises or stage changes in this period.",
+                               styles["missing"]))
+        return story
+    rows: list[list[Any]] = [[
+        _cell("Relationship (pseudonym)", styles["cell_head"]), _cell("Entries", styles["cell_head"]),
+        _cell("Stage I set", styles["cell_head"]), _cell("Suggested by the entries and check-ins", styles["cell_head"]),
+    ]]
+    for relationship in packet.relationships:
+        rows.append([
+            _cell(relationship.pseudonym, styles["cell_bold"]),
+            _cell(str(relationship.entries), styles["cell"]),
+            _cell(_stage_text(relationship.stage, relationship.stage_label), styles["cell"]),
+            _cell(_stage_text(relationship.suggested_stage, relationship.suggested_label), styles["cell"]),
+        ])
+    story += [
+        _table(rows, [52 * mm, 16 * mm, 51 * mm, CONTENT_WIDTH - 119 * mm]),
+        Spacer(1, 1.5 * mm),
+        Paragraph(escape(_stage_scale(catalog)), styles["caption"]),
+    ]
+    return story
+
+
+def _supervision_trends(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Self-check trend", styles, need=TREND_NEED)
+    if not packet.trends:
+        story.append(Paragraph("No self-check was taken and no slope stage was set in this period.",
+                               styles["missing"]))
+        return story
+    story.append(Paragraph(
+        "Each point is one red-flag check-in, scored as a share of the highest possible score: higher means more "
+        "warning signs. Dashed lines mark a slope stage set in the period.", styles["caption"]))
+    for trend in packet.trends:
+        story += _trend_block(trend, packet.date_from, packet.date_to, styles)
+    return story
+
+
+def _supervision_entries(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    title = "Entries: all in the period" if packet.all_entries else "Entries brought to supervision"
+    story = _section(title, styles, outline="Entries", need=ENTRY_NEED)
+    if packet.all_entries:
+        caption = (f"All {_plural(len(packet.entries), 'entry', 'entries')} in the period, oldest first; "
+                   "■ marks those to bring to supervision.")
+    else:
+        caption = (f"{len(packet.entries)} of {_plural(packet.entries_in_period, 'entry', 'entries')} in the period "
+                   "were marked “bring to supervision”, oldest first.")
+    if not packet.entries:
+        empty = "There are no entries in this period." if packet.all_entries or not packet.entries_in_period else \
+            "No entry in this period was marked “bring to supervision”."
+        story.append(Paragraph(empty, styles["missing"]))
+        return story
+    story.append(Paragraph(escape(caption), styles["caption"]))
+    for index, entry in enumerate(packet.entries):
+        if index:
+            story.append(HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=5 * mm, spaceAfter=4 * mm))
+        story += _supervision_entry(entry, styles, mark=packet.all_entries)
+    return story
+
+
+_FIRST_FIELDS = ("documentation_note", "my_response", "reflection")
+
+
+def _entry_head(
+    entry: EntryRecord, styles: dict[str, ParagraphStyle], *, mark: bool, rows: Sequence[tuple[str, str]],
+    pseudonym: bool = True,
+) -> Flowable:
+    """The entry's date (and relationship) as an outline entry, over a shaded box of its labels."""
+    width = CONTENT_WIDTH
+    who = f" · {entry.relationship}" if pseudonym else ""
+    heading = f"{entry.occurred:%Y-%m-%d %H:%M}{who}"
+    outline = f"{entry.occurred:%Y-%m-%d}{who}"
+    flag = Paragraph("■ Bring to supervision", styles["mark"]) if mark and entry.supervision else ""
+    head = Table([[_Heading(heading, styles["entry"], outline=outline, level=1), flag]],
+                 colWidths=[width * 0.68, width * 0.32])
+    head.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    details = Table(
+        [[Paragraph(escape(label), styles["label"]), Paragraph(escape(value), styles["value"])]
+         for label, value in rows],
+        colWidths=[24 * mm, width - 24 * mm],
+    )
+    details.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 0), (-1, 0), 4),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
+    ]))
+    return KeepTogether([head, details])
+
+
+def _channel_text(entry: EntryRecord) -> str:
+    return f"{entry.channel_label} — risk {_risk(entry.channel_risk)}"
+
+
+def _supervision_entry(entry: EntryRecord, styles: dict[str, ParagraphStyle], *, mark: bool) -> list[Flowable]:
+    rows = [("Category", entry.category_label), ("Channel", _channel_text(entry)), ("Template", entry.template_title)]
+    if entry.tags:
+        rows.append(("Tags", ", ".join(entry.tags)))
+    story: list[Flowable] = [CondPageBreak(45 * mm), _entry_head(entry, styles, mark=mark, rows=rows)]
+    by_key = {f.key: f for f in entry.fields}
+    for key in _FIRST_FIELDS:
+        if key in by_key:
+            story += _labelled(by_key[key].label, by_key[key].text, styles)
+    if entry.flow:
+        story += [CondPageBreak(14 * mm), Paragraph("Recommended steps (decision flow)", styles["field"])]
+        if entry.steps:
+            story += _numbered(entry.steps, styles["numbered"])
+        else:
+            story.append(Paragraph("None: every decision-flow question was answered no.", styles["missing"]))
+    for text in entry.fields:
+        if text.key not in _FIRST_FIELDS:
+            story += _labelled(text.label, text.text, styles)
+    if entry.response_moves:
+        story += [Paragraph("Looking back at my response", styles["field"]),
+                  Paragraph(escape("; ".join(entry.response_moves)), styles["body"])]
+    return story
+
+
+def _exercises(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Weekly exercises", styles)
+    if not packet.exercises:
+        story.append(Paragraph("No weekly exercise was planned in this period.", styles["missing"]))
+        return story
+    story.append(Paragraph("One grey relationship a week: what makes it feel grey, one concrete move, and whether "
+                           "it happened.", styles["caption"]))
+    rows: list[list[Any]] = [[_cell(h, styles["cell_head"]) for h in
+                              ("Week", "Relationship", "What makes it feel grey", "Move", "Outcome")]]
+    long_notes: list[ExerciseRecord] = []
+    for exercise in packet.exercises:
+        move = exercise.move_other if exercise.move == "other" and exercise.move_other else exercise.move_label
+        outcome = [_cell(exercise.outcome_label, styles["cell_bold"])]
+        if exercise.outcome_note and len(exercise.outcome_note) <= CELL_TEXT_LIMIT:
+            outcome.append(_cell(exercise.outcome_note, styles["cell"]))
+        elif exercise.outcome_note:
+            outcome.append(_cell("(note below)", styles["cell"]))
+            long_notes.append(exercise)
+        rows.append([
+            _cell(exercise.week, styles["cell"]), _cell(exercise.relationship, styles["cell"]),
+            _cell(exercise.unease, styles["cell"]),
+            [_cell(move, styles["cell"]), _cell(f"planned {exercise.on:%a %Y-%m-%d}", styles["caption"])],
+            outcome,
+        ])
+    story.append(_table(rows, [19 * mm, 28 * mm, 51 * mm, 36 * mm, CONTENT_WIDTH - 134 * mm]))
+    for exercise in long_notes:
+        story += _labelled(f"Outcome note, {exercise.week} · {exercise.relationship}", exercise.outcome_note, styles)
+    return story
+
+
+_STATUS = {"overdue": "Overdue", "due": "Due today", "open": "Open", "done": "Done"}
+
+
+def _actions_table(actions: Sequence[ActionRecord], styles: dict[str, ParagraphStyle], *, relationship: bool
+                   ) -> Table:
+    heads = ["Status", "Due", *(["Relationship"] if relationship else []), "Action"]
+    rows: list[list[Any]] = [[_cell(h, styles["cell_head"]) for h in heads]]
+    for action in actions:
+        style = {"overdue": "cell_warn", "due": "cell_bold"}.get(action.status, "cell")
+        status = _cell(_STATUS.get(action.status, action.status), styles[style])
+        due = _cell(f"{action.due_on:%Y-%m-%d}" if action.due_on else "—", styles["cell"])
+        row = [status, due]
+        if relationship:
+            row.append(_cell(action.relationship or "—", styles["cell"]))
+        row.append(_cell(action.text, styles["cell"]))
+        rows.append(row)
+    widths = [20 * mm, 22 * mm, *([36 * mm] if relationship else [])]
+    return _table(rows, [*widths, CONTENT_WIDTH - sum(widths)])
+
+
+def _open_actions(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Open and overdue actions", styles)
+    if not packet.actions:
+        story.append(Paragraph("No open actions.", styles["missing"]))
+        return story
+    story.append(Paragraph(f"As of {packet.made:%Y-%m-%d}, overdue first: "
+                           f"{_plural(len(packet.actions), 'open action')}, {packet.overdue} overdue.",
+                           styles["caption"]))
+    story.append(_actions_table(packet.actions, styles, relationship=True))
+    return story
+
+
+def _questions(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Questions I want to bring", styles)
+    if not packet.questions:
+        story.append(Paragraph("No questions were added for this supervision.", styles["missing"]))
+        return story
+    return story + _numbered(packet.questions, styles["numbered"])
+
+
+def _closing(styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Ruled lines for the supervisor's notes, then date and signature, kept on one page."""
+    lines: list[Flowable] = [
+        HRFlowable(width="100%", thickness=0.4, color=RULE, spaceBefore=7.5 * mm, spaceAfter=0)
+        for _ in range(NOTE_LINES)
+    ]
+    sign = Table(
+        [[Paragraph("Date", styles["label"]), "", "", Paragraph("Signature", styles["label"]), ""]],
+        colWidths=[14 * mm, 50 * mm, 12 * mm, 20 * mm, CONTENT_WIDTH - 96 * mm],
+        rowHeights=[12 * mm],
+    )
+    sign.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("LINEBELOW", (1, 0), (1, 0), 0.6, INK),
+        ("LINEBELOW", (4, 0), (4, 0), 0.6, INK),
+    ]))
+    return [KeepTogether([
+        _Heading("Supervisor's notes", styles["h1"]),
+        Paragraph("For the supervisor: observations, agreed next steps, and when to review.", styles["caption"]),
+        *lines,
+        sign,
+    ])]
+
+
+# -- the ethics-consult brief ------------------------------------------------------------------------------
+
+
+def _brief_story(brief: EthicsBrief, catalog: Catalog) -> list[Flowable]:
+    styles = _report_styles()
+    facts = [f"Relationship: {brief.pseudonym} (a pseudonym; {brief.status})"]
+    if brief.entries:
+        first, last = brief.entries[0].occurred, brief.entries[-1].occurred
+        facts.append(f"Entries: {len(brief.entries)}, from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    else:
+        facts.append("Entries: none")
+    facts.append(f"Slope stage set by the author: {_stage_text(brief.stage.stage, brief.stage.stage_label)}; "
+                 f"suggested by the entries and check-ins: "
+                 f"{_stage_text(brief.stage.suggested_stage, brief.stage.suggested_label)}")
+    if brief.display_name:
+        facts.append(f"Prepared by: {brief.display_name}")
+    facts.append(f"Made on {brief.made:%Y-%m-%d %H:%M}")
+    story = _cover(BRIEF_TITLE, facts, brief.unresolved_findings, styles)
+    story.append(Paragraph(
+        "A factual account for an ethics consultation: the circumstances, any consent to an exception, every entry's "
+        "documentation note, the decision-flow answers, the author's self-checks and the actions taken.",
+        styles["caption"]))
+    story += _context(brief, styles)
+    story += _consent(brief, styles)
+    story += _chronology(brief, styles)
+    story += _decisions(brief, styles)
+    story += _brief_trend(brief, catalog, styles)
+    story += _brief_actions(brief, styles)
+    return story
+
+
+def _context(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Context", styles)
+    story.append(Paragraph("The circumstances that change how a boundary question is judged (seed 001 §6).",
+                           styles["caption"]))
+    if not brief.has_context:
+        story.append(Paragraph("No context is recorded for this relationship.", styles["missing"]))
+        return story
+    for part in brief.context:
+        story += _labelled_or_missing(part, styles)
+    return story
+
+
+def _labelled_or_missing(part: LabelledText, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if part.text:
+        return _labelled(part.label, part.text, styles)
+    return [Paragraph(escape(part.label), styles["field"]), Paragraph("Not recorded.", styles["missing"])]
+
+
+def _consent(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Consent record", styles)
+    story.append(Paragraph("For an exception to the usual contact arrangements, consent must be informed, voluntary, "
+                           "limited in scope and documented (seed 001 §8).", styles["caption"]))
+    if not brief.has_consent:
+        story.append(Paragraph("No exception and no consent is recorded for this relationship.", styles["body"]))
+        return story
+    missing = [f"“{part.key}”" for part in brief.missing_consent]
+    if missing:
+        names = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        verb = "is" if len(missing) == 1 else "are"
+        story.append(Paragraph(f"Incomplete: {names} {verb} not recorded.", styles["check_warn"]))
+    for part in brief.consent:
+        story += _labelled_or_missing(part, styles)
+    return story
+
+
+def _chronology(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Chronology", styles, need=ENTRY_NEED)
+    if not brief.entries:
+        story.append(Paragraph("There are no entries for this relationship.", styles["missing"]))
+        return story
+    story.append(Paragraph(f"Every entry about {escape(brief.pseudonym)}, oldest first: the neutral documentation "
+                           "note written for the chart, and the next step.", styles["caption"]))
+    for index, entry in enumerate(brief.entries):
+        if index:
+            story.append(HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=4 * mm, spaceAfter=3 * mm))
+        rows = [("Category", entry.category_label), ("Channel", _channel_text(entry))]
+        story += [CondPageBreak(40 * mm), _entry_head(entry, styles, mark=False, rows=rows, pseudonym=False)]
+        if not entry.documentation_note:
+            story += [Paragraph("Documentation note", styles["field"]),
+                      Paragraph("No documentation note was written.", styles["missing"])]
+        for text in entry.fields:
+            story += _labelled(text.label, text.text, styles)
+    return story
+
+
+def _decisions(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Decision-flow answers and steps", styles, need=ENTRY_NEED)
+    answered = [e for e in brief.entries if e.flow]
+    if not answered:
+        story.append(Paragraph("The decision flow was not answered for any entry.", styles["missing"]))
+        return story
+    story.append(Paragraph("The questions of the decision flow (seed 004 §6) as answered for each entry, and the "
+                           "steps the answers recommend.", styles["caption"]))
+    for entry in answered:
+        block: list[Flowable] = [
+            Paragraph(f"{entry.occurred:%Y-%m-%d %H:%M} · {escape(entry.category_label)}", styles["h2"]),
+            _table(
+                [[_cell("Question", styles["cell_head"]), _cell("Answer", styles["cell_head"])]]
+                + [[_cell(a.question, styles["cell"]), _cell(a.answer, styles["cell_bold"])] for a in entry.flow],
+                [CONTENT_WIDTH - 20 * mm, 20 * mm],
+            ),
+            Paragraph("Recommended steps", styles["field"]),
+        ]
+        if entry.steps:
+            block += _numbered(entry.steps, styles["numbered"])
+        else:
+            block.append(Paragraph("None: every question was answered no.", styles["missing"]))
+        story.append(KeepTogether(block))
+    return story
+
+
+def _brief_trend(brief: EthicsBrief, catalog: Catalog, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Self-check trend and stage history", styles, need=TREND_NEED)
+    trend = brief.trend
+    moments = [p.taken_at for p in trend.points] + [m.set_at for m in trend.stage_changes]
+    if not moments:
+        story.append(Paragraph("No self-check was taken and no slope stage was set for this relationship.",
+                               styles["missing"]))
+        return story
+    story.append(Paragraph(
+        "The author's red-flag check-ins about this relationship, scored as a share of the highest possible score "
+        "(higher means more warning signs); dashed lines mark the slope stages the author set.", styles["caption"]))
+    # A little room either side, so a first stage line does not sit on the axis and one day is not the whole chart.
+    start, end = min(moments).date(), max(moments).date()
+    pad = timedelta(days=max(3, (end - start).days // 20))
+    start, end = start - pad, end + pad
+    story += _trend_block(trend, start, end, styles, list_changes=False)
+    story.append(Paragraph("Stage history", styles["h2"]))
+    if not trend.stage_changes:
+        story.append(Paragraph("No slope stage has been set.", styles["missing"]))
+    for mark in trend.stage_changes:
+        story += _stage_change(mark, styles)
+    story += [Spacer(1, 1.5 * mm), Paragraph(escape(_stage_scale(catalog)), styles["caption"])]
+    return story
+
+
+def _brief_actions(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Actions", styles)
+    if not brief.actions:
+        story.append(Paragraph("No actions were recorded for this relationship.", styles["missing"]))
+        return story
+    open_actions = [a for a in brief.actions if a.status != "done"]
+    done = [a for a in brief.actions if a.status == "done"]
+    story.append(Paragraph("Open", styles["h2"]))
+    if open_actions:
+        story.append(_actions_table(open_actions, styles, relationship=False))
+    else:
+        story.append(Paragraph("None.", styles["missing"]))
+    story.append(Paragraph("Done", styles["h2"]))
+    if not done:
+        story.append(Paragraph("None.", styles["missing"]))
+    for action in done:
+        when = f"{action.done_at:%Y-%m-%d}" if action.done_at else ""
+        story.append(Paragraph(f"<b>Done {when}</b> · {escape(action.text)}", styles["body"]))
+        if action.outcome:
+            story += _labelled("Outcome", action.outcome, styles)
+        story.append(Spacer(1, 2 * mm))
+    return story

@@ -1,0 +1,659 @@
+"""What a supervision summary or an ethics-consult brief shows, gathered from the services as plain data.
+
+A document prints one of these and nothing else, so the de-identification check reads exactly what leaves:
+`outgoing` lists every piece of user-written text in it, `redacted` blanks chosen strings in all of that text.
+No ReportLab here: the window and the CLI gather and check a document without loading it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import date, datetime
+from typing import Any, ClassVar, TypeVar
+
+from boundary_journal.catalog import Catalog
+from boundary_journal.errors import InvalidInput
+from boundary_journal.services import deidentify, settings
+from boundary_journal.services.actions import ActionView, list_actions
+from boundary_journal.services.entries import EntryFilter, EntryView, list_entries
+from boundary_journal.services.escalation import recommended_steps, step_text
+from boundary_journal.services.relationships import (
+    CONSENT_FIELDS,
+    CONTEXT_FIELDS,
+    get_relationship,
+    list_relationships,
+)
+from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
+from boundary_journal.services.slope import StageChangeView, relationship_statuses, stage_history, suggest_stage
+from boundary_journal.services.validation import clean_text
+from boundary_journal.services.weekly import ExerciseView, list_exercises
+from boundary_journal.storage import Journal
+
+MAX_DISPLAY_NAME_LENGTH = 200
+MAX_QUESTIONS = 50
+# The brief is a factual account for a committee: the neutral note and what was decided, not the reflection.
+BRIEF_FIELDS = ("documentation_note", "next_step")
+OUTCOME_LABELS = {"done": "Done", "not_done": "Not done", "partly": "Partly done"}
+_LABEL = "user_text"
+
+
+def _user_text(label: str, **kwargs: Any) -> Any:
+    """A field holding what the clinician wrote: listed by `outgoing`, blanked by `redacted`.
+
+    `label` names the field in a finding's location; a tuple of texts is numbered ("Question 2").
+    """
+    return field(metadata={_LABEL: label}, **kwargs)
+
+
+@dataclass(frozen=True)
+class FieldText:
+    """One filled field of an entry, with its template label."""
+
+    key: str
+    label: str
+    text: str = _user_text("")
+
+    def _where(self) -> str:
+        return self.label
+
+    def _text_key(self, _name: str) -> str:
+        return self.key
+
+
+@dataclass(frozen=True)
+class FlowAnswer:
+    """A decision-flow question (catalogue text) and the clinician's yes or no."""
+
+    rule_id: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    _record: ClassVar[str] = "entry"
+
+    id: int
+    occurred: datetime
+    relationship: str
+    category: str
+    category_label: str
+    channel: str
+    channel_label: str
+    channel_risk: int | None
+    template: str
+    template_title: str
+    supervision: bool
+    fields: tuple[FieldText, ...]
+    tags: tuple[str, ...] = _user_text("Tag")
+    flow: tuple[FlowAnswer, ...] = ()
+    steps: tuple[str, ...] = ()  # recommended by the decision flow; catalogue text
+    response_moves: tuple[str, ...] = ()  # the response look-back's ticked moves; catalogue labels
+
+    def _where(self) -> str:
+        return f"Entry {self.occurred:%Y-%m-%d %H:%M} · {self.relationship}"
+
+    def text(self, key: str) -> str:
+        """The text of a field by key, or "" when it was left empty."""
+        return next((f.text for f in self.fields if f.key == key), "")
+
+    @property
+    def documentation_note(self) -> str:
+        return self.text("documentation_note")
+
+    @property
+    def my_response(self) -> str:
+        return self.text("my_response")
+
+    @property
+    def reflection(self) -> str:
+        return self.text("reflection")
+
+    @property
+    def next_step(self) -> str:
+        return self.text("next_step")
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many entries fall in one category or channel; `risk` is seed 004's chart value for a channel."""
+
+    id: str
+    label: str
+    count: int
+    risk: int | None = None
+
+
+@dataclass(frozen=True)
+class RelationshipStage:
+    pseudonym: str
+    entries: int  # in the document's period (the supervision summary) or in all (the brief)
+    stage: int | None  # the stage the clinician last set; None when never set
+    stage_label: str
+    suggested_stage: int | None
+    suggested_label: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    taken_at: datetime
+    percent: int
+
+
+@dataclass(frozen=True)
+class StageMark:
+    """A stage the clinician set, with the one before it."""
+
+    _record: ClassVar[str] = "stage_change"
+
+    relationship: str
+    set_at: datetime
+    stage: int
+    label: str
+    previous: int | None
+    note: str = _user_text("Note")
+
+    def _where(self) -> str:
+        return f"Stage change {self.set_at:%Y-%m-%d %H:%M} · {self.relationship}"
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Self-check scores over time for one relationship, or the overall check-ins (`relationship` None)."""
+
+    relationship: str | None
+    points: tuple[TrendPoint, ...]
+    stage_changes: tuple[StageMark, ...]
+
+    @property
+    def title(self) -> str:
+        return self.relationship if self.relationship is not None else "Overall (not about one relationship)"
+
+
+@dataclass(frozen=True)
+class ExerciseRecord:
+    _record: ClassVar[str] = "exercise"
+
+    id: int
+    week: str  # ISO week, e.g. 2026-W10
+    on: date
+    relationship: str
+    move: str
+    move_label: str  # catalogue label; for "other" the clinician's words are in move_other
+    outcome: str | None  # done | not_done | partly; None before the follow-up
+    outcome_label: str
+    unease: str = _user_text("What makes it feel grey")
+    move_other: str = _user_text("Other move")
+    outcome_note: str = _user_text("Outcome note")
+
+    def _where(self) -> str:
+        return f"Weekly exercise {self.week} · {self.relationship}"
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    _record: ClassVar[str] = "action"
+
+    id: int
+    relationship: str | None
+    created: datetime
+    due_on: date | None
+    done_at: datetime | None
+    status: str  # done | overdue | due | open, as of the day the document was made
+    text: str = _user_text("Action")
+    outcome: str = _user_text("Outcome")
+
+    def _where(self) -> str:
+        return f"Action {self.id}" + (f" · {self.relationship}" if self.relationship else "")
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One part of a relationship's context (seed 001 §6) or consent record (seed 001 §8); "" if not recorded."""
+
+    _record: ClassVar[str] = "relationship"
+
+    group: str  # context | consent
+    key: str
+    label: str
+    text: str = _user_text("")
+
+    def _where(self) -> str:
+        return f"{self.group.capitalize()} · {self.label}"
+
+    def _text_key(self, _name: str) -> str:
+        return f"{self.group}.{self.key}"
+
+
+@dataclass(frozen=True)
+class SupervisionPacket:
+    """Everything the supervision summary shows for the period [date_from, date_to]."""
+
+    _record: ClassVar[str] = "export"
+
+    date_from: date
+    date_to: date
+    made: datetime
+    display_name: str = _user_text("Display name")  # typed at export time; "" for none
+    all_entries: bool  # False: only the entries marked "bring to supervision"
+    entries_in_period: int
+    categories: tuple[Count, ...]  # over every entry in the period, most frequent first
+    channels: tuple[Count, ...]
+    relationships: tuple[RelationshipStage, ...]
+    trends: tuple[Trend, ...]  # the overall check-ins first, then by relationship
+    entries: tuple[EntryRecord, ...]
+    exercises: tuple[ExerciseRecord, ...]
+    actions: tuple[ActionRecord, ...]  # open ones: overdue first, then due today, then the rest
+    questions: tuple[str, ...] = _user_text("Question")  # "questions I want to bring", typed at export time
+    # Set by `with_check` once scanned: how many findings were left in on purpose; None = never checked.
+    unresolved_findings: int | None = None
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for a in self.actions if a.status == "overdue")
+
+    @property
+    def check_ins(self) -> int:
+        return sum(len(t.points) for t in self.trends)
+
+
+@dataclass(frozen=True)
+class EthicsBrief:
+    """Everything the ethics-consult brief shows for one relationship, over its whole history."""
+
+    _record: ClassVar[str] = "export"
+
+    pseudonym: str
+    status: str
+    made: datetime
+    display_name: str = _user_text("Display name")
+    stage: RelationshipStage
+    context: tuple[LabelledText, ...]  # every seed 001 §6 part, in order, "" where nothing is recorded
+    consent: tuple[LabelledText, ...]  # every seed 001 §8 part, likewise
+    entries: tuple[EntryRecord, ...]  # oldest first, with the documentation note and next step only
+    trend: Trend
+    actions: tuple[ActionRecord, ...]  # open ones first, then done ones
+    unresolved_findings: int | None = None
+
+    @property
+    def has_context(self) -> bool:
+        return any(part.text for part in self.context)
+
+    @property
+    def has_consent(self) -> bool:
+        return any(part.text for part in self.consent)
+
+    @property
+    def missing_consent(self) -> tuple[LabelledText, ...]:
+        return tuple(part for part in self.consent if not part.text)
+
+
+Document = TypeVar("Document", SupervisionPacket, EthicsBrief)
+
+
+# -- gathering -------------------------------------------------------------------------------------------
+
+
+def gather_supervision(
+    journal: Journal,
+    catalog: Catalog,
+    *,
+    date_from: date,
+    date_to: date,
+    all_entries: bool = False,
+    display_name: str = "",
+    questions: Iterable[str] = (),
+    made: datetime | None = None,
+) -> SupervisionPacket:
+    """Collect the supervision summary of a period: the marked entries (or all), trends, exercises, open actions."""
+    if date_from > date_to:
+        raise InvalidInput(f"The start date {date_from} is after the end date {date_to}.")
+    made = _made(made)
+    name = _display_name(display_name)
+    asked = _questions(questions)
+
+    in_period = _chronological(list_entries(journal, EntryFilter(date_from=date_from, date_to=date_to)))
+    shown = in_period if all_entries else [e for e in in_period if e.supervision]
+
+    def within(moment: datetime | date) -> bool:
+        day = moment.date() if isinstance(moment, datetime) else moment
+        return date_from <= day <= date_to
+
+    checks = [c for c in list_self_checks(journal, catalog) if within(c.taken_at)]
+    statuses = relationship_statuses(journal, catalog)
+    histories = {s.pseudonym: stage_history(journal, s.pseudonym) for s in statuses}
+    exercises = [e for e in list_exercises(journal) if within(e.on)]
+
+    per_relationship: dict[str, int] = {}
+    for entry in in_period:
+        per_relationship[entry.relationship] = per_relationship.get(entry.relationship, 0) + 1
+    involved = set(per_relationship) | {e.relationship for e in exercises}
+    involved |= {c.relationship for c in checks if c.relationship is not None}
+    involved |= {p for p, history in histories.items() if any(within(c.set_at) for c in history)}
+    stages = [
+        _stage(catalog, s.pseudonym, per_relationship.get(s.pseudonym, 0), histories[s.pseudonym], s.suggestion.stage)
+        for s in statuses if s.pseudonym in involved
+    ]
+    # The supervisor reads the furthest-along relationships first.
+    stages.sort(key=lambda r: (-(r.stage or 0), r.pseudonym.casefold()))
+
+    trends: list[Trend] = []
+    overall = [c for c in checks if c.relationship is None]
+    if overall:
+        trends.append(Trend(None, _points(overall), ()))
+    for relationship in stages:
+        points = _points([c for c in checks if c.relationship == relationship.pseudonym])
+        marks = tuple(m for m in _marks(catalog, relationship.pseudonym, histories[relationship.pseudonym])
+                      if within(m.set_at))
+        if points or marks:
+            trends.append(Trend(relationship.pseudonym, points, marks))
+
+    today = made.date()
+    order = {"overdue": 0, "due": 1, "open": 2}
+    open_actions = [_action(a, today) for a in list_actions(journal, open_only=True)]
+    open_actions.sort(key=lambda a: (order.get(a.status, 3), a.due_on or date.max, a.created, a.id))
+
+    return SupervisionPacket(
+        date_from=date_from,
+        date_to=date_to,
+        made=made,
+        all_entries=all_entries,
+        entries_in_period=len(in_period),
+        categories=_category_counts(catalog, in_period),
+        channels=_channel_counts(catalog, in_period),
+        relationships=tuple(stages),
+        trends=tuple(trends),
+        entries=tuple(_entry(catalog, e) for e in shown),
+        exercises=tuple(_exercise(catalog, e) for e in exercises),
+        actions=tuple(open_actions),
+        display_name=name,
+        questions=asked,
+    )
+
+
+def gather_brief(
+    journal: Journal, catalog: Catalog, pseudonym: str, *, display_name: str = "", made: datetime | None = None
+) -> EthicsBrief:
+    """Collect the ethics-consult brief of one relationship: context, consent, chronology, trend, actions."""
+    made = _made(made)
+    name = _display_name(display_name)
+    detail = get_relationship(journal, pseudonym)
+    found = _chronological(list_entries(journal, EntryFilter(relationship=detail.pseudonym)))
+    history = stage_history(journal, detail.pseudonym)
+    suggested = suggest_stage(journal, catalog, detail.pseudonym).stage
+    checks = list_self_checks(journal, catalog, relationship=detail.pseudonym)
+    today = made.date()
+    actions = [_action(a, today) for a in list_actions(journal) if a.relationship == detail.pseudonym]
+    actions.sort(key=lambda a: (a.status == "done", a.due_on or date.max, a.created, a.id))
+    return EthicsBrief(
+        pseudonym=detail.pseudonym,
+        status=detail.status,
+        made=made,
+        stage=_stage(catalog, detail.pseudonym, len(found), history, suggested),
+        context=tuple(LabelledText("context", k, label, detail.context.get(k, "")) for k, label in
+                      CONTEXT_FIELDS.items()),
+        consent=tuple(LabelledText("consent", k, label, detail.consent.get(k, "")) for k, label in
+                      CONSENT_FIELDS.items()),
+        entries=tuple(_entry(catalog, e, keys=BRIEF_FIELDS) for e in found),
+        trend=Trend(detail.pseudonym, _points(checks), _marks(catalog, detail.pseudonym, history)),
+        actions=tuple(actions),
+        display_name=name,
+    )
+
+
+def _made(made: datetime | None) -> datetime:
+    return (made or datetime.now()).replace(microsecond=0, tzinfo=None)
+
+
+def _display_name(raw: str) -> str:
+    name = " ".join(clean_text(raw, "The display name", single_line=True).split())
+    if len(name) > MAX_DISPLAY_NAME_LENGTH:
+        raise InvalidInput(f"Keep the display name to at most {MAX_DISPLAY_NAME_LENGTH} characters.")
+    return name
+
+
+def _questions(raw: Iterable[str]) -> tuple[str, ...]:
+    asked = tuple(q for q in (clean_text(q, "A question").strip() for q in raw) if q)
+    if len(asked) > MAX_QUESTIONS:
+        raise InvalidInput(f"Bring at most {MAX_QUESTIONS} questions; a supervision hour will not hold more.")
+    return asked
+
+
+def _chronological(views: Sequence[EntryView]) -> list[EntryView]:
+    return sorted(views, key=lambda e: (e.occurred, e.id))
+
+
+def _entry(catalog: Catalog, view: EntryView, *, keys: Sequence[str] | None = None) -> EntryRecord:
+    template = catalog.template(view.template)
+    category = catalog.category(view.category)
+    channel = catalog.channel(view.channel)
+    # Filled fields in the template's order, then any the template no longer knows.
+    known = [f.key for f in template.fields] if template else []
+    ordered = [k for k in known if k in view.fields] + [k for k in view.fields if k not in known]
+    filled = []
+    for key in ordered:
+        if keys is not None and key not in keys:
+            continue
+        if view.fields[key].strip():
+            spec = template.field(key) if template else None
+            filled.append(FieldText(key, spec.label if spec else key, view.fields[key]))
+    flow = [FlowAnswer(r.id, r.question, view.flow[r.id]) for r in catalog.escalation if r.id in view.flow]
+    flow += [FlowAnswer(k, k, v) for k, v in view.flow.items() if catalog.rule(k) is None]
+    moves = tuple(
+        f"{move.label} ({'tends to make it worse' if move.kind == 'worsens' else 'tends to work'})"
+        for move in catalog.response_moves if view.response_review.get(move.id)
+    )
+    return EntryRecord(
+        id=view.id,
+        occurred=view.occurred,
+        relationship=view.relationship,
+        category=view.category,
+        category_label=category.label if category else view.category,
+        channel=view.channel,
+        channel_label=channel.label if channel else view.channel,
+        channel_risk=channel.risk if channel else None,
+        template=view.template,
+        template_title=template.title if template else view.template,
+        supervision=view.supervision,
+        fields=tuple(filled),
+        tags=tuple(view.tags) if keys is None else (),
+        flow=tuple(flow),
+        steps=tuple(step_text(catalog, s) for s in recommended_steps(catalog, view.flow)),
+        response_moves=moves if keys is None else (),
+    )
+
+
+def _category_counts(catalog: Catalog, views: Sequence[EntryView]) -> tuple[Count, ...]:
+    order = {c.id: i for i, c in enumerate(catalog.categories)}
+    counts: dict[str, int] = {}
+    for view in views:
+        counts[view.category] = counts.get(view.category, 0) + 1
+    rows = [Count(k, c.label if (c := catalog.category(k)) else k, n) for k, n in counts.items()]
+    return tuple(sorted(rows, key=lambda r: (-r.count, order.get(r.id, len(order)), r.id)))
+
+
+def _channel_counts(catalog: Catalog, views: Sequence[EntryView]) -> tuple[Count, ...]:
+    order = {c.id: i for i, c in enumerate(catalog.channels)}
+    counts: dict[str, int] = {}
+    for view in views:
+        counts[view.channel] = counts.get(view.channel, 0) + 1
+    rows = [
+        Count(k, c.label if (c := catalog.channel(k)) else k, n, c.risk if c else None) for k, n in counts.items()
+    ]
+    return tuple(sorted(rows, key=lambda r: (-r.count, order.get(r.id, len(order)), r.id)))
+
+
+def _stage_label(catalog: Catalog, number: int | None) -> str:
+    stage = catalog.stage(number) if number is not None else None
+    return stage.label if stage else ""
+
+
+def _stage(
+    catalog: Catalog, pseudonym: str, entries: int, history: Sequence[StageChangeView], suggested: int | None
+) -> RelationshipStage:
+    current = history[-1].stage if history else None
+    return RelationshipStage(
+        pseudonym, entries, current, _stage_label(catalog, current), suggested, _stage_label(catalog, suggested)
+    )
+
+
+def _points(checks: Sequence[SelfCheckView]) -> tuple[TrendPoint, ...]:
+    return tuple(TrendPoint(c.taken_at, c.score.percent) for c in sorted(checks, key=lambda c: (c.taken_at, c.id)))
+
+
+def _marks(catalog: Catalog, pseudonym: str, history: Sequence[StageChangeView]) -> tuple[StageMark, ...]:
+    marks: list[StageMark] = []
+    previous: int | None = None
+    for change in history:
+        marks.append(StageMark(pseudonym, change.set_at, change.stage, _stage_label(catalog, change.stage),
+                               previous, change.note))
+        previous = change.stage
+    return tuple(marks)
+
+
+def _exercise(catalog: Catalog, view: ExerciseView) -> ExerciseRecord:
+    move = catalog.weekly_move(view.move)
+    return ExerciseRecord(
+        id=view.id,
+        week=str(view.week),
+        on=view.on,
+        relationship=view.relationship,
+        move=view.move,
+        move_label=move.label if move else view.move,
+        outcome=view.outcome,
+        outcome_label=OUTCOME_LABELS.get(view.outcome or "", "No follow-up yet"),
+        unease=view.unease,
+        move_other=view.move_other,
+        outcome_note=view.outcome_note,
+    )
+
+
+def _action(view: ActionView, today: date) -> ActionRecord:
+    return ActionRecord(
+        id=view.id, relationship=view.relationship, created=view.created, due_on=view.due_on, done_at=view.done_at,
+        status=view.status(today), text=view.text, outcome=view.outcome,
+    )
+
+
+# -- the de-identification step ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutgoingText:
+    """One piece of user-written text that would leave, where it is shown, and where it is stored.
+
+    `record` is entry, exercise, action, stage_change, relationship (context and consent) or export (typed at
+    export time: the display name and the questions); `record_id` is the
+    entry, exercise or action id (None otherwise); `key` is the field, e.g. documentation_note or context.scope;
+    `index` numbers the items of a list (questions, tags) from 1.
+    """
+
+    location: str
+    text: str
+    record: str
+    record_id: int | None
+    key: str
+    index: int | None = None
+
+
+def outgoing(document: SupervisionPacket | EthicsBrief) -> list[OutgoingText]:
+    """Every non-empty piece of user-written text in the document, in the order the document shows it.
+
+    Catalogue text (labels, questions, steps) and the pseudonyms themselves are not listed.
+    """
+    found: list[OutgoingText] = []
+    seen: set[str] = set()
+    for item in _walk(document, (), ("export", None)):
+        location, number = item.location, 2
+        while location in seen:  # two entries in the same minute: keep both
+            location = f"{item.location} ({number})"
+            number += 1
+        seen.add(location)
+        found.append(replace(item, location=location))
+    return found
+
+
+def outgoing_texts(document: SupervisionPacket | EthicsBrief) -> dict[str, str]:
+    """`outgoing` as location -> text, the form `deidentify.scan_texts` reads."""
+    return {item.location: item.text for item in outgoing(document)}
+
+
+def _walk(node: Any, where: tuple[str, ...], record: tuple[str, int | None]) -> Iterator[OutgoingText]:
+    here = getattr(node, "_where", None)
+    if here is not None:
+        where = (*where, here())
+    if hasattr(node, "_record") and node._record != "export":
+        record = (node._record, getattr(node, "id", None))
+    text_key = getattr(node, "_text_key", lambda name: name)
+    for spec in fields(node):
+        value = getattr(node, spec.name)
+        label = spec.metadata.get(_LABEL)
+        if label is not None:
+            if isinstance(value, str):
+                if value.strip():
+                    location = " · ".join(w for w in (*where, label) if w)
+                    yield OutgoingText(location, value, record[0], record[1], text_key(spec.name))
+                continue
+            for index, text in enumerate(value, start=1):
+                if text.strip():
+                    location = " · ".join(w for w in (*where, f"{label} {index}") if w)
+                    yield OutgoingText(location, text, record[0], record[1], text_key(spec.name), index)
+        elif _is_record(value):
+            yield from _walk(value, where, record)
+        elif isinstance(value, tuple):
+            for item in value:
+                if _is_record(item):
+                    yield from _walk(item, where, record)
+
+
+def _is_record(value: object) -> bool:
+    return is_dataclass(value) and not isinstance(value, type)
+
+
+def redacted(document: Document, texts_to_redact: Iterable[str]) -> Document:
+    """A copy of the document with every occurrence of each given string replaced by the redaction mark.
+
+    Only user-written text changes; the journal does not. Longer strings go first, so a string that
+    contains another is redacted whole.
+    """
+    targets = sorted({t for t in texts_to_redact if t}, key=len, reverse=True)
+    if not targets:
+        return document
+
+    def fix(text: str) -> str:
+        for target in targets:
+            text = text.replace(target, deidentify.REDACTION)
+        return text
+
+    return _redact(document, fix)
+
+
+def _redact(node: Any, fix: Any) -> Any:
+    changes: dict[str, Any] = {}
+    for spec in fields(node):
+        value = getattr(node, spec.name)
+        if _LABEL in spec.metadata:
+            new = fix(value) if isinstance(value, str) else tuple(fix(text) for text in value)
+        elif _is_record(value):
+            new = _redact(value, fix)
+        elif isinstance(value, tuple) and any(_is_record(item) for item in value):
+            new = tuple(_redact(item, fix) if _is_record(item) else item for item in value)
+        else:
+            continue
+        if new != value:
+            changes[spec.name] = new
+    return replace(node, **changes) if changes else node
+
+
+def scan(journal: Journal, document: SupervisionPacket | EthicsBrief) -> list[deidentify.Finding]:
+    """Likely identifiers in what the document would carry, skipping pseudonyms and confirmed words."""
+    pseudonyms = [r.pseudonym for r in list_relationships(journal)]
+    return deidentify.scan_texts(
+        outgoing_texts(document), pseudonyms=pseudonyms, allowed=settings.not_identifying(journal)
+    )
+
+
+def with_check(document: Document, findings: Sequence[deidentify.Finding]) -> Document:
+    """The document, noting that it was scanned and how many findings are left in it (its cover says so)."""
+    return replace(document, unresolved_findings=len(findings))

@@ -1,0 +1,447 @@
+"""What the supervision summary and the ethics-consult brief carry, and the de-identification step before they leave."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from boundary_journal.catalog import Catalog
+from boundary_journal.errors import InvalidInput, NotFound
+from boundary_journal.report import write_brief_pdf, write_supervision_pdf
+from boundary_journal.services import actions, exports, relationships, settings, slope, weekly
+from boundary_journal.services.deidentify import REDACTION
+from boundary_journal.services.entries import EntryDraft, add_entry
+from boundary_journal.services.escalation import recommended_steps, step_text
+from boundary_journal.services.relationships import CONSENT_FIELDS, CONTEXT_FIELDS, find_relationship
+from boundary_journal.services.selfchecks import SelfCheckDraft, add_self_check
+
+OCTOBER = {"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
+MADE = datetime(2026, 11, 2, 9, 30)
+PHONE = "07700 900123"
+
+
+def log(
+    journal, catalog: Catalog, when: datetime, *, who: str = "Client K", template: str = "late_night_text",
+    channel: str | None = None, supervision: bool = False, flow: dict[str, str] | None = None, **fields: str,
+) -> int:
+    values = {"what_happened": "Texted after hours.", "documentation_note": "Patient texted; redirected to portal."}
+    values.update(fields)
+    return add_entry(journal, catalog, EntryDraft(template, who, when, values, channel=channel,
+                                                  supervision=supervision, flow=flow or {})).id
+
+
+def check_in(journal, catalog: Catalog, when: datetime, who: str | None, level: int) -> None:
+    flag = catalog.red_flags[0].id
+    add_self_check(journal, catalog, SelfCheckDraft({flag: level}, relationship=who, taken_at=when))
+
+
+def manual_action(journal, text: str, *, due_on: date | None = None, who: str | None = None) -> int:
+    with journal.transaction() as session:
+        relationship = find_relationship(session, who) if who else None
+        return actions.create_action(session, text, origin="manual", due_on=due_on, relationship=relationship).id
+
+
+def texts_of(document: exports.SupervisionPacket | exports.EthicsBrief) -> list[str]:
+    return list(exports.outgoing_texts(document).values())
+
+
+class TestGatherSupervision:
+    """The summary covers exactly the period, and by default only the entries marked for supervision."""
+
+    def test_period_boundaries_are_whole_days(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 9, 30, 23, 59), supervision=True, documentation_note="Day before.")
+        log(journal, catalog, datetime(2026, 10, 1, 0, 0), supervision=True, documentation_note="First minute.")
+        log(journal, catalog, datetime(2026, 10, 31, 23, 59), supervision=True, documentation_note="Last minute.")
+        log(journal, catalog, datetime(2026, 11, 1, 0, 0), supervision=True, documentation_note="Day after.")
+        check_in(journal, catalog, datetime(2026, 9, 30, 22), None, 1)
+        check_in(journal, catalog, datetime(2026, 10, 31, 22), None, 2)
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert [e.documentation_note for e in packet.entries] == ["First minute.", "Last minute."]
+        assert packet.entries_in_period == 2
+        [overall] = packet.trends
+        assert overall.relationship is None
+        assert [p.taken_at for p in overall.points] == [datetime(2026, 10, 31, 22)]
+
+    def test_only_marked_entries_unless_all_are_asked_for(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 20, 9), supervision=True, documentation_note="Marked, later.")
+        log(journal, catalog, datetime(2026, 10, 5, 9), documentation_note="Not marked.")
+        log(journal, catalog, datetime(2026, 10, 2, 9), supervision=True, documentation_note="Marked, earlier.")
+        marked = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        everything = exports.gather_supervision(journal, catalog, **OCTOBER, all_entries=True, made=MADE)
+        assert not marked.all_entries and everything.all_entries
+        assert [e.documentation_note for e in marked.entries] == ["Marked, earlier.", "Marked, later."]
+        assert [e.documentation_note for e in everything.entries] == ["Marked, earlier.", "Not marked.",
+                                                                       "Marked, later."]
+        assert marked.entries_in_period == everything.entries_in_period == 3
+        # The overview counts the whole period either way.
+        assert marked.categories == everything.categories
+
+    def test_counts_by_category_and_by_channel_with_seed_risk(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 2, 22), channel="text_message")
+        log(journal, catalog, datetime(2026, 10, 3, 22), channel="text_message")
+        log(journal, catalog, datetime(2026, 10, 4, 11), template="gift_offered", channel="in_person")
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        messaging, gifts = catalog.category("messaging"), catalog.category("gifts_money_favours")
+        assert [(c.id, c.label, c.count) for c in packet.categories] == [
+            ("messaging", messaging.label, 2), ("gifts_money_favours", gifts.label, 1),  # type: ignore[union-attr]
+        ]
+        assert [(c.id, c.count, c.risk) for c in packet.channels] == [("text_message", 2, 85), ("in_person", 1, None)]
+
+    def test_an_entry_carries_its_note_response_reflection_and_steps(self, journal, catalog: Catalog) -> None:
+        flow = {"acute_risk": "no", "outside_channels": "yes"}
+        log(journal, catalog, datetime(2026, 10, 9, 23, 12), supervision=True, flow=flow,
+            my_response="Replied next day via the portal.", reflection="Felt flattered.", next_step="Raise it.")
+        [entry] = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE).entries
+        template = catalog.template("late_night_text")
+        assert template is not None
+        assert entry.documentation_note == "Patient texted; redirected to portal."
+        assert entry.my_response == "Replied next day via the portal."
+        assert entry.reflection == "Felt flattered."
+        assert entry.next_step == "Raise it."
+        assert [f.key for f in entry.fields] == ["what_happened", "my_response", "documentation_note", "reflection",
+                                                 "next_step"]
+        assert entry.fields[0].label == template.field("what_happened").label  # type: ignore[union-attr]
+        assert entry.steps == tuple(step_text(catalog, s) for s in recommended_steps(catalog, flow))
+        assert len(entry.steps) == 2  # redirect, then the consult it leads to
+        assert [(a.rule_id, a.answer) for a in entry.flow] == [("acute_risk", "no"), ("outside_channels", "yes")]
+        assert entry.channel_risk == 85 and entry.template_title == template.title
+
+    def test_relationships_in_the_period_with_their_stage(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K")
+        log(journal, catalog, datetime(2026, 10, 10, 23), who="Client K")
+        log(journal, catalog, datetime(2026, 10, 12, 10), who="Bed 4", template="gift_offered")
+        log(journal, catalog, datetime(2026, 8, 1, 10), who="Quiet in October", template="gift_offered")
+        slope.set_stage(journal, "Client K", 2, when=datetime(2026, 9, 1, 9))
+        slope.set_stage(journal, "Client K", 3, note="Personal phone now.", when=datetime(2026, 10, 10, 9))
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert [r.pseudonym for r in packet.relationships] == ["Client K", "Bed 4"]  # furthest along first
+        client_k, bed_4 = packet.relationships
+        assert (client_k.entries, client_k.stage, client_k.stage_label) == (2, 3, catalog.stage(3).label)  # type: ignore[union-attr]
+        assert client_k.suggested_stage is not None and client_k.suggested_label
+        assert (bed_4.stage, bed_4.stage_label) == (None, "")
+        [trend] = packet.trends
+        assert trend.relationship == "Client K" and trend.points == ()
+        [mark] = trend.stage_changes  # September's change is outside the period
+        assert (mark.stage, mark.previous, mark.note) == (3, 2, "Personal phone now.")
+
+    def test_trends_overall_first_then_by_relationship(self, journal, catalog: Catalog) -> None:
+        check_in(journal, catalog, datetime(2026, 10, 3, 18), "Client K", 1)
+        check_in(journal, catalog, datetime(2026, 10, 17, 18), "Client K", 2)
+        check_in(journal, catalog, datetime(2026, 10, 1, 8), None, 0)
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert [t.relationship for t in packet.trends] == [None, "Client K"]
+        points = packet.trends[1].points
+        assert [p.taken_at.date() for p in points] == [date(2026, 10, 3), date(2026, 10, 17)]
+        assert 0 < points[0].percent < points[1].percent <= 100
+        assert packet.check_ins == 3
+
+    def test_open_and_overdue_actions_as_of_the_day_it_is_made(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 2, 9))
+        later = manual_action(journal, "Read the gifts policy", due_on=date(2026, 11, 30))
+        undated = manual_action(journal, "Book supervision")
+        today = manual_action(journal, "Call the practice manager", due_on=MADE.date(), who="Client K")
+        overdue = manual_action(journal, "Remove my number from the sheet", due_on=date(2026, 10, 20))
+        done = manual_action(journal, "Already handled", due_on=date(2026, 10, 1))
+        actions.complete_action(journal, done, "Done.")
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert [(a.id, a.status) for a in packet.actions] == [
+            (overdue, "overdue"), (today, "due"), (later, "open"), (undated, "open"),
+        ]
+        assert packet.overdue == 1
+        assert packet.actions[1].relationship == "Client K"
+
+    def test_weekly_exercises_in_the_period_with_outcomes(self, journal, catalog: Catalog) -> None:
+        first = weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+            "Client K", "She asks for one more thing at the end.", "talk_to_supervisor", on=date(2026, 10, 7)),
+            today=date(2026, 10, 5))
+        weekly.record_followup(journal, first.week, "done", "Booked it.")
+        weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+            "Bed 4", "We keep meeting at school.", "other", on=date(2026, 10, 22), move_other="Write a plan"),
+            today=date(2026, 10, 19))
+        weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+            "Bed 4", "Outside the period.", "transfer_care", on=date(2026, 9, 2)), today=date(2026, 9, 1))
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        done, pending = packet.exercises
+        assert (done.week, done.outcome, done.outcome_label, done.outcome_note) == ("2026-W41", "done", "Done",
+                                                                                  "Booked it.")
+        assert done.move_label == catalog.weekly_move("talk_to_supervisor").label  # type: ignore[union-attr]
+        assert (pending.outcome, pending.outcome_label, pending.move_other) == (None, "No follow-up yet",
+                                                                                "Write a plan")
+        assert {r.pseudonym for r in packet.relationships} == {"Client K", "Bed 4"}
+
+    def test_questions_display_name_and_dates_are_checked(self, journal, catalog: Catalog) -> None:
+        packet = exports.gather_supervision(
+            journal, catalog, **OCTOBER, display_name="  Dr  A. ", questions=[" First? ", "", "  ", "Second?"],
+        )
+        assert packet.display_name == "Dr A."
+        assert packet.questions == ("First?", "Second?")
+        assert packet.made.microsecond == 0
+        with pytest.raises(InvalidInput, match="one line"):
+            exports.gather_supervision(journal, catalog, **OCTOBER, display_name="Two\nlines")
+        with pytest.raises(InvalidInput, match="after the end date"):
+            exports.gather_supervision(journal, catalog, date_from=date(2026, 10, 31), date_to=date(2026, 10, 1))
+        with pytest.raises(InvalidInput, match="control characters"):
+            exports.gather_supervision(journal, catalog, **OCTOBER, questions=["bad\x00"])
+
+
+class TestGatherBrief:
+    """The brief is one relationship's whole history: context, consent, chronology, trend and actions."""
+
+    @pytest.fixture
+    def client_k(self, journal, catalog: Catalog) -> str:
+        log(journal, catalog, datetime(2026, 10, 9, 23, 12), flow={"outside_channels": "yes"},
+            reflection="Private reflection.", next_step="Raise it in supervision.")
+        log(journal, catalog, datetime(2026, 9, 18, 14), template="personal_question", channel="in_person")
+        log(journal, catalog, datetime(2026, 10, 12, 10), who="Someone else", template="gift_offered")
+        relationships.set_context(journal, "Client K", {"emergency": "A 24/7 on-call service exists."})
+        check_in(journal, catalog, datetime(2026, 9, 20, 18), "Client K", 1)
+        check_in(journal, catalog, datetime(2026, 10, 20, 18), "Client K", 2)
+        check_in(journal, catalog, datetime(2026, 10, 21, 18), None, 2)
+        slope.set_stage(journal, "Client K", 1, when=datetime(2026, 9, 1, 9))
+        slope.set_stage(journal, "Client K", 3, note="Texts to my phone.", when=datetime(2026, 10, 10, 9))
+        return "Client K"
+
+    def test_chronology_of_this_relationship_only(self, journal, catalog: Catalog, client_k: str) -> None:
+        brief = exports.gather_brief(journal, catalog, "client k", made=MADE)
+        assert brief.pseudonym == "Client K"
+        assert [e.occurred for e in brief.entries] == [datetime(2026, 9, 18, 14), datetime(2026, 10, 9, 23, 12)]
+        latest = brief.entries[-1]
+        # A factual account: the neutral note and the next step, not the private reflection.
+        assert [f.key for f in latest.fields] == ["documentation_note", "next_step"]
+        assert "Private reflection." not in texts_of(brief)
+        assert [(a.rule_id, a.answer) for a in latest.flow] == [("outside_channels", "yes")]
+        flow = {answer.rule_id: answer.answer for answer in latest.flow}
+        assert latest.steps == tuple(step_text(catalog, s) for s in recommended_steps(catalog, flow))
+        assert latest.steps
+
+    def test_context_and_consent_in_seed_order(self, journal, catalog: Catalog, client_k: str) -> None:
+        brief = exports.gather_brief(journal, catalog, client_k, made=MADE)
+        assert [(p.key, p.label) for p in brief.context] == list(CONTEXT_FIELDS.items())
+        assert [(p.key, p.label) for p in brief.consent] == list(CONSENT_FIELDS.items())
+        assert brief.context[0].text == "A 24/7 on-call service exists." and brief.has_context
+        assert not brief.has_consent and len(brief.missing_consent) == 4
+        relationships.set_consent(journal, client_k, {"informed": "Explained.", "scope": "Urgent only."})
+        brief = exports.gather_brief(journal, catalog, client_k, made=MADE)
+        assert brief.has_consent
+        assert [p.key for p in brief.missing_consent] == ["voluntary", "documented"]
+
+    def test_trend_and_stage_history_over_all_time(self, journal, catalog: Catalog, client_k: str) -> None:
+        brief = exports.gather_brief(journal, catalog, client_k, made=MADE)
+        assert brief.trend.relationship == "Client K"
+        assert [p.taken_at for p in brief.trend.points] == [datetime(2026, 9, 20, 18), datetime(2026, 10, 20, 18)]
+        assert [(m.stage, m.previous, m.note) for m in brief.trend.stage_changes] == [
+            (1, None, ""), (3, 1, "Texts to my phone."),
+        ]
+        assert (brief.stage.stage, brief.stage.stage_label, brief.stage.entries) == (3, catalog.stage(3).label, 2)  # type: ignore[union-attr]
+
+    def test_actions_of_this_relationship_open_first(self, journal, catalog: Catalog, client_k: str) -> None:
+        done = manual_action(journal, "Asked for my number to be removed", who=client_k)
+        actions.complete_action(journal, done, "Removed.")
+        open_one = manual_action(journal, "Name the pattern", due_on=date(2026, 10, 1), who=client_k)
+        manual_action(journal, "Not about Client K")
+        brief = exports.gather_brief(journal, catalog, client_k, made=MADE)
+        assert [(a.id, a.status) for a in brief.actions] == [(open_one, "overdue"), (done, "done")]
+        assert brief.actions[1].outcome == "Removed."
+
+    def test_unknown_relationship(self, journal, catalog: Catalog) -> None:
+        with pytest.raises(NotFound, match="Nobody"):
+            exports.gather_brief(journal, catalog, "Nobody")
+
+
+class TestOutgoingTexts:
+    """Every piece of user-written text that would leave is listed once, with where it is; nothing else is."""
+
+    def test_supervision_texts_and_their_locations(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 2, 9, 5), supervision=True, flow={"outside_channels": "yes"},
+            reflection="My reflection.")
+        slope.set_stage(journal, "Client K", 2, note="Stage note.", when=datetime(2026, 10, 3, 9))
+        exercise = weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+            "Client K", "One grey sentence.", "talk_to_supervisor", on=date(2026, 10, 7)), today=date(2026, 10, 5))
+        weekly.record_followup(journal, exercise.week, "partly", "Half of it.")
+        manual_action(journal, "Read the policy", who="Client K")
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, display_name="Dr A.",
+                                            questions=["First?", "Second?"], made=MADE)
+        texts = exports.outgoing_texts(packet)
+        assert texts["Display name"] == "Dr A."
+        assert texts["Question 1"] == "First?" and texts["Question 2"] == "Second?"
+        assert texts["Entry 2026-10-02 09:05 · Client K · Documentation note"] == \
+            "Patient texted; redirected to portal."
+        assert texts["Entry 2026-10-02 09:05 · Client K · Reflection"] == "My reflection."
+        assert texts["Stage change 2026-10-03 09:00 · Client K · Note"] == "Stage note."
+        assert texts["Weekly exercise 2026-W41 · Client K · What makes it feel grey"] == "One grey sentence."
+        assert texts["Weekly exercise 2026-W41 · Client K · Outcome note"] == "Half of it."
+        assert "Read the policy" in texts.values()
+        values = set(texts.values())
+        # Not the catalogue's own text, and not the pseudonyms themselves.
+        assert not values & set(packet.entries[0].steps)
+        assert not values & {packet.entries[0].category_label, packet.entries[0].template_title, "Client K"}
+
+    def test_outgoing_says_where_each_text_is_stored(self, journal, catalog: Catalog) -> None:
+        entry_id = log(journal, catalog, datetime(2026, 10, 2, 9, 5), supervision=True)
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, questions=["Why?"], made=MADE)
+        by_location = {item.location: item for item in exports.outgoing(packet)}
+        note = by_location["Entry 2026-10-02 09:05 · Client K · Documentation note"]
+        assert (note.record, note.record_id, note.key) == ("entry", entry_id, "documentation_note")
+        question = by_location["Question 1"]
+        assert (question.record, question.key, question.index) == ("export", "questions", 1)
+
+    def test_entries_in_the_same_minute_keep_both_texts(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 2, 9, 5), supervision=True, documentation_note="One.")
+        log(journal, catalog, datetime(2026, 10, 2, 9, 5), supervision=True, documentation_note="Two.")
+        texts = exports.outgoing_texts(exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE))
+        assert texts["Entry 2026-10-02 09:05 · Client K · Documentation note"] == "One."
+        assert texts["Entry 2026-10-02 09:05 · Client K · Documentation note (2)"] == "Two."
+
+    def test_brief_texts_include_context_and_consent(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 2, 9, 5))
+        relationships.set_context(journal, "Client K", {"emergency": "No on-call cover."})
+        relationships.set_consent(journal, "Client K", {"scope": "Urgent only."})
+        texts = exports.outgoing_texts(exports.gather_brief(journal, catalog, "Client K", display_name="Dr A."))
+        assert texts[f"Context · {CONTEXT_FIELDS['emergency']}"] == "No on-call cover."
+        assert texts[f"Consent · {CONSENT_FIELDS['scope']}"] == "Urgent only."
+        assert texts["Display name"] == "Dr A."
+        assert "Texted after hours." not in texts.values()  # the brief does not carry "what happened"
+
+
+class TestScanAndRedact:
+    """A finding is found in what would leave; redacting it removes it from every text and from the PDF."""
+
+    @pytest.fixture
+    def packet(self, journal, catalog: Catalog) -> exports.SupervisionPacket:
+        log(journal, catalog, datetime(2026, 10, 9, 23, 12), supervision=True,
+            documentation_note=f"Patient texted from {PHONE}; redirected to the portal.",
+            reflection=f"She signed it with {PHONE} again. Client K seemed calm.")
+        return exports.gather_supervision(journal, catalog, **OCTOBER, questions=[f"Should I block {PHONE}?"],
+                                          display_name="Dr A.", made=MADE)
+
+    def test_a_phone_number_in_a_note_is_found(self, journal, packet: exports.SupervisionPacket) -> None:
+        findings = exports.scan(journal, packet)
+        phones = [f for f in findings if f.kind == "phone"]
+        assert {f.location for f in phones} == {
+            "Entry 2026-10-09 23:12 · Client K · Documentation note",
+            "Entry 2026-10-09 23:12 · Client K · Reflection",
+            "Question 1",
+        }
+        assert all(f.text == PHONE for f in phones)
+        assert not [f for f in findings if "Client" in f.text]  # the pseudonym is not a name finding
+
+    def test_redacted_removes_it_from_every_text(self, journal, packet: exports.SupervisionPacket) -> None:
+        clean = exports.redacted(packet, [PHONE])
+        assert all(PHONE not in text for text in texts_of(clean))
+        assert clean.entries[0].documentation_note == f"Patient texted from {REDACTION}; redirected to the portal."
+        assert clean.questions == (f"Should I block {REDACTION}?",)
+        assert not [f for f in exports.scan(journal, clean) if f.kind == "phone"]
+        # A copy: the gathered packet, the pseudonyms and the catalogue text stay as they were.
+        assert PHONE in packet.entries[0].documentation_note
+        assert clean.entries[0].relationship == "Client K"
+        assert clean.entries[0].steps == packet.entries[0].steps
+
+    def test_redacted_text_is_gone_from_the_pdf(
+        self, journal, catalog: Catalog, packet: exports.SupervisionPacket, tmp_path: Path
+    ) -> None:
+        findings = exports.scan(journal, packet)
+        clean = exports.redacted(packet, [f.text for f in findings])
+        out = tmp_path / "summary.pdf"
+        write_supervision_pdf(out, exports.with_check(clean, exports.scan(journal, clean)), catalog)
+        text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+        assert PHONE not in text and PHONE.replace(" ", "") not in text.replace(" ", "")
+        assert REDACTION in text
+        assert "none left" in text
+
+    def test_longer_strings_are_redacted_whole(self, packet: exports.SupervisionPacket) -> None:
+        clean = exports.redacted(packet, ["07700", PHONE, ""])
+        assert clean.questions == (f"Should I block {REDACTION}?",)
+
+    def test_nothing_to_redact_returns_the_same_document(self, packet: exports.SupervisionPacket) -> None:
+        assert exports.redacted(packet, []) is packet
+
+    def test_confirmed_words_are_skipped(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 9, 23, 12), supervision=True,
+            documentation_note="Patient mentioned the Westfield branch again.")
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert [(f.kind, f.text) for f in exports.scan(journal, packet)] == [("name", "Westfield")]
+        settings.remember_not_identifying(journal, "Westfield")
+        assert exports.scan(journal, packet) == []
+
+    def test_other_pseudonyms_are_not_findings(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 1, 9), who="Blue Heron")
+        log(journal, catalog, datetime(2026, 10, 9, 23), supervision=True,
+            documentation_note="Patient said she knows Blue Heron from the waiting room.")
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert exports.scan(journal, packet) == []
+
+    def test_brief_context_is_scanned_and_redacted(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 2, 9, 5))
+        relationships.set_context(journal, "Client K", {"existing_channels": "She has my email k.doe@example.com"})
+        brief = exports.gather_brief(journal, catalog, "Client K", made=MADE)
+        [finding] = exports.scan(journal, brief)
+        assert (finding.kind, finding.location) == ("email", f"Context · {CONTEXT_FIELDS['existing_channels']}")
+        clean = exports.redacted(brief, [finding.text])
+        assert clean.context[2].text == f"She has my email {REDACTION}"
+        assert exports.scan(journal, clean) == []
+
+    def test_with_check_records_what_is_left(self, journal, packet: exports.SupervisionPacket, tmp_path: Path,
+                                             catalog: Catalog) -> None:
+        assert packet.unresolved_findings is None
+        findings = exports.scan(journal, packet)
+        checked = exports.with_check(packet, findings)
+        assert checked.unresolved_findings == len(findings) == 3
+        out = tmp_path / "brief.pdf"
+        brief = exports.with_check(exports.gather_brief(journal, catalog, "Client K", made=MADE), [])
+        write_brief_pdf(out, brief, catalog)
+        assert "none left" in PdfReader(out).pages[0].extract_text()
+
+
+def _marked_texts(node: object) -> list[str]:
+    """Every non-empty text in fields marked as user text, found by a plain recursive walk."""
+    found: list[str] = []
+    for spec in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, spec.name)
+        if "user_text" in spec.metadata:
+            found += [value] if isinstance(value, str) else list(value)
+        elif is_dataclass(value):
+            found += _marked_texts(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                if is_dataclass(item):
+                    found += _marked_texts(item)
+    return [text for text in found if text.strip()]
+
+
+def test_every_user_text_reaches_outgoing(journal, catalog: Catalog) -> None:
+    """Nothing marked as user text is missed: every kind of record, in both documents."""
+    log(journal, catalog, datetime(2026, 10, 2, 9, 5), supervision=True, reflection="R.", next_step="N.")
+    add_entry(journal, catalog, EntryDraft("late_night_text", "Client K", datetime(2026, 10, 3, 9),
+                                           {"what_happened": "W.", "documentation_note": "D."}, tags=["tag one"],
+                                           supervision=True))
+    slope.set_stage(journal, "Client K", 2, note="Stage note.", when=datetime(2026, 10, 3, 9))
+    exercise = weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+        "Client K", "Grey.", "other", on=date(2026, 10, 7), move_other="My move"), today=date(2026, 10, 5))
+    weekly.record_followup(journal, exercise.week, "partly", "Half.")
+    manual_action(journal, "Open action", who="Client K")
+    actions.complete_action(journal, manual_action(journal, "Done action", who="Client K"), "Its outcome.")
+    relationships.set_context(journal, "Client K", {"emergency": "Context text."})
+    relationships.set_consent(journal, "Client K", {"informed": "Consent text."})
+    packet = exports.gather_supervision(journal, catalog, **OCTOBER, display_name="Dr A.", questions=["Q?"])
+    brief = exports.gather_brief(journal, catalog, "Client K", display_name="Dr A.")
+    for document in (packet, brief):
+        expected = _marked_texts(document)
+        assert sorted(texts_of(document)) == sorted(expected)
+    assert {"Dr A.", "Q?", "tag one", "Stage note.", "Grey.", "My move", "Half.", "Open action"} <= set(
+        texts_of(packet))
+    assert {"Context text.", "Consent text.", "Done action", "Its outcome."} <= set(texts_of(brief))
+
+
+def test_exports_does_not_load_reportlab() -> None:
+    code = (
+        "import sys, boundary_journal.services.exports\n"
+        "assert 'reportlab' not in sys.modules, 'exports imported reportlab'\n"
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'exports imported Qt'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
