@@ -1,7 +1,8 @@
 """The command line: `boundary-journal` and `python main.py` are this program.
 
-Exit status: 0 success, 2 bad usage or input, 3 wrong passphrase, 5 the journal file cannot be
-used (foreign, damaged, too new, failed integrity check), 6 a malformed shipped catalogue.
+Exit status: 0 success, 2 bad usage or input, 3 wrong passphrase, 4 an export refused because likely
+identifiers remain, 5 the journal file cannot be used (foreign, damaged, too new, failed integrity
+check), 6 a malformed shipped catalogue.
 A user error is one line on stderr, never a traceback.
 """
 
@@ -21,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from boundary_journal import APP_NAME, __version__, files
 from boundary_journal.catalog import Catalog, shipped_catalog
-from boundary_journal.errors import InvalidInput, JournalDamaged, UserError
+from boundary_journal.errors import IdentifiersFound, InvalidInput, JournalDamaged, UserError
 from boundary_journal.paths import data_dir, journal_path
 from boundary_journal.services import actions, drift, entries, escalation, language, selfchecks, slope, weekly
 from boundary_journal.services.relationships import clean_pseudonym
@@ -129,12 +130,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = command("export", _export_help, "write the journal out")
     formats = export.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
-    pdf = formats.add_parser("pdf", help="a PDF of the entries in a period")
+    pdf = formats.add_parser(
+        "pdf", help="the supervision summary of a period; with --relationship, the ethics-consult brief",
+        description="Write the supervision summary of a period, or with --relationship the ethics-consult brief "
+        "for one relationship. Everything that would leave is checked for likely identifiers first; the file is "
+        f"not written while any remain (exit status {IdentifiersFound.exit_code}).",
+    )
     pdf.set_defaults(handler=_export_pdf)
-    pdf.add_argument("--from", dest="date_from", type=_iso_date, required=True, metavar="DATE")
-    pdf.add_argument("--to", dest="date_to", type=_iso_date, required=True, metavar="DATE")
+    pdf.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE", help="start of the period")
+    pdf.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE", help="end of the period")
     pdf.add_argument("--out", type=Path, required=True, metavar="FILE")
-    pdf.add_argument("--relationship", metavar="NAME")
+    pdf.add_argument("--relationship", metavar="NAME", help="write the ethics-consult brief for this relationship")
+    pdf.add_argument("--all-entries", action="store_true",
+                     help="every entry in the period, not only those marked to bring to supervision")
+    pdf.add_argument("--name", default="", metavar="TEXT", help="a display name for the cover")
+    pdf.add_argument("--question", action="append", default=[], metavar="TEXT",
+                     help="a question to bring (repeat for more)")
+    pdf.add_argument("--redact", action="append", default=[], metavar="TEXT",
+                     help="replace this exact text with [redacted] in this export only (repeat for more)")
+    pdf.add_argument("--allow-findings", action="store_true",
+                     help="write the file even though likely identifiers remain")
 
     command("check", _check, "verify the journal opens and passes its integrity checks")
 
@@ -522,22 +537,45 @@ def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import report
+    from boundary_journal.services import exports
 
-    filters = entries.EntryFilter(
-        relationship=args.relationship, date_from=args.date_from, date_to=args.date_to
-    )
-    filters.check()
+    if args.relationship and (args.date_from or args.date_to or args.all_entries or args.question):
+        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to, "
+                           "--all-entries and --question with --relationship.")
+    if not args.relationship and not (args.date_from and args.date_to):
+        raise InvalidInput("Give the period with --from DATE --to DATE (or --relationship NAME for a brief).")
+    if args.date_from and args.date_to:
+        entries.EntryFilter(date_from=args.date_from, date_to=args.date_to).check()
     report.check_output_path(args.out)
     journal = _open(args)
     try:
-        found = entries.list_entries(journal, filters)
+        document: exports.SupervisionPacket | exports.EthicsBrief
+        if args.relationship:
+            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name)
+        else:
+            document = exports.gather_supervision(
+                journal, catalog, date_from=args.date_from, date_to=args.date_to, all_entries=args.all_entries,
+                display_name=args.name, questions=args.question,
+            )
+        document = exports.redacted(document, [text for text in args.redact if text.strip()])
+        findings = exports.scan(journal, document)
     finally:
         journal.close()
-    report.write_entries_pdf(
-        args.out, found, catalog, date_from=args.date_from, date_to=args.date_to,
-        relationship=args.relationship,
-    )
-    print(f"Wrote {len(found)} {'entry' if len(found) == 1 else 'entries'} to {args.out}.")
+    if findings and not args.allow_findings:
+        for finding in findings:
+            print(f"{finding.location}: {finding.label}: {finding.context}")
+        raise IdentifiersFound(
+            f"{len(findings)} likely identifier{'s' if len(findings) != 1 else ''} would leave the journal; "
+            "change the text, add --redact TEXT for this export, or --allow-findings to write anyway. "
+            "Nothing was written."
+        )
+    document = exports.with_check(document, findings)
+    if isinstance(document, exports.EthicsBrief):
+        report.write_brief_pdf(args.out, document, catalog)
+        print(f"Wrote the ethics-consult brief for {args.relationship} to {args.out}.")
+    else:
+        report.write_supervision_pdf(args.out, document, catalog)
+        print(f"Wrote the supervision summary for {args.date_from} to {args.date_to} to {args.out}.")
     return 0
 
 

@@ -52,6 +52,12 @@ class JournalDamaged(JournalProblem):
     pass
 
 
+class IdentifiersFound(UserError):
+    """An export was refused because likely identifiers remain in what would leave the journal."""
+
+    exit_code = 4
+
+
 class CatalogError(UserError):
     """A shipped catalogue file is malformed; the message names the file and the field."""
 

@@ -126,8 +126,10 @@ def _at_sentence_start(text: str, start: int) -> bool:
 
 def _names(text: str, known: frozenset[str], allowed: frozenset[str]) -> Iterable[tuple[int, int]]:
     for match in _TITLED_NAME.finditer(text):
-        if match.group(0).casefold() not in allowed:
-            yield match.start(), match.end()
+        name_words = re.findall(r"[\w'’-]+", match.group(0))[1:]  # without the title
+        if match.group(0).casefold() in allowed or all(w.casefold() in known for w in name_words):
+            continue  # a titled pseudonym ("Mrs Blue") or a confirmed name
+        yield match.start(), match.end()
     for match in _NAME.finditer(text):
         words = list(re.finditer(r"[\w'’.-]+", match.group(0)))
         if _at_sentence_start(text, match.start()):

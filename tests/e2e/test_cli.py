@@ -248,30 +248,77 @@ class TestCatalog:
 
 
 class TestExportPdf:
-    """`export pdf` writes the period's entries; markup stays literal, scripts stay intact."""
+    """`export pdf`: the supervision summary or the ethics brief, checked for identifiers before it is written."""
 
-    def test_pdf_text(self, ready: CLI, tmp_path: Path) -> None:
-        text = "Said <b>thanks</b> & <font color=red>left</font> — Ωμέγα, Привет, café"
-        ready.ok("add", "--template", "gift_offered", "--relationship", "Client K", "--occurred", "2026-02-03T10:00",
-                 "--field", f"what_happened={text}", "--field", "documentation_note=Declined the gift & thanked.")
-        ready.ok("add", "--template", "gift_offered", "--relationship", "Client K", "--occurred", "2026-04-03T10:00",
-                 "--field", "what_happened=outside the period", "--field", "documentation_note=n")
-        out = tmp_path / "period.pdf"
-        ready.ok("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out))
-        assert out.read_bytes().startswith(b"%PDF")
+    def add(self, cli: CLI, what: str, *, when: str = "2026-02-03T10:00", supervision: bool = True) -> None:
+        cli.ok("add", "--template", "gift_offered", "--relationship", "Client K", "--occurred", when,
+               "--field", f"what_happened={what}", "--field", "documentation_note=Declined the gift & thanked.",
+               *(["--supervision"] if supervision else []))
+
+    def pdf_text(self, path: Path) -> str:
         if shutil.which("pdftotext") is None:
             pytest.skip("pdftotext (poppler-utils) is not installed; .ci/run installs it")
-        extracted = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+        extracted = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                                    check=True).stdout
-        flat = " ".join(extracted.split())
-        for part in ("<b>thanks</b>", "<font color=red>left</font>", "&", "Ωμέγα", "Привет", "café", "Client K"):
-            assert part in flat, part
-        assert "outside the period" not in flat
+        return " ".join(extracted.split())
 
-    def test_bad_output_folder(self, ready: CLI, tmp_path: Path) -> None:
-        line = ready.fails(2, "export", "pdf", "--from", "2026-01-01", "--to", "2026-01-31",
-                           "--out", str(tmp_path / "missing" / "x.pdf"))
-        assert "folder" in line
+    def test_summary_keeps_markup_literal_and_scripts_intact(self, ready: CLI, tmp_path: Path) -> None:
+        self.add(ready, "Said <b>thanks</b> & <font color=red>left</font> — Ωμέγα, Привет, café")
+        self.add(ready, "not marked for supervision", supervision=False, when="2026-02-04T10:00")
+        self.add(ready, "outside the period", when="2026-04-03T10:00")
+        out = tmp_path / "period.pdf"
+        ready.ok("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out),
+                 "--question", "How do I say no to gifts kindly?")
+        assert out.read_bytes().startswith(b"%PDF")
+        flat = self.pdf_text(out)
+        for part in ("Supervision summary", "<b>thanks</b>", "<font color=red>left</font>", "&", "Ωμέγα",
+                     "Привет", "café", "Client K", "How do I say no to gifts kindly?"):
+            assert part in flat, part
+        assert "outside the period" not in flat and "not marked for supervision" not in flat
+        everything = tmp_path / "all.pdf"
+        ready.ok("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(everything),
+                 "--all-entries")
+        assert "not marked for supervision" in self.pdf_text(everything)
+
+    def test_identifiers_stop_the_export_with_exit_4(self, ready: CLI, tmp_path: Path) -> None:
+        self.add(ready, "She gave me her number 07700 900123 and her sister Maria Lopez came too.")
+        out = tmp_path / "summary.pdf"
+        args = ["export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out)]
+        result = ready.run(*args)
+        assert result.returncode == 4, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Nothing was written" in result.stderr
+        assert "07700 900123" in result.stdout and "Maria Lopez" in result.stdout
+        assert not out.exists() and not list(tmp_path.glob("*.tmp"))
+
+        ready.ok(*args, "--redact", "07700 900123", "--redact", "Maria Lopez")
+        flat = self.pdf_text(out)
+        assert "07700" not in flat and "Maria" not in flat and "[redacted]" in flat
+
+        out.unlink()
+        ready.ok(*args, "--allow-findings")
+        assert "07700 900123" in self.pdf_text(out)
+
+    def test_ethics_brief(self, ready: CLI, tmp_path: Path) -> None:
+        self.add(ready, "Offered a scarf after the session.")
+        out = tmp_path / "brief.pdf"
+        ready.ok("export", "pdf", "--relationship", "client k", "--out", str(out))
+        flat = self.pdf_text(out)
+        assert "Ethics-consult brief" in flat and "Client K" in flat and "Declined the gift & thanked." in flat
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--from", "2026-01-01", "--to", "2026-01-31", "--out", "MISSING/x.pdf"], "does not exist"),
+            (["--out", "x.pdf"], "Give the period"),
+            (["--relationship", "K", "--from", "2026-01-01", "--out", "x.pdf"], "whole relationship"),
+            (["--from", "2026-02-01", "--to", "2026-01-01", "--out", "x.pdf"], "after the end date"),
+            (["--relationship", "Nobody", "--out", "x.pdf"], "no relationship called 'Nobody'"),
+        ],
+    )
+    def test_bad_input(self, ready: CLI, tmp_path: Path, args: list[str], message: str) -> None:
+        args = [a.replace("MISSING", str(tmp_path / "missing")) for a in args]
+        args = [str(tmp_path / a) if a == "x.pdf" else a for a in args]
+        assert message in ready.fails(2, "export", "pdf", *args)
 
 
 class TestSelfChecksFlowAndLanguage:

@@ -73,3 +73,8 @@ def test_redact_replaces_only_the_findings() -> None:
     text = "Call 07700 900123 or mail k@example.com please."
     findings = scan_text(text, "note")
     assert redact(text, findings) == f"Call {REDACTION} or mail {REDACTION} please."
+
+
+def test_titled_pseudonym_is_not_a_name() -> None:
+    assert kinds("Then Mrs Blue said she would call.", pseudonyms=["Mrs Blue"]) == []
+    assert kinds("Then Mrs Jones said she would call.", pseudonyms=["Mrs Blue"]) == [("name", "Mrs Jones")]
