@@ -14,6 +14,7 @@ from boundary_journal.catalog import Catalog
 from boundary_journal.paths import journal_path
 from boundary_journal.storage import Journal
 from ui import messages
+from ui.clock import Clock
 from ui.main_window import MainWindow
 from ui.setup_dialog import SetupDialog
 from ui.unlock_dialog import UnlockDialog
@@ -51,7 +52,7 @@ def run(data_dir: Path, catalog: Catalog) -> int:
     previous_hook = sys.excepthook
     sys.excepthook = _report_bug  # a bug in a slot gets a message box, not a silent console trace
     try:
-        window = MainWindow(journal, catalog)
+        window = MainWindow(journal, catalog, clock=Clock())
         window.show()
         return app.exec()
     finally:

@@ -46,6 +46,7 @@ DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
 NOTE_LINES = 5
 FIELD_LINES = 3
 MAX_FIELD_LINES = 14
+NEXT_STEP_FIELD = "next_step"
 
 
 def channel_text(label: str, risk: int | None) -> str:
@@ -100,6 +101,7 @@ class EntryEditor(QWidget):
 
     changed = Signal()
     save_requested = Signal()
+    action_requested = Signal()  # turn the saved entry's next step into an action
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,6 +192,17 @@ class EntryEditor(QWidget):
 
         self.language = LanguageFindings(self._catalog)
         self.language.rebuilt.connect(self._order_tabs)
+
+        self.next_step_button = QPushButton("Make the next step an action")
+        self.next_step_button.setAccessibleName("Make the next step an action")
+        self.next_step_button.clicked.connect(self.action_requested)
+        self.next_step_row = QWidget()
+        next_step_layout = QHBoxLayout(self.next_step_row)
+        next_step_layout.setContentsMargins(0, 0, 0, 0)
+        next_step_layout.addStretch(1)
+        next_step_layout.addWidget(self.next_step_button)
+        self.next_step_row.hide()
+        self.changed.connect(self._update_next_step_button)
 
         self.phrasings_box = QGroupBox("Neutral phrasings for the documentation note")
         self.phrasings_box.setAccessibleName("Neutral phrasings")
@@ -416,6 +429,19 @@ class EntryEditor(QWidget):
             target.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll.ensureWidgetVisible(target)
 
+    def show_problem(self, text: str) -> None:
+        """Show a problem inline that is not about saving (it stays until the next save or load)."""
+        self._show_problem(text)
+
+    def _update_next_step_button(self) -> None:
+        # The action is made from the stored next step, so only a saved entry without changes offers it.
+        saved = self._entry_id is not None and not self.is_dirty()
+        self.next_step_button.setEnabled(saved)
+        self.next_step_button.setToolTip(
+            "Add this entry's next step to the actions list" if saved
+            else "Save the entry first: the action is made from its saved next step"
+        )
+
     def _show_problem(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
@@ -509,12 +535,13 @@ class EntryEditor(QWidget):
         while self.fields_layout.count():
             item = self.fields_layout.takeAt(0)
             widget = item.widget()
-            if widget is not None and widget not in (self.phrasings_box, self.language):
+            if widget is not None and widget not in (self.phrasings_box, self.language, self.next_step_row):
                 widget.hide()  # at once: deletion waits for the event loop
                 widget.deleteLater()
         self._field_edits = {}
         self.language.attach(None)
         self.phrasings_box.hide()
+        self.next_step_row.hide()
         self.fields_hint.setVisible(template is None)
         self.guidance.show_template(template)
         self.guide.setVisible(template is not None)
@@ -543,6 +570,9 @@ class EntryEditor(QWidget):
                 self._fill_phrasings(template)
                 self.fields_layout.addWidget(self.phrasings_box)
                 self.phrasings_box.show()
+            if spec.key == NEXT_STEP_FIELD:
+                self.fields_layout.addWidget(self.next_step_row)
+                self.next_step_row.show()
         self._order_tabs()
 
     def _order_tabs(self) -> None:
@@ -553,6 +583,8 @@ class EntryEditor(QWidget):
             if key == NOTE_FIELD:
                 chain.extend(self.language.buttons)
                 chain.extend(self.phrasing_buttons)
+            if key == NEXT_STEP_FIELD:
+                chain.append(self.next_step_button)
         if self.review.isVisibleTo(self):
             chain.extend(self.review.boxes.values())
         for yes, no in self.guide.answer_buttons.values():

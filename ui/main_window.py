@@ -1,15 +1,17 @@
 """The main window: the filtered entry list beside the entry editor, menus, shortcuts, status bar.
 
 Every change to the journal goes through `boundary_journal.services`; prompts go through
-`confirm_unsaved_changes` and `show_error`, which tests replace on the instance.
+`confirm_unsaved_changes` and `show_error`, which tests replace on the instance. "Today" comes from the
+`Clock` the window is given, so the weekly exercise, its follow-up and the reminder can be tested by date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
+    QStyle,
+    QSystemTrayIcon,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -30,21 +34,36 @@ from PySide6.QtWidgets import (
 from boundary_journal import APP_NAME
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, UserError
-from boundary_journal.services import drift, entries, relationships
+from boundary_journal.services import actions, drift, entries, relationships, settings, weekly
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.entries import DeletedEntry, EntryFilter, EntryView
 from boundary_journal.services.selfchecks import SelfCheckView
+from boundary_journal.services.settings import ReminderSetting
+from boundary_journal.services.weekly import ExerciseView, IsoWeek
 from boundary_journal.storage import Journal
 from ui import messages
+from ui.actions_panel import ActionsPanel
+from ui.clock import Clock
 from ui.entry_editor import EntryEditor
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION, WHEN, EntryTableModel
+from ui.exercise_model import streak_text
+from ui.followup_dialog import FollowupDialog
 from ui.messages import UnsavedChoice
+from ui.reminder_dialog import ReminderDialog
 from ui.selfcheck_dialog import SelfCheckDialog
 from ui.trends_panel import TrendsPanel
 from ui.warning_banner import WarningBanner
+from ui.weekly_banner import WeeklyBanner
+from ui.weekly_dialog import WeeklyDialog
 
 STATUS_TIMEOUT_MS = 10_000
 SEARCH_DELAY_MS = 200
+CLOCK_CHECK_MS = 60_000  # the day, the week and the reminder are looked at once a minute
+WEEKLY_SHORTCUT = "Ctrl+Shift+W"
+ACTIONS_SHORTCUT = "Ctrl+J"
+REMINDER_TITLE = "Weekly exercise"
+# What a notification says: nothing from the journal, since notification centres keep a history in plain files.
+REMINDER_TEXT = "Time for this week's grey-relationship exercise: one relationship, one sentence, one move."
 # Below this many average characters of width, the window starts without the guidance panel.
 WIDE_ENOUGH_FOR_GUIDANCE = 170
 
@@ -57,10 +76,13 @@ def shortcut_text(key: QKeySequence.StandardKey) -> str:
 class MainWindow(QMainWindow):
     """The journal window for one open journal; it does not close the journal itself."""
 
-    def __init__(self, journal: Journal, catalog: Catalog, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, journal: Journal, catalog: Catalog, parent: QWidget | None = None, *, clock: Clock | None = None
+    ) -> None:
         super().__init__(parent)
         self.journal = journal
         self.catalog = catalog
+        self.clock = clock or Clock()
         self._deleted: list[DeletedEntry] = []
         self._selecting = False  # the window itself is moving the selection: do not react
         self._pending_entry: int | None = None
@@ -71,22 +93,38 @@ class MainWindow(QMainWindow):
         self.editor = EntryEditor(catalog)
         self.editor.changed.connect(self._editor_changed)
         self.editor.save_requested.connect(self.save)
+        self.editor.action_requested.connect(self.make_next_step_action)
 
         self.trends = TrendsPanel(journal, catalog)
         self.trends.self_check_requested.connect(self.self_check)
-        self.trends.journal_changed.connect(self.refresh_warnings)
-        # Trends share the left side with the list, so writing an entry keeps its room.
+        self.trends.journal_changed.connect(self.refresh_after_change)
+        self.actions_panel = ActionsPanel(journal, catalog, self.clock)
+        self.actions_panel.journal_changed.connect(self.refresh_after_change)
+        self.actions_panel.exercise_requested.connect(self.weekly_exercise)
+        self.actions_panel.outcome_requested.connect(self.record_outcome)
+        # Trends and actions share the left side with the list, so writing an entry keeps its room.
         self.left_tabs = QTabWidget()
-        self.left_tabs.setAccessibleName("Entries and trends")
+        self.left_tabs.setAccessibleName("Entries, trends and actions")
         self.left_tabs.setDocumentMode(True)
         self.left_tabs.addTab(self.list_pane, "Entries")
         self.left_tabs.addTab(self.trends, "Trends")
+        self.left_tabs.addTab(self.actions_panel, "Actions")
         self.left_tabs.setTabToolTip(0, "The entry list (Ctrl+F searches it)")
         self.left_tabs.setTabToolTip(1, "Scores over time, slope stage and open actions (Ctrl+T)")
+        self.left_tabs.setTabToolTip(2, f"Every action by status, and the weekly history ({ACTIONS_SHORTCUT})")
 
         self.banner = WarningBanner()
         self.banner.show_trend.connect(self.show_trends)
+        self.weekly_banner = WeeklyBanner()
+        self.weekly_banner.exercise_requested.connect(self.weekly_exercise)
         self._self_check_dialog: SelfCheckDialog | None = None
+        self.weekly_dialog: WeeklyDialog | None = None
+        self.followup_dialog: FollowupDialog | None = None
+        self.reminder_dialog: ReminderDialog | None = None
+        self._tray: QSystemTrayIcon | None = None
+        self._checked_day: date | None = None
+        self._reminded_week: IsoWeek | None = None
+        self._reminder = settings.get_reminder(journal)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left_tabs)
@@ -97,6 +135,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.weekly_banner)
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self._sized = False
@@ -110,10 +149,15 @@ class MainWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(CLOCK_CHECK_MS)
+        self._clock_timer.timeout.connect(self.check_clock)
+        self._clock_timer.start()
 
         self._refresh_relationships()
         self.reload()
         self.refresh_warnings()
+        self.refresh_weekly()
         self.editor.new_entry()
         fm = self.fontMetrics()
         width, height = fm.averageCharWidth() * 170, fm.lineSpacing() * 44
@@ -249,9 +293,19 @@ class MainWindow(QMainWindow):
         self.self_check_action.setToolTip("A red-flag check-in for one relationship or overall")
         self.trends_action = self._action("&Trends", "Ctrl+T", lambda: self.show_trends(self.trends.scope()))
         self.trends_action.setToolTip("Scores over time, slope stage and open actions")
+        self.actions_action = self._action("&Actions", ACTIONS_SHORTCUT, self.show_actions)
+        self.actions_action.setToolTip("Every action by status, and the weekly exercise's history")
+        self.weekly_action = self._action("&Weekly Exercise…", WEEKLY_SHORTCUT, self.weekly_exercise)
+        self.weekly_action.setToolTip("One grey relationship, one sentence, one move for this week")
+        self.reminder_action = self._action("&Reminder Settings…", None, self.reminder_settings)
+        self.reminder_action.setToolTip("A weekly notification while this week's exercise is not done")
         journal_menu = self.menuBar().addMenu("&Journal")
         journal_menu.addAction(self.self_check_action)
         journal_menu.addAction(self.trends_action)
+        journal_menu.addAction(self.actions_action)
+        journal_menu.addSeparator()
+        journal_menu.addAction(self.weekly_action)
+        journal_menu.addAction(self.reminder_action)
         self.editor.guidance_button.setDefaultAction(self.guidance_action)
 
     # --- prompts (replaced in tests) -----------------------------------------------------
@@ -481,7 +535,7 @@ class MainWindow(QMainWindow):
     def export_pdf(self) -> None:
         from ui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.journal, self.catalog, self.pseudonyms(), self)
+        dialog = ExportDialog(self.journal, self.catalog, self.pseudonyms(), self, today=self.clock.today())
         if dialog.exec():
             self.statusBar().showMessage(dialog.result_message, STATUS_TIMEOUT_MS)
 
@@ -519,18 +573,193 @@ class MainWindow(QMainWindow):
         self._self_check_dialog = None
 
     def _after_self_check(self, view: SelfCheckView, action: ActionView | None) -> None:
-        self.refresh_warnings()
+        self.refresh_after_change()
         self.show_trends(view.relationship)
         message = "Check-in saved"
         if action is not None:
             message += f"; action added: {action.text}"
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
+    # --- actions, the weekly exercise, its follow-up and the reminder ----------------------
+
+    def refresh_after_change(self) -> None:
+        """After a change that can touch actions: warnings and trends, the actions tab and the banner."""
+        self.refresh_warnings()
+        self.refresh_weekly()
+
+    def refresh_weekly(self) -> None:
+        """Re-read whether this week's exercise is done, the streak, the actions and the history."""
+        today = self.clock.today()
+        try:
+            done = weekly.is_done_this_week(self.journal, today)
+            weeks = weekly.streak(self.journal, today)
+        except UserError as error:
+            self.show_error(error)
+            return
+        self.weekly_banner.show_state(done=done, streak=weeks)
+        self.actions_panel.refresh()
+
+    def show_actions(self) -> None:
+        self.left_tabs.setCurrentWidget(self.actions_panel)
+        self.actions_panel.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def weekly_exercise(self) -> WeeklyDialog:
+        """Open this week's exercise (pre-filled if it is written already); window-modal, not blocking."""
+        if self.weekly_dialog is not None:
+            self.weekly_dialog.raise_()
+            self.weekly_dialog.activateWindow()
+            return self.weekly_dialog
+        dialog = WeeklyDialog(self.journal, self.catalog, self.pseudonyms(), self.clock.today(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._after_exercise)
+        dialog.finished.connect(self._weekly_closed)
+        self.weekly_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _after_exercise(self, view: ExerciseView) -> None:
+        self._refresh_relationships()
+        self.refresh_after_change()
+        weeks = weekly.streak(self.journal, self.clock.today())
+        self.statusBar().showMessage(
+            f"Exercise for week {view.week} saved; the step is on the actions list — {streak_text(weeks)}",
+            STATUS_TIMEOUT_MS,
+        )
+
+    def _weekly_closed(self, _result: int) -> None:
+        dialog, self.weekly_dialog = self.weekly_dialog, None
+        if dialog is not None and dialog.calendar_written is not None:
+            self.statusBar().showMessage(f"Calendar file saved to {dialog.calendar_written}", STATUS_TIMEOUT_MS)
+
+    def offer_followup(self) -> FollowupDialog | None:
+        """Ask once whether last week's step happened, if it has no answer yet; None when there is nothing to ask."""
+        if self.followup_dialog is not None:
+            return None
+        today = self.clock.today()
+        try:
+            pending = weekly.pending_followup(self.journal, today)
+            if pending is None:
+                return None
+            # Remembered before it is shown: closing it, or the app, must not bring it back at every start.
+            weekly.mark_followup_offered(self.journal, pending.week, today)
+        except UserError as error:
+            self.show_error(error)
+            return None
+        return self.record_outcome(pending)
+
+    def record_outcome(self, exercise: ExerciseView) -> FollowupDialog | None:
+        """Open the follow-up for `exercise` (from the offer, or from the weekly history); window-modal."""
+        if self.followup_dialog is not None:
+            self.followup_dialog.raise_()
+            return self.followup_dialog
+        dialog = FollowupDialog(self.journal, self.catalog, exercise, self.clock.today(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(self._after_followup)
+        dialog.finished.connect(self._followup_closed)
+        self.followup_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _after_followup(self, view: ExerciseView) -> None:
+        self.refresh_after_change()
+        self.statusBar().showMessage(f"Week {view.week}: answer saved and its action closed", STATUS_TIMEOUT_MS)
+
+    def _followup_closed(self, _result: int) -> None:
+        self.followup_dialog = None
+
+    def reminder_settings(self) -> ReminderDialog:
+        if self.reminder_dialog is not None:
+            self.reminder_dialog.raise_()
+            return self.reminder_dialog
+        dialog = ReminderDialog(self.journal, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._reminder_saved)
+        dialog.finished.connect(self._reminder_closed)
+        self.reminder_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _reminder_saved(self, reminder: ReminderSetting) -> None:
+        self._reminder = reminder
+        self._reminded_week = None  # a new time this week may fire again
+        if reminder.enabled:
+            text = f"Reminder set: {settings.WEEKDAYS[reminder.weekday]}s at {reminder.at:%H:%M}"
+        else:
+            text = "Reminder turned off"
+        self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+        self.check_clock()
+
+    def _reminder_closed(self, _result: int) -> None:
+        self.reminder_dialog = None
+
+    def check_clock(self) -> None:
+        """Once a minute (and at start): a new day refreshes statuses, a new week asks last week's follow-up;
+        then the reminder, if it is due."""
+        today = self.clock.today()
+        if today != self._checked_day:
+            self._checked_day = today
+            self.refresh_weekly()
+            self.offer_followup()
+        self._remind_if_due()
+
+    def _remind_if_due(self) -> None:
+        now = self.clock.now()
+        if not self._reminder.enabled:
+            return
+        try:
+            done = weekly.is_done_this_week(self.journal, now.date())
+        except UserError:
+            return  # a reminder is not worth a message box; the next minute tries again
+        if settings.reminder_due(self._reminder, now, done_this_week=done, last_fired_week=self._reminded_week):
+            self._reminded_week = IsoWeek.of(now.date())
+            self.notify(REMINDER_TEXT)
+
+    def notify(self, text: str) -> None:
+        """A system notification while the app runs, or the status bar where there is no system tray."""
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self._tray is None:
+                icon = self.windowIcon()
+                if icon.isNull():
+                    icon = QIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
+                self._tray = QSystemTrayIcon(icon, self)
+                self._tray.setToolTip(APP_NAME)
+                self._tray.messageClicked.connect(self._notification_clicked)
+                self._tray.show()
+            self._tray.showMessage(REMINDER_TITLE, text, QSystemTrayIcon.MessageIcon.Information)
+        self.statusBar().showMessage(text)
+
+    def _notification_clicked(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.weekly_exercise()
+
+    def make_next_step_action(self) -> None:
+        """Turn the saved entry's next step into an open action; a missing next step is said in the editor."""
+        entry_id = self.editor.entry_id()
+        if entry_id is None or self.editor.is_dirty():
+            self.editor.show_problem("Save the entry first: the action is made from its saved next step.")
+            return
+        try:
+            action = actions.action_from_entry(self.journal, entry_id)
+        except InvalidInput as error:
+            self.editor.show_problem(str(error))
+            return
+        except UserError as error:
+            self.show_error(error)
+            return
+        self.editor.clear_error()
+        self.refresh_after_change()
+        self.actions_panel.select_action(action.id)
+        self.statusBar().showMessage(f"Action added: {action.text}", STATUS_TIMEOUT_MS)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized:
             self._sized = True
             self._share_width()
+            # After the window is up: last week's follow-up, if any, opens over it.
+            QTimer.singleShot(0, self.check_clock)
 
     def _share_width(self) -> None:
         """First show: split the width between list, editor and guidance, in the font's terms.
@@ -563,10 +792,11 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, max(minimum, rest * share // 100))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # An open check-in asks about its own answers first (QDialog.close routes to its reject).
-        if self._self_check_dialog is not None and not self._self_check_dialog.close():
-            event.ignore()
-            return
+        # An open check-in or exercise asks about its own answers first (QDialog.close routes to its reject).
+        for dialog in (self._self_check_dialog, self.weekly_dialog):
+            if dialog is not None and not dialog.close():
+                event.ignore()
+                return
         if self._resolve_unsaved():
             event.accept()
         else:

@@ -1,8 +1,9 @@
-"""Notices that must stand out in any palette: an amber tint mixed from the palette's own window colour,
-and tooltips that show text as text."""
+"""Notices that must stand out in any palette: an amber tint mixed from the palette's own window colour (a
+calmer one from its highlight colour for reminders), and tooltips that show text as text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QEvent, Qt
@@ -17,46 +18,59 @@ def rich_tooltip(*paragraphs: str) -> str:
     return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
 
 
-def warning_palette(palette: QPalette) -> QPalette:
-    """Only a window colour: `palette`'s, tinted amber. Every other role (text too) stays inherited, so the
-    notice reads in light and dark palettes alike and hears about the next palette change."""
+def _window_tinted(palette: QPalette, tint: QColor, light_share: float, dark_share: float) -> QPalette:
     tinted = QPalette()
     tinted.setResolveMask(0)
     base = palette.color(QPalette.ColorRole.Window)
-    share = 0.22 if base.lightness() >= 128 else 0.32
+    share = light_share if base.lightness() >= 128 else dark_share
     tinted.setColor(
         QPalette.ColorRole.Window,
         QColor(
-            round(base.red() * (1 - share) + AMBER.red() * share),
-            round(base.green() * (1 - share) + AMBER.green() * share),
-            round(base.blue() * (1 - share) + AMBER.blue() * share),
+            round(base.red() * (1 - share) + tint.red() * share),
+            round(base.green() * (1 - share) + tint.green() * share),
+            round(base.blue() * (1 - share) + tint.blue() * share),
         ),
     )
     return tinted
 
 
+def warning_palette(palette: QPalette) -> QPalette:
+    """Only a window colour: `palette`'s, tinted amber. Every other role (text too) stays inherited, so the
+    notice reads in light and dark palettes alike and hears about the next palette change."""
+    return _window_tinted(palette, AMBER, 0.22, 0.32)
+
+
+def reminder_palette(palette: QPalette) -> QPalette:
+    """Like `warning_palette`, tinted with the palette's own highlight colour: noticeable, not alarming."""
+    return _window_tinted(palette, palette.color(QPalette.ColorRole.Highlight), 0.14, 0.3)
+
+
 _RETINT = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.ParentChange)
 
 
-def _tint(widget: QWidget) -> None:
+def _tint(widget: QWidget, make: Callable[[QPalette], QPalette] = warning_palette) -> None:
     widget.setAutoFillBackground(True)
     # The application's palette, not the parent's: on a palette change the parent may not have updated yet.
-    widget.setPalette(warning_palette(QApplication.palette(widget)))
+    widget.setPalette(make(QApplication.palette(widget)))
 
 
 class TintedFrame(QFrame):
-    """A framed panel on the amber tint, mixed from the surrounding palette also after it changes (dark mode)."""
+    """A framed panel on the amber tint (or the one `make` mixes), mixed from the surrounding palette also after
+    it changes (dark mode)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, make: Callable[[QPalette], QPalette] = warning_palette
+    ) -> None:
         super().__init__(parent)
         self._tinting = False
+        self._make = make
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.tint()
 
     def tint(self) -> None:
         self._tinting = True
         try:
-            _tint(self)
+            _tint(self, self._make)
         finally:
             self._tinting = False
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 
 from boundary_journal.errors import InvalidInput
 from boundary_journal.models import Setting
+from boundary_journal.services.weekly import IsoWeek
 from boundary_journal.storage import Journal
 
 REMINDER_KEY = "weekly_reminder"
@@ -73,3 +74,15 @@ def remember_not_identifying(journal: Journal, text: str) -> list[str]:
         else:
             stored.value = {"words": words}
         return words
+
+
+def reminder_due(
+    reminder: ReminderSetting, now: datetime, *, done_this_week: bool, last_fired_week: IsoWeek | None
+) -> bool:
+    """Whether to notify now: enabled, this week's exercise not done, on the chosen weekday from the chosen time
+    until midnight (a computer asleep at that minute still hears of it later that day), once a week."""
+    if not reminder.enabled or done_this_week:
+        return False
+    if last_fired_week == IsoWeek.of(now.date()):
+        return False
+    return now.weekday() == reminder.weekday and now.time() >= reminder.at.replace(second=0, microsecond=0)

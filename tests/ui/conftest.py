@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -17,6 +17,7 @@ from boundary_journal.catalog import Catalog
 from boundary_journal.services import entries
 from boundary_journal.services.entries import EntryDraft, EntryView
 from boundary_journal.storage import Journal
+from ui.clock import Clock
 from ui.main_window import MainWindow
 from ui.messages import UnsavedChoice
 
@@ -51,6 +52,29 @@ def type_text(widget: QWidget, text: str) -> None:
                 QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
 
 
+class SetClock(Clock):
+    """A clock the test moves by hand; the window reads it like the system clock."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+        super().__init__(lambda: self.current)
+
+    def set(self, when: datetime) -> None:
+        self.current = when
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+# A Wednesday in 2026-W48 (Monday 23 to Sunday 29 November), mid-morning.
+WEDNESDAY = datetime(2026, 11, 25, 10, 0)
+
+
+@pytest.fixture
+def clock() -> SetClock:
+    return SetClock(WEDNESDAY)
+
+
 @pytest.fixture
 def typist() -> Callable[[QWidget, str], None]:
     return type_text
@@ -62,8 +86,10 @@ def prompts() -> Prompts:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, journal: Journal, catalog: Catalog, prompts: Prompts) -> Iterator[MainWindow]:
-    main = MainWindow(journal, catalog)
+def window(
+    qtbot: QtBot, journal: Journal, catalog: Catalog, prompts: Prompts, clock: SetClock
+) -> Iterator[MainWindow]:
+    main = MainWindow(journal, catalog, clock=clock)
     main.confirm_unsaved_changes = prompts.confirm_unsaved_changes  # type: ignore[method-assign]
     main.show_error = prompts.show_error  # type: ignore[method-assign]
     qtbot.addWidget(main)

@@ -338,3 +338,28 @@ class TestLanguageCheck:
         note.setFocus()
         qtbot.keyClick(note, Qt.Key.Key_Tab)
         assert QApplication.focusWidget() is button
+
+
+class TestNextStepAction:
+    """Under the next step, a button asks for it to become an action; only for a saved entry without changes."""
+
+    def test_offered_for_a_saved_entry_only(self, qtbot: QtBot, editor: EntryEditor) -> None:
+        assert not editor.next_step_row.isVisibleTo(editor)  # no template, no next step field
+        editor.select_template(PHONE)
+        assert editor.next_step_row.isVisibleTo(editor)
+        assert not editor.next_step_button.isEnabled()  # a new entry is not saved yet
+        editor.load_entry(stored_view(fields={"what_happened": "x", "documentation_note": "y",
+                                              "next_step": "Call the team"}))
+        assert editor.next_step_button.isEnabled()
+        QtBot.keyClicks(editor.field_edit("next_step"), " today")
+        assert not editor.next_step_button.isEnabled()
+        assert "Save the entry first" in editor.next_step_button.toolTip()
+        with qtbot.waitSignal(editor.action_requested):
+            editor.load_entry(stored_view())
+            editor.next_step_button.click()
+
+    def test_follows_the_next_step_field(self, editor: EntryEditor) -> None:
+        editor.select_template("gift_offered")
+        layout = editor.fields_layout
+        widgets = [layout.itemAt(i).widget() for i in range(layout.count())]
+        assert widgets.index(editor.next_step_row) == widgets.index(editor.field_edit("next_step")) + 1

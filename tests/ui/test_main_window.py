@@ -383,10 +383,17 @@ class TestKeys:
         assert window.undo_action.shortcut().toString() == "Ctrl+Z"
         assert window.self_check_action.shortcut().toString() == "Ctrl+K"
         assert window.trends_action.shortcut().toString() == "Ctrl+T"
+        assert window.actions_action.shortcut().toString() == "Ctrl+J"
+        assert window.weekly_action.shortcut().toString() == "Ctrl+Shift+W"
         menus = [a.text() for a in window.menuBar().actions()]
         assert menus == ["&File", "&Edit", "&View", "&Journal"]
         journal_menu = window.menuBar().actions()[3].menu()
-        assert journal_menu.actions() == [window.self_check_action, window.trends_action]
+        listed = [a for a in journal_menu.actions() if not a.isSeparator()]
+        assert listed == [window.self_check_action, window.trends_action, window.actions_action,
+                          window.weekly_action, window.reminder_action]
+        # No two actions of the window share a shortcut.
+        shortcuts = [a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()]
+        assert len(shortcuts) == len(set(shortcuts))
 
     def test_every_control_has_an_accessible_name(self, window: MainWindow) -> None:
         window.editor.select_template(PHONE)

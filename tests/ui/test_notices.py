@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.notices import NoticeLabel, TintedFrame, rich_tooltip, warning_palette
+from ui.notices import NoticeLabel, TintedFrame, reminder_palette, rich_tooltip, warning_palette
 
 
 def test_rich_tooltip_escapes() -> None:
@@ -43,3 +43,14 @@ def test_notices_follow_a_palette_change(qtbot: QtBot) -> None:
         assert notice.palette().color(QPalette.ColorRole.WindowText) == QColor("#e6e6e6")
     finally:
         app.setPalette(original)
+
+
+def test_reminder_tint_comes_from_the_highlight() -> None:
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#efefef"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#3d6fb4"))
+    tint = reminder_palette(palette).color(QPalette.ColorRole.Window)
+    assert tint.lightness() > 160 and tint.blue() > tint.red()  # light, and leaning to the highlight's blue
+    dark = QPalette(palette)
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2b2b"))
+    assert reminder_palette(dark).color(QPalette.ColorRole.Window).lightness() < 100
