@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 from importlib import resources
@@ -103,17 +103,10 @@ def write_entries_pdf(
     relationship: str | None = None,
 ) -> None:
     """Write the entries of a period as a PDF at `out`, atomically: all of it or nothing."""
-    out = Path(out)
-    check_output_path(out)
-    _register_fonts()
     period = f"{date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}"
-    story = _story(entries, catalog, period=period, relationship=relationship, made=datetime.now())
-    files.atomic_write(
-        out,
-        lambda target: _build(
-            target, story, header=f"{TITLE} · {period}", metadata_title=METADATA_TITLE, footer_note=FOOTER_NOTE
-        ),
-        what="PDF",
+    _write_document(
+        out, lambda: _story(entries, catalog, period=period, relationship=relationship, made=datetime.now()),
+        header=f"{TITLE} · {period}", metadata_title=METADATA_TITLE, footer_note=FOOTER_NOTE,
     )
 
 
@@ -399,31 +392,33 @@ CELL_TEXT_LIMIT = 400
 
 def write_supervision_pdf(out: Path, packet: SupervisionPacket, catalog: Catalog) -> None:
     """Write the supervision summary of a period as a PDF at `out`, atomically: all of it or nothing."""
-    out = Path(out)
-    check_output_path(out)
-    _register_fonts()
-    story = _supervision_story(packet, catalog)
-    header = f"Boundary Journal — {SUPERVISION_TITLE.lower()} · {_period(packet.date_from, packet.date_to)}"
-    files.atomic_write(
-        out,
-        lambda target: _build(
-            target, story, header=header, metadata_title=SUPERVISION_METADATA_TITLE, footer_note=SUPERVISION_NOTE
-        ),
-        what="PDF",
+    _write_document(
+        out, lambda: _supervision_story(packet, catalog),
+        header=f"Boundary Journal — {SUPERVISION_TITLE.lower()} · {_period(packet.date_from, packet.date_to)}",
+        metadata_title=SUPERVISION_METADATA_TITLE, footer_note=SUPERVISION_NOTE,
     )
 
 
 def write_brief_pdf(out: Path, brief: EthicsBrief, catalog: Catalog) -> None:
     """Write the ethics-consult brief of one relationship as a PDF at `out`, atomically."""
+    _write_document(
+        out, lambda: _brief_story(brief, catalog),
+        header=f"Boundary Journal — {BRIEF_TITLE.lower()} · {brief.pseudonym}",
+        metadata_title=BRIEF_METADATA_TITLE, footer_note=BRIEF_NOTE,
+    )
+
+
+def _write_document(
+    out: Path, story: Callable[[], list[Flowable]], *, header: str, metadata_title: str, footer_note: str
+) -> None:
     out = Path(out)
     check_output_path(out)
     _register_fonts()
-    story = _brief_story(brief, catalog)
-    header = f"Boundary Journal — {BRIEF_TITLE.lower()} · {brief.pseudonym}"
+    flowables = story()
     files.atomic_write(
         out,
         lambda target: _build(
-            target, story, header=header, metadata_title=BRIEF_METADATA_TITLE, footer_note=BRIEF_NOTE
+            target, flowables, header=header, metadata_title=metadata_title, footer_note=footer_note
         ),
         what="PDF",
     )
