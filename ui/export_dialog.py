@@ -1,15 +1,21 @@
-"""Export a period of entries (optionally one relationship) as a PDF for supervision."""
+"""Export a supervision summary or an ethics-consult brief as a PDF: choose, check for identifiers, save.
+
+The de-identification check runs on exactly the document that will be written; the PDF is written off the
+UI thread from that already-gathered document, so the worker never touches the journal.
+"""
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -17,22 +23,41 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
     QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.errors import InvalidInput, UserError
-from boundary_journal.services import entries
+from boundary_journal.errors import UserError
+from boundary_journal.services import entries, exports, relationships, settings
+from boundary_journal.services.deidentify import Finding
+from boundary_journal.services.exports import EthicsBrief, OutgoingText, SupervisionPacket
 from boundary_journal.storage import Journal
 from ui import messages
-from ui.sizing import grow_to_fit
+from ui.notices import NoticeLabel
+from ui.sizing import dialog_buttons, grow_to_fit
 
 DATE_FORMAT = "yyyy-MM-dd"
+SUMMARY = "summary"
+BRIEF = "brief"
+# Where to fix text the dialog cannot edit itself, by OutgoingText.record.
+FIX_ELSEWHERE = {
+    "exercise": "Edit it in the weekly exercise (Journal ▸ Weekly exercise), then check again.",
+    "action": "Edit it in the Actions tab, then check again.",
+    "stage_change": "Stage notes cannot be edited; redact it in this export instead.",
+}
 
 
 def this_month(today: date) -> tuple[date, date]:
@@ -40,8 +65,73 @@ def this_month(today: date) -> tuple[date, date]:
     return today.replace(day=1), today.replace(day=last)
 
 
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+def _record_edit(name: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setAccessibleName(name)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
+    return edit
+
+
+class _WriteSignals(QObject):
+    done = Signal(str)
+    failed = Signal(object)
+
+
+class _WritePdf(QRunnable):
+    """Writes an already-gathered document; touches no database and no widget."""
+
+    def __init__(self, out: Path, document: SupervisionPacket | EthicsBrief, catalog: Catalog) -> None:
+        super().__init__()
+        self.out, self.document, self.catalog = out, document, catalog
+        self.signals = _WriteSignals()
+
+    def run(self) -> None:
+        from boundary_journal import report  # loaded only when exporting
+
+        try:
+            if isinstance(self.document, EthicsBrief):
+                report.write_brief_pdf(self.out, self.document, self.catalog)
+            else:
+                report.write_supervision_pdf(self.out, self.document, self.catalog)
+        except Exception as error:  # shown inline; messages.error_text names a bug as one
+            self.signals.failed.emit(error)
+            return
+        self.signals.done.emit(str(self.out))
+
+
+class EditSourceDialog(QDialog):
+    """Edit one field of a stored entry, to fix an identifier at its source."""
+
+    def __init__(self, where: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit the source")
+        self.setAccessibleName("Edit the source")
+        self.edit = QPlainTextEdit(text)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setAccessibleName(where)
+        buttons, _save = dialog_buttons(self, "&Save", "Cancel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(_plain_label(where))
+        layout.addWidget(self.edit)
+        layout.addWidget(buttons)
+        self.resize(self.fontMetrics().averageCharWidth() * 70, self.fontMetrics().lineSpacing() * 14)
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+
 class ExportDialog(QDialog):
-    """Period, optional relationship and output file; writes the PDF synchronously on OK."""
+    """Choose a supervision summary or an ethics-consult brief, resolve likely identifiers, write the PDF."""
+
+    written = Signal(str)
 
     def __init__(
         self,
@@ -50,71 +140,160 @@ class ExportDialog(QDialog):
         pseudonyms: Sequence[str],
         parent: QWidget | None = None,
         *,
-        today: date | None = None,
+        now: datetime | None = None,
+        mode: str = SUMMARY,
     ) -> None:
         super().__init__(parent)
         self.journal = journal
         self.catalog = catalog
+        self.now = now
         self.result_message = ""
-        self.setWindowTitle("Export PDF")
+        self.folder: Path | None = None
+        self.edited_entries: set[int] = set()
+        self._redactions: set[str] = set()
+        self._document: SupervisionPacket | EthicsBrief | None = None
+        self._findings: list[Finding] = []
+        self._sources: dict[str, OutgoingText] = {}
+        self._busy = False
+        self._pool = QThreadPool(self)
+        self._job: _WritePdf | None = None
         self.setAccessibleName("Export PDF")
 
-        first, last = this_month(today or date.today())
-        self.from_edit = self._date_edit(first, "From (first day)")
-        self.to_edit = self._date_edit(last, "To (last day)")
+        # --- 1. what to export
+        self.summary_radio = QRadioButton("&Supervision summary")
+        self.summary_radio.setAccessibleName("Supervision summary")
+        self.brief_radio = QRadioButton("Ethics-consult &brief")
+        self.brief_radio.setAccessibleName("Ethics-consult brief")
+        self.brief_radio.setEnabled(bool(pseudonyms))
+        kinds = QButtonGroup(self)
+        for radio in (self.summary_radio, self.brief_radio):
+            kinds.addButton(radio)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.summary_radio)
+        kind_row.addWidget(self.brief_radio)
+        kind_row.addStretch(1)
 
-        self.relationship_combo = QComboBox()
-        self.relationship_combo.addItem("All relationships", None)
-        for pseudonym in pseudonyms:
-            self.relationship_combo.addItem(pseudonym, pseudonym)
-        self.relationship_combo.setAccessibleName("Relationship to export")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._summary_page(now.date() if now else date.today()))
+        self.stack.addWidget(self._brief_page(pseudonyms))
 
-        self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("Where to save the PDF")
-        self.path_edit.setAccessibleName("PDF file")
-        self.choose_button = QPushButton("Choose…")
-        self.choose_button.setAccessibleName("Choose where to save the PDF")
-        self.choose_button.clicked.connect(self._choose)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(self.choose_button)
+        self.display_name_edit = QLineEdit()
+        self.display_name_edit.setPlaceholderText("Optional: your name as it should appear on the cover")
+        self.display_name_edit.setAccessibleName("Display name")
+        name_row = QFormLayout()
+        name_row.addRow(self._label("Display &name", self.display_name_edit), self.display_name_edit)
 
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setFrameShape(QFrame.Shape.StyledPanel)
+        choose = QGroupBox("1. What to export")
+        choose_layout = QVBoxLayout(choose)
+        choose_layout.addLayout(kind_row)
+        choose_layout.addWidget(self.stack, 1)
+        choose_layout.addLayout(name_row)
+
+        # --- 2. the de-identification check
+        self.check_button = QPushButton("&Check for identifiers")
+        self.check_button.setAccessibleName("Check for identifiers")
+        self.check_button.clicked.connect(self.check)
+        self.check_status = _plain_label("Check the export for names, numbers and other identifiers before saving.")
+        self.check_status.setAccessibleName("Result of the identifier check")
+        self.findings_notice = NoticeLabel()
+        self.findings_notice.setAccessibleName("Findings")
+        self.findings_notice.hide()
+        self.findings_list = QListWidget()
+        self.findings_list.setAccessibleName("Likely identifiers")
+        self.findings_list.setWordWrap(True)
+        self.findings_list.setAlternatingRowColors(True)
+        self.findings_list.setSpacing(2)
+        self.findings_list.currentRowChanged.connect(self._update_buttons)
+        self.redact_button = QPushButton("&Redact in this export")
+        self.redact_button.setAccessibleName("Redact in this export")
+        self.redact_button.setToolTip("Replace this text with [redacted] in this PDF only; the journal is unchanged.")
+        self.redact_button.clicked.connect(self.redact_current)
+        self.not_identifying_button = QPushButton("Not &identifying")
+        self.not_identifying_button.setAccessibleName("Not identifying")
+        self.not_identifying_button.setToolTip(
+            "Remember that this text does not identify anyone; it is not flagged again."
+        )
+        self.not_identifying_button.clicked.connect(self.not_identifying_current)
+        self.edit_source_button = QPushButton("Edit the s&ource…")
+        self.edit_source_button.setAccessibleName("Edit the source")
+        self.edit_source_button.clicked.connect(self.edit_current_source)
+        finding_row = QHBoxLayout()
+        for button in (self.redact_button, self.not_identifying_button, self.edit_source_button):
+            finding_row.addWidget(button)
+        finding_row.addStretch(1)
+        self.anyway_check = QCheckBox()
+        self.anyway_check.setAccessibleName("Export anyway with the findings left in")
+        self.anyway_check.toggled.connect(self._update_buttons)
+        self.anyway_check.hide()
+
+        check = QGroupBox("2. Check for identifiers")
+        check_layout = QVBoxLayout(check)
+        check_top = QHBoxLayout()
+        check_top.addWidget(self.check_status, 1)
+        check_top.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignTop)
+        check_layout.addLayout(check_top)
+        check_layout.addWidget(self.findings_notice)
+        check_layout.addWidget(self.findings_list, 1)
+        check_layout.addLayout(finding_row)
+        check_layout.addWidget(self.anyway_check)
+
+        # --- 3. save
+        self.error_label = NoticeLabel(bold=False)
         self.error_label.setAccessibleName("Problem with the export")
         self.error_label.hide()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setAccessibleName("Writing the PDF")
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.done_label = _plain_label()
+        self.done_label.setAccessibleName("Export result")
+        self.done_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.done_label.hide()
+        self.open_folder_button = QPushButton("Open &folder")
+        self.open_folder_button.setAccessibleName("Open the folder of the PDF")
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.open_folder_button.hide()
+        done_row = QHBoxLayout()
+        done_row.addWidget(self.done_label, 1)
+        done_row.addWidget(self.open_folder_button)
 
-        note = QLabel(
-            "The PDF is written only to the file you choose. Check it for names or other details "
-            "that could identify a patient before you share it."
-        )
-        note.setWordWrap(True)
-
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(self._label("&From", self.from_edit), self.from_edit)
-        form.addRow(self._label("&To", self.to_edit), self.to_edit)
-        form.addRow(self._label("&Relationship", self.relationship_combo), self.relationship_combo)
-        form.addRow(self._label("&File", self.path_edit), path_row)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.export_button.setText("Export PDF")
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton("&Export PDF…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setAccessibleName("Export PDF")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.export)
-        self.buttons.rejected.connect(self.reject)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAccessibleName("Close")
+        self.export_button.clicked.connect(self.export)
+        self.close_button.clicked.connect(self.reject)
 
+        body = QHBoxLayout()
+        body.addWidget(choose, 5)
+        body.addWidget(check, 6)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
+        layout.addLayout(body, 1)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.progress)
+        layout.addLayout(done_row)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(self._changed)
+        for radio in (self.supervised_radio, self.all_radio):
+            radio.toggled.connect(self._changed)
+        self.questions_edit.textChanged.connect(self._changed)
+        self.display_name_edit.textChanged.connect(self._changed)
+        for edit in (*self.context_edits.values(), *self.consent_edits.values()):
+            edit.textChanged.connect(self._changed)
+        self.relationship_combo.currentIndexChanged.connect(self._relationship_chosen)
+        self.summary_radio.toggled.connect(self._mode_chosen)
+
+        chars = self.fontMetrics().averageCharWidth()
+        self.resize(chars * 150, self.fontMetrics().lineSpacing() * 36)
+        (self.brief_radio if mode == BRIEF and pseudonyms else self.summary_radio).setChecked(True)
+        self._mode_chosen()
+        self._relationship_chosen()
+
+    # --- building -------------------------------------------------------------------------------
 
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
@@ -130,63 +309,367 @@ class ExportDialog(QDialog):
         edit.setAccessibleName(name)
         return edit
 
+    def _summary_page(self, today: date) -> QWidget:
+        first, last = this_month(today)
+        self.from_edit = self._date_edit(first, "From (first day)")
+        self.to_edit = self._date_edit(last, "To (last day)")
+        period = QHBoxLayout()
+        period.addWidget(self.from_edit)
+        period.addWidget(QLabel("to"))
+        period.addWidget(self.to_edit)
+        period.addStretch(1)
+        self.supervised_radio = QRadioButton("Only entries &marked for supervision")
+        self.supervised_radio.setAccessibleName("Only entries marked for supervision")
+        self.supervised_radio.setChecked(True)
+        self.all_radio = QRadioButton("&All entries in the period")
+        self.all_radio.setAccessibleName("All entries in the period")
+        which = QVBoxLayout()
+        which.addWidget(self.supervised_radio)
+        which.addWidget(self.all_radio)
+        self.questions_edit = QPlainTextEdit()
+        self.questions_edit.setTabChangesFocus(True)
+        self.questions_edit.setPlaceholderText("One question per line")
+        self.questions_edit.setAccessibleName("Questions I want to bring, one per line")
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(self._label("&Period", self.from_edit), period)
+        form.addRow("Entries", which)
+        form.addRow(self._label("&Questions I want to bring", self.questions_edit))
+        form.addRow(self.questions_edit)
+        return page
+
+    def _brief_page(self, pseudonyms: Sequence[str]) -> QWidget:
+        self.relationship_combo = QComboBox()
+        for pseudonym in pseudonyms:
+            self.relationship_combo.addItem(pseudonym, pseudonym)
+        self.relationship_combo.setAccessibleName("Relationship for the brief")
+        self.context_edits = {key: _record_edit(label) for key, label in relationships.CONTEXT_FIELDS.items()}
+        self.consent_edits = {key: _record_edit(label) for key, label in relationships.CONSENT_FIELDS.items()}
+        inner = QWidget()
+        fields = QVBoxLayout(inner)
+        fields.setContentsMargins(0, 0, 0, 0)
+        for title, edits, labels in (
+            ("Context", self.context_edits, relationships.CONTEXT_FIELDS),
+            ("Consent record (if an exception was made)", self.consent_edits, relationships.CONSENT_FIELDS),
+        ):
+            heading = QLabel(title)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            fields.addWidget(heading)
+            for key, edit in edits.items():
+                label = _plain_label(labels[key])
+                label.setBuddy(edit)
+                fields.addWidget(label)
+                fields.addWidget(edit)
+        fields.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        form.addRow(self._label("&Relationship", self.relationship_combo), self.relationship_combo)
+        layout.addLayout(form)
+        layout.addWidget(_plain_label("Saved to the relationship when you check the brief."))
+        layout.addWidget(scroll, 1)
+        return page
+
+    # --- what the clinician chose -----------------------------------------------------------------
+
+    def mode(self) -> str:
+        return BRIEF if self.brief_radio.isChecked() else SUMMARY
+
+    def _mode_chosen(self) -> None:
+        brief = self.mode() == BRIEF
+        self.stack.setCurrentIndex(1 if brief else 0)
+        title = "Ethics-consult brief" if brief else "Supervision summary"
+        self.setWindowTitle(f"Export PDF — {title}")
+        self._changed()
+
+    def _relationship_chosen(self) -> None:
+        pseudonym = self.relationship_combo.currentData()
+        detail = None
+        if pseudonym is not None:
+            try:
+                detail = relationships.get_relationship(self.journal, pseudonym)
+            except UserError as error:
+                self._show_inline(messages.error_text(error))
+        for edits, values in ((self.context_edits, detail.context if detail else {}),
+                              (self.consent_edits, detail.consent if detail else {})):
+            for key, edit in edits.items():
+                edit.blockSignals(True)
+                edit.setPlainText(values.get(key, ""))
+                edit.blockSignals(False)
+        self._changed()
+
+    def _changed(self) -> None:
+        """Anything the clinician changes makes the last check stale: check again before exporting."""
+        if self._busy:
+            return
+        was_checked = self._document is not None
+        self._document = None
+        self._findings = []
+        self.findings_list.clear()
+        self.findings_notice.hide()
+        self.anyway_check.setChecked(False)
+        self.anyway_check.hide()
+        self.check_button.setText("&Check for identifiers")
+        if was_checked:
+            self.check_status.setText("You changed what to export. Check it again before saving.")
+        self._update_buttons()
+
+    # --- 2. the check -----------------------------------------------------------------------------
+
+    def _gather(self) -> SupervisionPacket | EthicsBrief:
+        name = self.display_name_edit.text()
+        if self.mode() == BRIEF:
+            pseudonym = self.relationship_combo.currentData()
+            relationships.set_context(self.journal, pseudonym, self._values(self.context_edits))
+            relationships.set_consent(self.journal, pseudonym, self._values(self.consent_edits))
+            return exports.gather_brief(self.journal, self.catalog, pseudonym, display_name=name, made=self.now)
+        return exports.gather_supervision(
+            self.journal,
+            self.catalog,
+            date_from=self.from_edit.date().toPython(),
+            date_to=self.to_edit.date().toPython(),
+            all_entries=self.all_radio.isChecked(),
+            display_name=name,
+            questions=self.questions_edit.toPlainText().splitlines(),
+            made=self.now,
+        )
+
+    @staticmethod
+    def _values(edits: dict[str, QPlainTextEdit]) -> dict[str, str]:
+        return {key: edit.toPlainText() for key, edit in edits.items()}
+
+    def check(self) -> None:
+        """Gather the document as it would be written, apply this export's redactions and scan it."""
+        self.error_label.hide()
+        self._hide_done()
+        try:
+            document = exports.redacted(self._gather(), self._redactions)
+            findings = exports.scan(self.journal, document)
+        except UserError as error:
+            self._changed()
+            self._show_inline(messages.error_text(error))
+            return
+        self._document = document
+        self._findings = findings
+        self._sources = {item.location: item for item in exports.outgoing(document)}
+        self._show_findings()
+
+    def _show_findings(self) -> None:
+        row = max(self.findings_list.currentRow(), 0)
+        self.findings_list.clear()
+        for finding in self._findings:
+            # Plain-text items: the clinician's words are shown as typed, never parsed as markup.
+            item = QListWidgetItem(f"{finding.location}\n{finding.label}: {finding.context}")
+            item.setToolTip(f"{finding.label} in {finding.location}")
+            self.findings_list.addItem(item)
+        count = len(self._findings)
+        self.check_button.setText("&Check again")
+        self.anyway_check.setChecked(False)
+        if count:
+            self.check_status.setText("Resolve each finding: redact it here, mark it not identifying, or edit it.")
+            self.findings_notice.setText(f"{count} likely identifier{'' if count == 1 else 's'} found")
+            self.findings_notice.show()
+            self.anyway_check.setText(f"Export anyway with {count} finding{'' if count == 1 else 's'} left in")
+            self.anyway_check.show()
+            self.findings_list.setCurrentRow(min(row, count - 1))
+        else:
+            redacted = len(self._redactions)
+            extra = f" ({redacted} redacted in this export)" if redacted else ""
+            self.check_status.setText(f"No likely identifiers found{extra}. Read the PDF once before you share it.")
+            self.findings_notice.hide()
+            self.anyway_check.hide()
+        self._update_buttons()
+        grow_to_fit(self)
+
+    def current_finding(self) -> Finding | None:
+        row = self.findings_list.currentRow()
+        return self._findings[row] if 0 <= row < len(self._findings) else None
+
+    def redact_current(self) -> None:
+        finding = self.current_finding()
+        if finding is not None:
+            self._redactions.add(finding.text)
+            self.check()
+
+    def not_identifying_current(self) -> None:
+        finding = self.current_finding()
+        if finding is None:
+            return
+        try:
+            settings.remember_not_identifying(self.journal, finding.text)
+        except UserError as error:
+            self._show_inline(messages.error_text(error))
+            return
+        self.check()
+
+    def source_of(self, finding: Finding) -> OutgoingText | None:
+        return self._sources.get(finding.location)
+
+    def edit_current_source(self) -> None:
+        """An entry's field is edited here; the brief's context and the export's own fields get focus."""
+        finding = self.current_finding()
+        source = self.source_of(finding) if finding else None
+        if finding is None or source is None:
+            return
+        self.error_label.hide()
+        if source.record == "entry" and source.record_id is not None:
+            self._edit_entry_field(source)
+        elif source.record == "relationship":
+            group, _dot, key = source.key.partition(".")
+            edits = self.context_edits if group == "context" else self.consent_edits
+            edits[key].setFocus(Qt.FocusReason.OtherFocusReason)
+        elif source.key == "display_name":
+            self.display_name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif source.key == "questions":
+            self.questions_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self._show_inline(f"{source.location}: {FIX_ELSEWHERE.get(source.record, 'Edit it where it was written.')}")
+
+    def ask_source_text(self, where: str, text: str) -> str | None:
+        """The edited text, or None when the clinician cancels; replaced in tests."""
+        dialog = EditSourceDialog(where, text, self)
+        return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _edit_entry_field(self, source: OutgoingText) -> None:
+        assert source.record_id is not None
+        try:
+            view = entries.get_entry(self.journal, source.record_id)
+        except UserError as error:
+            self._show_inline(messages.error_text(error))
+            return
+        new = self.ask_source_text(source.location, view.fields.get(source.key, ""))
+        if new is None:
+            return
+        draft = entries.EntryDraft(
+            template=view.template,
+            relationship=view.relationship,
+            occurred=view.occurred,
+            fields={**view.fields, source.key: new},
+            channel=view.channel,
+            tags=view.tags,
+            supervision=view.supervision,
+            flow=view.flow,
+            response_review=view.response_review,
+        )
+        try:
+            entries.update_entry(self.journal, self.catalog, view.id, draft)
+        except UserError as error:
+            self._show_inline(messages.error_text(error))
+            return
+        self.edited_entries.add(view.id)
+        self.check()
+
+    # --- 3. writing -------------------------------------------------------------------------------
+
+    def _update_buttons(self, *_args: object) -> None:
+        checked = self._document is not None
+        idle = not self._busy
+        finding = self.current_finding() is not None
+        for button in (self.redact_button, self.not_identifying_button, self.edit_source_button):
+            button.setEnabled(idle and finding)
+        self.export_button.setEnabled(
+            idle and checked and (not self._findings or self.anyway_check.isChecked())
+        )
+        for widget in (self.check_button, self.summary_radio, self.stack, self.display_name_edit,
+                       self.anyway_check, self.close_button):
+            widget.setEnabled(idle)
+        self.brief_radio.setEnabled(idle and self.relationship_combo.count() > 0)
+
     def choose_path(self) -> str:
         """Ask where to save; replaced in tests. Returns '' when the user cancels."""
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Export PDF", self.path_edit.text() or "supervision.pdf", "PDF files (*.pdf)"
-        )
+        suggested = "ethics-brief.pdf" if self.mode() == BRIEF else "supervision-summary.pdf"
+        path, _filter = QFileDialog.getSaveFileName(self, "Export PDF", suggested, "PDF files (*.pdf)")
         return path
 
-    def show_error(self, error: BaseException | str) -> None:
-        messages.show_error(self, error)
+    def export(self) -> None:
+        """Ask for the file, then write the checked document off the UI thread."""
+        from boundary_journal import report
 
-    def _choose(self) -> None:
-        path = self.choose_path()
-        if path:
-            if not path.lower().endswith(".pdf"):
-                path += ".pdf"
-            self.path_edit.setText(path)
+        if self._document is None or self._busy:
+            return
+        self.error_label.hide()
+        self._hide_done()
+        chosen = self.choose_path()
+        if not chosen:
+            return
+        out = Path(chosen).expanduser()
+        if not out.suffix and not out.is_dir():
+            out = out.with_suffix(".pdf")
+        try:
+            report.check_output_path(out)
+        except UserError as error:
+            self._show_inline(messages.error_text(error))
+            return
+        job = _WritePdf(out, exports.with_check(self._document, self._findings), self.catalog)
+        job.setAutoDelete(False)
+        job.signals.done.connect(self._written)
+        job.signals.failed.connect(self._failed)
+        self._job = job
+        self._set_busy(True)
+        self._pool.start(job)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.progress.setVisible(busy)
+        self._update_buttons()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def _written(self, path: str) -> None:
+        self._job = None
+        self._set_busy(False)
+        out = Path(path)
+        self.folder = out.parent
+        left = len(self._findings)
+        note = f" with {left} finding{'' if left == 1 else 's'} left in" if left else ""
+        self.result_message = f"Exported to {out}{note}"
+        self.done_label.setText(f"Saved {out.name}{note}.")
+        self.done_label.show()
+        self.open_folder_button.setToolTip(str(self.folder))
+        self.open_folder_button.show()
+        self.written.emit(path)
+        grow_to_fit(self)
+
+    def _failed(self, error: BaseException) -> None:
+        self._job = None
+        self._set_busy(False)
+        self._show_inline(messages.error_text(error))
+
+    def open_folder(self) -> None:
+        if self.folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+
+    def _hide_done(self) -> None:
+        self.done_label.hide()
+        self.open_folder_button.hide()
 
     def _show_inline(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.show()
         grow_to_fit(self)
 
-    def export(self) -> None:
-        """Write the PDF; bad input is shown inline and the dialog stays open."""
-        date_from: date = self.from_edit.date().toPython()
-        date_to: date = self.to_edit.date().toPython()
-        relationship: str | None = self.relationship_combo.currentData()
-        text = self.path_edit.text().strip()
-        self.error_label.hide()
-        if not text:
-            self._show_inline("Choose where to save the PDF.")
-            self.path_edit.setFocus()
-            return
-        out = Path(text).expanduser()
-        try:
-            count = self._write(out, date_from, date_to, relationship)
-        except InvalidInput as error:
-            self._show_inline(str(error))
-            return
-        except UserError as error:
-            self.show_error(error)
-            return
-        self.result_message = f"Exported {count} {'entry' if count == 1 else 'entries'} to {out}"
-        self.accept()
+    # --- closing ----------------------------------------------------------------------------------
 
-    def _write(self, out: Path, date_from: date, date_to: date, relationship: str | None) -> int:
-        from boundary_journal import report  # written separately; loaded only when exporting
+    def reject(self) -> None:
+        if not self._busy:  # the PDF is half-written: wait for the worker
+            super().reject()
 
-        filters = entries.EntryFilter(relationship=relationship, date_from=date_from, date_to=date_to)
-        filters.check()
-        report.check_output_path(out)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            found = entries.list_entries(self.journal, filters)
-            report.write_entries_pdf(
-                out, found, self.catalog, date_from=date_from, date_to=date_to, relationship=relationship
-            )
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        return len(found)
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._busy:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        self._pool.waitForDone()
+        super().done(result)

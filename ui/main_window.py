@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         self.new_action = self._action("&New Entry", QKeySequence.StandardKey.New, self.new_entry)
         self.save_action = self._action("&Save", QKeySequence.StandardKey.Save, self.save)
         self.export_action = self._action("&Export PDF…", "Ctrl+E", self.export_pdf)
+        self.brief_action = self._action("Ethics-consult &brief…", None, self.export_brief)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.undo_action = self._action("&Undo Delete", QKeySequence.StandardKey.Undo, self.undo_delete)
         self.undo_action.setEnabled(False)
@@ -271,7 +272,7 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find", QKeySequence.StandardKey.Find, self.focus_search)
 
         file_menu = self.menuBar().addMenu("&File")
-        for action in (self.new_action, self.save_action, self.export_action):
+        for action in (self.new_action, self.save_action, self.export_action, self.brief_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -532,12 +533,23 @@ class MainWindow(QMainWindow):
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 
-    def export_pdf(self) -> None:
+    def export_pdf(self, *, mode: str = "summary") -> None:
+        """The export dialog: a supervision summary (or, with `mode` "brief", an ethics-consult brief)."""
         from ui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.journal, self.catalog, self.pseudonyms(), self, today=self.clock.today())
-        if dialog.exec():
+        dialog = ExportDialog(self.journal, self.catalog, self.pseudonyms(), self, now=self.clock.now(), mode=mode)
+        dialog.exec()
+        if dialog.result_message:
             self.statusBar().showMessage(dialog.result_message, STATUS_TIMEOUT_MS)
+        if dialog.edited_entries:
+            # Entries fixed at their source from the check: show the new text unless the editor holds changes.
+            editing = self.editor.entry_id()
+            if editing in dialog.edited_entries and not self.editor.is_dirty():
+                self.editor.load_entry(entries.get_entry(self.journal, editing))
+            self.reload()
+
+    def export_brief(self) -> None:
+        self.export_pdf(mode="brief")
 
     # --- check-ins, trends and warnings --------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The export dialog: a period, an optional relationship, a file; problems inline, a PDF on disk."""
+"""The export dialog: choose a summary or a brief, resolve likely identifiers, write the PDF off the UI thread."""
 
 from __future__ import annotations
 
@@ -7,31 +7,58 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import Catalog
+from boundary_journal.services import entries, relationships, settings
 from boundary_journal.services.entries import EntryView
 from boundary_journal.storage import Journal
-from ui.export_dialog import ExportDialog, this_month
+from ui.export_dialog import BRIEF, ExportDialog, this_month
 
-TODAY = date(2026, 3, 14)
+NOW = datetime(2026, 3, 14, 10, 0)
+PHONE = "+44 20 7946 0958"
+NOTE = f"Patient asked me to call back on {PHONE} after hours; declined."
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    assert widget.isVisible() and widget.isEnabled(), widget.accessibleName()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join((page.extract_text() or "") for page in PdfReader(path).pages)
 
 
 @pytest.fixture
-def make_dialog(qtbot: QtBot, journal: Journal, catalog: Catalog) -> Callable[..., tuple[ExportDialog, list[str]]]:
-    def make(pseudonyms: list[str] | None = None, chosen: str = "") -> tuple[ExportDialog, list[str]]:
-        dialog = ExportDialog(journal, catalog, pseudonyms or [], today=TODAY)
-        boxes: list[str] = []
-        dialog.show_error = lambda error: boxes.append(str(error))  # type: ignore[method-assign]
+def make_dialog(qtbot: QtBot, journal: Journal, catalog: Catalog) -> Callable[..., ExportDialog]:
+    def make(chosen: str = "", mode: str = "summary") -> ExportDialog:
+        pseudonyms = [r.pseudonym for r in relationships.list_relationships(journal)]
+        dialog = ExportDialog(journal, catalog, pseudonyms, now=NOW, mode=mode)
         dialog.choose_path = lambda: chosen  # type: ignore[method-assign]
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
-        return dialog, boxes
+        return dialog
 
     return make
+
+
+@pytest.fixture
+def with_phone(stored: Callable[..., EntryView]) -> EntryView:
+    return stored(
+        occurred=datetime(2026, 3, 2, 17, 45),
+        supervision=True,
+        fields={"what_happened": "Asked at the door for my number.", "documentation_note": NOTE},
+    )
+
+
+def export_and_wait(qtbot: QtBot, dialog: ExportDialog) -> None:
+    click(qtbot, dialog.export_button)
+    qtbot.waitUntil(lambda: not dialog.is_busy() and (dialog.open_folder_button.isVisible()
+                                                      or dialog.error_label.isVisible()), timeout=20_000)
 
 
 def test_this_month() -> None:
@@ -40,60 +67,150 @@ def test_this_month() -> None:
 
 
 class TestDefaults:
-    """The period defaults to this month; 'All relationships' comes first."""
+    """A supervision summary of this month, marked entries only; nothing can be exported before the check."""
 
-    def test_this_month_and_all(self, make_dialog) -> None:
-        dialog, _ = make_dialog(["Client K"])
+    def test_this_month_marked_only(self, make_dialog) -> None:
+        dialog = make_dialog()
+        assert dialog.summary_radio.isChecked()
         assert dialog.from_edit.date() == QDate(2026, 3, 1)
         assert dialog.to_edit.date() == QDate(2026, 3, 31)
-        assert dialog.relationship_combo.itemText(0) == "All relationships"
-        assert dialog.relationship_combo.itemText(1) == "Client K"
+        assert dialog.supervised_radio.isChecked()
+        assert not dialog.export_button.isEnabled()
+
+    def test_no_relationships_no_brief(self, make_dialog) -> None:
+        assert not make_dialog().brief_radio.isEnabled()
 
 
-class TestExport:
-    """OK writes the PDF of the period's entries and closes the dialog."""
+class TestFindings:
+    """Every finding is listed in its context and blocks the export until it is resolved or accepted."""
 
-    def test_writes_a_pdf(
-        self, qtbot: QtBot, make_dialog, tmp_path: Path, stored: Callable[..., EntryView]
+    def test_listed_with_context(self, qtbot: QtBot, make_dialog, with_phone: EntryView) -> None:
+        dialog = make_dialog()
+        click(qtbot, dialog.check_button)
+        texts = [dialog.findings_list.item(i).text() for i in range(dialog.findings_list.count())]
+        assert len(texts) == 1
+        assert "Documentation note" in texts[0] and "Phone number" in texts[0]
+        assert f"«{PHONE}»" in texts[0]
+        assert dialog.findings_notice.text() == "1 likely identifier found"
+        assert not dialog.export_button.isEnabled()
+
+    def test_redact_then_export(self, qtbot: QtBot, make_dialog, with_phone: EntryView, tmp_path: Path) -> None:
+        dialog = make_dialog(chosen=str(tmp_path / "summary.pdf"))
+        click(qtbot, dialog.check_button)
+        click(qtbot, dialog.redact_button)
+        assert dialog.findings_list.count() == 0
+        assert "No likely identifiers found" in dialog.check_status.text()
+        assert not dialog.anyway_check.isVisible()
+        export_and_wait(qtbot, dialog)
+
+        assert not dialog.error_label.isVisible(), dialog.error_label.text()
+        assert dialog.folder == tmp_path
+        assert dialog.open_folder_button.isVisible()
+        text = pdf_text(tmp_path / "summary.pdf")
+        assert "7946" not in text
+        assert "[redacted]" in text
+        # The journal keeps the text; only this export was redacted.
+        assert entries.get_entry(dialog.journal, with_phone.id).fields["documentation_note"] == NOTE
+
+    def test_not_identifying_is_remembered(
+        self, qtbot: QtBot, make_dialog, with_phone: EntryView, journal: Journal
     ) -> None:
-        stored(occurred=datetime(2026, 3, 2, 17, 45))
-        stored(occurred=datetime(2026, 2, 2, 17, 45))  # outside the period
-        dialog, boxes = make_dialog(["Client K"], chosen=str(tmp_path / "supervision"))
-        qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
-        assert dialog.path_edit.text() == str(tmp_path / "supervision.pdf")
-        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        dialog = make_dialog()
+        click(qtbot, dialog.check_button)
+        click(qtbot, dialog.not_identifying_button)
+        assert PHONE in settings.not_identifying(journal)
+        assert dialog.findings_list.count() == 0
+        assert dialog.export_button.isEnabled()
 
-        assert boxes == []
-        assert dialog.result() == QDialog.DialogCode.Accepted
-        out = tmp_path / "supervision.pdf"
-        assert out.read_bytes().startswith(b"%PDF")
-        assert dialog.result_message == f"Exported 1 entry to {out}"
+    def test_edit_the_source(self, qtbot: QtBot, make_dialog, with_phone: EntryView, journal: Journal) -> None:
+        dialog = make_dialog()
+        click(qtbot, dialog.check_button)
+        asked: list[tuple[str, str]] = []
+
+        def answer(where: str, text: str) -> str:
+            asked.append((where, text))
+            return text.replace(PHONE, "a personal number")
+
+        dialog.ask_source_text = answer  # type: ignore[method-assign]
+        click(qtbot, dialog.edit_source_button)
+        assert asked and asked[0][1] == NOTE and "Documentation note" in asked[0][0]
+        stored = entries.get_entry(journal, with_phone.id)
+        assert stored.fields["documentation_note"] == NOTE.replace(PHONE, "a personal number")
+        assert stored.supervision and stored.relationship == with_phone.relationship
+        assert dialog.edited_entries == {with_phone.id}
+        assert dialog.findings_list.count() == 0
+
+    def test_export_anyway(self, qtbot: QtBot, make_dialog, with_phone: EntryView, tmp_path: Path) -> None:
+        dialog = make_dialog(chosen=str(tmp_path / "anyway"))
+        click(qtbot, dialog.check_button)
+        assert dialog.anyway_check.text() == "Export anyway with 1 finding left in"
+        dialog.anyway_check.click()
+        assert dialog.export_button.isEnabled()
+        export_and_wait(qtbot, dialog)
+        out = tmp_path / "anyway.pdf"
+        assert "7946" in pdf_text(out)
+        assert "1 finding left in" in dialog.result_message
+
+    def test_a_change_needs_a_new_check(self, qtbot: QtBot, make_dialog, with_phone: EntryView) -> None:
+        dialog = make_dialog()
+        click(qtbot, dialog.check_button)
+        dialog.not_identifying_button.click()
+        assert dialog.export_button.isEnabled()
+        qtbot.keyClicks(dialog.questions_edit, "Call Maria Lopez?")
+        assert not dialog.export_button.isEnabled()
+        click(qtbot, dialog.check_button)
+        assert any("Maria Lopez" in dialog.findings_list.item(i).text() for i in range(dialog.findings_list.count()))
+
+
+class TestBrief:
+    """The brief saves the relationship's context and consent, then writes the brief."""
+
+    def test_saves_and_writes(self, qtbot: QtBot, make_dialog, stored, journal: Journal, tmp_path: Path) -> None:
+        stored()
+        dialog = make_dialog(chosen=str(tmp_path / "brief.pdf"), mode=BRIEF)
+        assert dialog.brief_radio.isChecked()
+        assert dialog.relationship_combo.currentText() == "Client K"
+        qtbot.keyClicks(dialog.context_edits["emergency"], "Evening crisis, no on-call reachable")
+        qtbot.keyClicks(dialog.consent_edits["scope"], "Clinic phone only, office hours")
+        click(qtbot, dialog.check_button)
+        detail = relationships.get_relationship(journal, "Client K")
+        assert detail.context == {"emergency": "Evening crisis, no on-call reachable"}
+        assert detail.consent == {"scope": "Clinic phone only, office hours"}
+        if dialog.findings_list.count():
+            dialog.anyway_check.click()
+        export_and_wait(qtbot, dialog)
+        text = pdf_text(tmp_path / "brief.pdf")
+        assert "Client K" in text and "Clinic phone only" in text
 
 
 class TestProblems:
-    """Bad input is shown inline and the dialog stays open; nothing is written."""
-
-    def test_no_file(self, qtbot: QtBot, make_dialog) -> None:
-        dialog, boxes = make_dialog()
-        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-        assert dialog.isVisible() and dialog.error_label.isVisible()
-        assert "Choose where" in dialog.error_label.text()
-        assert boxes == []
+    """A bad path or a bad period is shown inline; nothing is written."""
 
     def test_missing_folder(self, qtbot: QtBot, make_dialog, tmp_path: Path) -> None:
-        dialog, boxes = make_dialog()
-        qtbot.keyClicks(dialog.path_edit, str(tmp_path / "nowhere" / "out.pdf"))
-        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        dialog = make_dialog(chosen=str(tmp_path / "nowhere" / "out.pdf"))
+        click(qtbot, dialog.check_button)
+        click(qtbot, dialog.export_button)
         assert dialog.isVisible() and dialog.error_label.isVisible()
         assert "does not exist" in dialog.error_label.text()
-        assert boxes == []
+        assert not dialog.open_folder_button.isVisible()
 
-    def test_period_backwards(self, qtbot: QtBot, make_dialog, tmp_path: Path) -> None:
-        dialog, boxes = make_dialog()
+    def test_a_folder_is_not_a_file(self, qtbot: QtBot, make_dialog, tmp_path: Path) -> None:
+        dialog = make_dialog(chosen=str(tmp_path))
+        click(qtbot, dialog.check_button)
+        click(qtbot, dialog.export_button)
+        assert "is a folder" in dialog.error_label.text()
+
+    def test_period_backwards(self, qtbot: QtBot, make_dialog) -> None:
+        dialog = make_dialog()
         dialog.from_edit.setDate(QDate(2026, 3, 20))
         dialog.to_edit.setDate(QDate(2026, 3, 1))
-        qtbot.keyClicks(dialog.path_edit, str(tmp_path / "out.pdf"))
-        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        click(qtbot, dialog.check_button)
         assert "after the end date" in dialog.error_label.text()
-        assert not (tmp_path / "out.pdf").exists()
-        assert boxes == []
+        assert not dialog.export_button.isEnabled()
+
+    def test_markup_is_shown_as_text(self, qtbot: QtBot, make_dialog, stored, tmp_path: Path) -> None:
+        stored(supervision=True, fields={
+            "what_happened": "Form filled.", "documentation_note": "Wrote <b>Jonas Weber</b> on the form."})
+        dialog = make_dialog()
+        click(qtbot, dialog.check_button)
+        assert "<b>" in dialog.findings_list.item(0).text()

@@ -457,12 +457,28 @@ class TestExportAction:
         def answer() -> None:
             dialog = QApplication.activeModalWidget()
             seen.append(type(dialog).__name__)
-            seen.append(dialog.relationship_combo.itemText(1))
+            seen.append(dialog.relationship_combo.itemText(0))
+            seen.append(dialog.from_edit.date().toString("yyyy-MM-dd"))
             dialog.reject()
 
         QTimer.singleShot(0, answer)
         press(qtbot, window.table, Qt.Key.Key_E, CTRL)
-        assert seen == ["ExportDialog", "Client K"]
+        assert seen == ["ExportDialog", "Client K", "2026-11-01"]
+
+    def test_brief_from_the_file_menu(self, qtbot: QtBot, window: MainWindow, stored) -> None:
+        stored()
+        show_stored(window)
+        seen: list[object] = []
+
+        def answer() -> None:
+            dialog = QApplication.activeModalWidget()
+            seen.append(dialog.brief_radio.isChecked())
+            dialog.reject()
+
+        QTimer.singleShot(0, answer)
+        window.brief_action.trigger()
+        assert seen == [True]
+        assert window.brief_action in window.menuBar().actions()[0].menu().actions()
 
 
 def visible_click(qtbot: QtBot, window: MainWindow, button: QWidget) -> None:
