@@ -78,3 +78,35 @@ def test_redact_replaces_only_the_findings() -> None:
 def test_titled_pseudonym_is_not_a_name() -> None:
     assert kinds("Then Mrs Blue said she would call.", pseudonyms=["Mrs Blue"]) == []
     assert kinds("Then Mrs Jones said she would call.", pseudonyms=["Mrs Blue"]) == [("name", "Mrs Jones")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Started sertraline 50 mg, up to 100 mg in two weeks.",
+        "PHQ-9 score 14, GAD-7 score 11; BP 120/80, pulse 72.",
+        "Session ran from 14:30 to 15:20, the 3rd session of 12.",
+        "Dose 0.5 mg at 22:00; 2 x 500 mg daily.",
+        "Week 2026-W48, stage 3 of 5, risk 85/100.",
+    ],
+)
+def test_doses_scores_and_times_are_not_phone_numbers(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] in ("phone", "record_number")] == []
+
+
+def test_a_pseudonym_that_looks_like_a_name_is_not_flagged() -> None:
+    assert kinds("Yesterday Anna B asked for my number again.", pseudonyms=["Anna B"]) == []
+    assert kinds("Yesterday Anna Berg asked for my number again.", pseudonyms=["Anna B"]) == [("name", "Anna Berg")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No email address given; she uses the portal.",
+        "I did not look at her social media.",
+        "She is in her twenties and lives locally.",
+        "We met in room 4 at the clinic.",
+    ],
+)
+def test_ordinary_clinical_sentences_have_no_findings(text: str) -> None:
+    assert kinds(text) == []

@@ -212,6 +212,10 @@ class TestUpgradeFromEarlierSchemas:
             saved = weekly.save_exercise(opened, catalog, weekly.ExerciseDraft(
                 "Client K", "One sentence.", "talk_to_supervisor"), today=date(2026, 11, 25))
             assert weekly.list_exercises(opened) == [saved]
+            from boundary_journal.services import relationships
+
+            detail = relationships.set_consent(opened, "Client K", {"informed": "explained"})
+            assert detail.consent == {"informed": "explained"} and detail.context == {}
             assert integrity_problems(opened) == []
         finally:
             opened.close()

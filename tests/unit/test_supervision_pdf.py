@@ -447,3 +447,21 @@ def test_pdftotext_reads_literal_markup_and_non_latin_text(out: Path, catalog: C
     text = result.stdout.decode("utf-8")
     for expected in (MARKUP, *NON_LATIN, "Page 1 of"):
         assert expected in text
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed; .ci/run installs it")
+@pytest.mark.parametrize("write", ["summary", "brief", "entries"])
+def test_qpdf_finds_no_structural_errors(out: Path, catalog: Catalog, write: str) -> None:
+    if write == "summary":
+        write_supervision_pdf(out, packet(), catalog)
+    elif write == "brief":
+        write_brief_pdf(out, brief(), catalog)
+    else:
+        from datetime import date
+
+        from boundary_journal.report import write_entries_pdf
+
+        write_entries_pdf(out, [], catalog, date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+    result = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors found" in result.stdout
