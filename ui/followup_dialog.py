@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -29,7 +28,7 @@ from boundary_journal.services.weekly import ExerciseView, IsoWeek
 from boundary_journal.storage import Journal
 from ui import messages
 from ui.exercise_model import move_text
-from ui.sizing import dialog_buttons, grow_to_fit
+from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
 from ui.weekly_dialog import long_day
 
 OUTCOMES = (("done", "&Done"), ("not_done", "&Not done"), ("partly", "&Partly"))
@@ -113,16 +112,9 @@ class FollowupDialog(QDialog):
         self.asked_once_label.setTextFormat(Qt.TextFormat.PlainText)
         self.asked_once_label.setWordWrap(True)
 
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setFrameShape(QFrame.Shape.StyledPanel)
-        self.error_label.setAccessibleName("Problem with this answer")
-        self.error_label.hide()
+        self.error_label = inline_error_label("Problem with this answer")
 
-        self.buttons, self.save_button = dialog_buttons(self, "&Save answer", "S&kip")
-        self.buttons.accepted.disconnect()
-        self.buttons.accepted.connect(self.save)
+        self.buttons, self.save_button = dialog_buttons(self, "&Save answer", "S&kip", on_accept=self.save)
         self.save_button.setEnabled(False)
         self.save_button.setToolTip("Choose done, not done or partly first")
 

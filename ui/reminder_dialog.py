@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QLabel,
     QTimeEdit,
     QVBoxLayout,
@@ -23,7 +22,7 @@ from boundary_journal.services import settings
 from boundary_journal.services.settings import WEEKDAYS, ReminderSetting
 from boundary_journal.storage import Journal
 from ui import messages
-from ui.sizing import dialog_buttons, grow_to_fit
+from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
 
 EXPLANATION = (
     "While Boundary Journal is open, it reminds you on this day from this time, once a week — never when "
@@ -57,15 +56,8 @@ class ReminderDialog(QDialog):
         explanation.setTextFormat(Qt.TextFormat.PlainText)
         explanation.setWordWrap(True)
 
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setFrameShape(QFrame.Shape.StyledPanel)
-        self.error_label.setAccessibleName("Problem with the reminder")
-        self.error_label.hide()
-        self.buttons, self.save_button = dialog_buttons(self, "&Save", "Cancel")
-        self.buttons.accepted.disconnect()
-        self.buttons.accepted.connect(self.save)
+        self.error_label = inline_error_label("Problem with the reminder")
+        self.buttons, self.save_button = dialog_buttons(self, "&Save", "Cancel", on_accept=self.save)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)

@@ -33,7 +33,7 @@ from boundary_journal.storage import Journal
 from ui import messages
 from ui.messages import UnsavedChoice
 from ui.notices import NoticeLabel, rich_tooltip
-from ui.sizing import dialog_buttons, grow_to_fit
+from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
 
 OVERALL = "Overall"
 # The catalogue's red-flag groups, in the order the check-in asks them, with the heading the clinician reads.
@@ -200,16 +200,9 @@ class SelfCheckDialog(QDialog):
         self.higher_input_notice.setAccessibleName("Needs supervision or ethics input")
         self.higher_input_notice.hide()
 
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setFrameShape(QFrame.Shape.StyledPanel)
-        self.error_label.setAccessibleName("Problem with this check-in")
-        self.error_label.hide()
+        self.error_label = inline_error_label("Problem with this check-in")
 
-        self.buttons, self.save_button = dialog_buttons(self, "&Save check-in", "Cancel")
-        self.buttons.accepted.disconnect()
-        self.buttons.accepted.connect(self.save)
+        self.buttons, self.save_button = dialog_buttons(self, "&Save check-in", "Cancel", on_accept=self.save)
 
         top = QFormLayout()
         top.addRow(self._buddy("Check-in &for", self.scope_combo), self.scope_combo)

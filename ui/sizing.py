@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QPushButton, QWidget
 
 
 def grow_to_fit(window: QWidget) -> None:
@@ -21,14 +24,27 @@ def grow_to_fit(window: QWidget) -> None:
         window.resize(width, needed)
 
 
-def dialog_buttons(dialog: QDialog, accept_text: str, reject_text: str) -> tuple[QDialogButtonBox, QPushButton]:
-    """An OK/Cancel row with the clinician's words on the buttons, wired to accept and reject."""
+def dialog_buttons(
+    dialog: QDialog, accept_text: str, reject_text: str, *, on_accept: Callable[[], object] | None = None
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """An OK/Cancel row with the clinician's words on the buttons, wired to `on_accept` (default: accept)."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     accept = buttons.button(QDialogButtonBox.StandardButton.Ok)
     reject = buttons.button(QDialogButtonBox.StandardButton.Cancel)
     for button, text in ((accept, accept_text), (reject, reject_text)):
         button.setText(text)
         button.setAccessibleName(text.replace("&", ""))
-    buttons.accepted.connect(dialog.accept)
+    buttons.accepted.connect(on_accept or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons, accept
+
+
+def inline_error_label(accessible_name: str) -> QLabel:
+    """A hidden, framed, word-wrapped plain-text label for a problem shown inside a form."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setFrameShape(QFrame.Shape.StyledPanel)
+    label.setAccessibleName(accessible_name)
+    label.hide()
+    return label

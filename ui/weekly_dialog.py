@@ -181,9 +181,7 @@ class WeeklyDialog(QDialog):
         self.scroll.setWidget(body)
 
         self.error_label = self._error_label("Problem with this exercise")
-        self.buttons, self.save_button = dialog_buttons(self, "&Save exercise", "Cancel")
-        self.buttons.accepted.disconnect()
-        self.buttons.accepted.connect(self.save)
+        self.buttons, self.save_button = dialog_buttons(self, "&Save exercise", "Cancel", on_accept=self.save)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
