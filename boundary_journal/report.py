@@ -93,6 +93,27 @@ def check_output_path(path: Path) -> None:
     files.check_output_path(path, ".pdf")
 
 
+def _details_table(rows: Sequence[tuple[str, str]], width: float, styles: dict[str, ParagraphStyle]) -> Table:
+    """The shaded label/value box under an entry's heading (category, channel, template, tags)."""
+    details = Table(
+        [[Paragraph(escape(label), styles["label"]), Paragraph(escape(value), styles["value"])]
+         for label, value in rows],
+        colWidths=[24 * mm, width - 24 * mm],
+    )
+    details.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 0), (-1, 0), 4),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
+    ]))
+    return details
+
+
 def write_entries_pdf(
     out: Path,
     entries: Sequence[EntryView],
@@ -292,21 +313,7 @@ def _entry(entry: EntryView, catalog: Catalog, styles: dict[str, ParagraphStyle]
     ]
     if entry.tags:
         rows.append(("Tags", ", ".join(entry.tags)))
-    details = Table(
-        [[Paragraph(label, styles["label"]), Paragraph(escape(value), styles["value"])] for label, value in rows],
-        colWidths=[24 * mm, width - 24 * mm],
-    )
-    details.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("TOPPADDING", (0, 0), (-1, 0), 4),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
-    ]))
+    details = _details_table(rows, width, styles)
 
     flowables: list[Flowable] = [CondPageBreak(45 * mm), KeepTogether([head, details])]
     for key, text in _ordered_fields(entry, template):
@@ -817,22 +824,7 @@ def _entry_head(
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
-    details = Table(
-        [[Paragraph(escape(label), styles["label"]), Paragraph(escape(value), styles["value"])]
-         for label, value in rows],
-        colWidths=[24 * mm, width - 24 * mm],
-    )
-    details.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("TOPPADDING", (0, 0), (-1, 0), 4),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
-    ]))
+    details = _details_table(rows, width, styles)
     return KeepTogether([head, details])
 
 
