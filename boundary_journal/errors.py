@@ -26,6 +26,10 @@ class WrongPassphrase(UserError):
     exit_code = 3
 
 
+class WrongRecoveryCode(WrongPassphrase):
+    """A recovery code that is malformed or does not unwrap the journal key."""
+
+
 class JournalProblem(UserError):
     """The journal file cannot be used as it is (missing, foreign, damaged, too new)."""
 
@@ -50,6 +54,12 @@ class JournalTooNew(JournalProblem):
 
 class JournalDamaged(JournalProblem):
     pass
+
+
+class JournalInUse(UserError):
+    """Another window or command has the journal open; nothing was touched."""
+
+    exit_code = 7
 
 
 class IdentifiersFound(UserError):

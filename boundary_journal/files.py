@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -37,12 +38,23 @@ def atomic_write(out: Path, write: Callable[[IO[bytes]], None], *, what: str) ->
             temporary.flush()
             os.fsync(temporary.fileno())
         os.replace(temp_path, out)
+        sync_folder(out.parent)
     except OSError as exc:
         _remove(temp_path)
         raise CannotWrite(f"Cannot write the {what} {out}: {exc.strerror or exc}.") from None
     except BaseException:
         _remove(temp_path)
         raise
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX); a no-op where folders cannot be opened (Windows)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _remove(temp_path: Path | None) -> None:

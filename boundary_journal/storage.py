@@ -1,16 +1,20 @@
 """Opening and creating the encrypted journal: one SQLCipher 4 file, schema owned by Alembic.
 
-Every check that can refuse a file (missing, foreign, wrong passphrase, too new) runs before
-anything is written, so a refused file is left byte-for-byte as it was.
+The file is encrypted with a random key kept wrapped in the key file beside it (see keys.py).
+Every check that can refuse a file (missing, foreign, wrong passphrase, damaged, too new) runs before
+anything is written, so a refused file is left byte-for-byte as it was. Connections use WAL with
+synchronous=FULL: a transaction that returned is on disk, and a crash mid-write loses nothing committed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +23,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from boundary_journal import files, keys
 from boundary_journal.errors import (
     InvalidInput,
     JournalDamaged,
@@ -32,9 +37,11 @@ from boundary_journal.errors import (
 # Written into the SQLite header so a journal can be told from other encrypted databases.
 APPLICATION_ID = 0x424A524E  # "BJRN"
 MIN_PASSPHRASE_LENGTH = 8
+BACKUP_FOLDER = "backups"
 _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 
 
+@dataclass
 @dataclass
 class Journal:
     """An open journal: the engine bound to the encrypted file and a session factory."""
@@ -42,6 +49,15 @@ class Journal:
     path: Path
     engine: Engine
     session_factory: sessionmaker[Session]
+    key: bytes = field(repr=False, default=b"")
+
+    @property
+    def key_path(self) -> Path:
+        return keys.key_path_for(self.path)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -53,7 +69,13 @@ class Journal:
         return self.session_factory()
 
     def close(self) -> None:
+        """Close every connection (the last one checkpoints and removes the WAL) and drop the key."""
         self.engine.dispose()
+        self.key = b""
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.key)
 
 
 def _silence_cipher_log() -> None:
@@ -63,20 +85,23 @@ def _silence_cipher_log() -> None:
     conn.close()
 
 
-def _quote_key(passphrase: str) -> str:
-    return "'" + passphrase.replace("'", "''") + "'"
+def _key_pragma(key: bytes | str) -> str:
+    """A raw 256-bit key (no key derivation in SQLCipher), or a legacy passphrase."""
+    if isinstance(key, bytes):
+        return f"PRAGMA key = \"x'{key.hex()}'\""
+    return "PRAGMA key = '" + key.replace("'", "''") + "'"
 
 
-def _raw_connect(path: Path, passphrase: str, *, create: bool = False) -> sqlcipher3.Connection:
+def _raw_connect(path: Path, key: bytes | str, *, create: bool = False) -> sqlcipher3.Connection:
     mode = "rwc" if create else "rw"
     uri = f"file:{quote(str(path))}?mode={mode}"
     conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False)
-    conn.execute(f"PRAGMA key = {_quote_key(passphrase)}")
+    conn.execute(_key_pragma(key))
     return conn
 
 
-def _configured_connect(path: Path, passphrase: str) -> sqlcipher3.Connection:
-    conn = _raw_connect(path, passphrase)
+def _configured_connect(path: Path, key: bytes) -> sqlcipher3.Connection:
+    conn = _raw_connect(path, key)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
     # Overwrite deleted text instead of leaving it in free pages.
@@ -84,11 +109,11 @@ def _configured_connect(path: Path, passphrase: str) -> sqlcipher3.Connection:
     return conn
 
 
-def _engine(path: Path, passphrase: str) -> Engine:
+def _engine(path: Path, key: bytes) -> Engine:
     engine = create_engine(
         "sqlite://",
         module=sqlcipher3,
-        creator=lambda: _configured_connect(path, passphrase),
+        creator=lambda: _configured_connect(path, key),
         poolclass=QueuePool,
         hide_parameters=True,  # entry text must never appear in an error message or log
         pool_size=2,
@@ -108,8 +133,9 @@ def _engine(path: Path, passphrase: str) -> Engine:
     return engine
 
 
-def _open(path: Path, engine: Engine) -> Journal:
-    return Journal(path, engine, sessionmaker(engine, expire_on_commit=False))
+def _open(path: Path, key: bytes) -> Journal:
+    engine = _engine(path, key)
+    return Journal(path, engine, sessionmaker(engine, expire_on_commit=False), key)
 
 
 def _check_passphrase_characters(passphrase: str) -> None:
@@ -135,14 +161,36 @@ def ensure_exists(path: Path) -> None:
         raise JournalMissing(f"There is no journal at {path}; create one with 'boundary-journal init'.")
 
 
-def create_journal(path: Path, passphrase: str) -> Journal:
-    """Create a new encrypted journal at `path`; never touches an existing file."""
+def _initialise_file(path: Path, key: bytes) -> None:
+    """Make `path` a journal at the newest schema, encrypted with `key`, in WAL mode, mode 0600."""
     from boundary_journal import migrations
 
+    conn = _raw_connect(path, key, create=True)
+    try:
+        os.chmod(path, 0o600)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.commit()
+    finally:
+        conn.close()
+    engine = _engine(path, key)
+    try:
+        migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def create_journal(path: Path, passphrase: str, recovery_code: str | None = None) -> Journal:
+    """Create a new encrypted journal at `path` and its key file; never touches an existing journal.
+
+    The caller holds the data folder's instance lock (see instance.py), so no other start races this.
+    """
     ensure_absent(path)
     validate_new_passphrase(passphrase)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     _silence_cipher_log()
+    key = keys.new_journal_key()
+    keyfile = keys.new_key_file(key, passphrase, recovery_code)
     # Build the file under a temporary name of its own, so an interrupted set-up never leaves a half
     # journal; publish it with link(), which refuses to replace a journal another process just made.
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".creating")
@@ -150,69 +198,193 @@ def create_journal(path: Path, passphrase: str) -> Journal:
     partial = Path(name)
     try:
         partial.unlink()  # SQLCipher creates the file itself
-        conn = _raw_connect(partial, passphrase, create=True)
-        try:
-            os.chmod(partial, 0o600)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.commit()
-        finally:
-            conn.close()
-        engine = _engine(partial, passphrase)
-        try:
-            migrations.upgrade(engine)
-        finally:
-            engine.dispose()
+        _initialise_file(partial, key)
+        # The key file goes first: a key file without a journal is a leftover that the next set-up
+        # replaces, while a journal without its key file could never be opened.
+        keys.write_key_file(keys.key_path_for(path), keyfile)
         try:
             os.link(partial, path)
         except FileExistsError:
             raise JournalExists(f"A journal was just created at {path} by another start; open it instead.") from None
+        files.sync_folder(path.parent)
     finally:
-        partial.unlink(missing_ok=True)
-    return _open(path, _engine(path, passphrase))
+        _remove_database_files(partial)
+    return _open(path, key)
 
 
-def open_journal(path: Path, passphrase: str) -> Journal:
-    """Open an existing journal, upgrading its schema if it was made by an older version."""
-    from boundary_journal import migrations
+def _remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
+
+def open_journal(path: Path, passphrase: str, *, check: bool = True) -> Journal:
+    """Open an existing journal, upgrading its key handling or schema if an older version made it.
+
+    With `check`, SQLite's quick integrity check runs first, so a damaged journal is never written to.
+    """
     ensure_exists(path)
     _check_passphrase_characters(passphrase)
     _check_looks_like_journal(path)
     _silence_cipher_log()
+    key_path = keys.key_path_for(path)
     try:
-        conn = _raw_connect(path, passphrase)
-    except sqlcipher3.Error as exc:
-        raise JournalDamaged(f"The journal at {path} cannot be opened ({exc}).") from None
-    try:
-        try:
-            # Reading the header page is the first decryption: if it fails, the key is wrong (or the
-            # first page is damaged, which only the key file of a later version can tell apart).
-            (app_id,) = conn.execute("PRAGMA application_id").fetchone()
-        except sqlcipher3.DatabaseError:
-            raise WrongPassphrase("The passphrase does not open this journal.") from None
-        if app_id != APPLICATION_ID:
-            raise NotAJournal(f"{path} is an encrypted database, but not a Boundary Journal.")
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            revision = migrations.stored_revision(conn)
-        except sqlcipher3.DatabaseError as exc:
-            raise JournalDamaged(
-                f"The journal at {path} opens with this passphrase but is damaged ({exc}); it was not changed."
-            ) from None
-    finally:
-        conn.close()
+        keyfile = keys.read_key_file(key_path)
+    except FileNotFoundError:
+        keyfile = None
+    if keyfile is None:
+        key = _upgrade_legacy(path, passphrase)
+    else:
+        key = keys.unlock(keyfile, passphrase)  # the key file tells a wrong passphrase for certain
+        if not _opens_with(path, key) and _opens_with(path, passphrase):
+            key = _upgrade_legacy(path, passphrase)  # an upgrade was interrupted before the swap
+    return open_with_key(path, key, check=check)
+
+
+def open_with_key(path: Path, key: bytes, *, check: bool = True) -> Journal:
+    """Verify the file with an already unwrapped key, migrate it if needed (after a backup), open it."""
+    from boundary_journal import migrations
+
+    revision = _verify(path, key, check=check)
     if not migrations.is_known(revision):
         raise JournalTooNew(
             f"The journal at {path} was made by a newer version of Boundary Journal; "
             "update the app to open it."
         )
-    engine = _engine(path, passphrase)
+    journal = _open(path, key)
     try:
-        migrations.upgrade(engine)
+        if revision != migrations.head():
+            from boundary_journal import backups
+
+            # A schema change rewrites tables: keep a verified copy of the journal as it was.
+            backups.make_backup(journal, reason=backups.Reason.BEFORE_UPGRADE)
+            migrations.upgrade(journal.engine)
     except BaseException:
-        engine.dispose()
+        journal.close()
         raise
-    return _open(path, engine)
+    return journal
+
+
+def _opens_with(path: Path, key: bytes | str) -> bool:
+    try:
+        conn = _raw_connect(path, key)
+    except sqlcipher3.Error:
+        return False
+    try:
+        conn.execute("PRAGMA application_id").fetchone()
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def _verify(path: Path, key: bytes, *, check: bool) -> str | None:
+    """Every read-only check before the journal is used; returns its schema revision."""
+    from boundary_journal import migrations
+
+    try:
+        conn = _raw_connect(path, key)
+    except sqlcipher3.Error as exc:
+        raise JournalDamaged(f"The journal at {path} cannot be opened ({exc}); it was not changed.") from None
+    try:
+        try:
+            (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+        except sqlcipher3.DatabaseError:
+            # The key file vouched for the passphrase, so the journal's own first page is bad.
+            raise JournalDamaged(
+                f"The journal at {path} is damaged: its first page does not decrypt with the right key. "
+                "It was not changed; restore the newest backup."
+            ) from None
+        if app_id != APPLICATION_ID:
+            raise NotAJournal(f"{path} is an encrypted database, but not a Boundary Journal.")
+        try:
+            if check:
+                problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+                if problems != ["ok"]:
+                    raise JournalDamaged(
+                        f"The journal at {path} is damaged ({problems[0]}). It was not changed; "
+                        "restore the newest backup."
+                    )
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return migrations.stored_revision(conn)
+        except sqlcipher3.DatabaseError as exc:
+            raise JournalDamaged(
+                f"The journal at {path} is damaged ({exc}). It was not changed; restore the newest backup."
+            ) from None
+    finally:
+        conn.close()
+
+
+def _upgrade_legacy(path: Path, passphrase: str) -> bytes:
+    """Move a journal keyed directly by its passphrase (versions before the key file) to a random key.
+
+    The old file is kept, unchanged, in the backups folder; the new file is built beside it, checked,
+    and swapped in only after the key file that opens it is on disk. A crash at any point leaves
+    either the old journal (which the next open upgrades again) or the new one with its key file.
+    """
+    if not _opens_with(path, passphrase):
+        raise WrongPassphrase(
+            f"The passphrase does not open this journal. (Its key file {keys.key_path_for(path).name} is not "
+            "beside it either: if the journal was moved, move that file with it.)"
+        )
+    _verify_legacy(path, passphrase)
+    key = keys.new_journal_key()
+    keyfile = keys.new_key_file(key, passphrase)
+    converted = path.with_name(f".{path.name}.upgrading")
+    _remove_database_files(converted)
+    try:
+        conn = _raw_connect(path, passphrase)
+        try:
+            conn.execute(f"ATTACH DATABASE '{_sql_text(str(converted))}' AS upgraded KEY \"x'{key.hex()}'\"")
+            conn.execute("SELECT sqlcipher_export('upgraded')")
+            for pragma in ("application_id", "user_version"):
+                (value,) = conn.execute(f"PRAGMA main.{pragma}").fetchone()
+                conn.execute(f"PRAGMA upgraded.{pragma} = {int(value)}")
+            conn.execute("DETACH DATABASE upgraded")
+        finally:
+            conn.close()
+        os.chmod(converted, 0o600)
+        check = _raw_connect(converted, key)
+        try:
+            check.execute("PRAGMA journal_mode = WAL")
+            problems = [row[0] for row in check.execute("PRAGMA integrity_check")]
+            if problems != ["ok"]:
+                raise JournalDamaged(f"The journal at {path} could not be upgraded ({problems[0]}); it was not changed.")
+        finally:
+            check.close()
+        backup_folder = path.parent / BACKUP_FOLDER
+        backup_folder.mkdir(mode=0o700, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        kept = backup_folder / f"{path.stem}-before-key-file-{stamp}.legacy.db"
+        shutil.copyfile(path, kept)  # the old file is closed and unchanged; it opens with the old passphrase
+        os.chmod(kept, 0o600)
+        with open(kept, "rb+") as handle:
+            os.fsync(handle.fileno())
+        keys.write_key_file(keys.key_path_for(path), keyfile)
+        os.replace(converted, path)
+        files.sync_folder(path.parent)
+    finally:
+        _remove_database_files(converted)
+    return key
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _verify_legacy(path: Path, passphrase: str) -> None:
+    conn = _raw_connect(path, passphrase)
+    try:
+        (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+        if app_id != APPLICATION_ID:
+            raise NotAJournal(f"{path} is an encrypted database, but not a Boundary Journal.")
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlcipher3.DatabaseError as exc:
+        raise JournalDamaged(f"The journal at {path} is damaged ({exc}); it was not changed.") from None
+    finally:
+        conn.close()
+    if problems != ["ok"]:
+        raise JournalDamaged(f"The journal at {path} is damaged ({problems[0]}); it was not changed.")
 
 
 def _check_looks_like_journal(path: Path) -> None:
@@ -226,13 +398,24 @@ def _check_looks_like_journal(path: Path) -> None:
         raise NotAJournal(f"{path} is not a Boundary Journal (it is not an encrypted database).")
 
 
+def file_integrity_problems(path: Path, key: bytes) -> list[str]:
+    """SQLCipher's page authentication and SQLite's structural check of a closed file."""
+    conn = _raw_connect(path, key)
+    try:
+        return _integrity_problems(conn)
+    except sqlcipher3.DatabaseError as exc:
+        return [f"sqlite: {exc}"]
+    finally:
+        conn.close()
+
+
+def _integrity_problems(conn: sqlcipher3.Connection) -> list[str]:
+    problems = [f"cipher: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
+    problems += [f"sqlite: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    return problems
+
+
 def integrity_problems(journal: Journal) -> list[str]:
     """SQLCipher's page authentication and SQLite's structural check; empty when all is well."""
-    problems: list[str] = []
     with journal.engine.connect() as conn:
-        for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check"):
-            problems.append(f"cipher: {row[0]}")
-        for row in conn.exec_driver_sql("PRAGMA integrity_check"):
-            if row[0] != "ok":
-                problems.append(f"sqlite: {row[0]}")
-    return problems
+        return _integrity_problems(conn.connection.dbapi_connection)  # type: ignore[arg-type]

@@ -12,11 +12,20 @@ from pathlib import Path
 
 import pytest
 
+from boundary_journal import keys
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.paths import ENV_HOME, journal_path
 from boundary_journal.storage import Journal, create_journal
 
 PASSPHRASE = "correct horse battery"
+# Argon2id at its production cost takes half a second and 256 MiB; tests that are not about the key
+# derivation use this cheap setting (tests/unit/test_keys.py covers the production one).
+TEST_KDF = keys.KdfParams(memory_kib=64, iterations=1, lanes=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keys, "DEFAULT_KDF", TEST_KDF)
 
 
 @pytest.fixture(autouse=True)

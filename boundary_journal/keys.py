@@ -1,0 +1,256 @@
+"""The journal's key: random, and stored only wrapped by secrets the clinician holds.
+
+The journal file is encrypted with a random 256-bit key. That key is kept in a small JSON key file
+beside the journal (`journal.key`), wrapped (AES-256-GCM) once by a key derived from the passphrase
+with Argon2id and, if the clinician chose one, once by a key derived from a printable recovery code.
+Changing the passphrase rewrites only this small file (atomically), never the journal; every backup
+carries a copy of it. Without the passphrase or the recovery code, nobody can unwrap the key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import secrets
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from boundary_journal import files
+from boundary_journal.errors import JournalDamaged, JournalTooNew, WrongPassphrase, WrongRecoveryCode
+
+KEY_FORMAT = "boundary-journal-key"
+KEY_VERSION = 1
+KEY_BYTES = 32
+PASSPHRASE_SLOT = "passphrase"
+RECOVERY_SLOT = "recovery"
+
+# Crockford's base32: no I, L, O or U, so a code copied by hand is hard to misread.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CODE_CHARS = 24  # 120 bits
+_CODE_READS_AS = {"O": "0", "I": "1", "L": "1"}
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id settings, stored with each wrapped key so they can be raised later."""
+
+    memory_kib: int
+    iterations: int
+    lanes: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": "argon2id", "memory_kib": self.memory_kib, "iterations": self.iterations, "lanes": self.lanes}
+
+    @classmethod
+    def from_json(cls, data: Any) -> KdfParams:
+        if not isinstance(data, dict) or data.get("name") != "argon2id":
+            raise ValueError("kdf")
+        values = [data.get(name) for name in ("memory_kib", "iterations", "lanes")]
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
+            raise ValueError("kdf")
+        memory, iterations, lanes = values
+        if memory < 8 * lanes or memory > 4 * 1024 * 1024 or iterations > 64 or lanes > 64:
+            raise ValueError("kdf")
+        return cls(memory, iterations, lanes)
+
+
+# About half a second on the development machine (2 cores); see the README's performance section.
+PRODUCTION_KDF = KdfParams(memory_kib=256 * 1024, iterations=2, lanes=4)
+# Tests swap this for a cheap setting; at least one test derives with PRODUCTION_KDF.
+DEFAULT_KDF = PRODUCTION_KDF
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The journal key wrapped by one secret."""
+
+    kdf: KdfParams
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kdf": self.kdf.to_json(), "salt": _b64(self.salt), "nonce": _b64(self.nonce), "wrapped": _b64(self.wrapped)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Slot:
+        if not isinstance(data, dict):
+            raise ValueError("slot")
+        return cls(KdfParams.from_json(data.get("kdf")), _unb64(data.get("salt")), _unb64(data.get("nonce")),
+                   _unb64(data.get("wrapped")))
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    journal_id: str
+    created_at: str
+    slots: dict[str, Slot] = field(default_factory=dict)
+
+    @property
+    def has_recovery_code(self) -> bool:
+        return RECOVERY_SLOT in self.slots
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": KEY_FORMAT,
+            "version": KEY_VERSION,
+            "journal_id": self.journal_id,
+            "created_at": self.created_at,
+            "slots": {name: slot.to_json() for name, slot in sorted(self.slots.items())},
+        }
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("base64")
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise ValueError("base64") from None
+
+
+def _derive(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
+    return Argon2id(
+        salt=salt, length=KEY_BYTES, iterations=kdf.iterations, lanes=kdf.lanes, memory_cost=kdf.memory_kib
+    ).derive(secret.encode("utf-8"))
+
+
+def _aad(journal_id: str, slot: str) -> bytes:
+    # Binds a wrapped key to its journal and slot, so slots cannot be swapped between files.
+    return f"{KEY_FORMAT}/{KEY_VERSION}/{journal_id}/{slot}".encode()
+
+
+def _wrap(key: bytes, secret: str, journal_id: str, slot: str, kdf: KdfParams) -> Slot:
+    salt, nonce = os.urandom(16), os.urandom(12)
+    wrapped = AESGCM(_derive(secret, salt, kdf)).encrypt(nonce, key, _aad(journal_id, slot))
+    return Slot(kdf, salt, nonce, wrapped)
+
+
+def _unwrap(keyfile: KeyFile, slot_name: str, secret: str) -> bytes | None:
+    slot = keyfile.slots.get(slot_name)
+    if slot is None:
+        return None
+    try:
+        key = AESGCM(_derive(secret, slot.salt, slot.kdf)).decrypt(
+            slot.nonce, slot.wrapped, _aad(keyfile.journal_id, slot_name)
+        )
+    except InvalidTag:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+def new_journal_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def new_key_file(key: bytes, passphrase: str, recovery_code: str | None = None,
+                 *, kdf: KdfParams | None = None) -> KeyFile:
+    kdf = kdf or DEFAULT_KDF
+    journal_id = str(uuid.uuid4())
+    slots = {PASSPHRASE_SLOT: _wrap(key, passphrase, journal_id, PASSPHRASE_SLOT, kdf)}
+    if recovery_code is not None:
+        slots[RECOVERY_SLOT] = _wrap(key, normalise_recovery_code(recovery_code), journal_id, RECOVERY_SLOT, kdf)
+    return KeyFile(journal_id, datetime.now(UTC).isoformat(timespec="seconds"), slots)
+
+
+def unlock(keyfile: KeyFile, passphrase: str) -> bytes:
+    """The journal key, or WrongPassphrase: the key file tells a wrong passphrase for certain."""
+    key = _unwrap(keyfile, PASSPHRASE_SLOT, passphrase)
+    if key is None:
+        raise WrongPassphrase("The passphrase does not open this journal.")
+    return key
+
+
+def unlock_with_recovery_code(keyfile: KeyFile, code: str) -> bytes:
+    if not keyfile.has_recovery_code:
+        raise WrongRecoveryCode("This journal has no recovery code; only its passphrase opens it.")
+    key = _unwrap(keyfile, RECOVERY_SLOT, normalise_recovery_code(code))
+    if key is None:
+        raise WrongRecoveryCode("The recovery code does not open this journal; check it character by character.")
+    return key
+
+
+def with_passphrase(keyfile: KeyFile, key: bytes, passphrase: str, *, kdf: KdfParams | None = None) -> KeyFile:
+    slot = _wrap(key, passphrase, keyfile.journal_id, PASSPHRASE_SLOT, kdf or DEFAULT_KDF)
+    return replace(keyfile, slots={**keyfile.slots, PASSPHRASE_SLOT: slot})
+
+
+def with_recovery_code(keyfile: KeyFile, key: bytes, code: str, *, kdf: KdfParams | None = None) -> KeyFile:
+    slot = _wrap(key, normalise_recovery_code(code), keyfile.journal_id, RECOVERY_SLOT, kdf or DEFAULT_KDF)
+    return replace(keyfile, slots={**keyfile.slots, RECOVERY_SLOT: slot})
+
+
+def make_recovery_code() -> str:
+    """A fresh code of 24 characters (120 bits) in groups of four, meant to be printed and kept."""
+    chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_CHARS))
+    return "-".join(chars[i:i + 4] for i in range(0, _CODE_CHARS, 4))
+
+
+def normalise_recovery_code(code: str) -> str:
+    """Ignore case, spaces and hyphens, and read O as 0 and I or L as 1, as Crockford's base32 does."""
+    cleaned = "".join(ch for ch in code.upper() if ch not in " -\t\r\n")
+    cleaned = "".join(_CODE_READS_AS.get(ch, ch) for ch in cleaned)
+    if len(cleaned) != _CODE_CHARS or any(ch not in _CODE_ALPHABET for ch in cleaned):
+        raise WrongRecoveryCode(
+            f"A recovery code has {_CODE_CHARS} letters and digits (like ABCD-EFGH-…); check what you typed."
+        )
+    return cleaned
+
+
+def key_path_for(journal: Path) -> Path:
+    return journal.with_suffix(".key")
+
+
+def parse_key_file(raw: bytes, source: str) -> KeyFile:
+    damaged = JournalDamaged(f"The key file {source} is damaged or not a Boundary Journal key file; "
+                             "restore it from a backup.")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise damaged from None
+    if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
+        raise damaged
+    version = data.get("version")
+    if not isinstance(version, int) or version > KEY_VERSION:
+        raise JournalTooNew(f"The key file {source} was made by a newer version of Boundary Journal; update the app.")
+    try:
+        journal_id = data["journal_id"]
+        slots = {name: Slot.from_json(value) for name, value in data["slots"].items()}
+        if not isinstance(journal_id, str) or PASSPHRASE_SLOT not in slots:
+            raise ValueError("fields")
+    except (KeyError, AttributeError, TypeError, ValueError):
+        raise damaged from None
+    return KeyFile(journal_id, str(data.get("created_at", "")), slots)
+
+
+def read_key_file(path: Path) -> KeyFile:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise JournalDamaged(f"The key file {path} cannot be read ({exc.strerror}).") from None
+    return parse_key_file(raw, str(path))
+
+
+def key_file_bytes(keyfile: KeyFile) -> bytes:
+    return (json.dumps(keyfile.to_json(), indent=2) + "\n").encode("utf-8")
+
+
+def write_key_file(path: Path, keyfile: KeyFile) -> None:
+    """Replace the key file atomically: after a crash at any point, the old file or the new one is whole."""
+    data = key_file_bytes(keyfile)
+    files.atomic_write(path, lambda out: out.write(data), what="key file")
