@@ -14,6 +14,7 @@ are kept apart (the newest few of each); backups the user asks for are never rem
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import hashlib
 import io
@@ -32,7 +33,14 @@ from typing import IO, Any
 import sqlcipher3
 
 from boundary_journal import __version__, files, keys
-from boundary_journal.errors import CannotWrite, InvalidInput, JournalDamaged, JournalTooNew, NotAJournal, WrongPassphrase
+from boundary_journal.errors import (
+    CannotWrite,
+    InvalidInput,
+    JournalDamaged,
+    JournalTooNew,
+    NotAJournal,
+    WrongPassphrase,
+)
 from boundary_journal.storage import BACKUP_FOLDER, Journal, _raw_connect, _verify, file_integrity_problems
 
 BACKUP_SUFFIX = ".bjbackup"
@@ -127,6 +135,16 @@ def _default_name(now: datetime, reason: Reason) -> str:
     return f"journal-{now:%Y-%m-%dT%H%M%S}-{reason.value}{BACKUP_SUFFIX}"
 
 
+def _unused_name(folder: Path, name: str) -> Path:
+    """`name` in `folder`, numbered if taken: a backup made in the same second never replaces another."""
+    out = folder / name
+    number = 1
+    while out.exists():
+        number += 1
+        out = folder / name.replace(BACKUP_SUFFIX, f"-{number}{BACKUP_SUFFIX}")
+    return out
+
+
 def make_backup(
     journal: Journal, *, reason: Reason = Reason.MANUAL, out: Path | None = None, now: datetime | None = None
 ) -> BackupInfo:
@@ -142,9 +160,7 @@ def make_backup(
             folder.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
             raise _cannot_write(folder, exc) from None
-        out = folder / _default_name(now, reason)
-        if out.exists():
-            out = folder / _default_name(now, reason).replace(BACKUP_SUFFIX, f"-{os.getpid()}{BACKUP_SUFFIX}")
+        out = _unused_name(folder, _default_name(now, reason))
     else:
         files.check_output_path(out, BACKUP_SUFFIX)
     try:
@@ -175,8 +191,8 @@ def make_backup(
 
             files.atomic_write(out, write, what="backup")
             os.chmod(out, 0o600)
-    except CannotWrite:
-        raise
+    except CannotWrite as exc:
+        raise CannotWrite(f"{exc} The journal and earlier backups are unchanged.") from None
     except OSError as exc:
         raise _cannot_write(out.parent, exc) from None
     except sqlcipher3.Error as exc:
@@ -224,7 +240,9 @@ def _parse_manifest(path: Path, raw: bytes) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise _not_a_backup(path, "no backup manifest")
     version = manifest.get("version")
-    if not isinstance(version, int) or version > MANIFEST_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _not_a_backup(path, "its manifest has no valid version")
+    if version > MANIFEST_VERSION:
         raise JournalTooNew(f"The backup {path} was made by a newer version of Boundary Journal; update the app.")
     if not isinstance(manifest.get("sha256"), dict) or not isinstance(manifest.get("journal_id"), str):
         raise _not_a_backup(path, "its manifest is incomplete")
@@ -378,7 +396,8 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
     except OSError as exc:
         raise InvalidInput(f"Cannot read the backup {path} ({exc.strerror or exc}).") from None
     expected = manifest["sha256"]
-    if hashlib.sha256(key_bytes).hexdigest() != expected.get(_KEY_MEMBER) or _sha256(target) != expected.get(_DB_MEMBER):
+    key_ok = hashlib.sha256(key_bytes).hexdigest() == expected.get(_KEY_MEMBER)
+    if not key_ok or _sha256(target) != expected.get(_DB_MEMBER):
         raise JournalDamaged(f"The backup {path} is damaged: its contents do not match their checksums.")
     return _info(path, manifest), key_bytes
 
@@ -411,7 +430,10 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str) -> Restore
         except WrongPassphrase:
             if not same_journal or current_keyfile is None:
                 raise WrongPassphrase("The passphrase does not open this backup.") from None
-            key = keys.unlock(current_keyfile, passphrase)  # the key never changes within one journal
+            try:
+                key = keys.unlock(current_keyfile, passphrase)  # the key never changes within one journal
+            except WrongPassphrase:
+                raise WrongPassphrase("The passphrase does not open this backup (nor the journal now).") from None
             install_keyfile = None
         restored_db = scratch / _DB_MEMBER
         revision = _verify(restored_db, key, check=True)
@@ -423,7 +445,13 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str) -> Restore
 
         previous: Path | None = None
         if journal_path.exists():
-            previous = _keep_current(journal_path, current_keyfile, passphrase)
+            current_key: bytes | None = None
+            if same_journal:
+                current_key = key  # one journal keeps one key, whichever passphrase unwrapped it
+            elif current_keyfile is not None:
+                with contextlib.suppress(WrongPassphrase):
+                    current_key = keys.unlock(current_keyfile, passphrase)
+            previous = _keep_current(journal_path, current_key)
         if install_keyfile is not None:
             files.atomic_write(key_path, lambda out: out.write(install_keyfile), what="key file")
         for suffix in ("-wal", "-shm"):
@@ -436,25 +464,42 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str) -> Restore
     return Restored(info, key, previous)
 
 
-def _keep_current(journal_path: Path, keyfile: keys.KeyFile | None, passphrase: str) -> Path:
+def _keep_current(journal_path: Path, key: bytes | None) -> Path:
     """Back up the journal about to be replaced; if it cannot be opened, move its files aside intact."""
     from boundary_journal.storage import open_with_key
 
-    if keyfile is not None:
+    if key is not None:
         try:
-            key = keys.unlock(keyfile, passphrase)
             journal = open_with_key(journal_path, key, check=True)
-        except (WrongPassphrase, JournalDamaged, NotAJournal, JournalTooNew):
+        except (JournalDamaged, NotAJournal, JournalTooNew):
             pass
         else:
             try:
                 return make_backup(journal, reason=Reason.BEFORE_RESTORE).path
+            except JournalDamaged:
+                pass  # its snapshot failed the integrity check: keep the files themselves instead
             finally:
                 journal.close()
     stamp = datetime.now().strftime("%Y-%m-%dT%H%M%S")
     aside = backup_folder(journal_path.parent) / f"journal-{stamp}-replaced-by-restore"
-    aside.mkdir(parents=True, mode=0o700)
-    for path in (journal_path, keys.key_path_for(journal_path), Path(f"{journal_path}-wal")):
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = aside.with_name(f"journal-{stamp}-{number}-replaced-by-restore")
+    try:
+        aside.mkdir(parents=True, mode=0o700)
+    except OSError as exc:
+        raise CannotWrite(
+            f"The journal could not be kept aside in {aside.parent} ({exc.strerror or exc}); "
+            "nothing was restored and the journal is unchanged."
+        ) from None
+    key_path = keys.key_path_for(journal_path)
+    if key_path.exists():
+        # Copied, not moved: for a backup of this same journal it is the key file that opens the restore.
+        shutil.copyfile(key_path, aside / key_path.name)
+        os.chmod(aside / key_path.name, 0o600)
+    for path in (journal_path, Path(f"{journal_path}-wal")):
         if path.exists():
             os.replace(path, aside / path.name)
+    files.sync_folder(aside)
     return aside

@@ -1,8 +1,9 @@
 """The command line: `boundary-journal` and `python main.py` are this program.
 
-Exit status: 0 success, 2 bad usage or input, 3 wrong passphrase, 4 an export refused because likely
-identifiers remain, 5 the journal file cannot be used (foreign, damaged, too new, failed integrity
-check), 6 a malformed shipped catalogue.
+Exit status: 0 success, 1 a file could not be written, 2 bad usage or input, 3 wrong passphrase or
+recovery code, 4 an export refused because likely identifiers remain, 5 the journal file cannot be used
+(foreign, damaged, too new, failed integrity check), 6 a malformed shipped catalogue, 7 the journal is
+open in another window or command.
 A user error is one line on stderr, never a traceback.
 """
 
@@ -20,9 +21,9 @@ from typing import Any, NoReturn
 import sqlcipher3
 from sqlalchemy.exc import DBAPIError
 
-from boundary_journal import APP_NAME, __version__, files
+from boundary_journal import APP_NAME, __version__, backups, files, instance, keys
 from boundary_journal.catalog import Catalog, shipped_catalog
-from boundary_journal.errors import IdentifiersFound, InvalidInput, JournalDamaged, UserError
+from boundary_journal.errors import IdentifiersFound, InvalidInput, JournalDamaged, JournalInUse, UserError
 from boundary_journal.paths import data_dir, journal_path
 from boundary_journal.services import actions, drift, entries, escalation, language, selfchecks, slope, weekly
 from boundary_journal.services.relationships import clean_pseudonym
@@ -97,14 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     command("gui", _gui, "open the window (the default)")
-    command("init", _init, "create a new encrypted journal")
+    init = command("init", _init, "create a new encrypted journal")
+    init.add_argument("--recovery-code", action="store_true",
+                      help="also make a recovery code (printed once) that can open the journal without the passphrase")
 
     add = command("add", _add, "add an entry; prints its id")
     add.add_argument("--template", required=True, metavar="ID")
     add.add_argument("--relationship", required=True, metavar="NAME", help="the pseudonym")
     add.add_argument("--occurred", type=_iso_datetime, metavar="ISO", help="default: now")
     add.add_argument("--channel", metavar="ID", help="default: the template's channel")
-    add.add_argument("--field", type=_field, action="append", default=[], metavar="KEY=VALUE")
+    add.add_argument("--field", type=_field, action="append", default=[], metavar="KEY=VALUE",
+                     help="a field of the template; KEY=@- reads the value from standard input, which keeps "
+                     "the text out of the process list and shell history")
     add.add_argument("--tag", action="append", default=[], metavar="T")
     add.add_argument("--supervision", action="store_true", help="bring to supervision")
     add.add_argument("--flow", type=_field, action="append", default=[], metavar="QUESTION_ID=yes|no",
@@ -150,8 +155,47 @@ def build_parser() -> argparse.ArgumentParser:
                      help="replace this exact text with [redacted] in this export only (repeat for more)")
     pdf.add_argument("--allow-findings", action="store_true",
                      help="write the file even though likely identifiers remain")
+    json_export = formats.add_parser(
+        "json", help="everything in the journal as one JSON file (not encrypted)",
+        description="Write everything in the journal (relationships, entries, self-checks, stage changes, actions, "
+        "weekly exercises, settings) as one JSON file, for moving to another computer or another program. "
+        "The file is not encrypted; it is readable by you only (mode 0600). See docs/export-format.md.",
+    )
+    json_export.set_defaults(handler=_export_json)
+    json_export.add_argument("--out", type=Path, required=True, metavar="FILE")
+
+    import_command = command("import", _subcommand_help, "read a journal export into a new, empty journal")
+    import_formats = import_command.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
+    json_import = import_formats.add_parser(
+        "json", help="a file written by 'export json'",
+        description="Read a file written by 'export json' into the journal, which must be empty; without a journal "
+        "in the data folder, one is created. The whole file is checked before anything is written.",
+    )
+    json_import.set_defaults(handler=_import_json)
+    json_import.add_argument("file", type=Path, metavar="FILE")
 
     command("check", _check, "verify the journal opens and passes its integrity checks")
+
+    backup = command("backup", _backup, "write a verified, encrypted backup of the journal")
+    backup.add_argument("--out", type=Path, metavar="FILE",
+                        help="where to write it (a .bjbackup file); default: the backups folder in the data folder")
+    backup.add_argument("--list", action="store_true", help="list the backups in the data folder instead")
+    backup.add_argument("--json", action="store_true", help="with --list, print JSON")
+    restore = command(
+        "restore", _restore,
+        "replace the journal with a backup; the journal as it is now is backed up first",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="a .bjbackup file (see 'backup --list')")
+    change = command("change-passphrase", _change_passphrase,
+                     "set a new passphrase (the journal itself is not rewritten)")
+    change.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE (- for stdin)")
+    command("recovery-code", _recovery_code,
+            "make a new recovery code (printed once); an earlier code stops working")
+    recover = command("unlock-with-recovery-code", _unlock_with_recovery_code,
+                      "set a new passphrase using the recovery code, when the passphrase is lost")
+    recover.add_argument("--recovery-code-file", metavar="FILE", help="read the code from FILE (- for stdin)")
+    recover.add_argument("--new-passphrase-file", metavar="FILE",
+                         help="read the new passphrase from FILE (- for stdin)")
 
     selfcheck = command("selfcheck", _subcommand_help, "red-flag self-checks and their trend")
     selfcheck_commands = selfcheck.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -215,43 +259,83 @@ def build_parser() -> argparse.ArgumentParser:
     language = command("language-check", _language_check, "flag judgemental wording and suggest neutral wording")
     language.add_argument("--text", required=True, metavar="TEXT", help="the text to check (- for stdin)")
     language.add_argument("--json", action="store_true", help="print JSON")
+
+    demo = command("demo", _demo, "create a new journal filled with made-up sample entries (to explore or benchmark)")
+    demo.add_argument("--entries", type=_sample_size, required=True, metavar="N",
+                      help="how many entries (1 to 1000000)")
+    demo.add_argument("--seed", type=int, default=1, metavar="S",
+                      help="the same seed gives the same journal (default 1)")
     return parser
 
 
 def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     """The passphrase from --passphrase-file (a file, or - for stdin), else asked at the terminal."""
-    source = args.passphrase_file
+    return read_secret(args.passphrase_file, "passphrase", "--passphrase-file", confirm=confirm)
+
+
+def read_secret(source: str | None, what: str, option: str, *, confirm: bool = False) -> str:
+    """One line from a file, or - for stdin, else asked at the terminal without echo; never from argv."""
     if source == "-":
         try:
-            passphrase = sys.stdin.readline()
+            secret = sys.stdin.readline()
         except UnicodeDecodeError:
-            raise InvalidInput("The passphrase on standard input is not valid text (UTF-8).") from None
+            raise InvalidInput(f"The {what} on standard input is not valid text (UTF-8).") from None
     elif source:
         try:
-            passphrase = Path(source).read_text(encoding="utf-8").splitlines()[0:1]
-            passphrase = passphrase[0] if passphrase else ""
+            lines = Path(source).read_text(encoding="utf-8").splitlines()[0:1]
+            secret = lines[0] if lines else ""
         except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"Cannot read the passphrase file {source}: {exc}.") from None
+            raise InvalidInput(f"Cannot read the {what} file {source}: {exc}.") from None
     elif sys.stdin.isatty():
-        passphrase = getpass.getpass("Passphrase: ")
-        if confirm and getpass.getpass("Passphrase again: ") != passphrase:
-            raise InvalidInput("The two passphrases differ; nothing was created.")
+        secret = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
+        if confirm and getpass.getpass(f"{what[0].upper()}{what[1:]} again: ") != secret:
+            raise InvalidInput(f"The two {what}s differ; nothing was changed.")
     else:
-        raise InvalidInput("No passphrase: give --passphrase-file FILE, or - to read standard input.")
-    passphrase = passphrase.rstrip("\r\n")
-    if not passphrase:
-        raise InvalidInput("The passphrase is empty.")
-    return passphrase
+        raise InvalidInput(f"No {what}: give {option} FILE, or - to read standard input.")
+    secret = secret.rstrip("\r\n")
+    if not secret:
+        raise InvalidInput(f"The {what} is empty.")
+    return secret
 
 
 def _journal_file(args: argparse.Namespace) -> Path:
     return journal_path(data_dir(args.data_dir))
 
 
-def _open(args: argparse.Namespace) -> Journal:
+def _hold_data_folder(args: argparse.Namespace, *, required: bool = True) -> None:
+    """Take the data folder's instance lock for the rest of the command (released when it exits).
+
+    Commands that write need it and fail with exit status 7 while the window or another command has
+    the journal; commands that only read go ahead without it (WAL lets them read beside a writer).
+    """
+    if getattr(args, "instance_lock", None) is not None:
+        return
+    try:
+        args.instance_lock = instance.acquire(data_dir(args.data_dir))
+    except JournalInUse:
+        if required:
+            raise
+        args.instance_lock = None
+
+
+def _open(args: argparse.Namespace, *, write: bool = True) -> Journal:
     path = _journal_file(args)
     ensure_exists(path)  # say so before asking for a passphrase that cannot help
-    return open_journal(path, read_passphrase(args))
+    _hold_data_folder(args, required=write)
+    if getattr(args, "instance_lock", None) is None and not keys.key_path_for(path).exists():
+        # Opening a journal of an older version upgrades it, which only the holder of the folder may do.
+        _hold_data_folder(args, required=True)
+    try:
+        return open_journal(path, read_passphrase(args))
+    except JournalDamaged as error:
+        raise JournalDamaged(f"{error}{_newest_backup_hint(path)}") from None
+
+
+def _newest_backup_hint(path: Path) -> str:
+    found = backups.list_backups(backups.backup_folder(path.parent))
+    if not found:
+        return " There is no backup in the data folder."
+    return f" The newest backup is {found[0].path} (restore it with '{PROG} restore FILE')."
 
 
 def _print_json(value: Any) -> None:
@@ -268,11 +352,36 @@ def _gui(args: argparse.Namespace, catalog: Catalog) -> int:
 def _init(args: argparse.Namespace, catalog: Catalog) -> int:
     path = _journal_file(args)
     ensure_absent(path)
-    journal = create_journal(path, read_passphrase(args, confirm=True))
+    _hold_data_folder(args)
+    code = keys.make_recovery_code() if args.recovery_code else None
+    journal = create_journal(path, read_passphrase(args, confirm=True), code)
     journal.close()
     print(f"Created an encrypted journal at {path}.")
-    print("Keep the passphrase safe: without it nobody, including us, can open the journal.")
+    if code is None:
+        print("Keep the passphrase safe: without it nobody, including us, can open the journal.")
+    else:
+        print(f"Recovery code: {code}")
+        print("Write the recovery code down or print it, and keep it apart from this computer. Without the "
+              "passphrase and without this code nobody, including us, can open the journal.")
     return 0
+
+
+def _fields_with_stdin(args: argparse.Namespace) -> dict[str, str]:
+    """The --field values, with the one written KEY=@- read from standard input."""
+    from_stdin = [key for key, value in args.field if value == "@-"]
+    if len(from_stdin) > 1:
+        raise InvalidInput("Only one --field can be read from standard input (KEY=@-).")
+    if from_stdin and args.passphrase_file == "-":
+        raise InvalidInput(
+            "The passphrase and a field cannot both come from standard input; use --passphrase-file FILE."
+        )
+    fields = dict(args.field)
+    if from_stdin:
+        try:
+            fields[from_stdin[0]] = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise InvalidInput("The text on standard input is not valid text (UTF-8).") from None
+    return fields
 
 
 def _add(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -281,7 +390,7 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
         relationship=args.relationship,
         occurred=args.occurred or datetime.now(),
         channel=args.channel,
-        fields=dict(args.field),
+        fields=_fields_with_stdin(args),
         tags=args.tag,
         supervision=args.supervision,
         flow=dict(args.flow),
@@ -331,7 +440,7 @@ def _print_entries(found: Sequence[entries.EntryView], as_json: bool, catalog: C
 
 def _list(args: argparse.Namespace, catalog: Catalog) -> int:
     filters = _filters(args, catalog)
-    journal = _open(args)
+    journal = _open(args, write=False)
     try:
         _print_entries(entries.list_entries(journal, filters), args.json, catalog)
     finally:
@@ -342,7 +451,7 @@ def _list(args: argparse.Namespace, catalog: Catalog) -> int:
 def _search(args: argparse.Namespace, catalog: Catalog) -> int:
     filters = _filters(args, catalog)
     entries.fts_query_or_fail(args.query)
-    journal = _open(args)
+    journal = _open(args, write=False)
     try:
         _print_entries(entries.search_entries(journal, args.query, filters), args.json, catalog)
     finally:
@@ -395,7 +504,7 @@ def _selfcheck_add(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
-    journal = _open(args)
+    journal = _open(args, write=False)
     try:
         if args.relationship:
             checks = selfchecks.list_self_checks(journal, catalog, relationship=args.relationship)
@@ -427,7 +536,7 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
-    journal = _open(args)
+    journal = _open(args, write=False)
     try:
         statuses = slope.relationship_statuses(journal, catalog)
     finally:
@@ -483,7 +592,7 @@ def _exercise_followup(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
     today = date.today()
-    journal = _open(args)
+    journal = _open(args, write=False)
     try:
         exercises = weekly.list_exercises(journal)
         current = weekly.streak(journal, today)
@@ -501,7 +610,7 @@ def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
     today = date.today()
-    journal = _open(args)
+    journal = _open(args, write=False)
     try:
         found = actions.list_actions(journal)
     finally:
@@ -547,7 +656,7 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     if args.date_from and args.date_to:
         entries.EntryFilter(date_from=args.date_from, date_to=args.date_to).check()
     report.check_output_path(args.out)
-    journal = _open(args)
+    journal = _open(args, write=False)
     try:
         document: exports.SupervisionPacket | exports.EthicsBrief
         if args.relationship:
@@ -579,10 +688,44 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
+def _export_json(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import portability
+
+    files.check_output_path(args.out, ".json")
+    journal = _open(args, write=False)
+    try:
+        document = portability.write_json_export(journal, args.out)
+    finally:
+        journal.close()
+    count = len(document["entries"])
+    print(f"Wrote everything in the journal ({count} {'entry' if count == 1 else 'entries'}) to {args.out}; "
+          "the file is not encrypted, so keep it safe and delete it when it is no longer needed.")
+    return 0
+
+
+def _import_json(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import portability
+
+    # Check the whole file before asking for a passphrase or creating a journal: a refused file changes nothing.
+    checked = portability.load_export(args.file, catalog)
+    path = _journal_file(args)
+    _hold_data_folder(args)  # an import writes, and nothing may create or fill the journal meanwhile
+    if path.exists():
+        journal = _open(args)
+        try:
+            portability.import_json(journal, checked)
+        finally:
+            journal.close()
+    else:
+        portability.import_into_new_journal(path, read_passphrase(args, confirm=True), checked)
+    print(f"Imported {checked.summary()} into {path}.")
+    return 0
+
+
 def _check(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.storage import integrity_problems
 
-    journal = _open(args)
+    journal = _open(args, write=False)
     try:
         problems = integrity_problems(journal)
         count = entries.count_entries(journal)
@@ -594,12 +737,134 @@ def _check(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
+    if args.list:
+        found = backups.list_backups(backups.backup_folder(data_dir(args.data_dir)))
+        if args.json:
+            _print_json([info.to_json() for info in found])
+        for info in [] if args.json else found:
+            print(f"{info.created_at:%Y-%m-%d %H:%M}  {info.reason:<15} {info.path}")
+        return 0
+    if args.out is not None:
+        files.check_output_path(args.out, backups.BACKUP_SUFFIX)
+    journal = _open(args, write=False)
+    try:
+        info = backups.make_backup(journal, reason=backups.Reason.MANUAL, out=args.out)
+    finally:
+        journal.close()
+    print(f"Wrote a verified backup to {info.path}; it opens with the current passphrase.")
+    return 0
+
+
+def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
+    if not args.file.is_file():
+        raise InvalidInput(f"There is no backup file {args.file}.")
+    backups.read_info(args.file)  # a file that is not a backup is refused before the passphrase is asked
+    path = _journal_file(args)
+    _hold_data_folder(args)
+    restored = backups.restore_backup(path, args.file, read_passphrase(args))
+    print(f"Restored the backup of {restored.backup.created_at:%Y-%m-%d %H:%M} into {path}.")
+    if restored.previous is not None:
+        print(f"The journal as it was before is kept at {restored.previous}.")
+    return 0
+
+
+def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import access
+
+    if args.passphrase_file == "-" and args.new_passphrase_file == "-":
+        raise InvalidInput("Only one of the passphrases can come from standard input.")
+    journal = _open(args)
+    try:
+        new = read_secret(args.new_passphrase_file, "new passphrase", "--new-passphrase-file", confirm=True)
+        access.change_passphrase(journal, new)
+    finally:
+        journal.close()
+    print("The passphrase is changed. Earlier backups restore here with the new passphrase; "
+          "on their own (without this journal's key file) they open with the passphrase of their day.")
+    return 0
+
+
+def _recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import access
+
+    journal = _open(args)
+    try:
+        code = access.new_recovery_code(journal)
+    finally:
+        journal.close()
+    print(f"Recovery code: {code}")
+    print("Write it down or print it and keep it apart from this computer; any earlier code no longer works.")
+    return 0
+
+
+def _unlock_with_recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import access
+
+    if args.recovery_code_file == "-" and args.new_passphrase_file == "-":
+        raise InvalidInput("Only one of the recovery code and the new passphrase can come from standard input.")
+    path = _journal_file(args)
+    ensure_exists(path)
+    _hold_data_folder(args)
+    code = read_secret(args.recovery_code_file, "recovery code", "--recovery-code-file")
+    keys.normalise_recovery_code(code)  # a mistyped code is reported before the new passphrase is asked
+    new = read_secret(args.new_passphrase_file, "new passphrase", "--new-passphrase-file", confirm=True)
+    access.open_with_recovery_code(path, code, new).close()
+    print("The journal opens with the new passphrase now; the recovery code still works.")
+    return 0
+
+
+def _sample_size(text: str) -> int:
+    from boundary_journal.services.demo import MAX_ENTRIES, MIN_ENTRIES
+
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not MIN_ENTRIES <= count <= MAX_ENTRIES:
+        raise argparse.ArgumentTypeError(
+            f"a sample journal holds from {MIN_ENTRIES} to {MAX_ENTRIES} entries, not {count}"
+        )
+    return count
+
+
+def _demo(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Create a new journal holding only sample data; an existing journal is never touched (exit 2)."""
+    from boundary_journal.errors import JournalExists
+    from boundary_journal.services import demo
+
+    path = _journal_file(args)
+    if path.exists():
+        raise JournalExists(f"A journal already exists at {path}; sample data only ever goes into a new journal, "
+                            "so give an empty folder with --data-dir.")
+    _hold_data_folder(args)
+    journal = create_journal(path, read_passphrase(args, confirm=True))
+    try:
+        summary = demo.fill_sample_journal(journal, catalog, entries=args.entries, seed=args.seed)
+    except BaseException:
+        # The journal was made by this command a moment ago and holds nothing else: do not leave it half made.
+        journal.close()
+        for made in (path, keys.key_path_for(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            made.unlink(missing_ok=True)
+        raise
+    journal.close()
+    print(f"Created a sample journal at {path}: {summary.entries} made-up entries from {summary.first_day} to "
+          f"{summary.last_day}, {summary.relationships} relationships, {summary.self_checks} self-checks, "
+          f"{summary.exercises} weekly exercises and {summary.actions} actions (seed {summary.seed}).")
+    print("Everything in it is sample data; keep your real journal in another data folder.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         args.handler = _gui
     try:
-        return args.handler(args, shipped_catalog())
+        try:
+            return args.handler(args, shipped_catalog())
+        finally:
+            if getattr(args, "instance_lock", None) is not None:
+                args.instance_lock.release()
     except UserError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return error.exit_code

@@ -30,6 +30,7 @@ from boundary_journal.errors import JournalDamaged, JournalTooNew, WrongPassphra
 KEY_FORMAT = "boundary-journal-key"
 KEY_VERSION = 1
 KEY_BYTES = 32
+_MIN_SALT, _SALT_BYTES, _NONCE_BYTES, _TAG_BYTES = 8, 16, 12, 16
 PASSPHRASE_SLOT = "passphrase"
 RECOVERY_SLOT = "recovery"
 
@@ -79,14 +80,23 @@ class Slot:
     wrapped: bytes
 
     def to_json(self) -> dict[str, Any]:
-        return {"kdf": self.kdf.to_json(), "salt": _b64(self.salt), "nonce": _b64(self.nonce), "wrapped": _b64(self.wrapped)}
+        return {
+            "kdf": self.kdf.to_json(),
+            "salt": _b64(self.salt),
+            "nonce": _b64(self.nonce),
+            "wrapped": _b64(self.wrapped),
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> Slot:
         if not isinstance(data, dict):
             raise ValueError("slot")
-        return cls(KdfParams.from_json(data.get("kdf")), _unb64(data.get("salt")), _unb64(data.get("nonce")),
+        slot = cls(KdfParams.from_json(data.get("kdf")), _unb64(data.get("salt")), _unb64(data.get("nonce")),
                    _unb64(data.get("wrapped")))
+        # Checked here, so a bad length reads as a damaged file instead of failing inside Argon2 or AES-GCM.
+        if len(slot.salt) < _MIN_SALT or len(slot.nonce) != _NONCE_BYTES or len(slot.wrapped) != KEY_BYTES + _TAG_BYTES:
+            raise ValueError("slot")
+        return slot
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,10 @@ def _aad(journal_id: str, slot: str) -> bytes:
 
 
 def _wrap(key: bytes, secret: str, journal_id: str, slot: str, kdf: KdfParams) -> Slot:
-    salt, nonce = os.urandom(16), os.urandom(12)
+    if len(key) != KEY_BYTES:
+        # A closed journal has dropped its key (b""); wrapping that would lock the clinician out for good.
+        raise ValueError("the journal key must be 32 bytes; is the journal closed?")
+    salt, nonce = os.urandom(_SALT_BYTES), os.urandom(_NONCE_BYTES)
     wrapped = AESGCM(_derive(secret, salt, kdf)).encrypt(nonce, key, _aad(journal_id, slot))
     return Slot(kdf, salt, nonce, wrapped)
 
@@ -224,7 +237,9 @@ def parse_key_file(raw: bytes, source: str) -> KeyFile:
     if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
         raise damaged
     version = data.get("version")
-    if not isinstance(version, int) or version > KEY_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise damaged
+    if version > KEY_VERSION:
         raise JournalTooNew(f"The key file {source} was made by a newer version of Boundary Journal; update the app.")
     try:
         journal_id = data["journal_id"]

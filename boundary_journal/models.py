@@ -163,3 +163,13 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class Draft(Base):
+    """What the entry editor held and had not saved, as JSON; one row per editor slot ("new", "entry-7")."""
+
+    __tablename__ = "drafts"
+
+    slot: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content: Mapped[dict[str, object]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)

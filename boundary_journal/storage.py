@@ -12,7 +12,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +41,6 @@ BACKUP_FOLDER = "backups"
 _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 
 
-@dataclass
 @dataclass
 class Journal:
     """An open journal: the engine bound to the encrypted file and a session factory."""
@@ -109,11 +108,23 @@ def _configured_connect(path: Path, key: bytes) -> sqlcipher3.Connection:
     return conn
 
 
-def _engine(path: Path, key: bytes) -> Engine:
+def _engine(path: Path, key: bytes | Callable[[], bytes]) -> Engine:
+    """An engine whose connections are keyed with `key`, or with what `key()` returns when they open.
+
+    With a callable, a journal that was closed (its key emptied) cannot quietly reconnect.
+    """
+    key_now = key if callable(key) else (lambda: key)
+
+    def connect() -> sqlcipher3.Connection:
+        current = key_now()
+        if not current:
+            raise sqlcipher3.ProgrammingError("the journal is closed (locked); open it again first")
+        return _configured_connect(path, current)
+
     engine = create_engine(
         "sqlite://",
         module=sqlcipher3,
-        creator=lambda: _configured_connect(path, key),
+        creator=connect,
         poolclass=QueuePool,
         hide_parameters=True,  # entry text must never appear in an error message or log
         pool_size=2,
@@ -134,8 +145,11 @@ def _engine(path: Path, key: bytes) -> Engine:
 
 
 def _open(path: Path, key: bytes) -> Journal:
-    engine = _engine(path, key)
-    return Journal(path, engine, sessionmaker(engine, expire_on_commit=False), key)
+    box: list[Journal] = []
+    engine = _engine(path, lambda: box[0].key)
+    journal = Journal(path, engine, sessionmaker(engine, expire_on_commit=False), key)
+    box.append(journal)
+    return journal
 
 
 def _check_passphrase_characters(passphrase: str) -> None:
@@ -224,9 +238,9 @@ def open_journal(path: Path, passphrase: str, *, check: bool = True) -> Journal:
     """
     ensure_exists(path)
     _check_passphrase_characters(passphrase)
-    _check_looks_like_journal(path)
-    _silence_cipher_log()
     key_path = keys.key_path_for(path)
+    _check_looks_like_journal(path, has_key_file=key_path.exists())
+    _silence_cipher_log()
     try:
         keyfile = keys.read_key_file(key_path)
     except FileNotFoundError:
@@ -265,23 +279,42 @@ def open_with_key(path: Path, key: bytes, *, check: bool = True) -> Journal:
 
 
 def _opens_with(path: Path, key: bytes | str) -> bool:
+    """Whether `key` decrypts the file's first page, without writing anything.
+
+    Immutable and read-only: a write-ahead log left by a crash is neither read nor checkpointed, which
+    an ordinary connection does when it closes, even with a wrong key.
+    """
     try:
-        conn = _raw_connect(path, key)
+        conn = sqlcipher3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        conn.execute(_key_pragma(key))
     except sqlcipher3.Error:
         return False
     try:
         conn.execute("PRAGMA application_id").fetchone()
         return True
-    except sqlcipher3.DatabaseError:
-        return False
+    except sqlcipher3.DatabaseError as exc:
+        # SQLITE_CORRUPT: the page decrypted and authenticated, so the key is right and the file is damaged.
+        return getattr(exc, "sqlite_errorcode", None) == sqlcipher3.SQLITE_CORRUPT
     finally:
         conn.close()
+
+
+def _first_page_damaged(path: Path) -> JournalDamaged:
+    # The key file vouched for the passphrase, so the journal's own first page is bad, or the key file
+    # beside it belongs to another journal.
+    return JournalDamaged(
+        f"The journal at {path} is damaged: its first page does not decrypt with the key from its "
+        "key file (or that key file belongs to another journal). It was not changed; "
+        "restore the newest backup."
+    )
 
 
 def _verify(path: Path, key: bytes, *, check: bool) -> str | None:
     """Every read-only check before the journal is used; returns its schema revision."""
     from boundary_journal import migrations
 
+    if not _opens_with(path, key):
+        raise _first_page_damaged(path)
     try:
         conn = _raw_connect(path, key)
     except sqlcipher3.Error as exc:
@@ -289,12 +322,12 @@ def _verify(path: Path, key: bytes, *, check: bool) -> str | None:
     try:
         try:
             (app_id,) = conn.execute("PRAGMA application_id").fetchone()
-        except sqlcipher3.DatabaseError:
-            # The key file vouched for the passphrase, so the journal's own first page is bad.
-            raise JournalDamaged(
-                f"The journal at {path} is damaged: its first page does not decrypt with the right key. "
-                "It was not changed; restore the newest backup."
-            ) from None
+        except sqlcipher3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlcipher3.SQLITE_CORRUPT:
+                raise JournalDamaged(
+                    f"The journal at {path} is damaged ({exc}). It was not changed; restore the newest backup."
+                ) from None
+            raise _first_page_damaged(path) from None
         if app_id != APPLICATION_ID:
             raise NotAJournal(f"{path} is an encrypted database, but not a Boundary Journal.")
         try:
@@ -349,7 +382,9 @@ def _upgrade_legacy(path: Path, passphrase: str) -> bytes:
             check.execute("PRAGMA journal_mode = WAL")
             problems = [row[0] for row in check.execute("PRAGMA integrity_check")]
             if problems != ["ok"]:
-                raise JournalDamaged(f"The journal at {path} could not be upgraded ({problems[0]}); it was not changed.")
+                raise JournalDamaged(
+                    f"The journal at {path} could not be upgraded ({problems[0]}); it was not changed."
+                )
         finally:
             check.close()
         backup_folder = path.parent / BACKUP_FOLDER
@@ -387,13 +422,19 @@ def _verify_legacy(path: Path, passphrase: str) -> None:
         raise JournalDamaged(f"The journal at {path} is damaged ({problems[0]}); it was not changed.")
 
 
-def _check_looks_like_journal(path: Path) -> None:
+def _check_looks_like_journal(path: Path, *, has_key_file: bool = False) -> None:
     """Refuse files that cannot be a SQLCipher journal, so they are not blamed on the passphrase."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         head = handle.read(len(_SQLITE_PLAIN_HEADER))
     if head == _SQLITE_PLAIN_HEADER:
         raise NotAJournal(f"{path} is an unencrypted SQLite database, not a Boundary Journal.")
+    if (size == 0 or size % 512) and has_key_file:
+        # Beside its key file, a file of broken length is a journal cut short, not a stranger.
+        raise JournalDamaged(
+            f"The journal at {path} is damaged: it has been cut short ({size} bytes). It was not changed; "
+            "restore the newest backup."
+        )
     if size == 0 or size % 512:
         raise NotAJournal(f"{path} is not a Boundary Journal (it is not an encrypted database).")
 
@@ -412,10 +453,20 @@ def file_integrity_problems(path: Path, key: bytes) -> list[str]:
 def _integrity_problems(conn: sqlcipher3.Connection) -> list[str]:
     problems = [f"cipher: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
     problems += [f"sqlite: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    if not problems and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries_fts'").fetchone():
+        try:
+            # FTS5's own check of the index against the entries it was built from (search correctness).
+            conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlcipher3.DatabaseError as exc:
+            problems.append(f"search index: {exc}")
     return problems
 
 
 def integrity_problems(journal: Journal) -> list[str]:
     """SQLCipher's page authentication and SQLite's structural check; empty when all is well."""
     with journal.engine.connect() as conn:
-        return _integrity_problems(conn.connection.dbapi_connection)  # type: ignore[arg-type]
+        try:
+            return _integrity_problems(conn.connection.dbapi_connection)  # type: ignore[arg-type]
+        except sqlcipher3.DatabaseError as exc:
+            # A page that fails authentication stops the check itself: that is a finding, not a crash.
+            return [f"sqlite: {exc}"]

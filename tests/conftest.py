@@ -17,6 +17,9 @@ from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.paths import ENV_HOME, journal_path
 from boundary_journal.storage import Journal, create_journal
 
+# Any socket connect, bind, send or name lookup fails the test (see tests/_network_guard.py).
+pytest_plugins = ["tests._network_guard"]
+
 PASSPHRASE = "correct horse battery"
 # Argon2id at its production cost takes half a second and 256 MiB; tests that are not about the key
 # derivation use this cheap setting (tests/unit/test_keys.py covers the production one).

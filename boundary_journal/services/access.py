@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from boundary_journal import keys
+from boundary_journal.errors import WrongRecoveryCode
 from boundary_journal.storage import Journal, validate_new_passphrase
 
 
@@ -38,7 +39,14 @@ def open_with_recovery_code(path: Path, code: str, new_passphrase: str) -> Journ
 
     ensure_exists(path)
     validate_new_passphrase(new_passphrase)
-    keyfile = keys.read_key_file(keys.key_path_for(path))
+    key_path = keys.key_path_for(path)
+    try:
+        keyfile = keys.read_key_file(key_path)
+    except FileNotFoundError:
+        raise WrongRecoveryCode(
+            f"The key file {key_path.name} is not beside the journal, so no recovery code can open it; "
+            "if the journal was moved, move that file with it."
+        ) from None
     key = keys.unlock_with_recovery_code(keyfile, code)
     journal = open_with_key(path, key)
     try:
@@ -47,6 +55,3 @@ def open_with_recovery_code(path: Path, code: str, new_passphrase: str) -> Journ
         journal.close()
         raise
     return journal
-
-
-

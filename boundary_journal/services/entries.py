@@ -183,7 +183,9 @@ def _clean_review(catalog: Catalog, review: Mapping[str, bool]) -> dict[str, boo
     return {move_id: bool(value) for move_id, value in review.items() if value}
 
 
-def _search_text(pseudonym: str, fields: dict[str, str], tags: Sequence[str]) -> str:
+def search_text_for(pseudonym: str, fields: Mapping[str, str], tags: Sequence[str]) -> str:
+    """What the full-text index holds for an entry; every path that writes an entry (add, edit, undo, import)
+    uses this, so search finds the same words whichever way the entry got in."""
     return "\n".join([pseudonym, *fields.values(), *tags])
 
 
@@ -199,7 +201,7 @@ def _apply(session: Session, entry: Entry, draft: EntryDraft, checked: CheckedDr
     entry.supervision = bool(draft.supervision)
     entry.flow = checked.flow
     entry.response_review = checked.response_review
-    entry.search_text = _search_text(relationship.pseudonym, checked.fields, checked.tags)
+    entry.search_text = search_text_for(relationship.pseudonym, checked.fields, checked.tags)
     entry.updated_at = now
 
 
@@ -237,6 +239,9 @@ def delete_entry(journal: Journal, entry_id: int) -> DeletedEntry:
             update(Action).where(Action.origin == "entry", Action.origin_id == entry_id).values(origin_id=None)
         )
         session.delete(entry)
+        # Compact the full-text index so the deleted entry's words leave the file now, not at some
+        # later merge (see migration 0007 for why FTS5's own secure-delete is not used).
+        session.execute(text("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')"))
     return snapshot
 
 
@@ -258,7 +263,7 @@ def restore_entry(journal: Journal, deleted: DeletedEntry) -> EntryView:
             supervision=view.supervision,
             flow=dict(view.flow),
             response_review=dict(view.response_review),
-            search_text=_search_text(relationship.pseudonym, view.fields, view.tags),
+            search_text=search_text_for(relationship.pseudonym, view.fields, view.tags),
             created_at=view.created,
             updated_at=view.updated,
         )
@@ -310,6 +315,21 @@ def list_entries(journal: Journal, filters: EntryFilter | None = None) -> list[E
 
 
 _WORD = re.compile(r"[^\W_]")  # a letter or a digit: what the FTS tokenizer keeps
+# Control characters and the halves of broken surrogate pairs separate words like punctuation does: a NUL
+# would end the FTS5 query string early (a syntax error) and SQLite cannot take a lone surrogate as UTF-8.
+_SEPARATOR = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Each word is one more FTS5 phrase to intersect: a pasted page of different words would take seconds.
+MAX_SEARCH_WORDS = 100
+
+
+def search_words(user_text: str) -> list[str]:
+    """The words of a search: the pieces between whitespace that hold a letter or a digit, each once.
+
+    A piece joined by punctuation (follow-up, what_happened:x) is one word; FTS5 reads it as its parts
+    side by side. Operators (AND, OR, NOT, NEAR) are plain words; symbols and emoji alone are not words.
+    """
+    text = unicodedata.normalize("NFC", _SEPARATOR.sub(" ", user_text))
+    return list(dict.fromkeys(w for w in text.split() if _WORD.search(w)))
 
 
 def fts_query(user_text: str) -> str:
@@ -318,18 +338,23 @@ def fts_query(user_text: str) -> str:
     Nothing the user types is read as query syntax: each word is a quoted string, with embedded
     quotes doubled, so AND/OR/NEAR, *, ^, :, ( and - are just characters.
     """
-    words = [w for w in unicodedata.normalize("NFC", user_text).split() if _WORD.search(w)]
+    return _match(search_words(user_text))
+
+
+def _match(words: Sequence[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
 def fts_query_or_fail(user_text: str) -> str:
-    """`fts_query`, refusing text with nothing to search for."""
-    if "\x00" in user_text:
-        raise InvalidInput("The search text contains a NUL character.")
-    match = fts_query(user_text)
-    if not match:
+    """`fts_query`, refusing text with nothing to search for or too many words to search quickly."""
+    words = search_words(user_text)
+    if not words:
         raise InvalidInput("Type at least one word (a letter or a digit) to search for.")
-    return match
+    if len(words) > MAX_SEARCH_WORDS:
+        raise InvalidInput(
+            f"Search for at most {MAX_SEARCH_WORDS} different words at a time; this search has {len(words):,}."
+        )
+    return _match(words)
 
 
 def search_entries(

@@ -123,10 +123,15 @@ def add_self_check(
         view = _view(catalog, check)
         action = None
         if view.higher_input:
-            rule = catalog.warning("higher_input")
-            text = (rule.action or rule.title).replace("{relationship}", view.relationship or "my overall practice")
+            text = higher_input_action_text(catalog, view.relationship)
             action = create_action(session, text, origin="self_check", origin_id=check.id, relationship=relationship)
         return view, action
+
+
+def higher_input_action_text(catalog: Catalog, pseudonym: str | None) -> str:
+    """The action opened by a check-in that ticks an item warranting higher-level input."""
+    rule = catalog.warning("higher_input")
+    return (rule.action or rule.title).replace("{relationship}", pseudonym or "my overall practice")
 
 
 def list_self_checks(

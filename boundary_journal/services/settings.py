@@ -86,3 +86,54 @@ def reminder_due(
     if last_fired_week == IsoWeek.of(now.date()):
         return False
     return now.weekday() == reminder.weekday and now.time() >= reminder.at.replace(second=0, microsecond=0)
+
+
+SECURITY_KEY = "security"
+DEFAULT_LOCK_MINUTES = 5
+LOCK_MINUTES_RANGE = (1, 240)
+DEFAULT_CLIPBOARD_SECONDS = 30
+CLIPBOARD_SECONDS_RANGE = (5, 600)
+
+
+@dataclass(frozen=True)
+class SecuritySetting:
+    """Lock the window after `lock_after_minutes` without input; clear copied text after `clear_clipboard_seconds`."""
+
+    lock_after_minutes: int = DEFAULT_LOCK_MINUTES
+    clear_clipboard_seconds: int = DEFAULT_CLIPBOARD_SECONDS
+
+
+def _within(value: object, limits: tuple[int, int], default: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and limits[0] <= value <= limits[1]:
+        return value
+    return default
+
+
+def get_security(journal: Journal) -> SecuritySetting:
+    """The lock and clipboard times; a stored value out of range (an edited export) falls back to the default."""
+    with journal.read() as session:
+        stored = session.get(Setting, SECURITY_KEY)
+    value = stored.value if stored is not None else {}
+    return SecuritySetting(
+        _within(value.get("lock_after_minutes"), LOCK_MINUTES_RANGE, DEFAULT_LOCK_MINUTES),
+        _within(value.get("clear_clipboard_seconds"), CLIPBOARD_SECONDS_RANGE, DEFAULT_CLIPBOARD_SECONDS),
+    )
+
+
+def set_security(journal: Journal, security: SecuritySetting) -> None:
+    low, high = LOCK_MINUTES_RANGE
+    if _within(security.lock_after_minutes, LOCK_MINUTES_RANGE, -1) < 0:
+        raise InvalidInput(f"Choose a lock time from {low} to {high} minutes.")
+    low, high = CLIPBOARD_SECONDS_RANGE
+    if _within(security.clear_clipboard_seconds, CLIPBOARD_SECONDS_RANGE, -1) < 0:
+        raise InvalidInput(f"Choose a time from {low} to {high} seconds for clearing copied text.")
+    value = {
+        "lock_after_minutes": security.lock_after_minutes,
+        "clear_clipboard_seconds": security.clear_clipboard_seconds,
+    }
+    with journal.transaction() as session:
+        stored = session.get(Setting, SECURITY_KEY)
+        if stored is None:
+            session.add(Setting(key=SECURITY_KEY, value=value))
+        else:
+            stored.value = value

@@ -146,7 +146,8 @@ def _find(session: Session, week: IsoWeek) -> WeeklyExercise | None:
     )
 
 
-def _action_text(catalog: Catalog, move_id: str, move_other: str, pseudonym: str) -> str:
+def step_action_text(catalog: Catalog, move_id: str, move_other: str, pseudonym: str) -> str:
+    """The text of the action that holds a week's step (also used by the sample journal)."""
     move = catalog.weekly_move(move_id)
     label = move_other if move_id == "other" else (move.label if move else move_id)
     return f"Weekly step for {pseudonym}: {label}"
@@ -188,7 +189,7 @@ def save_exercise(journal: Journal, catalog: Catalog, draft: ExerciseDraft, *, t
         exercise.at_time = at
         exercise.updated_at = now
         session.flush()
-        text = _action_text(catalog, draft.move, move_other, relationship.pseudonym)
+        text = step_action_text(catalog, draft.move, move_other, relationship.pseudonym)
         if exercise.action_id is None:
             action = create_action(session, text, origin="exercise", origin_id=exercise.id,
                                    relationship=relationship, due_on=on)
@@ -231,9 +232,15 @@ def record_followup(journal: Journal, week: IsoWeek, outcome: str, note: str = "
         action = session.get(Action, exercise.action_id) if exercise.action_id else None
         if action is not None:
             action.done_at = now
-            action.outcome = f"{outcome.replace('_', ' ')}: {cleaned}" if cleaned else outcome.replace("_", " ")
+            action.outcome = followup_action_outcome(outcome, cleaned)
         session.flush()
         return _view(exercise)
+
+
+def followup_action_outcome(outcome: str, note: str) -> str:
+    """What the step's action records as its outcome once the follow-up is given."""
+    said = outcome.replace("_", " ")
+    return f"{said}: {note}" if note else said
 
 
 def pending_followup(journal: Journal, today: date) -> ExerciseView | None:

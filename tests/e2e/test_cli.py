@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
+from boundary_journal import keys
+
 pytestmark = pytest.mark.e2e
 
 PASSPHRASE = "a long and private passphrase"
@@ -64,17 +66,6 @@ class CLI:
         return self.data / "journal.db"
 
 
-@pytest.fixture
-def cli(tmp_path: Path) -> CLI:
-    return CLI(tmp_path)
-
-
-@pytest.fixture
-def ready(cli: CLI) -> CLI:
-    cli.ok("init")
-    return cli
-
-
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -109,8 +100,10 @@ class TestJournalRoundTrip:
                     for encoding in ("utf-8", "utf-16-le"):
                         assert word.encode(encoding) not in content, (path, word)
 
+        # The journal key, unwrapped from the key file with the passphrase, reads the text back.
+        key = keys.unlock(keys.read_key_file(keys.key_path_for(ready.journal)), PASSPHRASE)
         conn = sqlcipher3.connect(str(ready.journal))
-        conn.execute("PRAGMA key = '" + PASSPHRASE.replace("'", "''") + "'")
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         stored = conn.execute("SELECT fields FROM entries").fetchone()[0]
         conn.close()
         assert "pomegranate" in stored
@@ -149,7 +142,8 @@ class TestRefusals:
     """Bad input and wrong passphrases: one line on stderr, the right exit status, no damage."""
 
     def test_wrong_passphrase_exits_3_and_changes_nothing(self, ready: CLI, tmp_path: Path) -> None:
-        before = digest(ready.journal)
+        key_file = keys.key_path_for(ready.journal)
+        before = digest(ready.journal), digest(key_file)
         wrong = tmp_path / "wrong.txt"
         wrong.write_text("not the passphrase\n", encoding="utf-8")
         for command in (["list"], ["search", "x"], ["check"],
@@ -157,8 +151,9 @@ class TestRefusals:
                          "--field", "what_happened=a", "--field", "documentation_note=b"]):
             line = ready.fails(3, *command, passphrase=wrong)
             assert "passphrase does not open" in line
-        assert digest(ready.journal) == before
-        assert sorted(p.name for p in ready.data.iterdir()) == ["journal.db"]
+        assert (digest(ready.journal), digest(key_file)) == before
+        # journal.lock is the (empty) instance lock of the commands that ran.
+        assert {p.name for p in ready.data.iterdir()} <= {"journal.db", "journal.key", "journal.lock"}
 
     @pytest.mark.parametrize(
         ("args", "message"),

@@ -75,3 +75,36 @@ class TestReminderDue:
     def test_seconds_in_the_setting_do_not_delay_it(self) -> None:
         odd = ReminderSetting(enabled=True, weekday=1, at=time(9, 0, 30))
         assert reminder_due(odd, datetime(2026, 11, 24, 9, 0, 5), done_this_week=False, last_fired_week=None)
+
+
+class TestSecurity:
+    """Lock and clipboard times live in the journal: 5 minutes and 30 seconds until changed."""
+
+    def test_defaults(self, journal) -> None:
+        assert settings.get_security(journal) == settings.SecuritySetting(5, 30)
+
+    def test_round_trip(self, journal) -> None:
+        settings.set_security(journal, settings.SecuritySetting(12, 45))
+        assert settings.get_security(journal) == settings.SecuritySetting(12, 45)
+
+    @pytest.mark.parametrize(
+        ("setting", "message"),
+        [
+            (settings.SecuritySetting(0, 30), "1 to 240 minutes"),
+            (settings.SecuritySetting(241, 30), "1 to 240 minutes"),
+            (settings.SecuritySetting(5, 4), "5 to 600 seconds"),
+            (settings.SecuritySetting(5, 601), "5 to 600 seconds"),
+        ],
+    )
+    def test_out_of_range_is_refused(self, journal, setting, message) -> None:
+        with pytest.raises(InvalidInput, match=message):
+            settings.set_security(journal, setting)
+        assert settings.get_security(journal) == settings.SecuritySetting()
+
+    def test_a_stored_value_out_of_range_reads_as_the_default(self, journal) -> None:
+        from boundary_journal.models import Setting
+
+        with journal.transaction() as session:
+            value = {"lock_after_minutes": 0, "clear_clipboard_seconds": 9}
+            session.add(Setting(key=settings.SECURITY_KEY, value=value))
+        assert settings.get_security(journal) == settings.SecuritySetting(5, 9)

@@ -1,17 +1,21 @@
-"""The encrypted journal file: creation, refusal of foreign or wrong input, schema ownership."""
+"""The encrypted journal file: creation, durable connections, refusal of foreign, wrong or damaged input,
+the upgrade of journals keyed by their passphrase, and schema ownership."""
 
 from __future__ import annotations
 
-import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 import sqlcipher3
+from sqlalchemy.exc import DBAPIError
 
-from boundary_journal import migrations
+from boundary_journal import keys, migrations
+from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import (
     InvalidInput,
+    JournalDamaged,
     JournalExists,
     JournalMissing,
     JournalTooNew,
@@ -19,35 +23,80 @@ from boundary_journal.errors import (
     WrongPassphrase,
 )
 from boundary_journal.paths import journal_path
-from boundary_journal.storage import APPLICATION_ID, create_journal, integrity_problems, open_journal
+from boundary_journal.services import entries
+from boundary_journal.storage import (
+    APPLICATION_ID,
+    Journal,
+    create_journal,
+    file_integrity_problems,
+    integrity_problems,
+    open_journal,
+)
 from tests.conftest import PASSPHRASE
+from tests.unit.journal_files import (
+    PAGE,
+    entry_draft,
+    fill,
+    flip_byte,
+    folder_state,
+    legacy_journal,
+    opens_with_passphrase_as_key,
+    run_library,
+)
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def raw_key_connection(path: Path, key: bytes) -> sqlcipher3.Connection:
+    conn = sqlcipher3.connect(str(path))
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return conn
+
+
+def journal_key(data_dir: Path, passphrase: str = PASSPHRASE) -> bytes:
+    return keys.unlock(keys.read_key_file(keys.key_path_for(journal_path(data_dir))), passphrase)
 
 
 class TestCreate:
-    """A new journal is one encrypted file, made only where none exists."""
+    """A new journal is one file encrypted with a random key, and a key file that wraps that key."""
 
-    def test_file_is_encrypted_with_the_production_key_derivation(self, data_dir: Path) -> None:
+    def test_file_is_encrypted_with_a_random_key_not_the_passphrase(self, data_dir: Path) -> None:
         path = journal_path(data_dir)
         create_journal(path, PASSPHRASE).close()
         assert not path.read_bytes().startswith(b"SQLite format 3")
-        # Opens with the plain sqlcipher3 module and SQLCipher 4's default settings.
-        conn = sqlcipher3.connect(str(path))
-        conn.execute(f"PRAGMA key = '{PASSPHRASE}'")
-        assert conn.execute("PRAGMA kdf_iter").fetchone()[0] == "256000"
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"relationships", "entries", "entries_fts", "alembic_version"} <= tables
-        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        conn.close()
+        assert not opens_with_passphrase_as_key(path, PASSPHRASE)
+        # The raw key from the key file opens it with the plain sqlcipher3 module.
+        conn = raw_key_connection(path, journal_key(data_dir))
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            assert {"relationships", "entries", "entries_fts", "alembic_version"} <= tables
+            assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        finally:
+            conn.close()
+
+    def test_each_journal_has_its_own_key(self, tmp_path: Path) -> None:
+        first, second = tmp_path / "a", tmp_path / "b"
+        for folder in (first, second):
+            create_journal(journal_path(folder), PASSPHRASE).close()
+        assert journal_key(first) != journal_key(second)
 
     def test_only_the_owner_can_read_it(self, data_dir: Path) -> None:
         path = journal_path(data_dir)
         create_journal(path, PASSPHRASE).close()
-        assert path.stat().st_mode & 0o077 == 0
-        assert [p.name for p in data_dir.iterdir()] == [path.name]
+        assert sorted(p.name for p in data_dir.iterdir()) == ["journal.db", "journal.key"]
+        for name in ("journal.db", "journal.key"):
+            assert (data_dir / name).stat().st_mode & 0o777 == 0o600
+
+    def test_new_data_folder_is_private(self, tmp_path: Path) -> None:
+        folder = tmp_path / "new" / "data"
+        create_journal(journal_path(folder), PASSPHRASE).close()
+        assert folder.stat().st_mode & 0o777 == 0o700
+
+    def test_with_a_recovery_code(self, data_dir: Path) -> None:
+        code = keys.make_recovery_code()
+        create_journal(journal_path(data_dir), PASSPHRASE, code).close()
+        keyfile = keys.read_key_file(keys.key_path_for(journal_path(data_dir)))
+        assert keyfile.has_recovery_code
+        assert keys.unlock_with_recovery_code(keyfile, code) == keys.unlock(keyfile, PASSPHRASE)
 
     def test_refuses_to_overwrite(self, data_dir: Path) -> None:
         path = journal_path(data_dir)
@@ -55,11 +104,18 @@ class TestCreate:
         with pytest.raises(JournalExists):
             create_journal(path, PASSPHRASE)
         assert path.read_bytes() == b"precious"
+        assert not keys.key_path_for(path).exists()
+
+    def test_a_leftover_key_file_without_journal_is_replaced(self, data_dir: Path) -> None:
+        # A set-up that stopped after writing the key file leaves a key file that opens nothing.
+        keys.key_path_for(journal_path(data_dir)).write_text("left over")
+        create_journal(journal_path(data_dir), PASSPHRASE).close()
+        open_journal(journal_path(data_dir), PASSPHRASE).close()
 
     def test_short_passphrase_is_refused(self, data_dir: Path) -> None:
         with pytest.raises(InvalidInput, match="at least 8"):
             create_journal(journal_path(data_dir), "short")
-        assert not journal_path(data_dir).exists()
+        assert list(data_dir.iterdir()) == []
 
     def test_schema_is_at_alembic_head(self, journal) -> None:
         with journal.engine.connect() as conn:
@@ -68,59 +124,371 @@ class TestCreate:
         assert integrity_problems(journal) == []
 
 
-class TestOpenRefusals:
-    """Each refusal has its own message and leaves the file byte-for-byte unchanged."""
+class TestConnections:
+    """Every connection is durable and strict: WAL, synchronous=FULL, foreign keys, secure delete."""
 
-    def test_wrong_passphrase(self, journal) -> None:
+    def test_a_closed_journal_drops_its_key_and_cannot_reconnect(self, journal: Journal) -> None:
+        entries.count_entries(journal)
         journal.close()
-        before = digest(journal.path)
-        with pytest.raises(WrongPassphrase, match="passphrase does not open"):
-            open_journal(journal.path, "not the passphrase")
-        assert digest(journal.path) == before
+        assert journal.key == b"" and not journal.is_open
+        with pytest.raises(DBAPIError, match="closed"):
+            entries.count_entries(journal)
+
+    def test_pragmas_on_every_pooled_connection(self, journal: Journal) -> None:
+        # Raw pool connections: through SQLAlchemy, every use begins an IMMEDIATE (write) transaction.
+        first, second = journal.engine.raw_connection(), journal.engine.raw_connection()
+        try:
+            for conn in (first, second):
+                assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+                assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+                assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+        finally:
+            first.close()
+            second.close()
+
+    def test_pragmas_after_reopening(self, journal: Journal) -> None:
+        journal.close()
+        reopened = open_journal(journal.path, PASSPHRASE)
+        try:
+            with reopened.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        finally:
+            reopened.close()
+
+    def test_foreign_keys_are_enforced(self, journal: Journal) -> None:
+        with pytest.raises(Exception, match="FOREIGN KEY"), journal.transaction() as session:
+            session.connection().exec_driver_sql(
+                "INSERT INTO entries (occurred, relationship_id, category, channel, template, fields, tags, "
+                "supervision, search_text, created_at, updated_at) VALUES ('2026-01-02 09:30:00', 999, 'c', "
+                "'in_person', 't', '{}', '[]', 0, '', '2026-01-02 09:31:00', '2026-01-02 09:31:00')"
+            )
+
+    def test_close_drops_the_key(self, journal: Journal) -> None:
+        assert journal.is_open
+        journal.close()
+        assert not journal.is_open and journal.key == b""
+
+    def test_close_checkpoints_and_removes_the_write_ahead_log(self, journal: Journal, catalog: Catalog) -> None:
+        entries.add_entry(journal, catalog, entry_draft("something"))
+        assert Path(f"{journal.path}-wal").exists()
+        journal.close()
+        assert not Path(f"{journal.path}-wal").exists()
+
+    def test_a_committed_entry_survives_a_crash(self, journal: Journal, data_dir: Path) -> None:
+        journal.close()
+        result = run_library(CRASH_AFTER_COMMIT, str(journal.path), PASSPHRASE)
+        assert result.returncode == 0, result.stderr
+        assert Path(f"{journal.path}-wal").stat().st_size > 0
+        reopened = open_journal(journal.path, PASSPHRASE)
+        try:
+            [entry] = entries.list_entries(reopened)
+            assert entry.fields["what_happened"] == "only in the write-ahead log"
+            assert integrity_problems(reopened) == []
+        finally:
+            reopened.close()
+
+
+@pytest.fixture
+def filled(journal: Journal, catalog: Catalog, data_dir: Path) -> Path:
+    """A closed journal spanning dozens of pages."""
+    fill(journal, catalog)
+    journal.close()
+    assert journal.path.stat().st_size > 20 * PAGE
+    return journal.path
+
+
+class TestOpenRefusals:
+    """Each refusal has its own message and leaves every file in the data folder byte-for-byte unchanged."""
+
+    @staticmethod
+    def refused(folder: Path, error: type[Exception], match: str, passphrase: str = PASSPHRASE) -> Exception:
+        before = folder_state(folder)
+        with pytest.raises(error, match=match) as caught:
+            open_journal(journal_path(folder), passphrase)
+        assert folder_state(folder) == before
+        return caught.value
+
+    def test_wrong_passphrase(self, filled: Path, data_dir: Path) -> None:
+        self.refused(data_dir, WrongPassphrase, "passphrase does not open", "not the passphrase")
 
     def test_missing(self, data_dir: Path) -> None:
         with pytest.raises(JournalMissing, match="boundary-journal init"):
             open_journal(journal_path(data_dir), PASSPHRASE)
 
     def test_plain_sqlite_file(self, data_dir: Path) -> None:
-        path = journal_path(data_dir)
-        conn = sqlite3.connect(path)
+        conn = sqlite3.connect(journal_path(data_dir))
         conn.execute("CREATE TABLE t(x)")
         conn.commit()
         conn.close()
-        before = digest(path)
-        with pytest.raises(NotAJournal, match="unencrypted SQLite"):
-            open_journal(path, PASSPHRASE)
-        assert digest(path) == before
+        self.refused(data_dir, NotAJournal, "unencrypted SQLite")
 
     @pytest.mark.parametrize("content", [b"", b"hello, I am a text file\n", b"\x00" * 100])
     def test_file_that_is_no_database(self, data_dir: Path, content: bytes) -> None:
-        path = journal_path(data_dir)
-        path.write_bytes(content)
-        with pytest.raises(NotAJournal, match="not a Boundary Journal"):
-            open_journal(path, PASSPHRASE)
-        assert path.read_bytes() == content
+        journal_path(data_dir).write_bytes(content)
+        self.refused(data_dir, NotAJournal, "not a Boundary Journal")
 
     def test_encrypted_database_of_another_program(self, data_dir: Path) -> None:
-        path = journal_path(data_dir)
-        conn = sqlcipher3.connect(str(path))
+        conn = sqlcipher3.connect(str(journal_path(data_dir)))
         conn.execute(f"PRAGMA key = '{PASSPHRASE}'")
         conn.execute("CREATE TABLE other(x)")
         conn.commit()
         conn.close()
-        before = digest(path)
-        with pytest.raises(NotAJournal, match="not a Boundary Journal"):
-            open_journal(path, PASSPHRASE)
-        assert digest(path) == before
+        self.refused(data_dir, NotAJournal, "not a Boundary Journal")
 
-    def test_journal_from_a_newer_version(self, journal) -> None:
+    def test_journal_from_a_newer_version(self, journal: Journal, data_dir: Path) -> None:
         with journal.transaction() as session:
             session.connection().exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
         journal.close()
-        before = digest(journal.path)
-        with pytest.raises(JournalTooNew, match="newer version"):
-            open_journal(journal.path, PASSPHRASE)
-        assert digest(journal.path) == before
+        self.refused(data_dir, JournalTooNew, "newer version")
+
+    @pytest.mark.parametrize("offset", [0, 15, 16, 100, 2000, PAGE - 1], ids=lambda o: f"byte{o}")
+    def test_flipped_byte_in_the_first_page_is_damage_not_a_wrong_passphrase(
+        self, filled: Path, data_dir: Path, offset: int
+    ) -> None:
+        flip_byte(filled, offset)
+        self.refused(data_dir, JournalDamaged, "damaged.*not changed")
+
+    @pytest.mark.parametrize("where", [0.25, 0.5, 0.9])
+    def test_flipped_byte_in_a_later_page_is_found_by_the_quick_check(
+        self, filled: Path, data_dir: Path, where: float
+    ) -> None:
+        pages = filled.stat().st_size // PAGE
+        flip_byte(filled, int(pages * where) * PAGE + 1000)
+        self.refused(data_dir, JournalDamaged, "damaged.*not changed")
+
+    def test_without_the_quick_check_damage_is_still_never_a_wrong_passphrase(
+        self, filled: Path, data_dir: Path
+    ) -> None:
+        flip_byte(filled, (filled.stat().st_size // PAGE // 2) * PAGE + 1000)
+        opened = open_journal(filled, PASSPHRASE, check=False)
+        try:
+            assert integrity_problems(opened) != []
+        finally:
+            opened.close()
+
+    @pytest.mark.parametrize("keep", [PAGE // 2, PAGE, 5 * PAGE, 5 * PAGE + 100, 0.5],
+                             ids=["half-page", "one-page", "five-pages", "mid-page", "half"])
+    def test_truncated_file(self, filled: Path, data_dir: Path, keep: float) -> None:
+        size = filled.stat().st_size
+        filled.write_bytes(filled.read_bytes()[: int(size * keep) if keep < 1 else int(keep)])
+        self.refused(data_dir, JournalDamaged, "damaged")
+
+    def test_emptied_file_beside_its_key_file(self, filled: Path, data_dir: Path) -> None:
+        filled.write_bytes(b"")
+        self.refused(data_dir, JournalDamaged, "cut short")
+
+    def test_missing_key_file_is_named(self, filled: Path, data_dir: Path) -> None:
+        keys.key_path_for(filled).unlink()
+        self.refused(data_dir, WrongPassphrase, r"key file journal\.key is not beside it")
+
+    @pytest.mark.parametrize("content", [b"{not json", b"", b"[1, 2]", b'{"format": "boundary-journal-key"}'])
+    def test_damaged_key_file_is_named(self, filled: Path, data_dir: Path, content: bytes) -> None:
+        keys.key_path_for(filled).write_bytes(content)
+        error = self.refused(data_dir, JournalDamaged, r"key file .*journal\.key is damaged")
+        assert str(keys.key_path_for(filled)) in str(error)
+
+    def test_key_file_of_a_newer_version(self, filled: Path, data_dir: Path) -> None:
+        key_path = keys.key_path_for(filled)
+        data = json.loads(key_path.read_bytes())
+        data["version"] = 2
+        key_path.write_text(json.dumps(data))
+        self.refused(data_dir, JournalTooNew, r"key file .*journal\.key.*newer version")
+
+    def test_key_file_of_another_journal_with_another_passphrase(
+        self, filled: Path, data_dir: Path, tmp_path: Path
+    ) -> None:
+        other = tmp_path / "other"
+        create_journal(journal_path(other), "another passphrase").close()
+        keys.key_path_for(filled).write_bytes(keys.key_path_for(journal_path(other)).read_bytes())
+        self.refused(data_dir, WrongPassphrase, "passphrase does not open")
+
+    def test_key_file_of_another_journal_with_the_same_passphrase(
+        self, filled: Path, data_dir: Path, tmp_path: Path
+    ) -> None:
+        other = tmp_path / "other"
+        create_journal(journal_path(other), PASSPHRASE).close()
+        keys.key_path_for(filled).write_bytes(keys.key_path_for(journal_path(other)).read_bytes())
+        self.refused(data_dir, JournalDamaged, "key file belongs to another journal")
+
+
+@pytest.fixture(scope="module")
+def legacy_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    # Made once: every connection to a legacy journal runs SQLCipher's own key derivation.
+    path = journal_path(tmp_path_factory.mktemp("legacy"))
+    with legacy_journal(path, PASSPHRASE) as old:
+        entries.add_entry(old, shipped_catalog(), entry_draft("written by the old version"))
+        entries.add_entry(old, shipped_catalog(), entry_draft("second old entry", relationship="Client Q"))
+    assert sorted(p.name for p in path.parent.iterdir()) == ["journal.db"]
+    assert opens_with_passphrase_as_key(path, PASSPHRASE)
+    return path.read_bytes()
+
+
+CRASH_AFTER_COMMIT = (
+    "from boundary_journal.catalog import shipped_catalog\n"
+    "from boundary_journal.services import entries\n"
+    "from boundary_journal.storage import open_journal\n"
+    "from tests.unit.journal_files import entry_draft\n"
+    "journal = open_journal(Path(sys.argv[1]), sys.argv[2])\n"
+    "entries.add_entry(journal, shipped_catalog(), entry_draft('only in the write-ahead log'))\n"
+    "os._exit(0)  # no close, no checkpoint: the entry is only in the write-ahead log\n"
+)
+
+
+class TestRefusalsAfterACrash:
+    """A write-ahead log left by a crash is not checkpointed by a refused open, whatever key was tried."""
+
+    @pytest.fixture
+    def crashed(self, filled: Path) -> Path:
+        result = run_library(CRASH_AFTER_COMMIT, str(filled), PASSPHRASE)
+        assert result.returncode == 0, result.stderr
+        assert Path(f"{filled}-wal").stat().st_size > 0
+        return filled
+
+    def refused(self, folder: Path, error: type[Exception], passphrase: str = PASSPHRASE) -> None:
+        before = folder_state(folder)
+        with pytest.raises(error):
+            open_journal(journal_path(folder), passphrase)
+        assert folder_state(folder) == before
+
+    def test_wrong_passphrase(self, crashed: Path, data_dir: Path) -> None:
+        self.refused(data_dir, WrongPassphrase, "not the passphrase")
+
+    def test_missing_key_file(self, crashed: Path, data_dir: Path) -> None:
+        keys.key_path_for(crashed).unlink()
+        self.refused(data_dir, WrongPassphrase)
+
+    def test_key_file_of_another_journal(self, crashed: Path, data_dir: Path, tmp_path: Path) -> None:
+        other = tmp_path / "other"
+        create_journal(journal_path(other), PASSPHRASE).close()
+        keys.key_path_for(crashed).write_bytes(keys.key_path_for(journal_path(other)).read_bytes())
+        self.refused(data_dir, JournalDamaged)
+
+    def test_first_page_damaged(self, crashed: Path, data_dir: Path) -> None:
+        flip_byte(crashed, 100)
+        self.refused(data_dir, JournalDamaged)
+
+    def test_the_right_passphrase_recovers_the_committed_entry(self, crashed: Path) -> None:
+        opened = open_journal(crashed, PASSPHRASE)
+        try:
+            assert "only in the write-ahead log" in {e.fields["what_happened"] for e in entries.list_entries(opened)}
+        finally:
+            opened.close()
+
+
+class TestLegacyUpgrade:
+    """A journal keyed directly by its passphrase (before the key file) is moved to a random key in place."""
+
+    @pytest.fixture
+    def legacy(self, legacy_bytes: bytes, data_dir: Path) -> tuple[Path, bytes]:
+        path = journal_path(data_dir)
+        path.write_bytes(legacy_bytes)
+        path.chmod(0o600)
+        return path, legacy_bytes
+
+    def test_opens_with_the_passphrase_and_is_upgraded(self, legacy: tuple[Path, bytes], data_dir: Path) -> None:
+        path, old_bytes = legacy
+        opened = open_journal(path, PASSPHRASE)
+        try:
+            assert sorted(e.fields["what_happened"] for e in entries.list_entries(opened)) == [
+                "second old entry", "written by the old version"]
+            assert [e.id for e in entries.search_entries(opened, "second")] != []
+            assert integrity_problems(opened) == []
+            with opened.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        finally:
+            opened.close()
+        assert not opens_with_passphrase_as_key(path, PASSPHRASE)
+        assert keys.key_path_for(path).exists()
+        key = journal_key(data_dir)
+        assert file_integrity_problems(path, key) == []
+        [kept] = (data_dir / "backups").glob("*.legacy.db")
+        assert kept.read_bytes() == old_bytes
+        assert kept.stat().st_mode & 0o777 == 0o600
+        assert opens_with_passphrase_as_key(kept, PASSPHRASE)
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert sorted(p.name for p in data_dir.iterdir()) == ["backups", "journal.db", "journal.key"]
+
+    def test_upgrade_happens_once(self, legacy: tuple[Path, bytes], data_dir: Path) -> None:
+        path, _ = legacy
+        open_journal(path, PASSPHRASE).close()
+        after_first = folder_state(data_dir)
+        reopened = open_journal(path, PASSPHRASE)
+        try:
+            assert len(entries.list_entries(reopened)) == 2
+        finally:
+            reopened.close()
+        assert folder_state(data_dir) == after_first
+
+    def test_wrong_passphrase_changes_nothing(self, legacy: tuple[Path, bytes], data_dir: Path) -> None:
+        before = folder_state(data_dir)
+        with pytest.raises(WrongPassphrase, match="passphrase does not open"):
+            open_journal(legacy[0], "not the passphrase")
+        assert folder_state(data_dir) == before
+
+    def test_damaged_legacy_journal_is_not_upgraded(self, legacy: tuple[Path, bytes], data_dir: Path) -> None:
+        path, _ = legacy
+        # Damage the last page (the second entry's row), which the old version never read at open.
+        flip_byte(path, (path.stat().st_size // PAGE - 1) * PAGE + 1000)
+        before = folder_state(data_dir)
+        with pytest.raises(JournalDamaged, match="damaged"):
+            open_journal(path, PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+    # Each crash point of the conversion, made real with os._exit: no finally block runs.
+    CRASH_BEFORE_KEY_FILE = (
+        "from boundary_journal import storage\n"
+        "storage.keys.write_key_file = lambda *a, **k: os._exit(9)\n"
+    )
+    CRASH_BEFORE_SWAP = (
+        "from boundary_journal import storage\n"
+        "real_replace = os.replace\n"
+        "def replace(source, target, *a, **k):\n"
+        "    if str(source).endswith('.upgrading'):\n"
+        "        os._exit(9)\n"
+        "    return real_replace(source, target, *a, **k)\n"
+        "os.replace = replace\n"
+    )
+
+    @pytest.mark.parametrize("crash", [CRASH_BEFORE_KEY_FILE, CRASH_BEFORE_SWAP],
+                             ids=["before-key-file", "before-swap"])
+    def test_an_interrupted_upgrade_is_completed_on_the_next_open(
+        self, legacy: tuple[Path, bytes], data_dir: Path, crash: str
+    ) -> None:
+        path, old_bytes = legacy
+        result = run_library(crash + "storage.open_journal(Path(sys.argv[1]), sys.argv[2])\n", str(path), PASSPHRASE)
+        assert result.returncode == 9, result.stderr
+        assert path.read_bytes() == old_bytes  # the old journal is untouched until the swap
+        if crash is self.CRASH_BEFORE_SWAP:
+            assert keys.key_path_for(path).exists()
+
+        opened = open_journal(path, PASSPHRASE)
+        try:
+            assert len(entries.list_entries(opened)) == 2
+            assert integrity_problems(opened) == []
+        finally:
+            opened.close()
+        assert not opens_with_passphrase_as_key(path, PASSPHRASE)
+        assert file_integrity_problems(path, journal_key(data_dir)) == []
+        assert all(kept.read_bytes() == old_bytes for kept in (data_dir / "backups").glob("*.legacy.db"))
+        assert sorted(p.name for p in data_dir.iterdir()) == ["backups", "journal.db", "journal.key"]
+
+    def test_older_schema_is_migrated_after_the_key_upgrade(self, data_dir: Path) -> None:
+        path = journal_path(data_dir)
+        with legacy_journal(path, PASSPHRASE, "0003_weekly_exercise"):
+            pass
+        opened = open_journal(path, PASSPHRASE)
+        try:
+            with opened.engine.connect() as conn:
+                assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrations.head()
+        finally:
+            opened.close()
+        # The schema change kept a verified backup of the journal as it was before it.
+        assert [p.name for p in (data_dir / "backups").glob("*before-upgrade*")] != []
 
 
 class TestMigrations:
@@ -128,8 +496,6 @@ class TestMigrations:
 
     def test_reopening_a_current_journal_keeps_entries(self, journal, catalog) -> None:
         from datetime import datetime
-
-        from boundary_journal.services import entries
 
         template = catalog.templates[0]
         draft = entries.EntryDraft(
@@ -144,8 +510,13 @@ class TestMigrations:
         finally:
             reopened.close()
 
+    def test_reopening_a_current_journal_makes_no_backup(self, journal: Journal, data_dir: Path) -> None:
+        journal.close()
+        open_journal(journal.path, PASSPHRASE).close()
+        assert not (data_dir / "backups").exists()
+
     def test_upgrade_from_an_empty_file_creates_every_table(self, data_dir: Path) -> None:
-        # A journal whose creation stopped before its first migration is brought to head on open.
+        # A legacy journal whose creation stopped before its first migration is brought to head on open.
         path = journal_path(data_dir)
         conn = sqlcipher3.connect(str(path))
         conn.execute(f"PRAGMA key = '{PASSPHRASE}'")
@@ -164,17 +535,8 @@ class TestUpgradeFromEarlierSchemas:
     """A journal made by an earlier version is upgraded in place and keeps its data and search."""
 
     def test_journal_core_schema_upgrades_to_head(self, data_dir: Path, catalog) -> None:
-        from boundary_journal.services import entries
-        from boundary_journal.storage import _engine, _raw_connect
-
         path = journal_path(data_dir)
-        conn = _raw_connect(path, PASSPHRASE, create=True)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.commit()
-        conn.close()
-        engine = _engine(path, PASSPHRASE)
-        migrations.upgrade(engine, "0001_journal_core")
-        with engine.begin() as c:
+        with legacy_journal(path, PASSPHRASE, "0001_journal_core") as old, old.engine.begin() as c:
             c.exec_driver_sql(
                 "INSERT INTO relationships (id, pseudonym, status, created_at) "
                 "VALUES (1, 'Client K', 'active', '2026-01-01 00:00:00')"
@@ -187,7 +549,6 @@ class TestUpgradeFromEarlierSchemas:
                 "'Client K\na scarf\ndeclined\nt', '2026-01-02 09:31:00', '2026-01-02 09:31:00')"
             )
             assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001_journal_core"
-        engine.dispose()
 
         opened = open_journal(path, PASSPHRASE)
         try:
@@ -219,3 +580,4 @@ class TestUpgradeFromEarlierSchemas:
             assert integrity_problems(opened) == []
         finally:
             opened.close()
+

@@ -1,0 +1,650 @@
+"""Backups: verified, encrypted, rotating; a failed one changes nothing; restore keeps what it replaces."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import json
+import os
+import shutil
+import tarfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from boundary_journal import backups, keys, migrations, storage
+from boundary_journal.backups import BackupInfo, Reason
+from boundary_journal.catalog import Catalog
+from boundary_journal.errors import (
+    CannotWrite,
+    InvalidInput,
+    JournalDamaged,
+    JournalTooNew,
+    NotAJournal,
+    WrongPassphrase,
+)
+from boundary_journal.paths import journal_path
+from boundary_journal.services import access, entries
+from boundary_journal.storage import Journal, create_journal, file_integrity_problems, integrity_problems, open_journal
+from tests.conftest import PASSPHRASE
+from tests.unit.journal_files import entry_draft, flip_byte, folder_state, run_library
+
+NEW_PASSPHRASE = "a brand new passphrase"
+SECRET = "Zebrafinch canary text that must stay encrypted"
+NOW = datetime(2026, 11, 23, 9, 0)  # a Monday
+
+
+def texts(journal: Journal) -> list[str]:
+    return sorted(e.fields["what_happened"] for e in entries.list_entries(journal))
+
+
+def texts_in(path: Path, passphrase: str = PASSPHRASE) -> list[str]:
+    opened = open_journal(path, passphrase)
+    try:
+        return texts(opened)
+    finally:
+        opened.close()
+
+
+def members(backup: Path) -> dict[str, bytes]:
+    with tarfile.open(backup) as tar:
+        return {m.name: tar.extractfile(m).read() for m in tar.getmembers()}  # type: ignore[union-attr]
+
+
+def pack(out: Path, parts: list[tuple[str, bytes]]) -> Path:
+    with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in parts:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out
+
+
+def with_manifest(backup: Path, out: Path, **changes: object) -> Path:
+    """A copy of `backup` whose manifest has `changes` (the checksums still match the members)."""
+    parts = members(backup)
+    manifest = json.loads(parts["manifest.json"])
+    manifest.update(changes)
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    return pack(out, list(parts.items()))
+
+
+def unchanged_state(folder: Path) -> dict[str, str]:
+    # SQLite's shared-memory index changes with every read; it holds no journal content.
+    return {name: digest for name, digest in folder_state(folder).items() if not name.endswith("-shm")}
+
+
+@pytest.fixture
+def written(journal: Journal, catalog: Catalog) -> Journal:
+    entries.add_entry(journal, catalog, entry_draft(SECRET))
+    entries.add_entry(journal, catalog, entry_draft("second entry"))
+    return journal
+
+
+class TestMakeBackup:
+    """A backup is a tar of manifest, key file and a snapshot, checked before it counts."""
+
+    def test_three_members_and_a_manifest_that_matches_them(self, written: Journal) -> None:
+        info = backups.make_backup(written)
+        assert info.path.parent == written.folder / "backups"
+        assert info.path.suffix == ".bjbackup" and info.reason == Reason.MANUAL
+        with tarfile.open(info.path) as tar:
+            assert [m.name for m in tar.getmembers()] == ["manifest.json", "journal.key", "journal.db"]
+            assert all(m.isfile() and m.mode == 0o600 for m in tar.getmembers())
+        parts = members(info.path)
+        manifest = json.loads(parts["manifest.json"])
+        assert manifest["format"] == "boundary-journal-backup" and manifest["version"] == 1
+        assert manifest["schema_revision"] == migrations.head() == info.schema_revision
+        assert manifest["journal_id"] == keys.read_key_file(written.key_path).journal_id == info.journal_id
+        assert parts["journal.key"] == written.key_path.read_bytes()
+        for name in ("journal.key", "journal.db"):
+            assert manifest["sha256"][name] == hashlib.sha256(parts[name]).hexdigest()
+
+    def test_private_file_in_a_private_folder(self, written: Journal) -> None:
+        info = backups.make_backup(written)
+        assert info.path.stat().st_mode & 0o777 == 0o600
+        assert info.path.parent.stat().st_mode & 0o777 == 0o700
+        assert [p.name for p in info.path.parent.iterdir()] == [info.path.name]  # no scratch left behind
+
+    def test_no_readable_text(self, written: Journal) -> None:
+        raw = backups.make_backup(written).path.read_bytes()
+        for needle in (SECRET, "Zebrafinch", "Client K", PASSPHRASE):
+            for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+                assert needle.encode(encoding) not in raw
+        assert not members(backups.make_backup(written).path)["journal.db"].startswith(b"SQLite format 3")
+
+    def test_reopens_with_the_passphrase(self, written: Journal, tmp_path: Path) -> None:
+        parts = members(backups.make_backup(written).path)
+        elsewhere = tmp_path / "unpacked"
+        elsewhere.mkdir()
+        (elsewhere / "journal.db").write_bytes(parts["journal.db"])
+        (elsewhere / "journal.key").write_bytes(parts["journal.key"])
+        opened = open_journal(journal_path(elsewhere), PASSPHRASE)
+        try:
+            assert texts(opened) == texts(written)
+            assert integrity_problems(opened) == []
+        finally:
+            opened.close()
+
+    def test_snapshot_is_of_the_moment_it_was_made(self, written: Journal, catalog: Catalog, tmp_path: Path) -> None:
+        info = backups.make_backup(written)
+        entries.add_entry(written, catalog, entry_draft("after the backup"))
+        parts = members(info.path)
+        key = written.key
+        (tmp_path / "journal.db").write_bytes(parts["journal.db"])
+        assert file_integrity_problems(tmp_path / "journal.db", key) == []
+        assert "after the backup" not in texts_in_file(tmp_path / "journal.db", parts["journal.key"])
+
+    def test_to_a_file_the_user_picks(self, written: Journal, tmp_path: Path) -> None:
+        out = tmp_path / "usb" / "my journal.bjbackup"
+        out.parent.mkdir()
+        info = backups.make_backup(written, out=out)
+        assert info.path == out and backups.read_info(out).journal_id == info.journal_id
+        assert [p.name for p in out.parent.iterdir()] == [out.name]
+        assert not (written.folder / "backups").exists()
+
+    @pytest.mark.parametrize("name", ["journal.tar", "journal"])
+    def test_a_file_the_user_picks_must_end_in_bjbackup(self, written: Journal, tmp_path: Path, name: str) -> None:
+        with pytest.raises(InvalidInput, match=r"\.bjbackup"):
+            backups.make_backup(written, out=tmp_path / name)
+        assert list(tmp_path.glob("journal*")) == []
+
+    def test_same_second_never_replaces_an_earlier_backup(self, written: Journal) -> None:
+        made = [backups.make_backup(written, now=NOW).path for _ in range(3)]
+        assert len(set(made)) == 3 and all(path.exists() for path in made)
+
+
+class TestFailedBackup:
+    """A backup that cannot be written leaves the journal and every earlier backup as they were."""
+
+    @pytest.fixture
+    def earlier(self, written: Journal) -> Path:
+        return backups.make_backup(written, now=NOW - timedelta(days=1)).path
+
+    def fails(self, journal: Journal, error: type[Exception], match: str, **kwargs: object) -> Exception:
+        before = unchanged_state(journal.folder)
+        with pytest.raises(error, match=match) as caught:
+            backups.make_backup(journal, **kwargs)  # type: ignore[arg-type]
+        assert unchanged_state(journal.folder) == before
+        assert texts(journal) == sorted([SECRET, "second entry"])
+        return caught.value
+
+    @pytest.mark.skipif(os.geteuid() == 0, reason="needs POSIX folder permissions, which root ignores")
+    def test_read_only_backups_folder(self, written: Journal, earlier: Path) -> None:
+        earlier.parent.chmod(0o500)
+        try:
+            self.fails(written, CannotWrite, "unchanged")
+        finally:
+            earlier.parent.chmod(0o700)
+
+    @pytest.mark.skipif(os.geteuid() == 0, reason="needs POSIX folder permissions, which root ignores")
+    def test_read_only_folder_the_user_picked(self, written: Journal, earlier: Path, tmp_path: Path) -> None:
+        folder = tmp_path / "read-only"
+        folder.mkdir(mode=0o500)
+        try:
+            self.fails(written, CannotWrite, "unchanged", out=folder / "copy.bjbackup")
+            assert list(folder.iterdir()) == []
+        finally:
+            folder.chmod(0o700)
+
+    @pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
+    def test_folder_refuses_the_scratch_space(self, written: Journal, earlier: Path,
+                                              monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+        def refuse(*_args: object, **_kwargs: object) -> str:
+            raise OSError(code, os.strerror(code))
+
+        monkeypatch.setattr(backups.tempfile, "mkdtemp", refuse)
+        error = self.fails(written, CannotWrite, "unchanged")
+        assert os.strerror(code) in str(error)
+
+    def test_folder_refuses_the_rename(self, written: Journal, earlier: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+        def refuse(*_args: object, **_kwargs: object) -> None:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+        monkeypatch.setattr(os, "replace", refuse)
+        self.fails(written, CannotWrite, "Read-only file system.*unchanged")
+
+    def test_disk_full_while_writing_the_archive(self, written: Journal, earlier: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+        real = tarfile.copyfileobj
+
+        def fill_up(source, target, length=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if length and length > 10_000:  # the snapshot: write part of it, then the disk is full
+                target.write(source.read(4096))
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real(source, target, length, *args, **kwargs)
+
+        monkeypatch.setattr(tarfile, "copyfileobj", fill_up)
+        self.fails(written, CannotWrite, "No space left on device.*unchanged")
+
+    def test_disk_full_while_writing_the_snapshot(self, written: Journal, earlier: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+        def full(*_args: object, **_kwargs: object) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(backups, "_snapshot", full)
+        self.fails(written, CannotWrite, "No space left on device.*unchanged")
+
+    def test_snapshot_failing_its_integrity_check_leaves_nothing(
+        self, written: Journal, earlier: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(backups, "file_integrity_problems", lambda *_args: ["cipher: HMAC check failed"])
+        self.fails(written, JournalDamaged, "integrity check")
+        assert [p.name for p in earlier.parent.iterdir()] == [earlier.name]
+
+    def test_a_backup_that_does_not_read_back_is_removed(
+        self, written: Journal, earlier: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        real = backups.read_info
+
+        def misread(path: Path, **kwargs: object) -> BackupInfo:
+            if path != earlier:
+                raise JournalDamaged("checksum mismatch")
+            return real(path, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(backups, "read_info", misread)
+        self.fails(written, JournalDamaged, "did not read back")
+
+
+def info(day: datetime, reason: Reason, tag: str = "") -> BackupInfo:
+    name = f"{day:%Y-%m-%dT%H%M}-{reason.value}{tag}.bjbackup"
+    return BackupInfo(Path("/backups") / name, day, reason.value, "journal-id", "0005_fts_secure_delete", "1")
+
+
+class TestRotation:
+    """Automatic backups: 7 daily, 4 weekly, 12 monthly; safety backups 5 of each kind; manual ones forever."""
+
+    def test_two_years_of_daily_backups(self) -> None:
+        automatic = [info(NOW - timedelta(days=n), Reason.AUTOMATIC) for n in range(730)]
+        earlier_today = info(NOW.replace(hour=8), Reason.AUTOMATIC, "-early")
+        manual = [info(NOW - timedelta(days=n, hours=1), Reason.MANUAL) for n in range(0, 730, 30)]
+        removed = {b.path for b in backups.to_remove([*automatic, earlier_today, *manual])}
+        kept = {b.created_at.date() for b in automatic if b.path not in removed}
+        assert kept == {
+            # the last seven days
+            date(2026, 11, 23), date(2026, 11, 22), date(2026, 11, 21), date(2026, 11, 20),
+            date(2026, 11, 19), date(2026, 11, 18), date(2026, 11, 17),
+            # the newest of each of the last four ISO weeks not already kept
+            date(2026, 11, 15), date(2026, 11, 8),
+            # the newest of each of the last twelve months not already kept
+            date(2026, 10, 31), date(2026, 9, 30), date(2026, 8, 31), date(2026, 7, 31), date(2026, 6, 30),
+            date(2026, 5, 31), date(2026, 4, 30), date(2026, 3, 31), date(2026, 2, 28), date(2026, 1, 31),
+            date(2025, 12, 31),
+        }
+        assert earlier_today.path in removed  # one a day: the newest of the day counts
+        assert not {b.path for b in manual} & removed
+
+    def test_few_backups_are_all_kept(self) -> None:
+        few = [info(NOW - timedelta(days=n * 9), Reason.AUTOMATIC) for n in range(5)]
+        assert backups.to_remove(few) == []
+
+    @pytest.mark.parametrize("reason", [Reason.BEFORE_UPGRADE, Reason.BEFORE_RESTORE])
+    def test_five_safety_backups_of_each_kind(self, reason: Reason) -> None:
+        safety = [info(NOW - timedelta(days=n * 40), reason) for n in range(8)]
+        other = Reason.BEFORE_RESTORE if reason is Reason.BEFORE_UPGRADE else Reason.BEFORE_UPGRADE
+        others = [info(NOW - timedelta(days=n), other) for n in range(3)]
+        assert set(backups.to_remove([*reversed(safety), *others])) == set(safety[5:])
+
+    def test_manual_backups_are_never_removed(self) -> None:
+        manual = [info(NOW - timedelta(days=n), Reason.MANUAL) for n in range(800)]
+        assert backups.to_remove(manual) == []
+
+    def test_rotation_removes_files_in_the_backups_folder(self, written: Journal, tmp_path: Path) -> None:
+        template = backups.make_backup(written, out=tmp_path / "template.bjbackup").path
+        folder = written.folder / "backups"
+        folder.mkdir(mode=0o700)
+        upgrades = [with_manifest(template, folder / f"u{n}.bjbackup", reason="before-upgrade",
+                                  created_at=(NOW - timedelta(days=n)).isoformat()) for n in range(7)]
+        manual = with_manifest(template, folder / "kept.bjbackup", reason="manual",
+                               created_at=(NOW - timedelta(days=3000)).isoformat())
+        stray = folder / "notes.bjbackup"
+        stray.write_text("not a backup")
+        backups.make_backup(written, now=NOW)
+        assert [p.exists() for p in upgrades] == [True] * 5 + [False] * 2
+        assert manual.exists() and stray.exists()
+
+
+class TestAutomaticBackup:
+    def test_once_per_day(self, written: Journal) -> None:
+        first = backups.automatic_backup(written, NOW)
+        assert first is not None and first.reason == Reason.AUTOMATIC
+        assert backups.automatic_backup(written, NOW + timedelta(hours=10)) is None
+        assert backups.automatic_backup(written, NOW + timedelta(days=1)) is not None
+        found = backups.list_backups(written.folder / "backups")
+        assert [b.created_at for b in found] == [NOW + timedelta(days=1), NOW]
+
+    def test_a_manual_backup_does_not_count_as_the_days_automatic_one(self, written: Journal) -> None:
+        backups.make_backup(written, now=NOW)
+        assert backups.automatic_backup(written, NOW + timedelta(hours=1)) is not None
+
+    def test_list_is_newest_first_and_skips_foreign_files(self, written: Journal) -> None:
+        backups.make_backup(written, now=NOW - timedelta(days=2))
+        backups.make_backup(written, now=NOW)
+        (written.folder / "backups" / "junk.bjbackup").write_bytes(b"\x00" * 1000)
+        assert [b.created_at for b in backups.list_backups(written.folder / "backups")] == [
+            NOW, NOW - timedelta(days=2)]
+
+
+def texts_in_file(db: Path, key_file: bytes) -> list[str]:
+    folder = db.parent / "opened"
+    folder.mkdir()
+    shutil.copyfile(db, folder / "journal.db")
+    (folder / "journal.key").write_bytes(key_file)
+    return texts_in(folder / "journal.db")
+
+
+@pytest.fixture
+def saved(written: Journal, tmp_path: Path) -> Path:
+    """A backup (outside the data folder) of the journal with two entries; the journal stays open."""
+    return backups.make_backup(written, out=tmp_path / "saved.bjbackup").path
+
+
+class TestRestore:
+    """Restore checks everything first, keeps the journal it replaces, and leaves a journal that opens."""
+
+    def test_same_journal_after_a_passphrase_change(self, written: Journal, saved: Path, catalog: Catalog) -> None:
+        entries.add_entry(written, catalog, entry_draft("written after the backup"))
+        access.change_passphrase(written, NEW_PASSPHRASE)
+        written.close()
+        restored = backups.restore_backup(written.path, saved, NEW_PASSPHRASE)
+        assert texts_in(written.path, NEW_PASSPHRASE) == sorted([SECRET, "second entry"])
+        with pytest.raises(WrongPassphrase):
+            open_journal(written.path, PASSPHRASE)
+        # The journal as it was is a before-restore backup, and restoring that brings it back.
+        assert restored.previous is not None and restored.previous.suffix == ".bjbackup"
+        assert backups.read_info(restored.previous).reason == Reason.BEFORE_RESTORE
+        backups.restore_backup(written.path, restored.previous, NEW_PASSPHRASE)
+        assert "written after the backup" in texts_in(written.path, NEW_PASSPHRASE)
+
+    def test_same_journal_with_the_passphrase_of_the_backup(self, written: Journal, saved: Path) -> None:
+        access.change_passphrase(written, NEW_PASSPHRASE)
+        written.close()
+        restored = backups.restore_backup(written.path, saved, PASSPHRASE)
+        # The key file of now stays: the journal opens with the current passphrase...
+        assert texts_in(written.path, NEW_PASSPHRASE) == sorted([SECRET, "second entry"])
+        # ...and the journal it replaced was backed up, not merely moved aside.
+        assert restored.previous is not None and restored.previous.suffix == ".bjbackup"
+
+    def test_foreign_journal_with_its_own_passphrase(self, written: Journal, data_dir: Path, tmp_path: Path,
+                                                     catalog: Catalog) -> None:
+        other = create_journal(journal_path(tmp_path / "other"), "the other passphrase")
+        entries.add_entry(other, catalog, entry_draft("from the other computer"))
+        foreign = backups.make_backup(other, out=tmp_path / "foreign.bjbackup").path
+        other.close()
+        written.close()
+        before = folder_state(data_dir)
+
+        restored = backups.restore_backup(written.path, foreign, "the other passphrase")
+        assert written.key_path.read_bytes() == members(foreign)["journal.key"]
+        assert texts_in(written.path, "the other passphrase") == ["from the other computer"]
+        # Its passphrase does not open the journal it replaced: those files are kept aside, intact.
+        assert restored.previous is not None and restored.previous.is_dir()
+        assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in restored.previous.iterdir()} == {
+            "journal.db": before["journal.db"], "journal.key": before["journal.key"]}
+        assert texts_in(restored.previous / "journal.db") == sorted([SECRET, "second entry"])
+
+    def test_foreign_journal_with_the_same_passphrase(self, written: Journal, tmp_path: Path) -> None:
+        other = create_journal(journal_path(tmp_path / "other"), PASSPHRASE)
+        foreign = backups.make_backup(other, out=tmp_path / "foreign.bjbackup").path
+        other.close()
+        written.close()
+        restored = backups.restore_backup(written.path, foreign, PASSPHRASE)
+        assert texts_in(written.path) == []
+        assert restored.previous is not None and restored.previous.suffix == ".bjbackup"
+        assert backups.read_info(restored.previous).journal_id != backups.read_info(foreign).journal_id
+
+    def test_into_an_empty_data_folder(self, saved: Path, tmp_path: Path) -> None:
+        fresh = journal_path(tmp_path / "new")
+        fresh.parent.mkdir()
+        restored = backups.restore_backup(fresh, saved, PASSPHRASE)
+        assert restored.previous is None
+        assert texts_in(fresh) == sorted([SECRET, "second entry"])
+
+    def test_wrong_passphrase_changes_nothing(self, written: Journal, saved: Path, data_dir: Path) -> None:
+        written.close()
+        before = folder_state(data_dir)
+        with pytest.raises(WrongPassphrase):
+            backups.restore_backup(written.path, saved, "not the passphrase")
+        assert folder_state(data_dir) == before
+
+    def test_wrong_passphrase_for_a_foreign_backup_changes_nothing(
+        self, written: Journal, data_dir: Path, tmp_path: Path
+    ) -> None:
+        other = create_journal(journal_path(tmp_path / "other"), "the other passphrase")
+        foreign = backups.make_backup(other, out=tmp_path / "foreign.bjbackup").path
+        other.close()
+        written.close()
+        before = folder_state(data_dir)
+        with pytest.raises(WrongPassphrase, match="does not open this backup"):
+            backups.restore_backup(written.path, foreign, PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+    @staticmethod
+    def damaged_db_member(saved: Path) -> Path:
+        with tarfile.open(saved) as tar:
+            offset = tar.getmember("journal.db").offset_data
+        flip_byte(saved, offset + 5000)
+        return saved
+
+    @staticmethod
+    def truncated(saved: Path) -> Path:
+        saved.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
+        return saved
+
+    @staticmethod
+    def evil_member(saved: Path) -> Path:
+        return pack(saved.with_name("evil.bjbackup"), [*members(saved).items(), ("../evil", b"escaped")])
+
+    @staticmethod
+    def missing_member(saved: Path) -> Path:
+        parts = members(saved)
+        del parts["journal.key"]
+        return pack(saved.with_name("short.bjbackup"), list(parts.items()))
+
+    @staticmethod
+    def link_member(saved: Path) -> Path:
+        out = saved.with_name("link.bjbackup")
+        with tarfile.open(out, "w") as tar:
+            for name, data in members(saved).items():
+                info = tarfile.TarInfo(name)
+                if name == "journal.key":
+                    info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+                    tar.addfile(info)
+                else:
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
+        return out
+
+    @staticmethod
+    def not_a_tar(saved: Path) -> Path:
+        saved.write_bytes(b"just some text\n" * 100)
+        return saved
+
+    @pytest.mark.parametrize(("damage", "error", "match"), [
+        (damaged_db_member, JournalDamaged, "checksum"),
+        (truncated, NotAJournal, "truncated"),
+        (evil_member, NotAJournal, r"unexpected content '\.\./evil'"),
+        (missing_member, NotAJournal, "missing"),
+        (link_member, NotAJournal, "unexpected content"),
+        (not_a_tar, NotAJournal, "not a backup file"),
+    ], ids=["flipped-byte", "truncated", "path-escape", "missing-member", "symlink", "not-a-tar"])
+    def test_damaged_backup_is_refused_and_nothing_changes(
+        self, written: Journal, saved: Path, data_dir: Path, tmp_path: Path, damage, error, match  # type: ignore[no-untyped-def]
+    ) -> None:
+        written.close()
+        bad = damage(saved)
+        before, around = folder_state(data_dir), sorted(p.name for p in tmp_path.iterdir())
+        with pytest.raises(error, match=match):
+            backups.restore_backup(written.path, bad, PASSPHRASE)
+        assert folder_state(data_dir) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == around
+        assert not (tmp_path / "evil").exists() and not (data_dir.parent / "evil").exists()
+
+    def test_backup_made_by_a_newer_version(self, written: Journal, saved: Path, data_dir: Path) -> None:
+        written.close()
+        newer = with_manifest(saved, saved.with_name("newer.bjbackup"), version=2)
+        before = folder_state(data_dir)
+        with pytest.raises(JournalTooNew):
+            backups.restore_backup(written.path, newer, PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+    @pytest.mark.parametrize("version", ["1", None, 0])
+    def test_manifest_with_a_malformed_version(self, saved: Path, version: object) -> None:
+        with pytest.raises(NotAJournal, match="version"):
+            backups.read_info(with_manifest(saved, saved.with_name("odd.bjbackup"), version=version))
+
+    def test_backup_whose_snapshot_does_not_match_its_key_file(
+        self, written: Journal, saved: Path, data_dir: Path, tmp_path: Path
+    ) -> None:
+        other = create_journal(journal_path(tmp_path / "other"), PASSPHRASE)
+        other_db = backups.make_backup(other, out=tmp_path / "other.bjbackup").path
+        other.close()
+        written.close()
+        parts = members(saved)
+        parts["journal.db"] = members(other_db)["journal.db"]
+        manifest = json.loads(parts["manifest.json"])
+        manifest["sha256"]["journal.db"] = hashlib.sha256(parts["journal.db"]).hexdigest()
+        parts["manifest.json"] = json.dumps(manifest).encode()
+        mixed = pack(tmp_path / "mixed.bjbackup", list(parts.items()))
+        before = folder_state(data_dir)
+        with pytest.raises(JournalDamaged):
+            backups.restore_backup(written.path, mixed, PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+    def test_the_journal_now_is_backed_up_first(self, written: Journal, saved: Path, catalog: Catalog) -> None:
+        entries.add_entry(written, catalog, entry_draft("only in the journal now"))
+        written.close()
+        restored = backups.restore_backup(written.path, saved, PASSPHRASE)
+        assert "only in the journal now" not in texts_in(written.path)
+        [before_restore] = [b for b in backups.list_backups(written.folder / "backups")
+                            if b.reason == Reason.BEFORE_RESTORE]
+        assert before_restore.path == restored.previous
+        backups.restore_backup(written.path, before_restore.path, PASSPHRASE)
+        assert "only in the journal now" in texts_in(written.path)
+
+    def test_no_room_to_back_up_the_journal_now_refuses_the_restore(
+        self, written: Journal, saved: Path, data_dir: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        entries.add_entry(written, catalog, entry_draft("only in the journal now"))
+        written.close()
+        before = folder_state(data_dir)
+
+        def full(*_args: object, **_kwargs: object) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(backups, "_snapshot", full)
+        with pytest.raises(CannotWrite, match="No space left"):
+            backups.restore_backup(written.path, saved, PASSPHRASE)
+        assert folder_state(data_dir) == before
+        assert "only in the journal now" in texts_in(written.path)
+
+    def test_journal_now_whose_snapshot_fails_its_check_is_moved_aside(
+        self, written: Journal, saved: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        written.close()
+        before = folder_state(data_dir)
+
+        def damaged(*_args: object, **_kwargs: object) -> None:
+            raise JournalDamaged("The backup copy failed its integrity check")
+
+        monkeypatch.setattr(backups, "_snapshot", damaged)
+        restored = backups.restore_backup(written.path, saved, PASSPHRASE)
+        assert restored.previous is not None and restored.previous.is_dir()
+        assert folder_state(restored.previous) == {n: before[n] for n in ("journal.db", "journal.key")}
+        assert texts_in(written.path) == sorted([SECRET, "second entry"])
+
+    def test_damaged_journal_now_is_moved_aside_intact(self, written: Journal, saved: Path,
+                                                       data_dir: Path) -> None:
+        written.close()
+        flip_byte(written.path, 100)  # page 1: it no longer opens at all
+        Path(f"{written.path}-wal").write_bytes(b"a write-ahead log left by a crash" * 100)
+        before = folder_state(data_dir)
+        restored = backups.restore_backup(written.path, saved, PASSPHRASE)
+        assert restored.previous is not None and restored.previous.is_dir()
+        aside = folder_state(restored.previous)
+        assert aside == {name: before[name] for name in ("journal.db", "journal.db-wal", "journal.key")}
+        assert texts_in(written.path) == sorted([SECRET, "second entry"])
+        assert not Path(f"{written.path}-wal").exists()
+
+    def test_journal_now_with_a_damaged_key_file_is_moved_aside(self, written: Journal, saved: Path,
+                                                                data_dir: Path) -> None:
+        written.close()
+        written.key_path.write_text("{damaged")
+        before = folder_state(data_dir)
+        restored = backups.restore_backup(written.path, saved, PASSPHRASE)
+        assert restored.previous is not None
+        assert folder_state(restored.previous) == {n: before[n] for n in ("journal.db", "journal.key")}
+        assert texts_in(written.path) == sorted([SECRET, "second entry"])
+
+    def test_stale_write_ahead_log_never_reaches_the_restored_journal(self, written: Journal, saved: Path) -> None:
+        written.close()
+        # A crash after a commit: the entry is only in the journal's write-ahead log.
+        result = run_library(
+            "from boundary_journal.catalog import shipped_catalog\n"
+            "from boundary_journal.services import entries\n"
+            "from boundary_journal.storage import open_journal\n"
+            "from tests.unit.journal_files import entry_draft\n"
+            "journal = open_journal(Path(sys.argv[1]), sys.argv[2])\n"
+            "entries.add_entry(journal, shipped_catalog(), entry_draft('only in the write-ahead log'))\n"
+            "os._exit(0)\n",
+            str(written.path), PASSPHRASE,
+        )
+        assert result.returncode == 0, result.stderr
+        assert Path(f"{written.path}-wal").stat().st_size > 0
+        restored = backups.restore_backup(written.path, saved, PASSPHRASE)
+        assert texts_in(written.path) == sorted([SECRET, "second entry"])
+        assert restored.previous is not None
+        assert "only in the write-ahead log" in texts_in_file(
+            _unpacked(restored.previous), members(restored.previous)["journal.key"])
+
+    def test_backup_of_an_older_schema_is_migrated(self, written: Journal, data_dir: Path, tmp_path: Path) -> None:
+        old = _journal_at_revision(tmp_path / "old", "0003_weekly_exercise")
+        try:
+            with old.transaction() as session:
+                session.connection().exec_driver_sql(
+                    "INSERT INTO relationships (id, pseudonym, status, created_at) "
+                    "VALUES (1, 'Client From 0003', 'active', '2026-01-01 00:00:00')")
+            old_backup = backups.make_backup(old, out=tmp_path / "old.bjbackup")
+        finally:
+            old.close()
+        assert old_backup.schema_revision == "0003_weekly_exercise"
+        written.close()
+        backups.restore_backup(written.path, old_backup.path, PASSPHRASE)
+        reopened = open_journal(written.path, PASSPHRASE)
+        try:
+            with reopened.engine.connect() as conn:
+                assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrations.head()
+                assert conn.exec_driver_sql("SELECT pseudonym FROM relationships").scalar() == "Client From 0003"
+            assert integrity_problems(reopened) == []
+        finally:
+            reopened.close()
+        reasons = {b.reason for b in backups.list_backups(data_dir / "backups")}
+        assert {Reason.BEFORE_RESTORE, Reason.BEFORE_UPGRADE} <= reasons
+
+
+def _unpacked(backup: Path) -> Path:
+    folder = backup.parent / f"unpacked-{backup.stem}"
+    folder.mkdir()
+    db = folder / "journal.db"
+    db.write_bytes(members(backup)["journal.db"])
+    return db
+
+
+def _journal_at_revision(folder: Path, revision: str) -> Journal:
+    """A journal with a key file, as this version makes them, but with its schema at `revision`."""
+    folder.mkdir(parents=True)
+    path = journal_path(folder)
+    key = keys.new_journal_key()
+    conn = storage._raw_connect(path, key, create=True)
+    conn.execute(f"PRAGMA application_id = {storage.APPLICATION_ID}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.commit()
+    conn.close()
+    engine = storage._engine(path, key)
+    migrations.upgrade(engine, revision)
+    engine.dispose()
+    keys.write_key_file(keys.key_path_for(path), keys.new_key_file(key, PASSPHRASE))
+    return storage._open(path, key)
