@@ -1,4 +1,4 @@
-"""Start the window: the Qt application, set-up or unlock, then the main window."""
+"""Start the window: the Qt application, the data folder's instance lock, set-up or unlock, then the main window."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from boundary_journal import APP_NAME, __version__
+from boundary_journal import APP_NAME, __version__, instance
 from boundary_journal.catalog import Catalog
+from boundary_journal.errors import UserError
 from boundary_journal.paths import journal_path
-from boundary_journal.storage import Journal
 from ui import messages
 from ui.clock import Clock
 from ui.main_window import MainWindow
@@ -43,18 +43,44 @@ def _report_bug(kind: type[BaseException], error: BaseException, tb: TracebackTy
 
 
 def run(data_dir: Path, catalog: Catalog) -> int:
-    """Open the journal in `data_dir` (creating it on first start) and show the window until it closes."""
+    """Open the journal in `data_dir` (creating it on first start) and show the window until it closes.
+
+    Another window or writing command holding the data folder is told in a message box, and the exit status
+    is JournalInUse's (7); nothing in the folder is touched. The folder stays held while the window is
+    locked: this process still has the journal open, in the sense that matters.
+    """
     app = application()
+    try:
+        held = instance.acquire(data_dir)
+    except UserError as error:  # JournalInUse, or a folder that cannot be used at all (CannotWrite)
+        messages.show_error(None, error)
+        return error.exit_code
+    try:
+        return _open_and_show(app, data_dir, catalog)
+    finally:
+        held.release()
+
+
+def _open_and_show(app: QApplication, data_dir: Path, catalog: Catalog) -> int:
     dialog = open_journal_dialog(data_dir)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.journal is None:
         return 0
-    journal: Journal = dialog.journal
+    # The window is the journal's only holder from here on, so locking it can really let the journal go.
+    journal, dialog.journal = dialog.journal, None
+    dialog.deleteLater()
     previous_hook = sys.excepthook
     sys.excepthook = _report_bug  # a bug in a slot gets a message box, not a silent console trace
     try:
-        window = MainWindow(journal, catalog, clock=Clock())
-        window.show()
-        return app.exec()
+        try:
+            window = MainWindow(journal, catalog, clock=Clock(), automatic_backups=True)
+        except BaseException:
+            journal.close()
+            raise
+        del journal
+        try:
+            window.show()
+            return app.exec()
+        finally:
+            window.close_journal()
     finally:
         sys.excepthook = previous_hook
-        journal.close()

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from boundary_journal.catalog import NOTE_FIELD, Catalog, Template, TemplateField
 from boundary_journal.errors import InvalidInput
+from boundary_journal.services.drafts import EditorDraft
 from boundary_journal.services.entries import EntryDraft, EntryView
 from ui.escalation_guide import EscalationGuide
 from ui.guidance_panel import NOT_A_CRISIS_TOOL, GuidancePanel
@@ -405,6 +406,49 @@ class EntryEditor(QWidget):
             flow=self.guide.flow(),
             response_review=self.review.moves() if template.review_response else {},
         )
+
+    def unsaved_draft(self) -> EditorDraft:
+        """Everything the editor holds, as typed, for the drafts service (nothing is checked)."""
+        self._store_values()
+        return EditorDraft(
+            entry_id=self._entry_id,
+            template=self._template.id if self._template else None,
+            relationship=self.relationship_combo.currentText(),
+            channel=self.channel_combo.currentData() if self._channel_chosen else None,
+            occurred=self.when_edit.dateTime().toPython(),
+            fields={key: value for key, value in self._values.items() if value},
+            tags=split_tags(self.tags_edit.text()),
+            supervision=self.supervision_check.isChecked(),
+            flow=self.guide.flow(),
+            response_review=self.review.moves(),
+        )
+
+    def restore_draft(self, draft: EditorDraft, stored: EntryView | None = None) -> None:
+        """Show a saved draft: over the stored entry it changes (so its changes show as unsaved), or as a new
+        entry when there is no stored entry (`stored` None)."""
+        if stored is not None:
+            self.load_entry(stored)
+        else:
+            self.new_entry()
+        baseline = self._baseline
+        self._fill(
+            entry_id=stored.id if stored is not None else None,
+            template_id=draft.template,
+            relationship=draft.relationship,
+            channel=draft.channel,
+            occurred=draft.occurred or datetime.now(),
+            fields=draft.fields,
+            tags=draft.tags,
+            supervision=draft.supervision,
+            flow=draft.flow,
+            response_review=draft.response_review,
+        )
+        self._baseline = baseline  # compared with the stored entry, not with the draft
+        self.changed.emit()
+
+    def focused_field(self) -> str | None:
+        """The key of the template field that has the keyboard focus, if any."""
+        return next((key for key, edit in self._field_edits.items() if edit.hasFocus()), None)
 
     def is_dirty(self) -> bool:
         """True when something typed here is not in the journal yet."""

@@ -3,19 +3,26 @@
 Every change to the journal goes through `boundary_journal.services`; prompts go through
 `confirm_unsaved_changes` and `show_error`, which tests replace on the instance. "Today" comes from the
 `Clock` the window is given, so the weekly exercise, its follow-up and the reminder can be tested by date.
+
+The window locks (Ctrl+L, idle time, the system hiding the app): the editor's draft is saved in the journal,
+every dialog closes, the lock screen replaces everything, and the journal is closed. The passphrase reopens
+it at the same place. While locked, `journal` raises JournalLocked: nothing may read the closed journal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
+    QDialog,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -23,35 +30,44 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QStyle,
     QSystemTrayIcon,
     QTableView,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from boundary_journal import APP_NAME
-from boundary_journal.catalog import Catalog
-from boundary_journal.errors import InvalidInput, UserError
-from boundary_journal.services import actions, drift, entries, relationships, settings, weekly
+from boundary_journal.backups import BackupInfo
+from boundary_journal.catalog import NOTE_FIELD, Catalog
+from boundary_journal.errors import InvalidInput, NotFound, UserError, WrongPassphrase
+from boundary_journal.services import actions, drafts, drift, entries, relationships, settings, weekly
 from boundary_journal.services.actions import ActionView
+from boundary_journal.services.drafts import StoredDraft
 from boundary_journal.services.entries import DeletedEntry, EntryFilter, EntryView
 from boundary_journal.services.selfchecks import SelfCheckView
-from boundary_journal.services.settings import ReminderSetting
+from boundary_journal.services.settings import ReminderSetting, SecuritySetting
 from boundary_journal.services.weekly import ExerciseView, IsoWeek
-from boundary_journal.storage import Journal
+from boundary_journal.storage import Journal, open_journal
 from ui import messages
 from ui.actions_panel import ActionsPanel
+from ui.automatic_backup import AutomaticBackupJob, BackupNotice
+from ui.clipboard import ClipboardGuard
 from ui.clock import Clock
 from ui.entry_editor import EntryEditor
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION, WHEN, EntryTableModel
 from ui.exercise_model import streak_text
 from ui.followup_dialog import FollowupDialog
-from ui.messages import UnsavedChoice
+from ui.lock_screen import LOCKED_TITLE, AwayWatcher, JournalLocked, LockScreen
+from ui.lock_settings_dialog import LockSettingsDialog
+from ui.messages import DraftChoice, UnsavedChoice
 from ui.reminder_dialog import ReminderDialog
 from ui.selfcheck_dialog import SelfCheckDialog
 from ui.trends_panel import TrendsPanel
+from ui.unlock_dialog import WRONG_PASSPHRASE
 from ui.warning_banner import WarningBanner
 from ui.weekly_banner import WeeklyBanner
 from ui.weekly_dialog import WeeklyDialog
@@ -61,6 +77,9 @@ SEARCH_DELAY_MS = 200
 CLOCK_CHECK_MS = 60_000  # the day, the week and the reminder are looked at once a minute
 WEEKLY_SHORTCUT = "Ctrl+Shift+W"
 ACTIONS_SHORTCUT = "Ctrl+J"
+LOCK_SHORTCUT = "Ctrl+L"  # Qt has no standard key for it; KeePassXC locks with Ctrl+L too
+COPY_NOTE_SHORTCUT = "Ctrl+Shift+C"
+DRAFT_DELAY_MS = 2_000  # the editor's draft is saved this long after typing stops
 REMINDER_TITLE = "Weekly exercise"
 # What a notification says: nothing from the journal, since notification centres keep a history in plain files.
 REMINDER_TEXT = "Time for this week's grey-relationship exercise: one relationship, one sentence, one move."
@@ -73,14 +92,42 @@ def shortcut_text(key: QKeySequence.StandardKey) -> str:
     return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
 
 
+@dataclass(frozen=True)
+class LockedPlace:
+    """Where the user was when the window locked, to go back there after unlocking. Held in memory only;
+    the editor's text is not here but in the journal, as its draft."""
+
+    tab: int
+    entry_id: int | None
+    editor_cleared: bool  # False when the draft could not be saved: the editor kept its text, hidden
+    draft_slot: str | None
+    focused_field: str | None
+    search: str
+    relationship: str | None
+    trends_scope: str | None
+
+
 class MainWindow(QMainWindow):
-    """The journal window for one open journal; it does not close the journal itself."""
+    """The journal window. It locks by closing its journal (see `lock`); the journal it was given is otherwise
+    closed by its maker (app.run calls `close_journal`), and one it opened itself on unlocking, it closes."""
 
     def __init__(
-        self, journal: Journal, catalog: Catalog, parent: QWidget | None = None, *, clock: Clock | None = None
+        self,
+        journal: Journal,
+        catalog: Catalog,
+        parent: QWidget | None = None,
+        *,
+        clock: Clock | None = None,
+        automatic_backups: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.journal = journal
+        self._journal: Journal | None = journal
+        self._journal_path = journal.path
+        self._opened_here = False  # a journal opened on unlocking is the window's to close
+        self._place: LockedPlace | None = None
+        self._action_states: dict[QAction, bool] = {}
+        self._draft_slots: set[str] = set()  # editor slots this window knows have a draft in the journal
+        self._automatic_backups = automatic_backups  # app.run asks for them; tests that are not about them do not
         self.catalog = catalog
         self.clock = clock or Clock()
         self._deleted: list[DeletedEntry] = []
@@ -90,28 +137,22 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME}[*]")
         self.setAccessibleName(APP_NAME)
         self._build_list_pane()
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_DELAY_MS)
+        self.draft_timer.timeout.connect(self.save_draft_now)
         self.editor = EntryEditor(catalog)
         self.editor.changed.connect(self._editor_changed)
         self.editor.save_requested.connect(self.save)
         self.editor.action_requested.connect(self.make_next_step_action)
 
-        self.trends = TrendsPanel(journal, catalog)
-        self.trends.self_check_requested.connect(self.self_check)
-        self.trends.journal_changed.connect(self.refresh_after_change)
-        self.actions_panel = ActionsPanel(journal, catalog, self.clock)
-        self.actions_panel.journal_changed.connect(self.refresh_after_change)
-        self.actions_panel.exercise_requested.connect(self.weekly_exercise)
-        self.actions_panel.outcome_requested.connect(self.record_outcome)
         # Trends and actions share the left side with the list, so writing an entry keeps its room.
         self.left_tabs = QTabWidget()
         self.left_tabs.setAccessibleName("Entries, trends and actions")
         self.left_tabs.setDocumentMode(True)
         self.left_tabs.addTab(self.list_pane, "Entries")
-        self.left_tabs.addTab(self.trends, "Trends")
-        self.left_tabs.addTab(self.actions_panel, "Actions")
         self.left_tabs.setTabToolTip(0, "The entry list (Ctrl+F searches it)")
-        self.left_tabs.setTabToolTip(1, "Scores over time, slope stage and open actions (Ctrl+T)")
-        self.left_tabs.setTabToolTip(2, f"Every action by status, and the weekly history ({ACTIONS_SHORTCUT})")
+        self._add_panels(journal)
 
         self.banner = WarningBanner()
         self.banner.show_trend.connect(self.show_trends)
@@ -136,8 +177,18 @@ class MainWindow(QMainWindow):
         central_layout = QVBoxLayout(central)
         central_layout.addWidget(self.banner)
         central_layout.addWidget(self.weekly_banner)
+        self.backup_notice = BackupNotice()
+        central_layout.addWidget(self.backup_notice)
         central_layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        # Locking swaps the journal's page for the lock screen; nothing of the first is shown or kept then.
+        self.content = central
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlock_requested.connect(self.unlock)
+        self.lock_screen.quit_requested.connect(self.close)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.content)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
         self._sized = False
 
         self.count_label = QLabel()
@@ -153,6 +204,15 @@ class MainWindow(QMainWindow):
         self._clock_timer.setInterval(CLOCK_CHECK_MS)
         self._clock_timer.timeout.connect(self.check_clock)
         self._clock_timer.start()
+        security = settings.get_security(journal)
+        self.clipboard_guard = ClipboardGuard(self, clear_after_ms=security.clear_clipboard_seconds * 1000)
+        self.clipboard_guard.marked.connect(self._copied)
+        self.away_watcher = AwayWatcher(security.lock_after_minutes * 60_000, self, lock_keys=LOCK_SHORTCUT)
+        self.away_watcher.away.connect(self.lock)
+        self.away_watcher.start()
+        self._backup_pool = QThreadPool(self)
+        self._backup_job: AutomaticBackupJob | None = None
+        self.lock_settings_dialog: LockSettingsDialog | None = None
 
         self._refresh_relationships()
         self.reload()
@@ -270,15 +330,28 @@ class MainWindow(QMainWindow):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.delete_action)
         self.find_action = self._action("&Find", QKeySequence.StandardKey.Find, self.focus_search)
+        self.lock_action = self._action("&Lock", LOCK_SHORTCUT, self.lock)
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # dialogs: see AwayWatcher
+        self.lock_action.setToolTip("Close the journal and hide it until the passphrase is typed again")
+        self.lock_settings_action = self._action("Lock and &Clipboard Settings…", None, self.lock_settings)
+        self.copy_note_action = self._action(
+            "&Copy Documentation Note", COPY_NOTE_SHORTCUT, self.copy_documentation_note
+        )
+        self.copy_note_action.setToolTip("Copy the entry's neutral note for the chart; it is cleared after a while")
 
         file_menu = self.menuBar().addMenu("&File")
         for action in (self.new_action, self.save_action, self.export_action, self.brief_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.lock_settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.delete_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.copy_note_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
         self.guidance_action = QAction("&Guidance Panel", self)
@@ -308,6 +381,33 @@ class MainWindow(QMainWindow):
         journal_menu.addAction(self.weekly_action)
         journal_menu.addAction(self.reminder_action)
         self.editor.guidance_button.setDefaultAction(self.guidance_action)
+        from ui.security_menu import add_security_menu  # it needs the window's menus built first
+
+        self.security = add_security_menu(self)
+
+    def settle_unsaved_changes(self) -> bool:
+        """Before the journal is closed under the window: save or discard the editor's changes; False to go back."""
+        return self._resolve_unsaved()
+
+    def replace_journal(self, journal: Journal, *, reset: bool = True) -> None:
+        """Show `journal` in place of the window's closed one and re-read everything shown from it.
+
+        After a restore, `reset` empties the editor and forgets Undo (its entries may not exist any more);
+        reopening the same journal (after unlocking) passes reset=False to keep the user's place. A journal
+        handed over after construction is the window's to close.
+        """
+        self.journal = journal
+        self._opened_here = True
+        self.trends.journal = journal
+        self.actions_panel.journal = journal
+        if reset:
+            self._deleted.clear()
+            self.undo_action.setEnabled(False)
+            self.editor.new_entry()
+        self._reminder = settings.get_reminder(journal)
+        self._refresh_relationships()
+        self.reload()
+        self.refresh_after_change()
 
     # --- prompts (replaced in tests) -----------------------------------------------------
 
@@ -316,6 +416,16 @@ class MainWindow(QMainWindow):
 
     def show_error(self, error: BaseException | str) -> None:
         messages.show_error(self, error)
+
+    def confirm_restore_draft(self, stored: StoredDraft) -> DraftChoice:
+        draft = stored.draft
+        if draft.entry_id is None:
+            what = "a new entry"
+        elif draft.occurred is not None:
+            what = f"a change to the entry of {draft.occurred:%Y-%m-%d %H:%M}"
+        else:
+            what = "a change to a saved entry"
+        return messages.ask_restore_draft(self, f"{stored.saved_at:%Y-%m-%d %H:%M}", what)
 
     # --- the list ------------------------------------------------------------------------
 
@@ -330,29 +440,34 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Re-read the list for the current filters and search, keeping the editor's entry selected."""
         self._search_timer.stop()
+        if self.is_locked:
+            return
         filters = self.current_filter()
         query = self.search_edit.text()
         hint = ""
+        journal = self.journal
         try:
             if query.strip():
                 try:
-                    found = entries.search_entries(self.journal, query, filters)
+                    found = entries.list_rows(journal, filters, query)
                 except InvalidInput as error:  # nothing searchable typed: say so, list unfiltered
                     hint = str(error)
-                    found = entries.list_entries(self.journal, filters)
+                    found = entries.list_rows(journal, filters)
             else:
-                found = entries.list_entries(self.journal, filters)
+                found = entries.list_rows(journal, filters)
         except UserError as error:
             self.show_error(error)
             return
         self.search_hint.setText(hint)
         self.search_hint.setVisible(bool(hint))
-        self.model.set_entries(found)
+        self.model.set_rows(found, lambda ids: entries.entry_fields(journal, ids))
         self._select_entry_row(self.editor.entry_id())
         total = len(found)
         self.count_label.setText(f"{total} {'entry' if total == 1 else 'entries'}")
 
     def _refresh_relationships(self) -> None:
+        if self.is_locked:
+            return
         pseudonyms = [r.pseudonym for r in relationships.list_relationships(self.journal)]
         current = self.relationship_filter.currentData()
         self.relationship_filter.blockSignals(True)
@@ -395,7 +510,7 @@ class MainWindow(QMainWindow):
         if entry.id == self.editor.entry_id():
             return
         if not self.editor.is_dirty():
-            self.editor.load_entry(entry)
+            self._open_entry(entry.id)
             return
         # Ask after the click or key press has finished, so Cancel can put the selection back cleanly.
         self._pending_entry = entry.id
@@ -403,7 +518,7 @@ class MainWindow(QMainWindow):
 
     def _switch_to_pending_entry(self) -> None:
         entry_id, self._pending_entry = self._pending_entry, None
-        if entry_id is None:
+        if entry_id is None or self.is_locked:
             return
         if not self._resolve_unsaved():
             self._select_entry_row(self.editor.entry_id())
@@ -411,9 +526,8 @@ class MainWindow(QMainWindow):
         self._open_entry(entry_id)
 
     def _open_entry(self, entry_id: int) -> None:
-        row = self.model.row_of(entry_id)
         try:
-            view = self.model.entry(row) if row is not None else entries.get_entry(self.journal, entry_id)
+            view = entries.get_entry(self.journal, entry_id)
         except UserError as error:
             self.show_error(error)
             return
@@ -439,18 +553,25 @@ class MainWindow(QMainWindow):
                 )
 
     def _editor_changed(self) -> None:
+        if self.is_locked:
+            return
         self.setWindowModified(self.editor.is_dirty())
+        self.draft_timer.start()  # restarted by every change: saved once typing stops
 
     # --- user actions --------------------------------------------------------------------
 
     def _resolve_unsaved(self) -> bool:
-        """True when the editor may be replaced: nothing unsaved, or saved, or discarded."""
+        """True when the editor may be replaced: nothing unsaved, or saved, or discarded (and its draft gone)."""
         if not self.editor.is_dirty():
+            self._forget_draft()
             return True
         choice = self.confirm_unsaved_changes()
         if choice is UnsavedChoice.SAVE:
             return self.save()
-        return choice is UnsavedChoice.DISCARD
+        if choice is UnsavedChoice.DISCARD:
+            self._forget_draft()
+            return True
+        return False
 
     def new_entry(self) -> None:
         if not self._resolve_unsaved():
@@ -474,6 +595,7 @@ class MainWindow(QMainWindow):
         except UserError as error:
             self.show_error(error)
             return False
+        self._forget_draft(drafts.slot_for(entry_id))
         self._after_save(view)
         return True
 
@@ -539,6 +661,8 @@ class MainWindow(QMainWindow):
 
         dialog = ExportDialog(self.journal, self.catalog, self.pseudonyms(), self, now=self.clock.now(), mode=mode)
         dialog.exec()
+        if self.is_locked:  # it locked while the dialog was open, and closed it: nothing more to show
+            return
         if dialog.result_message:
             self.statusBar().showMessage(dialog.result_message, STATUS_TIMEOUT_MS)
         if dialog.edited_entries:
@@ -555,6 +679,8 @@ class MainWindow(QMainWindow):
 
     def refresh_warnings(self) -> None:
         """Re-read the drift warnings and the trends after anything that can change them."""
+        if self.is_locked:
+            return
         try:
             warnings = drift.active_warnings(self.journal, self.catalog)
         except UserError as error:
@@ -601,6 +727,8 @@ class MainWindow(QMainWindow):
 
     def refresh_weekly(self) -> None:
         """Re-read whether this week's exercise is done, the streak, the actions and the history."""
+        if self.is_locked:
+            return
         today = self.clock.today()
         try:
             done = weekly.is_done_this_week(self.journal, today)
@@ -707,6 +835,8 @@ class MainWindow(QMainWindow):
     def check_clock(self) -> None:
         """Once a minute (and at start): a new day refreshes statuses, a new week asks last week's follow-up;
         then the reminder, if it is due."""
+        if self.is_locked:
+            return
         today = self.clock.today()
         if today != self._checked_day:
             self._checked_day = today
@@ -744,7 +874,8 @@ class MainWindow(QMainWindow):
         self.showNormal()
         self.raise_()
         self.activateWindow()
-        self.weekly_exercise()
+        if not self.is_locked:
+            self.weekly_exercise()
 
     def make_next_step_action(self) -> None:
         """Turn the saved entry's next step into an open action; a missing next step is said in the editor."""
@@ -765,13 +896,384 @@ class MainWindow(QMainWindow):
         self.actions_panel.select_action(action.id)
         self.statusBar().showMessage(f"Action added: {action.text}", STATUS_TIMEOUT_MS)
 
+    # --- the journal, locked or open ---------------------------------------------------------
+
+    @property
+    def journal(self) -> Journal:
+        """The open journal. Asking for it while the window is locked is a bug: nothing may read it then."""
+        if self._journal is None:
+            raise JournalLocked("The journal is locked; nothing may read it until it is unlocked.")
+        return self._journal
+
+    @journal.setter
+    def journal(self, journal: Journal) -> None:
+        self._journal = journal
+
+    @property
+    def is_locked(self) -> bool:
+        return self._journal is None
+
+    def _journal_open(self) -> bool:
+        # Not locked, and not closed under the window either (a restore or delete-everything closes it first).
+        return self._journal is not None and self._journal.is_open
+
+    def _add_panels(self, journal: Journal) -> None:
+        """The Trends and Actions tabs, read from `journal`. They are built anew at each unlock, so a locked
+        window keeps nothing they showed."""
+        self.trends = TrendsPanel(journal, self.catalog)
+        self.trends.self_check_requested.connect(self.self_check)
+        self.trends.journal_changed.connect(self.refresh_after_change)
+        self.actions_panel = ActionsPanel(journal, self.catalog, self.clock)
+        self.actions_panel.journal_changed.connect(self.refresh_after_change)
+        self.actions_panel.exercise_requested.connect(self.weekly_exercise)
+        self.actions_panel.outcome_requested.connect(self.record_outcome)
+        self.left_tabs.insertTab(1, self.trends, "Trends")
+        self.left_tabs.insertTab(2, self.actions_panel, "Actions")
+        self.left_tabs.setTabToolTip(1, "Scores over time, slope stage and open actions (Ctrl+T)")
+        self.left_tabs.setTabToolTip(2, f"Every action by status, and the weekly history ({ACTIONS_SHORTCUT})")
+
+    def _remove_panels(self) -> None:
+        for panel in (self.trends, self.actions_panel):
+            self.left_tabs.removeTab(self.left_tabs.indexOf(panel))
+            panel.hide()
+            panel.deleteLater()  # not at once: the lock may have come from inside one of their slots
+
+    # --- drafts --------------------------------------------------------------------------------
+
+    def save_draft_now(self) -> bool:
+        """Keep the editor's unsaved work as its slot's draft, or drop that draft once nothing is unsaved.
+
+        It runs while the user types, so a failure is said in the status bar, not in a box; False then.
+        """
+        self.draft_timer.stop()
+        if not self._journal_open():
+            return False
+        slot = drafts.slot_for(self.editor.entry_id())
+        try:
+            if self.editor.is_dirty():
+                drafts.save_draft(self.journal, self.editor.unsaved_draft(), now=self.clock.now())
+                self._draft_slots.add(slot)
+            elif slot in self._draft_slots:
+                drafts.discard_draft(self.journal, slot)
+                self._draft_slots.discard(slot)
+        except UserError as error:
+            self.statusBar().showMessage(f"The draft of this entry could not be kept: {error}", STATUS_TIMEOUT_MS)
+            return False
+        return True
+
+    def _forget_draft(self, slot: str | None = None) -> None:
+        """The entry was saved or its changes discarded: its draft (default: the editor's slot's) goes."""
+        self.draft_timer.stop()
+        if slot is None:
+            slot = drafts.slot_for(self.editor.entry_id())
+        if slot not in self._draft_slots or not self._journal_open():
+            return
+        try:
+            drafts.discard_draft(self.journal, slot)
+        except UserError as error:
+            self.statusBar().showMessage(f"An old draft could not be deleted: {error}", STATUS_TIMEOUT_MS)
+            return
+        self._draft_slots.discard(slot)
+
+    def offer_drafts(self) -> None:
+        """Offer back each draft left in the journal (by a crash, or by quitting while locked), newest first."""
+        if self.is_locked:
+            return
+        try:
+            found = drafts.load_drafts(self.journal)
+        except UserError as error:
+            self.show_error(error)
+            return
+        for stored in found:
+            choice = self.confirm_restore_draft(stored)
+            if self.is_locked or choice is DraftChoice.LATER:
+                return  # unanswered (the window locked over the question): it is offered again next start
+            if choice is DraftChoice.DISCARD:
+                try:
+                    drafts.discard_draft(self.journal, stored.slot)
+                except UserError as error:
+                    self.show_error(error)
+                    return
+            elif not self.restore_draft(stored):
+                return
+
+    def restore_draft(self, stored: StoredDraft) -> bool:
+        """Put `stored` in the editor, after the editor's own unsaved changes are saved or discarded."""
+        if not self._resolve_unsaved():
+            return False
+        return self._put_draft_back(stored)
+
+    def _put_draft_back(self, stored: StoredDraft) -> bool:
+        draft = stored.draft
+        view: EntryView | None = None
+        if draft.entry_id is not None:
+            try:
+                view = entries.get_entry(self.journal, draft.entry_id)
+            except NotFound:
+                view = None  # deleted since: the words come back as a new entry
+            except UserError as error:
+                self.show_error(error)
+                return False
+        self.editor.restore_draft(draft, view)
+        self._draft_slots.add(stored.slot)
+        if view is None and stored.slot != drafts.NEW_ENTRY_SLOT:
+            self.save_draft_now()  # kept as the new entry's draft from now on
+            self._forget_draft(stored.slot)
+        self._select_entry_row(self.editor.entry_id())
+        return True
+
+    # --- locking -------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Lock now: save the editor's draft, close the window's dialogs, show only the lock screen, forget
+        what the window read from the journal, and close the journal (its key goes with it)."""
+        if self.is_locked:
+            return
+        kept = self.save_draft_now() if self._journal_open() else False
+        dirty = self.editor.is_dirty()
+        self._place = LockedPlace(
+            tab=self.left_tabs.currentIndex(),
+            entry_id=self.editor.entry_id(),
+            editor_cleared=kept or not dirty,
+            draft_slot=drafts.slot_for(self.editor.entry_id()) if kept and dirty else None,
+            focused_field=self.editor.focused_field(),
+            search=self.search_edit.text(),
+            relationship=self.relationship_filter.currentData(),
+            trends_scope=self.trends.scope(),
+        )
+        journal, self._journal = self._journal, None  # from here on nothing may read it (see `journal`)
+        try:
+            self._close_windows()
+            for timer in (self.draft_timer, self._search_timer, self._clock_timer):
+                timer.stop()
+            self.away_watcher.stop()
+            self.clipboard_guard.clear_if_ours()
+            self.clipboard_guard.clear_selection_if_ours()
+            self._forget_shown(clear_editor=self._place.editor_cleared)
+            self._show_lock_screen()
+        finally:
+            # A backup reads the journal with its key until it is done: let it finish before the key goes.
+            self._backup_pool.waitForDone()
+            self.security.wait_for_backup()
+            if journal is not None:
+                journal.close()
+
+    def _close_windows(self) -> None:
+        """Every menu, tooltip and dialog goes, without asking: what was typed in a dialog is lost."""
+        for _ in range(10):  # a popup that will not close must not hang the lock
+            popup = QApplication.activePopupWidget()
+            if popup is None:
+                break
+            popup.close()
+        QToolTip.hideText()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                # done(), not reject(): a dialog's reject may ask about its answers, and nobody is there to answer.
+                widget.done(QDialog.DialogCode.Rejected)
+
+    def _forget_shown(self, *, clear_editor: bool) -> None:
+        """Empty every view of what was read from the journal (the undo list too: it holds deleted entries)."""
+        self.model.set_entries([])
+        self.count_label.clear()
+        self.search_hint.clear()
+        self.search_hint.hide()
+        for widget in (self.search_edit, self.relationship_filter):
+            widget.blockSignals(True)
+        try:
+            self.search_edit.setText("")  # not clear(): setText also empties the field's undo history
+            while self.relationship_filter.count() > 1:
+                self.relationship_filter.removeItem(1)
+        finally:
+            for widget in (self.search_edit, self.relationship_filter):
+                widget.blockSignals(False)
+        if clear_editor:
+            self.editor.new_entry()
+            self.editor.set_pseudonyms([])
+        self._deleted.clear()
+        self.banner.show_warnings([])
+        self.weekly_banner.hide()
+        self.backup_notice.hide()
+        self._remove_panels()
+        self.statusBar().clearMessage()
+
+    def _show_lock_screen(self) -> None:
+        self._action_states = {
+            child: child.isEnabled()
+            for child in self.children()
+            if isinstance(child, QAction) and child is not self.quit_action
+        }
+        for action in self._action_states:
+            action.setEnabled(False)
+        self.menuBar().hide()
+        self.statusBar().hide()
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.setWindowModified(False)
+        self.setWindowTitle(LOCKED_TITLE)
+        self.lock_screen.reset()
+
+    def unlock(self, passphrase: str) -> bool:
+        """Open the journal again and go back to where the user was; a wrong passphrase is said on the lock
+        screen, which stays."""
+        if not self.is_locked:
+            return True
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            journal = open_journal(self._journal_path, passphrase)
+        except WrongPassphrase:
+            self.lock_screen.show_problem(WRONG_PASSPHRASE)
+            return False
+        except UserError as error:  # damaged, missing: the unlock dialog at the next start offers a backup
+            self.lock_screen.show_problem(str(error))
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._opened_here = True
+        self._back_where_we_were(journal)
+        return True
+
+    def _back_where_we_were(self, journal: Journal) -> None:
+        place, self._place = self._place, None
+        self._journal = journal
+        self._add_panels(journal)
+        for action, enabled in self._action_states.items():
+            action.setEnabled(enabled)
+        self._action_states = {}
+        self.menuBar().show()
+        self.statusBar().show()
+        self.setWindowTitle(f"{APP_NAME}[*]")
+        self.pages.setCurrentWidget(self.content)
+        self.lock_screen.reset()
+        if place is not None:
+            self.search_edit.blockSignals(True)
+            self.search_edit.setText(place.search)
+            self.search_edit.blockSignals(False)
+        self.replace_journal(journal, reset=False)  # re-reads the relationships, the list and the panels
+        if place is not None:
+            self._go_back_to(place)
+        self._clock_timer.start()
+        self.away_watcher.start()
+        self.start_automatic_backup()
+        QTimer.singleShot(0, self.check_clock)  # a day or a week may have passed while locked
+
+    def _go_back_to(self, place: LockedPlace) -> None:
+        if place.relationship is not None:
+            index = self.relationship_filter.findData(place.relationship)
+            if index > 0:
+                self.relationship_filter.setCurrentIndex(index)  # reloads the list
+        if place.draft_slot is not None:
+            try:
+                stored = next((d for d in drafts.load_drafts(self.journal) if d.slot == place.draft_slot), None)
+            except UserError as error:
+                self.show_error(error)
+                stored = None
+            if stored is not None:
+                self._put_draft_back(stored)
+        elif place.editor_cleared and place.entry_id is not None:
+            self._open_entry(place.entry_id)
+        else:
+            self._select_entry_row(self.editor.entry_id())
+        self.trends.set_scope(place.trends_scope)
+        self.left_tabs.setCurrentIndex(place.tab)
+        edit = self.editor.field_edit(place.focused_field) if place.focused_field else None
+        if edit is not None:
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            edit.moveCursor(QTextCursor.MoveOperation.End)
+
+    def lock_settings(self) -> LockSettingsDialog:
+        """File ▸ Lock and Clipboard Settings; window-modal, not blocking."""
+        if self.lock_settings_dialog is not None:
+            self.lock_settings_dialog.raise_()
+            return self.lock_settings_dialog
+        dialog = LockSettingsDialog(self.journal, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._security_saved)
+        dialog.finished.connect(self._lock_settings_closed)
+        self.lock_settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _security_saved(self, security: SecuritySetting) -> None:
+        self.away_watcher.set_limit_ms(security.lock_after_minutes * 60_000)
+        self.clipboard_guard.set_clear_after_ms(security.clear_clipboard_seconds * 1000)
+        self.statusBar().showMessage(
+            f"Locks after {security.lock_after_minutes} min without input; copied text is cleared after "
+            f"{security.clear_clipboard_seconds} s",
+            STATUS_TIMEOUT_MS,
+        )
+
+    def _lock_settings_closed(self, _result: int) -> None:
+        self.lock_settings_dialog = None
+
+    # --- the clipboard ------------------------------------------------------------------------
+
+    def copy_documentation_note(self) -> None:
+        """Edit ▸ Copy Documentation Note: the note as typed, to paste into a chart; marked and cleared later."""
+        edit = self.editor.field_edit(NOTE_FIELD)
+        text = edit.toPlainText().strip() if edit is not None else ""
+        if not text:
+            self.statusBar().showMessage("There is no documentation note to copy yet.", STATUS_TIMEOUT_MS)
+            return
+        self.clipboard_guard.copy_text(text)
+
+    def _copied(self) -> None:
+        if not self.is_locked:
+            seconds = -(-self.clipboard_guard.clear_after_ms // 1000)  # rounded up
+            self.statusBar().showMessage(f"Copied; it is cleared from the clipboard in {seconds} s", STATUS_TIMEOUT_MS)
+
+    # --- automatic backups and closing ---------------------------------------------------------
+
+    def start_automatic_backup(self) -> None:
+        """Today's automatic backup, off the UI thread, if this window makes them and none is running."""
+        if not self._automatic_backups or not self._journal_open() or self._backup_pool.activeThreadCount():
+            return
+        job = AutomaticBackupJob(self.journal, self.clock.now())
+        job.setAutoDelete(False)
+        job.signals.done.connect(self._backup_done)
+        job.signals.failed.connect(self._backup_failed)
+        self._backup_job = job  # kept until its signals have arrived
+        self._backup_pool.start(job)
+
+    def _backup_done(self, info: BackupInfo | None) -> None:
+        self._backup_job = None
+        if info is not None and not self.is_locked:
+            self.backup_notice.hide()
+            self.statusBar().showMessage("Today's automatic backup is made and checked", STATUS_TIMEOUT_MS)
+
+    def _backup_failed(self, error: BaseException) -> None:
+        self._backup_job = None
+        self.backup_notice.show_failure(error)
+
+    def _after_first_show(self) -> None:
+        self.start_automatic_backup()
+        self.offer_drafts()
+        self.check_clock()
+
+    def _closing(self) -> None:
+        """The window is closing: no more locking, backups done, our copy off the clipboard, and a journal the
+        window opened itself closed."""
+        self.away_watcher.stop()
+        for timer in (self.draft_timer, self._search_timer, self._clock_timer):
+            timer.stop()
+        self._backup_pool.waitForDone()
+        self.clipboard_guard.clear_if_ours()
+        self.clipboard_guard.stop()
+        if self._opened_here and self._journal is not None:
+            self._journal.close()
+
+    def close_journal(self) -> None:
+        """When the app ends: whatever journal the window holds is closed (app.run calls this)."""
+        self._backup_pool.waitForDone()
+        self.clipboard_guard.clear_if_ours()
+        if self._journal is not None:
+            self._journal.close()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized:
             self._sized = True
             self._share_width()
-            # After the window is up: last week's follow-up, if any, opens over it.
-            QTimer.singleShot(0, self.check_clock)
+            # After the window is up: a draft left by a crash is offered, then last week's follow-up, if any.
+            QTimer.singleShot(0, self._after_first_show)
 
     def _share_width(self) -> None:
         """First show: split the width between list, editor and guidance, in the font's terms.
@@ -804,12 +1306,17 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, max(minimum, rest * share // 100))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.is_locked:  # nothing to ask: the editor's draft is in the journal, and the journal is closed
+            self._closing()
+            event.accept()
+            return
         # An open check-in or exercise asks about its own answers first (QDialog.close routes to its reject).
         for dialog in (self._self_check_dialog, self.weekly_dialog):
             if dialog is not None and not dialog.close():
                 event.ignore()
                 return
         if self._resolve_unsaved():
+            self._closing()
             event.accept()
         else:
             event.ignore()

@@ -73,3 +73,37 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.textValue()
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    """A modal note that something finished (a backup saved, everything deleted); plain text, never markup."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAccessibleName(title)
+    box.exec()
+
+
+class DraftChoice(enum.Enum):
+    RESTORE = "restore"
+    DISCARD = "discard"
+    LATER = "later"  # the box was closed without an answer (the window locked): keep the draft for next time
+
+
+def ask_restore_draft(parent: QWidget | None, saved_at: str, what: str) -> DraftChoice:
+    """Restore / Discard for a draft the editor left behind when the app last ended without saving it."""
+    text = f"A draft from {saved_at} was not saved."
+    box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText(f"It is {what}. Restore it in the editor, or discard it?")
+    restore = box.addButton("&Restore it", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    restore.setAccessibleName("Restore the draft")
+    discard.setAccessibleName("Discard the draft")
+    box.setDefaultButton(restore)
+    box.setAccessibleName("Unsaved draft")
+    box.exec()
+    if box.clickedButton() is restore:
+        return DraftChoice.RESTORE
+    if box.clickedButton() is discard:
+        return DraftChoice.DISCARD
+    return DraftChoice.LATER

@@ -1,24 +1,29 @@
-"""First start: explain where the journal lives, choose a passphrase twice, create the encrypted file."""
+"""First start: explain where the journal lives and what a lost passphrase means, choose a passphrase twice,
+create the encrypted file, and show the recovery code once, to be kept."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
-    QFormLayout,
+    QDialogButtonBox,
     QLabel,
-    QLineEdit,
+    QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from boundary_journal import APP_NAME
-from boundary_journal.errors import InvalidInput, UserError
-from boundary_journal.storage import MIN_PASSPHRASE_LENGTH, Journal, create_journal, validate_new_passphrase
+from boundary_journal import APP_NAME, keys
+from boundary_journal.errors import InvalidInput
+from boundary_journal.storage import Journal, create_journal
 from ui import messages
+from ui.passphrase_fields import NewPassphraseFields
+from ui.recovery_code import RecoveryCodePanel
 from ui.sizing import dialog_buttons, grow_to_fit
 
 EXPLANATION = (
@@ -27,21 +32,31 @@ EXPLANATION = (
 )
 PROMISES = (
     "Nothing leaves this computer: the app makes no network connections.\n\n"
-    "The file is locked with the passphrase you choose now. If you lose the passphrase, nobody — "
-    "not you, not your IT department, not the makers of this app — can recover the journal. "
-    "Keep it somewhere safe, such as a password manager."
+    "The file is locked with the passphrase you choose now and, if you make one, a recovery code to print "
+    "and keep. Without the passphrase or the recovery code, nobody can open or recover the journal — not "
+    "you, not your IT department, not us, the makers of this app. Keep the passphrase somewhere safe, such "
+    "as a password manager."
 )
-LENGTH_HINT = f"At least {MIN_PASSPHRASE_LENGTH} characters; a short sentence is easy to remember and hard to guess."
-MISMATCH = "The two passphrases are different."
+RECOVERY_CHOICE = "Make a &recovery code (recommended)"
+RECOVERY_HINT = (
+    "24 letters and digits, shown once after the journal is created, to print or write down. "
+    "It opens the journal if you forget the passphrase."
+)
 
 
 class SetupDialog(QDialog):
-    """Creates the journal at `path`; after `exec()` returns Accepted, `journal` is open."""
+    """Creates the journal at `path`; after `exec()` returns Accepted, `journal` is open.
+
+    Two pages: the passphrase, then (if chosen) the recovery code, which must be ticked as kept before
+    the dialog closes; by then the journal exists, so that page has no way back.
+    """
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self.journal: Journal | None = None
+        self.recovery_code: str | None = None
+        self.code_panel: RecoveryCodePanel | None = None
         self.setWindowTitle("Create your journal")
         self.setAccessibleName("Create your journal")
 
@@ -62,84 +77,117 @@ class SetupDialog(QDialog):
         promises.setWordWrap(True)
         promises.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.passphrase_edit = self._password_edit("Passphrase")
-        self.repeat_edit = self._password_edit("Passphrase again")
+        self.fields = NewPassphraseFields()
+        self.passphrase_edit = self.fields.passphrase_edit
+        self.repeat_edit = self.fields.repeat_edit
+        self.hint_label = self.fields.hint_label
 
-        self.hint_label = QLabel(LENGTH_HINT)
-        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.hint_label.setWordWrap(True)
-        self.hint_label.setAccessibleName("Passphrase hint")
-
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(self._label("&Passphrase", self.passphrase_edit), self.passphrase_edit)
-        form.addRow(self._label("&Again", self.repeat_edit), self.repeat_edit)
+        self.recovery_check = QCheckBox(RECOVERY_CHOICE)
+        self.recovery_check.setAccessibleName(RECOVERY_CHOICE.replace("&", ""))
+        self.recovery_check.setChecked(True)
+        recovery_hint = QLabel(RECOVERY_HINT)
+        recovery_hint.setTextFormat(Qt.TextFormat.PlainText)
+        recovery_hint.setWordWrap(True)
+        indent = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + self.fontMetrics().height() // 2
+        recovery_hint.setContentsMargins(indent, 0, 0, 0)
 
         self.buttons, self.ok_button = dialog_buttons(self, "Create journal", "Quit")
 
+        passphrase_page = QWidget()
+        first = QVBoxLayout(passphrase_page)
+        first.setContentsMargins(0, 0, 0, 0)
+        first.addWidget(intro)
+        first.addWidget(self.path_label)
+        first.addWidget(promises)
+        first.addWidget(self.fields)
+        first.addWidget(self.recovery_check)
+        first.addWidget(recovery_hint)
+        first.addStretch(1)
+        first.addWidget(self.buttons)
+
+        self.code_page = QWidget()
+        self.code_layout = QVBoxLayout(self.code_page)
+        self.code_layout.setContentsMargins(0, 0, 0, 0)
+        self.code_buttons = QDialogButtonBox()
+        self.continue_button = self.code_buttons.addButton(
+            "&Continue to the journal", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.continue_button.setAccessibleName("Continue to the journal")
+        self.continue_button.setEnabled(False)
+        self.code_buttons.accepted.connect(self.accept)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(passphrase_page)
+        self.pages.addWidget(self.code_page)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.path_label)
-        layout.addWidget(promises)
-        layout.addLayout(form)
-        layout.addWidget(self.hint_label)
-        layout.addWidget(self.buttons)
+        layout.addWidget(self.pages)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
-
-    def _password_edit(self, name: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-        edit.setAccessibleName(name)
-        edit.textChanged.connect(self._update_hint)
-        return edit
-
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(buddy)
-        return label
 
     def problem(self, *, final: bool = False) -> str | None:
         """What is wrong with the passphrases typed so far; while typing, a half-typed repeat is fine."""
-        first, second = self.passphrase_edit.text(), self.repeat_edit.text()
-        try:
-            validate_new_passphrase(first)
-        except InvalidInput as error:
-            return str(error) if first or final else None
-        if second != first and (final or (second and not first.startswith(second))):
-            return MISMATCH
-        return None
-
-    def _update_hint(self) -> None:
-        self._hint(self.problem() or LENGTH_HINT)
-
-    def _hint(self, text: str) -> None:
-        self.hint_label.setText(text)
-        grow_to_fit(self)
+        return self.fields.problem(final=final)
 
     def show_error(self, error: BaseException | str) -> None:
         messages.show_error(self, error)
 
+    def showing_code(self) -> bool:
+        return self.pages.currentWidget() is self.code_page
+
     def accept(self) -> None:
+        if self.showing_code():
+            if self.code_panel is not None and self.code_panel.is_acknowledged():
+                super().accept()
+            return
         problem = self.problem(final=True)
         if problem is not None:
-            self._hint(problem)
-            target = self.repeat_edit if problem == MISMATCH else self.passphrase_edit
-            target.setFocus(Qt.FocusReason.OtherFocusReason)
-            target.selectAll()
+            self.fields.refuse(problem)
             return
+        code = keys.make_recovery_code() if self.recovery_check.isChecked() else None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.journal = create_journal(self.path, self.passphrase_edit.text())
+            self.journal = create_journal(self.path, self.fields.text(), code)
         except InvalidInput as error:
             QGuiApplication.restoreOverrideCursor()
-            self._hint(str(error))
+            self.fields.hint(str(error))
             return
-        except UserError as error:
+        except Exception as error:  # a UserError's sentence, or a plain note that this is a bug
             QGuiApplication.restoreOverrideCursor()
             self.show_error(error)
             return
         QGuiApplication.restoreOverrideCursor()
-        self.passphrase_edit.clear()
-        self.repeat_edit.clear()
-        super().accept()
+        self.fields.clear()
+        if code is None:
+            super().accept()
+            return
+        self.recovery_code = code
+        self._show_code(code)
+
+    def _show_code(self, code: str) -> None:
+        self.setWindowTitle("Keep your recovery code")
+        title = QLabel("Your journal is ready. One last step: keep the recovery code.")
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setWordWrap(True)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        self.code_panel = RecoveryCodePanel(code)
+        self.code_panel.acknowledged.connect(self.continue_button.setEnabled)
+        self.code_layout.addWidget(title)
+        self.code_layout.addWidget(self.code_panel)
+        self.code_layout.addStretch(1)
+        self.code_layout.addWidget(self.code_buttons)
+        self.pages.setCurrentWidget(self.code_page)
+        self.continue_button.setDefault(True)
+        self.code_panel.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        grow_to_fit(self)
+
+    def reject(self) -> None:
+        # Once the journal exists, the only way on is with the code kept: it is never shown again.
+        if not self.showing_code():
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.showing_code():
+            event.ignore()
+            return
+        super().closeEvent(event)

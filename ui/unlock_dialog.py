@@ -1,4 +1,8 @@
-"""Every later start: ask for the passphrase and open the journal; a wrong one is said inline."""
+"""Every later start: ask for the passphrase and open the journal; a wrong one is said inline.
+
+A damaged journal gets its own dialog offering the newest backup (nothing is written to the damaged file
+unless the user restores); a forgotten passphrase leads to opening with the recovery code.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,23 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from boundary_journal.errors import UserError, WrongPassphrase
+from boundary_journal import keys
+from boundary_journal.errors import JournalDamaged, WrongPassphrase
 from boundary_journal.storage import Journal, open_journal
 from ui import messages
+from ui.security_dialogs import DamagedJournalDialog, RecoveryUnlockDialog
 from ui.sizing import dialog_buttons, grow_to_fit
 
 WRONG_PASSPHRASE = "That passphrase does not open this journal. Check Caps Lock and the keyboard layout, and try again."
+FORGOT = "&Forgot your passphrase? Use the recovery code…"
 
 
 class UnlockDialog(QDialog):
@@ -30,6 +39,8 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.path = path
         self.journal: Journal | None = None
+        self.damaged_dialog: DamagedJournalDialog | None = None
+        self.recovery_dialog: RecoveryUnlockDialog | None = None
         self.setWindowTitle("Unlock your journal")
         self.setAccessibleName("Unlock your journal")
 
@@ -59,6 +70,15 @@ class UnlockDialog(QDialog):
         label.setBuddy(self.passphrase_edit)
         form.addRow(label, self.passphrase_edit)
 
+        self.forgot_button = QPushButton(FORGOT)
+        self.forgot_button.setAccessibleName(FORGOT.replace("&", ""))
+        self.forgot_button.setFlat(True)
+        self.forgot_button.setAutoDefault(False)
+        self.forgot_button.clicked.connect(self.use_recovery_code)
+        forgot_row = QHBoxLayout()
+        forgot_row.addWidget(self.forgot_button)
+        forgot_row.addStretch(1)
+
         self.buttons, self.ok_button = dialog_buttons(self, "Unlock", "Quit")
 
         layout = QVBoxLayout(self)
@@ -66,6 +86,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.path_label)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
+        layout.addLayout(forgot_row)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
 
@@ -87,14 +108,52 @@ class UnlockDialog(QDialog):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.journal = open_journal(self.path, passphrase)
-        except WrongPassphrase:
+        except WrongPassphrase as error:
             QGuiApplication.restoreOverrideCursor()
-            self._say(WRONG_PASSPHRASE)
+            # Without a key file beside it, the storage's own sentence says where that file should be.
+            self._say(WRONG_PASSPHRASE if keys.key_path_for(self.path).exists() else str(error))
             return
-        except UserError as error:
+        except JournalDamaged as error:
+            QGuiApplication.restoreOverrideCursor()
+            self.error_label.hide()
+            self.offer_backup(error, passphrase)
+            return
+        except Exception as error:  # not a journal, too new, cannot read — or a bug, said as one
             QGuiApplication.restoreOverrideCursor()
             self.show_error(error)
             return
         QGuiApplication.restoreOverrideCursor()
         self.passphrase_edit.clear()
         super().accept()
+
+    def offer_backup(self, error: JournalDamaged, passphrase: str) -> DamagedJournalDialog:
+        """Say what is wrong and offer the newest backup; window-modal, so the unlock dialog stays behind it."""
+        dialog = DamagedJournalDialog(self.path, error, passphrase, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._damaged_closed)
+        self.damaged_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _damaged_closed(self, result: int) -> None:
+        dialog, self.damaged_dialog = self.damaged_dialog, None
+        self._opened_by(dialog, result)
+
+    def use_recovery_code(self) -> RecoveryUnlockDialog:
+        """Open with the recovery code and a new passphrase instead of the forgotten one."""
+        dialog = RecoveryUnlockDialog(self.path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._recovery_closed)
+        self.recovery_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _recovery_closed(self, result: int) -> None:
+        dialog, self.recovery_dialog = self.recovery_dialog, None
+        self._opened_by(dialog, result)
+
+    def _opened_by(self, dialog: DamagedJournalDialog | RecoveryUnlockDialog | None, result: int) -> None:
+        if dialog is not None and result == QDialog.DialogCode.Accepted and dialog.journal is not None:
+            self.journal = dialog.journal
+            self.passphrase_edit.clear()
+            super().accept()

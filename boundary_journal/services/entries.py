@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -92,6 +92,18 @@ class EntryFilter:
             raise InvalidInput(
                 f"The start date {self.date_from} is after the end date {self.date_to}."
             )
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One line of the entry list: what a table shows before the entry's text is needed."""
+
+    id: int
+    occurred: datetime
+    relationship: str
+    category: str
+    channel: str
+    supervision: bool
 
 
 @dataclass(frozen=True)
@@ -362,18 +374,53 @@ def search_entries(
 ) -> list[EntryView]:
     """Entries whose text contains every word of `query` (as word prefixes), newest first."""
     match = fts_query_or_fail(query)
-    matching = (
-        select(literal_column("rowid")).select_from(text("entries_fts")).where(text("entries_fts MATCH :match"))
-    )
     statement = (
         select(Entry)
         .options(joinedload(Entry.relationship))
-        .where(Entry.id.in_(matching))
+        .where(Entry.id.in_(_matching_ids()))
         .order_by(Entry.occurred.desc(), Entry.id.desc())
     )
     with journal.read() as session:
         rows = session.scalars(_filtered(statement, filters or EntryFilter()), {"match": match})
         return [_view(entry) for entry in rows.unique().all()]
+
+
+def _matching_ids() -> Select[Any]:
+    """Entry ids whose text matches the bound parameter :match (see `fts_query`)."""
+    return select(literal_column("rowid")).select_from(text("entries_fts")).where(text("entries_fts MATCH :match"))
+
+
+def list_rows(journal: Journal, filters: EntryFilter | None = None, query: str | None = None) -> list[EntryRow]:
+    """The list's lines for the filters (and search words, if any), newest first, without entry text.
+
+    Reading a few narrow columns keeps a list of years of entries quick to fill; the text of the rows
+    on screen comes from `entry_fields`.
+    """
+    columns = select(
+        Entry.id, Entry.occurred, Relationship.pseudonym, Entry.category, Entry.channel, Entry.supervision
+    ).join(Entry.relationship)
+    parameters: dict[str, str] = {}
+    if query is not None:
+        parameters["match"] = fts_query_or_fail(query)
+        columns = columns.where(Entry.id.in_(_matching_ids()))
+    filters = filters or EntryFilter()
+    if filters.relationship is not None:
+        columns = columns.where(Relationship.pseudonym == clean_pseudonym(filters.relationship))
+        filters = replace(filters, relationship=None)
+    statement = _filtered(columns.order_by(Entry.occurred.desc(), Entry.id.desc()), filters)  # type: ignore[arg-type]
+    with journal.read() as session:
+        return [EntryRow(*row) for row in session.execute(statement, parameters)]
+
+
+def entry_fields(journal: Journal, ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """The fields of the given entries (the rows a list is about to show), by id."""
+    found: dict[int, dict[str, str]] = {}
+    with journal.read() as session:
+        for start in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
+            chunk = list(ids[start:start + 500])
+            rows = session.execute(select(Entry.id, Entry.fields).where(Entry.id.in_(chunk)))
+            found.update((row.id, row.fields) for row in rows)
+    return found
 
 
 def count_entries(journal: Journal) -> int:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from boundary_journal import APP_NAME
+from boundary_journal import APP_NAME, instance
 from boundary_journal.catalog import Catalog
+from boundary_journal.errors import JournalInUse
 from boundary_journal.paths import journal_path
 from boundary_journal.storage import Journal
 from ui.app import application, open_journal_dialog, run
@@ -94,3 +95,54 @@ class TestRun:
         QTimer.singleShot(0, quit_setup)
         assert run(data_dir, catalog) == 0
         assert not journal_path(data_dir).exists()
+
+
+class TestOneInstance:
+    """A second start on a data folder that is in use says so, exits with 7 and touches nothing."""
+
+    def test_second_start_is_told_and_changes_nothing(
+        self, qtbot: QtBot, journal: Journal, data_dir: Path, catalog: Catalog, app_name_restored: None
+    ) -> None:
+        journal.close()
+        seen: list[str] = []
+
+        def read_the_message() -> None:
+            modal = QApplication.activeModalWidget()
+            if not isinstance(modal, QMessageBox):
+                QTimer.singleShot(20, read_the_message)
+                return
+            seen.append(modal.text())
+            qtbot.mouseClick(modal.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+        with instance.acquire(data_dir):  # the first window (or a writing command) holds the folder
+            before = {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()}
+            QTimer.singleShot(0, read_the_message)
+            assert run(data_dir, catalog) == JournalInUse.exit_code == 7
+            after = {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()}
+        [text] = seen
+        assert "is open in another Boundary Journal window or command" in text
+        assert str(data_dir) in text
+        assert after == before
+        assert not (data_dir / "backups").exists()
+
+    def test_the_folder_is_free_again_after_the_window_closes(
+        self, qtbot: QtBot, journal: Journal, data_dir: Path, catalog: Catalog, app_name_restored: None
+    ) -> None:
+        journal.close()
+
+        def unlock_then_close() -> None:
+            modal = QApplication.activeModalWidget()
+            windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+            if isinstance(modal, UnlockDialog):
+                qtbot.keyClicks(modal.passphrase_edit, PASSPHRASE)
+                qtbot.mouseClick(modal.ok_button, Qt.MouseButton.LeftButton)
+            elif windows:
+                with pytest.raises(JournalInUse):  # held while the window is open
+                    instance.acquire(data_dir)
+                windows[0].close()
+                return
+            QTimer.singleShot(20, unlock_then_close)
+
+        QTimer.singleShot(0, unlock_then_close)
+        assert run(data_dir, catalog) == 0
+        instance.acquire(data_dir).release()  # released when the app ends

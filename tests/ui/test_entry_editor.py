@@ -363,3 +363,53 @@ class TestNextStepAction:
         layout = editor.fields_layout
         widgets = [layout.itemAt(i).widget() for i in range(layout.count())]
         assert widgets.index(editor.next_step_row) == widgets.index(editor.field_edit("next_step")) + 1
+
+
+class TestUnsavedDraft:
+    """What the editor holds goes into a draft for the journal and comes back exactly, unsaved."""
+
+    def _type_everything(self, editor: EntryEditor, typist) -> None:
+        QtBot.keyClicks(editor.relationship_combo.lineEdit(), "Client K")
+        typist(editor.field_edit("reflection"), HOSTILE)
+        editor.channel_combo.setFocus()
+        QtBot.keyClick(editor.channel_combo, Qt.Key.Key_Home)  # arrow keys pick, as a user does
+        for _ in range(editor.channel_combo.count()):
+            if editor.channel_combo.currentData() == "social_dm":
+                break
+            QtBot.keyClick(editor.channel_combo, Qt.Key.Key_Down)
+        QtBot.keyClicks(editor.tags_edit, "phone, after hours")
+        QtBot.keyClick(editor.supervision_check, Qt.Key.Key_Space)
+        rule_id = next(iter(editor.guide.answer_buttons))
+        editor.guide.answer_buttons[rule_id][0].click()
+        next(iter(editor.review.boxes.values())).click()
+
+    def test_a_new_entry_round_trips(self, editor: EntryEditor, typist) -> None:
+        editor.select_template(PHONE)
+        self._type_everything(editor, typist)
+        draft = editor.unsaved_draft()
+        assert draft.entry_id is None and draft.template == PHONE and draft.channel == "social_dm"
+        assert draft.fields == {"reflection": HOSTILE} and draft.tags == ["phone", "after hours"]
+        assert draft.flow and draft.response_review and draft.supervision
+
+        editor.new_entry()
+        assert not editor.is_dirty()
+        editor.restore_draft(draft)
+        assert editor.unsaved_draft() == draft
+        assert editor.is_dirty() and editor.heading.text() == "New entry"
+
+    def test_changes_to_a_stored_entry_stay_unsaved(self, editor: EntryEditor, typist) -> None:
+        view = stored_view()
+        editor.load_entry(view)
+        typist(editor.field_edit("reflection"), HOSTILE)
+        draft = editor.unsaved_draft()
+        assert draft.entry_id == view.id and draft.channel == "text_message"
+
+        editor.new_entry()
+        editor.restore_draft(draft, view)
+        assert editor.entry_id() == view.id
+        assert editor.field_edit("reflection").toPlainText() == HOSTILE
+        assert editor.field_edit("what_happened").toPlainText() == "Asked for my number."
+        assert editor.is_dirty()  # compared with the stored entry, not with the draft
+        assert editor.heading.text().startswith("Entry of 2026-03-02 17:45")
+        editor.field_edit("reflection").clear()
+        assert not editor.is_dirty()

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.services.entries import EntryView
+from boundary_journal.services.entries import EntryRow, EntryView
 from ui.entry_model import (
     CATEGORY,
     CHANNEL,
     ENTRY_ID_ROLE,
     HEADERS,
+    PAGE_SIZE,
     RELATIONSHIP,
     SUMMARY,
     SUMMARY_LENGTH,
@@ -162,3 +164,43 @@ class TestSorting:
         model.sort(WHEN, Qt.SortOrder.AscendingOrder)
         assert held.row() == model.row_of(2)
         assert held.data(ENTRY_ID_ROLE) == 2
+
+
+class TestOnDemand:
+    """With set_rows, text is fetched a page at a time for the rows shown, and never more."""
+
+    @staticmethod
+    def rows(count: int) -> list[EntryRow]:
+        start = datetime(2020, 1, 1)
+        lines = [EntryRow(i, start + timedelta(hours=i), f"Client {i % 7}", "personal_contact", "in_person", i % 3 == 0)
+                 for i in range(1, count + 1)]
+        return sorted(lines, key=lambda r: (r.occurred, r.id), reverse=True)
+
+    def test_only_the_pages_shown_are_fetched(self, model: EntryTableModel) -> None:
+        asked: list[list[int]] = []
+
+        def fetch(ids: Sequence[int]) -> dict[int, dict[str, str]]:
+            asked.append(list(ids))
+            return {i: {"what_happened": f"Text of {i}"} for i in ids}
+
+        model.set_rows(self.rows(5 * PAGE_SIZE), fetch)
+        assert model.rowCount() == 5 * PAGE_SIZE and asked == []  # filling reads no text
+        last = model.rowCount() - 1
+        assert model.index(last, SUMMARY).data() == f"Text of {model.entry(last).id}"  # scrolled to the end
+        assert model.index(last - 1, SUMMARY).data() == f"Text of {model.entry(last - 1).id}"
+        assert len(asked) == 1 and len(asked[0]) == PAGE_SIZE
+        assert model.index(0, SUMMARY).data() == f"Text of {model.entry(0).id}"
+        assert len(asked) == 2
+        assert model.index(last, WHEN).data(ENTRY_ID_ROLE) == 1  # newest first: the oldest entry is last
+
+    def test_sorting_and_row_lookup_follow_the_rows(self, model: EntryTableModel) -> None:
+        model.set_rows(self.rows(3 * PAGE_SIZE), lambda ids: {i: {"what_happened": f"{i:05d}"} for i in ids})
+        model.sort(SUMMARY, Qt.SortOrder.AscendingOrder)
+        assert column(model, SUMMARY)[:3] == ["00001", "00002", "00003"]
+        assert model.row_of(1) == 0 and model.entry(model.row_of(42)).id == 42  # type: ignore[arg-type]
+        model.sort(SUPERVISION, Qt.SortOrder.DescendingOrder)
+        flags = column(model, SUPERVISION)
+        assert flags[: PAGE_SIZE] == ["Yes"] * PAGE_SIZE and flags[-1] == ""
+        for row in (0, PAGE_SIZE + 3, 3 * PAGE_SIZE - 1):
+            entry_id = model.index(row, WHEN).data(ENTRY_ID_ROLE)
+            assert model.index(row, SUMMARY).data() == f"{entry_id:05d}"

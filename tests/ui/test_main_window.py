@@ -386,7 +386,7 @@ class TestKeys:
         assert window.actions_action.shortcut().toString() == "Ctrl+J"
         assert window.weekly_action.shortcut().toString() == "Ctrl+Shift+W"
         menus = [a.text() for a in window.menuBar().actions()]
-        assert menus == ["&File", "&Edit", "&View", "&Journal"]
+        assert menus == ["&File", "&Edit", "&View", "&Journal", "&Security"]
         journal_menu = window.menuBar().actions()[3].menu()
         listed = [a for a in journal_menu.actions() if not a.isSeparator()]
         assert listed == [window.self_check_action, window.trends_action, window.actions_action,

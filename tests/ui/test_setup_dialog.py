@@ -37,6 +37,7 @@ class TestExplains:
         assert "one encrypted file" in text
         assert "Nothing leaves this computer" in text
         assert "nobody" in text and "recover" in text
+        assert "not us" in text and "recovery code" in text
 
     def test_passphrase_fields_hide_what_is_typed(self, qtbot: QtBot, data_dir: Path) -> None:
         dialog = dialog_for(qtbot, data_dir)
@@ -47,7 +48,8 @@ class TestExplains:
 
 
 class TestCreates:
-    """Typing the passphrase twice and pressing OK creates an encrypted journal that opens with it."""
+    """Typing the passphrase twice and pressing OK creates an encrypted journal that opens with it; with a
+    recovery code (the default) the dialog then shows the code until it is ticked as kept."""
 
     def test_creates_a_journal_that_opens(self, qtbot: QtBot, data_dir: Path) -> None:
         dialog = dialog_for(qtbot, data_dir)
@@ -55,19 +57,37 @@ class TestCreates:
         qtbot.keyClicks(dialog.repeat_edit, PASSPHRASE)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
-        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert dialog.showing_code() and dialog.isVisible()
         assert dialog.journal is not None
+        assert journal_path(data_dir).exists()
+        assert dialog.passphrase_edit.text() == "" and dialog.repeat_edit.text() == ""  # not kept in the widget
+        qtbot.mouseClick(dialog.code_panel.written_check, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+
+        assert dialog.result() == QDialog.DialogCode.Accepted
         assert entries.count_entries(dialog.journal) == 0
         dialog.journal.close()
-        assert journal_path(data_dir).exists()
         reopened = open_journal(journal_path(data_dir), PASSPHRASE)
         reopened.close()
 
     def test_enter_in_the_second_field_creates_it(self, qtbot: QtBot, data_dir: Path) -> None:
         dialog = dialog_for(qtbot, data_dir)
+        dialog.recovery_check.setChecked(False)
         qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
         qtbot.keyClicks(dialog.repeat_edit, PASSPHRASE)
         qtbot.keyClick(dialog.repeat_edit, Qt.Key.Key_Return)
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        dialog.journal.close()
+
+    def test_enter_on_the_code_page_waits_for_the_tick(self, qtbot: QtBot, data_dir: Path) -> None:
+        dialog = dialog_for(qtbot, data_dir)
+        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+        qtbot.keyClicks(dialog.repeat_edit, PASSPHRASE)
+        qtbot.keyClick(dialog.repeat_edit, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.code_panel.code_label, Qt.Key.Key_Return)
+        assert dialog.isVisible() and dialog.showing_code()
+        dialog.code_panel.written_check.setChecked(True)
+        qtbot.keyClick(dialog.code_panel.written_check, Qt.Key.Key_Return)
         assert dialog.result() == QDialog.DialogCode.Accepted
         dialog.journal.close()
 

@@ -1,4 +1,5 @@
-"""The unlock dialog: the right passphrase opens the journal, a wrong one is said inline."""
+"""The unlock dialog: the right passphrase opens the journal, a wrong one is said inline, a damaged one gets
+its own dialog, and a forgotten one leads to the recovery code."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+from boundary_journal import keys
 from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
 from boundary_journal.storage import Journal
@@ -89,3 +91,46 @@ class TestOtherProblems:
         assert dialog.isVisible() and dialog.journal is None
         assert not dialog.error_label.isVisible()
         assert path.read_bytes() == before
+
+
+class TestDamaged:
+    """A damaged journal is not blamed on the passphrase: a dialog says so and offers a backup."""
+
+    def test_flipped_byte_gets_the_damage_dialog(self, qtbot: QtBot, journal: Journal, data_dir: Path) -> None:
+        journal.close()
+        path = journal_path(data_dir)
+        raw = bytearray(path.read_bytes())
+        raw[len(raw) // 2] ^= 0x01
+        path.write_bytes(bytes(raw))
+        dialog, boxes = dialog_for(qtbot, path)
+        qtbot.keyClicks(dialog.passphrase_edit, from_conftest_passphrase)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+        assert dialog.damaged_dialog is not None and dialog.damaged_dialog.isVisible()
+        assert not dialog.error_label.isVisible() and boxes == []
+        assert path.read_bytes() == bytes(raw)
+        qtbot.mouseClick(dialog.damaged_dialog.close_button, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and dialog.journal is None
+
+
+class TestForgotten:
+    """'Forgot your passphrase?' opens the recovery-code dialog over the unlock dialog; Cancel comes back."""
+
+    def test_opens_and_cancels(self, qtbot: QtBot, journal: Journal, data_dir: Path) -> None:
+        journal.close()
+        dialog, _boxes = dialog_for(qtbot, journal_path(data_dir))
+        assert dialog.forgot_button.accessibleName()
+        qtbot.mouseClick(dialog.forgot_button, Qt.MouseButton.LeftButton)
+        recovery = dialog.recovery_dialog
+        assert recovery is not None and recovery.isVisible()
+        qtbot.keyClick(recovery, Qt.Key.Key_Escape)
+        assert dialog.recovery_dialog is None
+        assert dialog.isVisible() and dialog.journal is None
+
+    def test_missing_key_file_is_named(self, qtbot: QtBot, journal: Journal, data_dir: Path) -> None:
+        journal.close()
+        keys.key_path_for(journal_path(data_dir)).unlink()
+        dialog, boxes = dialog_for(qtbot, journal_path(data_dir))
+        qtbot.keyClicks(dialog.passphrase_edit, from_conftest_passphrase)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert "journal.key" in dialog.error_label.text() and boxes == []

@@ -11,6 +11,7 @@ from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.services import entries
 from boundary_journal.services.entries import EntryDraft, EntryFilter
 from boundary_journal.services.relationships import list_relationships
+from boundary_journal.storage import Journal
 
 HOSTILE = "<b>bold</b> & <font color=red>x</font> Ωμέγα Привет café 🙂 שלום עולם"
 
@@ -182,3 +183,46 @@ class TestListAndSearch:
     def test_nothing_to_search_for(self, journal, query: str) -> None:
         with pytest.raises(InvalidInput, match="at least one word"):
             entries.search_entries(journal, query)
+
+
+class TestListRows:
+    """The list's narrow lines agree with the full entries, for every filter and search."""
+
+    @pytest.fixture
+    def filled(self, journal: Journal, catalog: Catalog) -> Journal:
+        words = ["scarf", "phone", "coffee", "hug", "letter"]
+        for i in range(40):
+            entries.add_entry(journal, catalog, draft(
+                relationship=f"Client {i % 4}",
+                occurred=datetime(2026, 1, 1, 9) + timedelta(days=i % 17, hours=i),
+                template="gift_offered" if i % 2 else "phone_number_request",
+                fields={"what_happened": f"Entry {i} about the {words[i % 5]} and {words[(i * 3) % 5]}",
+                        "documentation_note": "Noted."},
+                supervision=i % 3 == 0,
+            ))
+        return journal
+
+    @pytest.mark.parametrize("filters", [
+        EntryFilter(),
+        EntryFilter(relationship="client 2"),
+        EntryFilter(category="gifts_money_favours", supervision=True),
+        EntryFilter(date_from=date(2026, 1, 5), date_to=date(2026, 1, 9)),
+        EntryFilter(relationship="Client 1", date_to=date(2026, 1, 10)),
+    ])
+    @pytest.mark.parametrize("query", [None, "scarf", "coffee letter", "phon"])
+    def test_same_entries_in_the_same_order(self, filled: Journal, filters: EntryFilter, query: str | None) -> None:
+        rows = entries.list_rows(filled, filters, query)
+        if query is None:
+            full = entries.list_entries(filled, filters)
+        else:
+            full = entries.search_entries(filled, query, filters)
+        assert [r.id for r in rows] == [v.id for v in full]
+        assert [(r.occurred, r.relationship, r.category, r.channel, r.supervision) for r in rows] == [
+            (v.occurred, v.relationship, v.category, v.channel, v.supervision) for v in full
+        ]
+        fields = entries.entry_fields(filled, [r.id for r in rows])
+        assert fields == {v.id: v.fields for v in full}
+
+    def test_nothing_searchable_is_refused(self, filled: Journal) -> None:
+        with pytest.raises(InvalidInput):
+            entries.list_rows(filled, query="?!")

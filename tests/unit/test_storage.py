@@ -494,6 +494,10 @@ class TestLegacyUpgrade:
 class TestMigrations:
     """Alembic upgrades an existing journal in place and keeps its data."""
 
+    def test_the_recorded_head_is_alembics_head(self) -> None:
+        # Opening a current journal skips Alembic by comparing with HEAD; a new revision must update it.
+        assert migrations.scripts_head() == migrations.HEAD
+
     def test_reopening_a_current_journal_keeps_entries(self, journal, catalog) -> None:
         from datetime import datetime
 

@@ -1,0 +1,633 @@
+"""Dialogs about who can open the journal and what happens to it as a whole.
+
+Opening with the recovery code and offering a backup for a damaged journal (from the unlock dialog);
+changing the passphrase, making a new recovery code, choosing a backup to restore and deleting
+everything (from Security in the window, see security_menu.py). Each dialog calls one service; the
+ones that must close the window's journal first take a callback from the window's side instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from boundary_journal import backups, keys
+from boundary_journal.backups import BackupInfo
+from boundary_journal.errors import InvalidInput, UserError, WrongPassphrase, WrongRecoveryCode
+from boundary_journal.services import access
+from boundary_journal.storage import Journal, open_with_key
+from ui import messages
+from ui.notices import NoticeLabel
+from ui.passphrase_fields import NewPassphraseFields, buddy_label, password_edit
+from ui.recovery_code import RecoveryCodePanel
+from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
+
+CONFIRM_WORD = "DELETE"
+BACKUP_FILTER = f"Boundary Journal backups (*{backups.BACKUP_SUFFIX})"
+REASONS: dict[str, str] = {
+    backups.Reason.AUTOMATIC: "made automatically",
+    backups.Reason.MANUAL: "made with Back up now",
+    backups.Reason.BEFORE_UPGRADE: "made before an app update",
+    backups.Reason.BEFORE_RESTORE: "made before a restore",
+}
+NO_RECOVERY_CODE = "This journal has no recovery code; only its passphrase opens it."
+NOT_THE_CURRENT_PASSPHRASE = "That is not the current passphrase. Check Caps Lock and the keyboard layout."
+BACKUP_PASSPHRASE = (
+    "That passphrase does not open this backup. Use today's passphrase, or the one in use when the backup was made."
+)
+
+
+def describe_backup(info: BackupInfo, journal_id: str | None = None) -> str:
+    """One line for a list: when, why, and whether it is a backup of another journal."""
+    reason = REASONS.get(info.reason, info.reason) if info.reason else "reason not recorded"
+    text = f"{info.created_at:%Y-%m-%d %H:%M} — {reason}"
+    if journal_id is not None and info.journal_id != journal_id:
+        text += " — of another journal"
+    return text
+
+
+def _plain(text: str = "", *, bold: bool = False, selectable: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class _Busy:
+    """The wait cursor while a key is derived (about half a second each) or files are replaced."""
+
+    def __enter__(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+    def __exit__(self, *_exc: object) -> None:
+        QGuiApplication.restoreOverrideCursor()
+
+
+class _InlineProblemDialog(QDialog):
+    """A dialog with one framed line for problems the user can fix here; the rest go to a message box."""
+
+    def _build_error_label(self, name: str) -> QLabel:
+        self.error_label = inline_error_label(name)
+        return self.error_label
+
+    def say(self, message: str, focus: QWidget | None = None) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+        grow_to_fit(self)
+        if isinstance(focus, QLineEdit):
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            focus.selectAll()
+
+    def show_error(self, error: BaseException | str) -> None:
+        messages.show_error(self, error)
+
+
+# --- from the unlock dialog -----------------------------------------------------------------------------
+
+
+class RecoveryUnlockDialog(_InlineProblemDialog):
+    """Opens the journal at `path` with its recovery code and sets a new passphrase in the same step;
+    after Accepted, `journal` is open."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.journal: Journal | None = None
+        self.setWindowTitle("Open with the recovery code")
+        self.setAccessibleName("Open with the recovery code")
+
+        intro = _plain(
+            "Type the recovery code you printed or wrote down, and choose a new passphrase. The forgotten "
+            "passphrase stops working; the recovery code keeps working."
+        )
+        self.code_edit = QLineEdit()
+        self.code_edit.setAccessibleName("Recovery code")
+        self.code_edit.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.code_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.fields = NewPassphraseFields("&New passphrase", "&Again")
+        self.fields.form.insertRow(0, buddy_label("Recovery &code", self.code_edit), self.code_edit)
+        self._build_error_label("Problem with the recovery code")
+
+        self.buttons, self.ok_button = dialog_buttons(self, "&Open journal", "Cancel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+
+        if self._has_recovery_code() is False:
+            self.say(NO_RECOVERY_CODE)
+            for widget in (self.code_edit, self.fields, self.ok_button):
+                widget.setEnabled(False)
+
+    def _has_recovery_code(self) -> bool | None:
+        """False only when the key file says so for certain; None when it cannot be read (the open says why)."""
+        try:
+            return keys.read_key_file(keys.key_path_for(self.path)).has_recovery_code
+        except (FileNotFoundError, UserError):
+            return None
+
+    def accept(self) -> None:
+        code = self.code_edit.text()
+        if not code.strip():
+            self.say("Type the recovery code, as printed; spaces, hyphens and lower case are fine.", self.code_edit)
+            return
+        problem = self.fields.problem(final=True)
+        if problem is not None:
+            self.fields.refuse(problem)
+            return
+        try:
+            with _Busy():
+                self.journal = access.open_with_recovery_code(self.path, code, self.fields.text())
+        except WrongRecoveryCode as error:
+            self.say(str(error), self.code_edit)
+            return
+        except InvalidInput as error:
+            self.fields.refuse(str(error))
+            return
+        except Exception as error:  # damaged, too new, not a journal — or a bug, said as one
+            self.show_error(error)
+            return
+        self.code_edit.clear()
+        self.fields.clear()
+        super().accept()
+
+
+class DamagedJournalDialog(_InlineProblemDialog):
+    """Says the journal is damaged and unchanged, and offers its newest backup (or one the user picks).
+
+    The damaged file is not touched unless the user chooses Restore; then restore_backup keeps it, as it
+    was, in the backups folder. After Accepted, `journal` is the restored journal, open.
+    """
+
+    def __init__(self, path: Path, error: UserError, passphrase: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.journal: Journal | None = None
+        self._passphrase = passphrase
+        self.folder = backups.backup_folder(path.parent)
+        found = backups.list_backups(self.folder)
+        self.newest: BackupInfo | None = found[0] if found else None
+        self.setWindowTitle("The journal is damaged")
+        self.setAccessibleName("The journal is damaged")
+
+        what = NoticeLabel(str(error))
+        what.setAccessibleName("What happened")
+        if self.newest is not None:
+            offer = (
+                f"The newest backup is from {describe_backup(self.newest)}. Restoring it replaces the damaged "
+                "file with the backup; the damaged file is kept, unchanged, in the backups folder. Anything "
+                "written after the backup was made is not in it."
+            )
+        else:
+            offer = (
+                f"There is no backup in {self.folder}. If you saved one elsewhere, choose it. Otherwise keep "
+                "the damaged file as it is: do not delete or move it."
+            )
+        self.offer_label = _plain(offer, selectable=True)
+        self.offer_label.setAccessibleName("What you can do")
+        self._build_error_label("Problem restoring")
+
+        self.buttons = QDialogButtonBox()
+        self.restore_button = self.buttons.addButton(
+            "&Restore the newest backup", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.restore_button.setAccessibleName("Restore the newest backup")
+        self.restore_button.setVisible(self.newest is not None)
+        self.restore_button.clicked.connect(self.restore_newest)
+        self.choose_button = self.buttons.addButton("&Choose a backup file…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.choose_button.setAccessibleName("Choose a backup file")
+        self.choose_button.clicked.connect(self.restore_chosen)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAccessibleName("Close")
+        self.close_button.clicked.connect(self.reject)
+        (self.restore_button if self.newest is not None else self.close_button).setDefault(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addWidget(self.offer_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
+
+    def choose_file(self) -> str:
+        """Ask for a backup file; replaced in tests. '' when the user cancels."""
+        path, _filter = QFileDialog.getOpenFileName(self, "Choose a backup", str(self.folder), BACKUP_FILTER)
+        return path
+
+    def restore_newest(self) -> None:
+        if self.newest is not None:
+            self.restore(self.newest.path)
+
+    def restore_chosen(self) -> None:
+        chosen = self.choose_file()
+        if chosen:
+            self.restore(Path(chosen))
+
+    def restore(self, backup: Path) -> None:
+        try:
+            with _Busy():
+                restored = backups.restore_backup(self.path, backup, self._passphrase)
+                self.journal = open_with_key(self.path, restored.key)
+        except WrongPassphrase:
+            self.say(BACKUP_PASSPHRASE + " Close this and unlock again with that passphrase.")
+            return
+        except UserError as error:
+            self.say(str(error))
+            return
+        except Exception as error:
+            self.show_error(error)
+            return
+        self._passphrase = ""
+        super().accept()
+
+    def done(self, result: int) -> None:
+        self._passphrase = ""
+        super().done(result)
+
+
+# --- from the window --------------------------------------------------------------------------------------
+
+
+class ChangePassphraseDialog(_InlineProblemDialog):
+    """Current passphrase, new one twice; only the key file is rewritten."""
+
+    def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.journal = journal
+        self.setWindowTitle("Change passphrase")
+        self.setAccessibleName("Change passphrase")
+
+        intro = _plain(
+            "The journal itself is not rewritten, so this takes a moment at any size. Your recovery code, if "
+            "you made one, keeps working."
+        )
+        note = NoticeLabel(
+            "Backups made before the change still open with the old passphrase. If you are changing it because "
+            "someone else may know it, also delete backup copies you saved outside the app's folder.",
+            bold=False,
+        )
+        note.setAccessibleName("About older backups")
+        self.current_edit = password_edit("Current passphrase")
+        self.fields = NewPassphraseFields("&New passphrase", "&Again")
+        self.fields.form.insertRow(0, buddy_label("&Current passphrase", self.current_edit), self.current_edit)
+        self._build_error_label("Problem with the current passphrase")
+
+        self.buttons, self.ok_button = dialog_buttons(self, "C&hange passphrase", "Cancel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(note)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+
+    def accept(self) -> None:
+        current = self.current_edit.text()
+        if not current:
+            self.say("Type the passphrase you use now.", self.current_edit)
+            return
+        problem = self.fields.problem(final=True)
+        if problem is not None:
+            self.fields.refuse(problem)
+            return
+        if self.fields.text() == current:
+            self.fields.refuse("The new passphrase is the same as the current one.")
+            return
+        try:
+            with _Busy():
+                keys.unlock(keys.read_key_file(self.journal.key_path), current)
+                access.change_passphrase(self.journal, self.fields.text())
+        except WrongPassphrase:
+            self.say(NOT_THE_CURRENT_PASSPHRASE, self.current_edit)
+            return
+        except InvalidInput as error:
+            self.fields.refuse(str(error))
+            return
+        except Exception as error:
+            self.show_error(error)
+            return
+        self.current_edit.clear()
+        self.fields.clear()
+        super().accept()
+
+
+class NewRecoveryCodeDialog(_InlineProblemDialog):
+    """Warns that the old code stops working, asks for the passphrase, then shows the new code once.
+
+    The passphrase is asked so that someone at an unlocked, unattended window cannot make a code of their own.
+    """
+
+    def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.journal = journal
+        self.code: str | None = None
+        self.code_panel: RecoveryCodePanel | None = None
+        self.setWindowTitle("New recovery code")
+        self.setAccessibleName("New recovery code")
+        try:
+            had_code = access.has_recovery_code(journal)
+        except UserError:
+            had_code = True  # the stronger warning, when the key file cannot tell
+        if had_code:
+            warning = (
+                "A new recovery code replaces the one you have: the old code stops working for this journal "
+                "as soon as the new one is made. Backups made before now still open with the old code."
+            )
+        else:
+            warning = (
+                "This journal has no recovery code yet. A recovery code opens the journal if you forget "
+                "the passphrase."
+            )
+        self.warning_label = NoticeLabel(warning)
+        self.warning_label.setAccessibleName("What a new code does")
+        self.passphrase_edit = password_edit("Passphrase")
+        form = QFormLayout()
+        form.addRow(buddy_label("Your &passphrase", self.passphrase_edit), self.passphrase_edit)
+        self._build_error_label("Problem with the passphrase")
+        self.buttons, self.ok_button = dialog_buttons(self, "&Make a new code", "Cancel")
+
+        ask_page = QWidget()
+        ask = QVBoxLayout(ask_page)
+        ask.setContentsMargins(0, 0, 0, 0)
+        ask.addWidget(self.warning_label)
+        ask.addLayout(form)
+        ask.addWidget(self.error_label)
+        ask.addStretch(1)
+        ask.addWidget(self.buttons)
+
+        self.code_page = QWidget()
+        self.code_layout = QVBoxLayout(self.code_page)
+        self.code_layout.setContentsMargins(0, 0, 0, 0)
+        self.done_buttons = QDialogButtonBox()
+        self.done_button = self.done_buttons.addButton("&Done", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.done_button.setAccessibleName("Done")
+        self.done_button.setEnabled(False)
+        self.done_buttons.accepted.connect(self.accept)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(ask_page)
+        self.pages.addWidget(self.code_page)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+
+    def showing_code(self) -> bool:
+        return self.pages.currentWidget() is self.code_page
+
+    def accept(self) -> None:
+        if self.showing_code():
+            if self.code_panel is not None and self.code_panel.is_acknowledged():
+                super().accept()
+            return
+        passphrase = self.passphrase_edit.text()
+        if not passphrase:
+            self.say("Type your passphrase to make a new code.", self.passphrase_edit)
+            return
+        try:
+            with _Busy():
+                keys.unlock(keys.read_key_file(self.journal.key_path), passphrase)
+                self.code = access.new_recovery_code(self.journal)
+        except WrongPassphrase:
+            self.say(NOT_THE_CURRENT_PASSPHRASE, self.passphrase_edit)
+            return
+        except Exception as error:
+            self.show_error(error)
+            return
+        self.passphrase_edit.clear()
+        self._show_code(self.code)
+
+    def _show_code(self, code: str) -> None:
+        self.code_panel = RecoveryCodePanel(code)
+        self.code_panel.acknowledged.connect(self.done_button.setEnabled)
+        self.code_layout.addWidget(self.code_panel)
+        self.code_layout.addStretch(1)
+        self.code_layout.addWidget(self.done_buttons)
+        self.pages.setCurrentWidget(self.code_page)
+        self.done_button.setDefault(True)
+        self.code_panel.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        grow_to_fit(self)
+
+    def reject(self) -> None:
+        # The old code no longer works once the new one exists: it must not vanish unseen.
+        if not self.showing_code():
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.showing_code():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+class RestoreDialog(_InlineProblemDialog):
+    """Choose a backup (from the list or a file) and type the passphrase; `restore` does the rest.
+
+    `restore(backup, passphrase)` closes the window's journal, restores and reopens it, and returns what
+    was restored; a UserError it raises is shown here and the dialog stays open.
+    """
+
+    def __init__(
+        self,
+        found: Sequence[BackupInfo],
+        restore: Callable[[Path, str], BackupInfo],
+        folder: Path,
+        parent: QWidget | None = None,
+        *,
+        journal_id: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._restore = restore
+        self.folder = folder
+        self.journal_id = journal_id
+        self.restored: BackupInfo | None = None
+        self.setWindowTitle("Restore from a backup")
+        self.setAccessibleName("Restore from a backup")
+
+        intro = _plain(
+            "Restoring replaces everything in the journal with the backup you choose. The journal as it is now "
+            "is backed up first (it appears in this list as “made before a restore”), so a restore can be undone."
+        )
+        self.empty_label = _plain(f"There are no backups in {folder} yet; choose a backup file you saved.")
+        self.empty_label.setVisible(not found)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Backups, newest first")
+        self.list.setAlternatingRowColors(True)
+        for info in found:
+            self._add(info)
+        self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _item: self.passphrase_edit.setFocus())
+        self.choose_button = QPushButton("Choose a backup &file…")
+        self.choose_button.setAccessibleName("Choose a backup file")
+        self.choose_button.clicked.connect(self.add_chosen)
+        choose_row = QHBoxLayout()
+        choose_row.addStretch(1)
+        choose_row.addWidget(self.choose_button)
+
+        self.passphrase_edit = password_edit("Passphrase")
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(buddy_label("&Passphrase", self.passphrase_edit), self.passphrase_edit)
+        hint = _plain("Today's passphrase, or the one in use when the backup was made.")
+        self._build_error_label("Problem restoring")
+
+        self.buttons, self.ok_button = dialog_buttons(self, "&Restore this backup", "Cancel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(choose_row)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        chars = self.fontMetrics().averageCharWidth()
+        self.resize(chars * 76, self.fontMetrics().lineSpacing() * 24)
+        self.passphrase_edit.setFocus()
+
+    def _add(self, info: BackupInfo, *, first: bool = False) -> QListWidgetItem:
+        item = QListWidgetItem(describe_backup(info, self.journal_id))
+        item.setData(Qt.ItemDataRole.UserRole, str(info.path))
+        item.setToolTip(str(info.path))
+        if first:
+            self.list.insertItem(0, item)
+        else:
+            self.list.addItem(item)
+        return item
+
+    def chosen_backup(self) -> Path | None:
+        item = self.list.currentItem()
+        return Path(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def choose_file(self) -> str:
+        """Ask for a backup file; replaced in tests. '' when the user cancels."""
+        path, _filter = QFileDialog.getOpenFileName(self, "Choose a backup", str(self.folder), BACKUP_FILTER)
+        return path
+
+    def add_chosen(self) -> None:
+        chosen = self.choose_file()
+        if not chosen:
+            return
+        try:
+            info = backups.read_info(Path(chosen), verify=False)
+        except UserError as error:
+            self.say(str(error))
+            return
+        self.error_label.hide()
+        self.empty_label.hide()
+        self.list.setCurrentItem(self._add(info, first=True))
+        self.passphrase_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def accept(self) -> None:
+        backup = self.chosen_backup()
+        if backup is None:
+            self.say("Choose a backup from the list, or a backup file.")
+            return
+        passphrase = self.passphrase_edit.text()
+        if not passphrase:
+            self.say("Type the passphrase that opens this backup.", self.passphrase_edit)
+            return
+        try:
+            with _Busy():
+                self.restored = self._restore(backup, passphrase)
+        except WrongPassphrase:
+            self.say(BACKUP_PASSPHRASE, self.passphrase_edit)
+            return
+        except UserError as error:
+            self.say(str(error))
+            return
+        except Exception as error:
+            self.show_error(error)
+            return
+        self.passphrase_edit.clear()
+        super().accept()
+
+
+def _described(path: Path) -> str:
+    if path.is_dir() and not path.is_symlink():
+        count = sum(1 for _ in path.glob(f"*{backups.BACKUP_SUFFIX}"))
+        return f"{path} (the backups folder: {count} backup{'' if count == 1 else 's'})"
+    return str(path)
+
+
+class DeleteEverythingDialog(_InlineProblemDialog):
+    """Lists what would be deleted and enables the button only once CONFIRM_WORD is typed; `delete` does it."""
+
+    def __init__(
+        self, targets: Sequence[Path], delete: Callable[[], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._delete = delete
+        self.setWindowTitle("Delete everything")
+        self.setAccessibleName("Delete everything")
+
+        warning = NoticeLabel(
+            "This deletes your journal and every backup of it in the app's folder, for good. Nobody — not you, "
+            "not us — can bring them back."
+        )
+        warning.setAccessibleName("Warning")
+        listed = "\n".join(f"• {_described(path)}" for path in targets) or "• (nothing is there any more)"
+        self.targets_label = _plain(listed, selectable=True)
+        self.targets_label.setAccessibleName("What will be deleted")
+        elsewhere = _plain(
+            "Backups you saved elsewhere with Back up now are not touched: delete those yourself if you mean to. "
+            "Afterwards Boundary Journal closes; when it starts again, it offers to create a new journal."
+        )
+        self.confirm_edit = QLineEdit()
+        self.confirm_edit.setAccessibleName(f"Type {CONFIRM_WORD} to confirm")
+        self.confirm_edit.textChanged.connect(self._update_button)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(buddy_label(f"&To confirm, type {CONFIRM_WORD}", self.confirm_edit), self.confirm_edit)
+        self._build_error_label("Problem deleting")
+
+        self.buttons, self.delete_button = dialog_buttons(self, "&Delete everything", "Cancel")
+        self.delete_button.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(warning)
+        layout.addWidget(_plain("These will be deleted:"))
+        layout.addWidget(self.targets_label)
+        layout.addWidget(elsewhere)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
+        self.confirm_edit.setFocus()
+
+    def confirmed(self) -> bool:
+        return self.confirm_edit.text().strip() == CONFIRM_WORD
+
+    def _update_button(self) -> None:
+        self.delete_button.setEnabled(self.confirmed())
+
+    def accept(self) -> None:
+        if not self.confirmed():
+            return
+        self._delete()
+        super().accept()
