@@ -153,7 +153,7 @@ def make_backup(
     On any failure (disk full, read-only folder) the partial file is removed, and the journal and
     every earlier backup are left as they were.
     """
-    now = (now or datetime.now()).replace(microsecond=0)
+    now = now or datetime.now()  # microseconds kept in the manifest: backups within a second still sort
     if out is None:
         folder = backup_folder(journal.folder)
         try:
@@ -173,7 +173,7 @@ def make_backup(
             manifest = {
                 "format": MANIFEST_FORMAT,
                 "version": MANIFEST_VERSION,
-                "created_at": now.isoformat(timespec="seconds"),
+                "created_at": now.isoformat(timespec="microseconds"),
                 "reason": reason.value,
                 "journal_id": keyfile.journal_id,
                 "schema_revision": revision,
@@ -206,7 +206,7 @@ def make_backup(
         out.unlink(missing_ok=True)
         raise JournalDamaged(f"The backup {out} did not read back correctly and was removed.") from None
     if reason is Reason.AUTOMATIC or out.parent == backup_folder(journal.folder):
-        rotate(backup_folder(journal.folder))
+        rotate(backup_folder(journal.folder), keep=info.path)
     return info
 
 
@@ -365,9 +365,12 @@ def to_remove(backups: list[BackupInfo]) -> list[BackupInfo]:
     return removable
 
 
-def rotate(folder: Path) -> list[Path]:
+def rotate(folder: Path, keep: Path | None = None) -> list[Path]:
+    """Remove what the schedule no longer keeps; never `keep`, the backup that was just made."""
     removed = []
     for backup in to_remove(list_backups(folder)):
+        if backup.path == keep:
+            continue
         try:
             backup.path.unlink()
             removed.append(backup.path)

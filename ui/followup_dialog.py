@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.errors import InvalidInput, UserError
+from boundary_journal.errors import UserError
 from boundary_journal.services import weekly
 from boundary_journal.services.weekly import ExerciseView, IsoWeek
 from boundary_journal.storage import Journal
 from ui import messages
 from ui.exercise_model import move_text
-from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
+from ui.sizing import dialog_buttons, inline_error_label, say_not_saved
 from ui.weekly_dialog import long_day
 
 OUTCOMES = (("done", "&Done"), ("not_done", "&Not done"), ("partly", "&Partly"))
@@ -148,13 +148,8 @@ class FollowupDialog(QDialog):
         self.error_label.hide()
         try:
             view = weekly.record_followup(self.journal, self.exercise.week, outcome, self.note_edit.toPlainText())
-        except InvalidInput as error:
-            self.error_label.setText(f"Not saved: {error}")
-            self.error_label.show()
-            grow_to_fit(self)
-            return False
         except UserError as error:
-            self.show_error(error)
+            say_not_saved(self, self.error_label, error, self.show_error)
             return False
         self.result_view = view
         self.recorded.emit(view)

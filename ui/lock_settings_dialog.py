@@ -3,15 +3,15 @@ text stays on the clipboard. Saved with `settings.set_security`, inside the encr
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from boundary_journal.errors import InvalidInput, UserError
+from boundary_journal.errors import UserError
 from boundary_journal.services import settings
 from boundary_journal.services.settings import CLIPBOARD_SECONDS_RANGE, LOCK_MINUTES_RANGE, SecuritySetting
 from boundary_journal.storage import Journal
 from ui import messages
-from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
+from ui.sizing import dialog_buttons, inline_error_label, plain_label, say_not_saved
 
 EXPLANATION = (
     "Locking closes the journal and hides everything in the window until the passphrase is typed again; "
@@ -45,9 +45,7 @@ class LockSettingsDialog(QDialog):
         self.lock_spin.setValue(current.lock_after_minutes)
         self.clipboard_spin = _spin(CLIPBOARD_SECONDS_RANGE, " s", "Clear copied text after this many seconds")
         self.clipboard_spin.setValue(current.clear_clipboard_seconds)
-        explanation = QLabel(EXPLANATION)
-        explanation.setTextFormat(Qt.TextFormat.PlainText)
-        explanation.setWordWrap(True)
+        explanation = plain_label(EXPLANATION)
         self.error_label = inline_error_label("Problem with the settings")
         self.buttons, self.save_button = dialog_buttons(self, "&Save", "Cancel", on_accept=self.save)
 
@@ -75,13 +73,8 @@ class LockSettingsDialog(QDialog):
     def save(self) -> bool:
         try:
             settings.set_security(self.journal, self.setting())
-        except InvalidInput as error:
-            self.error_label.setText(f"Not saved: {error}")
-            self.error_label.show()
-            grow_to_fit(self)
-            return False
         except UserError as error:
-            self.show_error(error)
+            say_not_saved(self, self.error_label, error, self.show_error)
             return False
         self.saved.emit(settings.get_security(self.journal))
         self.accept()

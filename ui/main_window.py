@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShowEvent, QTextCursor
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -66,6 +66,7 @@ from ui.lock_settings_dialog import LockSettingsDialog
 from ui.messages import DraftChoice, UnsavedChoice
 from ui.reminder_dialog import ReminderDialog
 from ui.selfcheck_dialog import SelfCheckDialog
+from ui.sizing import WaitCursor
 from ui.trends_panel import TrendsPanel
 from ui.unlock_dialog import WRONG_PASSPHRASE
 from ui.warning_banner import WarningBanner
@@ -1116,17 +1117,15 @@ class MainWindow(QMainWindow):
         screen, which stays."""
         if not self.is_locked:
             return True
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            journal = open_journal(self._journal_path, passphrase)
-        except WrongPassphrase:
-            self.lock_screen.show_problem(WRONG_PASSPHRASE)
-            return False
-        except UserError as error:  # damaged, missing: the unlock dialog at the next start offers a backup
-            self.lock_screen.show_problem(str(error))
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        with WaitCursor():
+            try:
+                journal = open_journal(self._journal_path, passphrase)
+            except WrongPassphrase:
+                self.lock_screen.show_problem(WRONG_PASSPHRASE)
+                return False
+            except UserError as error:  # damaged, missing: the unlock dialog at the next start offers a backup
+                self.lock_screen.show_problem(str(error))
+                return False
         self._opened_here = True
         self._back_where_we_were(journal)
         return True

@@ -72,6 +72,14 @@ class NewPassphraseFields(QWidget):
             return MISMATCH
         return None
 
+    def refused(self) -> bool:
+        """On OK: if the passphrases will not do, say why (see `refuse`) and return True, so nothing is saved."""
+        problem = self.problem(final=True)
+        if problem is None:
+            return False
+        self.refuse(problem)
+        return True
+
     def refuse(self, problem: str) -> None:
         """Say `problem` in the hint line and put the cursor in the field to fix, its text selected."""
         self.hint(problem)

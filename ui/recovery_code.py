@@ -1,7 +1,8 @@
 """Showing a new recovery code once: large and monospaced, to print or copy, and a tick that it was kept.
 
-Used by the set-up dialog and by Security ▸ New Recovery Code…. The code is never written to a file by
-the app: "Print…" goes to a printer (or to whatever file the user picks in the system's print dialog).
+Used by the set-up dialog and by Security ▸ New Recovery Code…, both through `RecoveryCodeStep`. The code
+is never written to a file by the app: "Print…" goes to a printer (or to whatever file the user picks in the
+system's print dialog).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette, QTextDocument
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication, QPalette, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 from boundary_journal import APP_NAME
 from ui.clipboard import TOKEN_FORMAT, sensitive_mime
 from ui.notices import NoticeLabel
+from ui.sizing import grow_to_fit
 
 KEEP_IT = (
     "This is your recovery code. If you forget your passphrase, it opens the journal and lets you choose a "
@@ -148,3 +152,66 @@ class RecoveryCodePanel(QWidget):
 
         QTimer.singleShot(CLEAR_COPIED_AFTER_MS, clipboard, clear_if_still_ours)
         self.status_label.setText("Copied; cleared from the clipboard in a minute.")
+
+
+class RecoveryCodeStep:
+    """Mixed in before QDialog: a last page that shows a new recovery code once and cannot be left unseen.
+
+    Once that page shows, the dialog closes only through its button, enabled by ticking the code as kept;
+    Esc, Cancel and the window's close button do nothing, because the code is never shown again. The dialog
+    calls `_build_code_page` and puts `code_page` in its `pages`, and does its first page in `accept_first_page`.
+    """
+
+    pages: QStackedWidget
+    code_panel: RecoveryCodePanel | None
+
+    def _build_code_page(self, accept_text: str) -> QPushButton:
+        """The (still empty) code page and its button, off until the code is ticked as kept."""
+        self.code_panel = None
+        self.code_page = QWidget()
+        self.code_layout = QVBoxLayout(self.code_page)
+        self.code_layout.setContentsMargins(0, 0, 0, 0)
+        self.code_buttons = QDialogButtonBox()
+        self.code_button = self.code_buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.code_button.setAccessibleName(accept_text.replace("&", ""))
+        self.code_button.setEnabled(False)
+        self.code_buttons.accepted.connect(self.accept)
+        return self.code_button
+
+    def showing_code(self) -> bool:
+        return self.pages.currentWidget() is self.code_page
+
+    def _show_code_page(self, code: str, heading: QWidget | None = None) -> None:
+        self.code_panel = RecoveryCodePanel(code)
+        self.code_panel.acknowledged.connect(self.code_button.setEnabled)
+        if heading is not None:
+            self.code_layout.addWidget(heading)
+        self.code_layout.addWidget(self.code_panel)
+        self.code_layout.addStretch(1)
+        self.code_layout.addWidget(self.code_buttons)
+        self.pages.setCurrentWidget(self.code_page)
+        self.code_button.setDefault(True)
+        self.code_panel.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        grow_to_fit(self)  # type: ignore[arg-type]  # mixed into a QDialog
+
+    def accept_first_page(self) -> None:
+        raise NotImplementedError
+
+    def _close_accepted(self) -> None:
+        super().accept()  # type: ignore[misc]  # QDialog's, next in the dialog's bases
+
+    def accept(self) -> None:
+        if not self.showing_code():
+            self.accept_first_page()
+        elif self.code_panel is not None and self.code_panel.is_acknowledged():
+            self._close_accepted()
+
+    def reject(self) -> None:
+        if not self.showing_code():
+            super().reject()  # type: ignore[misc]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.showing_code():
+            event.ignore()
+            return
+        super().closeEvent(event)  # type: ignore[misc]

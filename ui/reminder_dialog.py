@@ -5,7 +5,7 @@ Saved with `settings.set_reminder`, inside the encrypted journal: no plain setti
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boundary_journal.errors import InvalidInput, UserError
+from boundary_journal.errors import UserError
 from boundary_journal.services import settings
 from boundary_journal.services.settings import WEEKDAYS, ReminderSetting
 from boundary_journal.storage import Journal
 from ui import messages
-from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
+from ui.sizing import dialog_buttons, inline_error_label, plain_label, say_not_saved
 
 EXPLANATION = (
     "While Boundary Journal is open, it reminds you on this day from this time, once a week — never when "
@@ -52,9 +52,7 @@ class ReminderDialog(QDialog):
         self.time_edit.setDisplayFormat("HH:mm")
         self.time_edit.setAccessibleName("Reminder time")
         self.enabled_check.toggled.connect(self._enabled_toggled)
-        explanation = QLabel(EXPLANATION)
-        explanation.setTextFormat(Qt.TextFormat.PlainText)
-        explanation.setWordWrap(True)
+        explanation = plain_label(EXPLANATION)
 
         self.error_label = inline_error_label("Problem with the reminder")
         self.buttons, self.save_button = dialog_buttons(self, "&Save", "Cancel", on_accept=self.save)
@@ -98,13 +96,8 @@ class ReminderDialog(QDialog):
         reminder = self.setting()
         try:
             settings.set_reminder(self.journal, reminder)
-        except InvalidInput as error:
-            self.error_label.setText(f"Not saved: {error}")
-            self.error_label.show()
-            grow_to_fit(self)
-            return False
         except UserError as error:
-            self.show_error(error)
+            say_not_saved(self, self.error_label, error, self.show_error)
             return False
         self.saved.emit(settings.get_reminder(self.journal))
         self.accept()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,8 +37,8 @@ from boundary_journal.storage import Journal, open_with_key
 from ui import messages
 from ui.notices import NoticeLabel
 from ui.passphrase_fields import NewPassphraseFields, buddy_label, password_edit
-from ui.recovery_code import RecoveryCodePanel
-from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
+from ui.recovery_code import RecoveryCodeStep
+from ui.sizing import WaitCursor, dialog_buttons, inline_error_label, plain_label, show_inline_problem
 
 CONFIRM_WORD = "DELETE"
 BACKUP_FILTER = f"Boundary Journal backups (*{backups.BACKUP_SUFFIX})"
@@ -64,40 +64,28 @@ def describe_backup(info: BackupInfo, journal_id: str | None = None) -> str:
     return text
 
 
-def _plain(text: str = "", *, bold: bool = False, selectable: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if bold:
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-class _Busy:
-    """The wait cursor while a key is derived (about half a second each) or files are replaced."""
-
-    def __enter__(self) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *_exc: object) -> None:
-        QGuiApplication.restoreOverrideCursor()
+def _choose_backup_file(parent: QWidget, folder: Path) -> str:
+    path, _filter = QFileDialog.getOpenFileName(parent, "Choose a backup", str(folder), BACKUP_FILTER)
+    return path
 
 
 class _InlineProblemDialog(QDialog):
-    """A dialog with one framed line for problems the user can fix here; the rest go to a message box."""
+    """A dialog with one framed line for problems the user can fix here; the rest go to a message box.
+
+    Its title is also its accessible name, which is what a screen reader announces when it opens.
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
 
     def _build_error_label(self, name: str) -> QLabel:
         self.error_label = inline_error_label(name)
         return self.error_label
 
     def say(self, message: str, focus: QWidget | None = None) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-        grow_to_fit(self)
+        show_inline_problem(self, self.error_label, message)
         if isinstance(focus, QLineEdit):
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
             focus.selectAll()
@@ -114,13 +102,11 @@ class RecoveryUnlockDialog(_InlineProblemDialog):
     after Accepted, `journal` is open."""
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Open with the recovery code", parent)
         self.path = path
         self.journal: Journal | None = None
-        self.setWindowTitle("Open with the recovery code")
-        self.setAccessibleName("Open with the recovery code")
 
-        intro = _plain(
+        intro = plain_label(
             "Type the recovery code you printed or wrote down, and choose a new passphrase. The forgotten "
             "passphrase stops working; the recovery code keeps working."
         )
@@ -157,12 +143,10 @@ class RecoveryUnlockDialog(_InlineProblemDialog):
         if not code.strip():
             self.say("Type the recovery code, as printed; spaces, hyphens and lower case are fine.", self.code_edit)
             return
-        problem = self.fields.problem(final=True)
-        if problem is not None:
-            self.fields.refuse(problem)
+        if self.fields.refused():
             return
         try:
-            with _Busy():
+            with WaitCursor():
                 self.journal = access.open_with_recovery_code(self.path, code, self.fields.text())
         except WrongRecoveryCode as error:
             self.say(str(error), self.code_edit)
@@ -186,15 +170,13 @@ class DamagedJournalDialog(_InlineProblemDialog):
     """
 
     def __init__(self, path: Path, error: UserError, passphrase: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("The journal is damaged", parent)
         self.path = path
         self.journal: Journal | None = None
         self._passphrase = passphrase
         self.folder = backups.backup_folder(path.parent)
         found = backups.list_backups(self.folder)
         self.newest: BackupInfo | None = found[0] if found else None
-        self.setWindowTitle("The journal is damaged")
-        self.setAccessibleName("The journal is damaged")
 
         what = NoticeLabel(str(error))
         what.setAccessibleName("What happened")
@@ -209,7 +191,7 @@ class DamagedJournalDialog(_InlineProblemDialog):
                 f"There is no backup in {self.folder}. If you saved one elsewhere, choose it. Otherwise keep "
                 "the damaged file as it is: do not delete or move it."
             )
-        self.offer_label = _plain(offer, selectable=True)
+        self.offer_label = plain_label(offer, selectable=True)
         self.offer_label.setAccessibleName("What you can do")
         self._build_error_label("Problem restoring")
 
@@ -237,8 +219,7 @@ class DamagedJournalDialog(_InlineProblemDialog):
 
     def choose_file(self) -> str:
         """Ask for a backup file; replaced in tests. '' when the user cancels."""
-        path, _filter = QFileDialog.getOpenFileName(self, "Choose a backup", str(self.folder), BACKUP_FILTER)
-        return path
+        return _choose_backup_file(self, self.folder)
 
     def restore_newest(self) -> None:
         if self.newest is not None:
@@ -251,7 +232,7 @@ class DamagedJournalDialog(_InlineProblemDialog):
 
     def restore(self, backup: Path) -> None:
         try:
-            with _Busy():
+            with WaitCursor():
                 restored = backups.restore_backup(self.path, backup, self._passphrase)
                 self.journal = open_with_key(self.path, restored.key)
         except WrongPassphrase:
@@ -278,12 +259,10 @@ class ChangePassphraseDialog(_InlineProblemDialog):
     """Current passphrase, new one twice; only the key file is rewritten."""
 
     def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Change passphrase", parent)
         self.journal = journal
-        self.setWindowTitle("Change passphrase")
-        self.setAccessibleName("Change passphrase")
 
-        intro = _plain(
+        intro = plain_label(
             "The journal itself is not rewritten, so this takes a moment at any size. Your recovery code, if "
             "you made one, keeps working."
         )
@@ -312,15 +291,13 @@ class ChangePassphraseDialog(_InlineProblemDialog):
         if not current:
             self.say("Type the passphrase you use now.", self.current_edit)
             return
-        problem = self.fields.problem(final=True)
-        if problem is not None:
-            self.fields.refuse(problem)
+        if self.fields.refused():
             return
         if self.fields.text() == current:
             self.fields.refuse("The new passphrase is the same as the current one.")
             return
         try:
-            with _Busy():
+            with WaitCursor():
                 keys.unlock(keys.read_key_file(self.journal.key_path), current)
                 access.change_passphrase(self.journal, self.fields.text())
         except WrongPassphrase:
@@ -337,19 +314,17 @@ class ChangePassphraseDialog(_InlineProblemDialog):
         super().accept()
 
 
-class NewRecoveryCodeDialog(_InlineProblemDialog):
+class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
     """Warns that the old code stops working, asks for the passphrase, then shows the new code once.
 
     The passphrase is asked so that someone at an unlocked, unattended window cannot make a code of their own.
+    The old code stops working as soon as the new one exists, so the new one must not vanish unseen.
     """
 
     def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("New recovery code", parent)
         self.journal = journal
         self.code: str | None = None
-        self.code_panel: RecoveryCodePanel | None = None
-        self.setWindowTitle("New recovery code")
-        self.setAccessibleName("New recovery code")
         try:
             had_code = access.has_recovery_code(journal)
         except UserError:
@@ -381,14 +356,7 @@ class NewRecoveryCodeDialog(_InlineProblemDialog):
         ask.addStretch(1)
         ask.addWidget(self.buttons)
 
-        self.code_page = QWidget()
-        self.code_layout = QVBoxLayout(self.code_page)
-        self.code_layout.setContentsMargins(0, 0, 0, 0)
-        self.done_buttons = QDialogButtonBox()
-        self.done_button = self.done_buttons.addButton("&Done", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.done_button.setAccessibleName("Done")
-        self.done_button.setEnabled(False)
-        self.done_buttons.accepted.connect(self.accept)
+        self.done_button = self._build_code_page("&Done")
 
         self.pages = QStackedWidget()
         self.pages.addWidget(ask_page)
@@ -397,20 +365,13 @@ class NewRecoveryCodeDialog(_InlineProblemDialog):
         layout.addWidget(self.pages)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
 
-    def showing_code(self) -> bool:
-        return self.pages.currentWidget() is self.code_page
-
-    def accept(self) -> None:
-        if self.showing_code():
-            if self.code_panel is not None and self.code_panel.is_acknowledged():
-                super().accept()
-            return
+    def accept_first_page(self) -> None:
         passphrase = self.passphrase_edit.text()
         if not passphrase:
             self.say("Type your passphrase to make a new code.", self.passphrase_edit)
             return
         try:
-            with _Busy():
+            with WaitCursor():
                 keys.unlock(keys.read_key_file(self.journal.key_path), passphrase)
                 self.code = access.new_recovery_code(self.journal)
         except WrongPassphrase:
@@ -420,29 +381,7 @@ class NewRecoveryCodeDialog(_InlineProblemDialog):
             self.show_error(error)
             return
         self.passphrase_edit.clear()
-        self._show_code(self.code)
-
-    def _show_code(self, code: str) -> None:
-        self.code_panel = RecoveryCodePanel(code)
-        self.code_panel.acknowledged.connect(self.done_button.setEnabled)
-        self.code_layout.addWidget(self.code_panel)
-        self.code_layout.addStretch(1)
-        self.code_layout.addWidget(self.done_buttons)
-        self.pages.setCurrentWidget(self.code_page)
-        self.done_button.setDefault(True)
-        self.code_panel.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        grow_to_fit(self)
-
-    def reject(self) -> None:
-        # The old code no longer works once the new one exists: it must not vanish unseen.
-        if not self.showing_code():
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.showing_code():
-            event.ignore()
-            return
-        super().closeEvent(event)
+        self._show_code_page(self.code)
 
 
 class RestoreDialog(_InlineProblemDialog):
@@ -461,19 +400,17 @@ class RestoreDialog(_InlineProblemDialog):
         *,
         journal_id: str | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("Restore from a backup", parent)
         self._restore = restore
         self.folder = folder
         self.journal_id = journal_id
         self.restored: BackupInfo | None = None
-        self.setWindowTitle("Restore from a backup")
-        self.setAccessibleName("Restore from a backup")
 
-        intro = _plain(
+        intro = plain_label(
             "Restoring replaces everything in the journal with the backup you choose. The journal as it is now "
             "is backed up first (it appears in this list as “made before a restore”), so a restore can be undone."
         )
-        self.empty_label = _plain(f"There are no backups in {folder} yet; choose a backup file you saved.")
+        self.empty_label = plain_label(f"There are no backups in {folder} yet; choose a backup file you saved.")
         self.empty_label.setVisible(not found)
         self.list = QListWidget()
         self.list.setAccessibleName("Backups, newest first")
@@ -493,7 +430,7 @@ class RestoreDialog(_InlineProblemDialog):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(buddy_label("&Passphrase", self.passphrase_edit), self.passphrase_edit)
-        hint = _plain("Today's passphrase, or the one in use when the backup was made.")
+        hint = plain_label("Today's passphrase, or the one in use when the backup was made.")
         self._build_error_label("Problem restoring")
 
         self.buttons, self.ok_button = dialog_buttons(self, "&Restore this backup", "Cancel")
@@ -526,8 +463,7 @@ class RestoreDialog(_InlineProblemDialog):
 
     def choose_file(self) -> str:
         """Ask for a backup file; replaced in tests. '' when the user cancels."""
-        path, _filter = QFileDialog.getOpenFileName(self, "Choose a backup", str(self.folder), BACKUP_FILTER)
-        return path
+        return _choose_backup_file(self, self.folder)
 
     def add_chosen(self) -> None:
         chosen = self.choose_file()
@@ -553,7 +489,7 @@ class RestoreDialog(_InlineProblemDialog):
             self.say("Type the passphrase that opens this backup.", self.passphrase_edit)
             return
         try:
-            with _Busy():
+            with WaitCursor():
                 self.restored = self._restore(backup, passphrase)
         except WrongPassphrase:
             self.say(BACKUP_PASSPHRASE, self.passphrase_edit)
@@ -581,10 +517,8 @@ class DeleteEverythingDialog(_InlineProblemDialog):
     def __init__(
         self, targets: Sequence[Path], delete: Callable[[], None], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__("Delete everything", parent)
         self._delete = delete
-        self.setWindowTitle("Delete everything")
-        self.setAccessibleName("Delete everything")
 
         warning = NoticeLabel(
             "This deletes your journal and every backup of it in the app's folder, for good. Nobody — not you, "
@@ -592,9 +526,9 @@ class DeleteEverythingDialog(_InlineProblemDialog):
         )
         warning.setAccessibleName("Warning")
         listed = "\n".join(f"• {_described(path)}" for path in targets) or "• (nothing is there any more)"
-        self.targets_label = _plain(listed, selectable=True)
+        self.targets_label = plain_label(listed, selectable=True)
         self.targets_label.setAccessibleName("What will be deleted")
-        elsewhere = _plain(
+        elsewhere = plain_label(
             "Backups you saved elsewhere with Back up now are not touched: delete those yourself if you mean to. "
             "Afterwards Boundary Journal closes; when it starts again, it offers to create a new journal."
         )
@@ -610,7 +544,7 @@ class DeleteEverythingDialog(_InlineProblemDialog):
         self.delete_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(warning)
-        layout.addWidget(_plain("These will be deleted:"))
+        layout.addWidget(plain_label("These will be deleted:"))
         layout.addWidget(self.targets_label)
         layout.addWidget(elsewhere)
         layout.addLayout(form)

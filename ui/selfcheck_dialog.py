@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from boundary_journal.catalog import Catalog, RedFlag
-from boundary_journal.errors import InvalidInput, UserError
+from boundary_journal.errors import UserError
 from boundary_journal.services import selfchecks
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.selfchecks import SelfCheckDraft, SelfCheckView
@@ -33,7 +33,7 @@ from boundary_journal.storage import Journal
 from ui import messages
 from ui.messages import UnsavedChoice
 from ui.notices import NoticeLabel, rich_tooltip
-from ui.sizing import dialog_buttons, grow_to_fit, inline_error_label
+from ui.sizing import dialog_buttons, inline_error_label, say_not_saved
 
 OVERALL = "Overall"
 # The catalogue's red-flag groups, in the order the check-in asks them, with the heading the clinician reads.
@@ -283,13 +283,8 @@ class SelfCheckDialog(QDialog):
         self.error_label.hide()
         try:
             view, action = selfchecks.add_self_check(self.journal, self.catalog, self.draft())
-        except InvalidInput as error:
-            self.error_label.setText(f"Not saved: {error}")
-            self.error_label.show()
-            grow_to_fit(self)
-            return False
         except UserError as error:
-            self.show_error(error)
+            say_not_saved(self, self.error_label, error, self.show_error)
             return False
         self.result_view, self.result_action = view, action
         self.saved.emit(view, action)

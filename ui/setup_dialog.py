@@ -6,11 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QStackedWidget,
     QStyle,
@@ -23,8 +21,8 @@ from boundary_journal.errors import InvalidInput
 from boundary_journal.storage import Journal, create_journal
 from ui import messages
 from ui.passphrase_fields import NewPassphraseFields
-from ui.recovery_code import RecoveryCodePanel
-from ui.sizing import dialog_buttons, grow_to_fit
+from ui.recovery_code import RecoveryCodeStep
+from ui.sizing import WaitCursor, dialog_buttons, plain_label
 
 EXPLANATION = (
     f"{APP_NAME} keeps everything you write — entries, pseudonyms, tags — in one encrypted file "
@@ -44,7 +42,7 @@ RECOVERY_HINT = (
 )
 
 
-class SetupDialog(QDialog):
+class SetupDialog(RecoveryCodeStep, QDialog):
     """Creates the journal at `path`; after `exec()` returns Accepted, `journal` is open.
 
     Two pages: the passphrase, then (if chosen) the recovery code, which must be ticked as kept before
@@ -56,13 +54,10 @@ class SetupDialog(QDialog):
         self.path = path
         self.journal: Journal | None = None
         self.recovery_code: str | None = None
-        self.code_panel: RecoveryCodePanel | None = None
         self.setWindowTitle("Create your journal")
         self.setAccessibleName("Create your journal")
 
-        intro = QLabel(EXPLANATION)
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro = plain_label(EXPLANATION)
         self.path_label = QLabel(str(path))
         self.path_label.setTextFormat(Qt.TextFormat.PlainText)
         self.path_label.setWordWrap(True)
@@ -73,9 +68,7 @@ class SetupDialog(QDialog):
         font = self.path_label.font()
         font.setBold(True)
         self.path_label.setFont(font)
-        promises = QLabel(PROMISES)
-        promises.setWordWrap(True)
-        promises.setTextFormat(Qt.TextFormat.PlainText)
+        promises = plain_label(PROMISES)
 
         self.fields = NewPassphraseFields()
         self.passphrase_edit = self.fields.passphrase_edit
@@ -85,9 +78,7 @@ class SetupDialog(QDialog):
         self.recovery_check = QCheckBox(RECOVERY_CHOICE)
         self.recovery_check.setAccessibleName(RECOVERY_CHOICE.replace("&", ""))
         self.recovery_check.setChecked(True)
-        recovery_hint = QLabel(RECOVERY_HINT)
-        recovery_hint.setTextFormat(Qt.TextFormat.PlainText)
-        recovery_hint.setWordWrap(True)
+        recovery_hint = plain_label(RECOVERY_HINT)
         indent = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + self.fontMetrics().height() // 2
         recovery_hint.setContentsMargins(indent, 0, 0, 0)
 
@@ -105,16 +96,7 @@ class SetupDialog(QDialog):
         first.addStretch(1)
         first.addWidget(self.buttons)
 
-        self.code_page = QWidget()
-        self.code_layout = QVBoxLayout(self.code_page)
-        self.code_layout.setContentsMargins(0, 0, 0, 0)
-        self.code_buttons = QDialogButtonBox()
-        self.continue_button = self.code_buttons.addButton(
-            "&Continue to the journal", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.continue_button.setAccessibleName("Continue to the journal")
-        self.continue_button.setEnabled(False)
-        self.code_buttons.accepted.connect(self.accept)
+        self.continue_button = self._build_code_page("&Continue to the journal")
 
         self.pages = QStackedWidget()
         self.pages.addWidget(passphrase_page)
@@ -130,64 +112,27 @@ class SetupDialog(QDialog):
     def show_error(self, error: BaseException | str) -> None:
         messages.show_error(self, error)
 
-    def showing_code(self) -> bool:
-        return self.pages.currentWidget() is self.code_page
-
-    def accept(self) -> None:
-        if self.showing_code():
-            if self.code_panel is not None and self.code_panel.is_acknowledged():
-                super().accept()
-            return
-        problem = self.problem(final=True)
-        if problem is not None:
-            self.fields.refuse(problem)
+    def accept_first_page(self) -> None:
+        if self.fields.refused():
             return
         code = keys.make_recovery_code() if self.recovery_check.isChecked() else None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.journal = create_journal(self.path, self.fields.text(), code)
+            with WaitCursor():
+                self.journal = create_journal(self.path, self.fields.text(), code)
         except InvalidInput as error:
-            QGuiApplication.restoreOverrideCursor()
             self.fields.hint(str(error))
             return
         except Exception as error:  # a UserError's sentence, or a plain note that this is a bug
-            QGuiApplication.restoreOverrideCursor()
             self.show_error(error)
             return
-        QGuiApplication.restoreOverrideCursor()
         self.fields.clear()
         if code is None:
-            super().accept()
+            self._close_accepted()
             return
         self.recovery_code = code
         self._show_code(code)
 
     def _show_code(self, code: str) -> None:
         self.setWindowTitle("Keep your recovery code")
-        title = QLabel("Your journal is ready. One last step: keep the recovery code.")
-        title.setTextFormat(Qt.TextFormat.PlainText)
-        title.setWordWrap(True)
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
-        self.code_panel = RecoveryCodePanel(code)
-        self.code_panel.acknowledged.connect(self.continue_button.setEnabled)
-        self.code_layout.addWidget(title)
-        self.code_layout.addWidget(self.code_panel)
-        self.code_layout.addStretch(1)
-        self.code_layout.addWidget(self.code_buttons)
-        self.pages.setCurrentWidget(self.code_page)
-        self.continue_button.setDefault(True)
-        self.code_panel.print_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        grow_to_fit(self)
-
-    def reject(self) -> None:
-        # Once the journal exists, the only way on is with the code kept: it is never shown again.
-        if not self.showing_code():
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.showing_code():
-            event.ignore()
-            return
-        super().closeEvent(event)
+        heading = plain_label("Your journal is ready. One last step: keep the recovery code.", bold=True)
+        self._show_code_page(code, heading)

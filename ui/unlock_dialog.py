@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -26,7 +25,7 @@ from boundary_journal.errors import JournalDamaged, WrongPassphrase
 from boundary_journal.storage import Journal, open_journal
 from ui import messages
 from ui.security_dialogs import DamagedJournalDialog, RecoveryUnlockDialog
-from ui.sizing import dialog_buttons, grow_to_fit
+from ui.sizing import WaitCursor, dialog_buttons, show_inline_problem
 
 WRONG_PASSPHRASE = "That passphrase does not open this journal. Check Caps Lock and the keyboard layout, and try again."
 FORGOT = "&Forgot your passphrase? Use the recovery code…"
@@ -94,9 +93,7 @@ class UnlockDialog(QDialog):
         messages.show_error(self, error)
 
     def _say(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-        grow_to_fit(self)
+        show_inline_problem(self, self.error_label, message)
         self.passphrase_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.passphrase_edit.selectAll()
 
@@ -105,24 +102,20 @@ class UnlockDialog(QDialog):
         if not passphrase:
             self._say("Type the passphrase you chose when you created the journal.")
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.journal = open_journal(self.path, passphrase)
+            with WaitCursor():
+                self.journal = open_journal(self.path, passphrase)
         except WrongPassphrase as error:
-            QGuiApplication.restoreOverrideCursor()
             # Without a key file beside it, the storage's own sentence says where that file should be.
             self._say(WRONG_PASSPHRASE if keys.key_path_for(self.path).exists() else str(error))
             return
         except JournalDamaged as error:
-            QGuiApplication.restoreOverrideCursor()
             self.error_label.hide()
             self.offer_backup(error, passphrase)
             return
         except Exception as error:  # not a journal, too new, cannot read — or a bug, said as one
-            QGuiApplication.restoreOverrideCursor()
             self.show_error(error)
             return
-        QGuiApplication.restoreOverrideCursor()
         self.passphrase_edit.clear()
         super().accept()
 

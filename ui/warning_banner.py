@@ -18,6 +18,9 @@ from ui.notices import TintedFrame, rich_tooltip
 OVERALL = "Overall"
 # Kinds whose detail is a short trajectory ("Score 25 → 38"), worth reading inline; the others' is a tooltip.
 INLINE_DETAIL = ("score_rising", "stage_up")
+# Lines shown before "Show all": years of check-ins can hold dozens of warnings, and the banner must
+# not push the journal itself off the screen.
+COLLAPSED_LINES = 3
 
 
 def warning_line(warning: DriftWarning) -> str:
@@ -55,8 +58,30 @@ class WarningBanner(TintedFrame):
         margin = self.fontMetrics().height() // 3
         layout.setContentsMargins(margin, margin, margin, margin)
         layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(self.rows, 1)
+        column = QVBoxLayout()
+        column.addLayout(self.rows)
+        self.more_button = QPushButton()
+        self.more_button.setFlat(True)
+        self.more_button.clicked.connect(self._toggle_expanded)
+        column.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(column, 1)
+        self._expanded = False
         self.hide()
+
+    def _toggle_expanded(self) -> None:
+        self._expanded = not self._expanded
+        self._show_lines()
+
+    def _show_lines(self) -> None:
+        shown = len(self.lines) if self._expanded else COLLAPSED_LINES
+        for row, (label, button) in enumerate(zip(self.lines, self.trend_buttons, strict=True)):
+            label.setVisible(row < shown)
+            button.setVisible(row < shown)
+        hidden = len(self.lines) - COLLAPSED_LINES
+        self.more_button.setVisible(hidden > 0)
+        more = f"Show {hidden} more warning{'s' if hidden != 1 else ''}"
+        self.more_button.setText("Show fewer" if self._expanded else more)
+        self.more_button.setAccessibleName(self.more_button.text())
 
     def warnings(self) -> list[DriftWarning]:
         return list(self._warnings)
@@ -99,4 +124,5 @@ class WarningBanner(TintedFrame):
             self.rows.addLayout(row_layout)
             self.lines.append(label)
             self.trend_buttons.append(button)
+        self._show_lines()
         self.setVisible(bool(self._warnings))

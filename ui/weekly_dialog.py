@@ -44,7 +44,7 @@ from boundary_journal.storage import Journal
 from ui import messages
 from ui.messages import UnsavedChoice
 from ui.notices import NoticeLabel
-from ui.sizing import dialog_buttons, grow_to_fit
+from ui.sizing import dialog_buttons, grow_to_fit, show_inline_problem
 
 INTRO = (
     "Pick one patient relationship that feels even slightly grey, say in one sentence what makes you "
@@ -428,9 +428,7 @@ class WeeklyDialog(QDialog):
     # --- saving --------------------------------------------------------------------------
 
     def _show_problem(self, message: str, focus: QWidget | None = None) -> None:
-        self.error_label.setText(f"Not saved: {message}")
-        self.error_label.show()
-        grow_to_fit(self)
+        show_inline_problem(self, self.error_label, f"Not saved: {message}")
         if focus is not None:
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll.ensureWidgetVisible(focus)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.services.drift import DriftWarning
-from ui.warning_banner import OVERALL, WarningBanner, warning_html, warning_line
+from ui.warning_banner import COLLAPSED_LINES, OVERALL, WarningBanner, warning_html, warning_line
 
 HOSTILE = "<b>&amp; Ωμέγα Привет 🙂 שלום"
 WHEN = datetime(2026, 3, 2, 17, 45)
@@ -71,3 +71,20 @@ def test_show_trend_names_the_scope(qtbot: QtBot) -> None:
         qtbot.mouseClick(banner.trend_buttons[1], Qt.MouseButton.LeftButton)
     assert (first.args, second.args) == (["Client K"], [None])
     assert all(b.accessibleName() for b in banner.trend_buttons)
+
+
+def test_many_warnings_fold_behind_a_button(qtbot: QtBot) -> None:
+    window = QWidget()
+    banner = WarningBanner()
+    QVBoxLayout(window).addWidget(banner)
+    qtbot.addWidget(window)
+    window.show()
+    banner.show_warnings([warning("score_rising", f"Client {i}") for i in range(COLLAPSED_LINES + 5)])
+    assert [label.isVisible() for label in banner.lines] == [True] * COLLAPSED_LINES + [False] * 5
+    assert banner.more_button.isVisible() and banner.more_button.text() == "Show 5 more warnings"
+    qtbot.mouseClick(banner.more_button, Qt.MouseButton.LeftButton)
+    assert all(label.isVisible() for label in banner.lines) and banner.more_button.text() == "Show fewer"
+    qtbot.mouseClick(banner.more_button, Qt.MouseButton.LeftButton)
+    assert sum(label.isVisible() for label in banner.lines) == COLLAPSED_LINES
+    banner.show_warnings([warning("score_rising", "Client K")])
+    assert not banner.more_button.isVisible()

@@ -156,6 +156,15 @@ class TestMakeBackup:
         assert len(set(made)) == 3 and all(path.exists() for path in made)
 
 
+class TestBackupsWithinOneSecond:
+    def test_the_backup_just_made_is_never_rotated_away(self, journal: Journal) -> None:
+        moment = datetime(2026, 11, 23, 2, 37, 26)
+        made = [backups.make_backup(journal, reason=Reason.BEFORE_RESTORE, now=moment) for _ in range(8)]
+        assert made[-1].path.exists()
+        kept = [b for b in backups.list_backups(backups.backup_folder(journal.folder)) if b.reason == "before-restore"]
+        assert len(kept) == backups.KEEP_SAFETY and made[-1].path in {b.path for b in kept}
+
+
 class TestFailedBackup:
     """A backup that cannot be written leaves the journal and every earlier backup as they were."""
 
