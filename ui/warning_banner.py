@@ -62,6 +62,7 @@ class WarningBanner(TintedFrame):
         column.addLayout(self.rows)
         self.more_button = QPushButton()
         self.more_button.setFlat(True)
+        self.more_button.setAccessibleName("Show more warnings")
         self.more_button.clicked.connect(self._toggle_expanded)
         column.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(column, 1)
