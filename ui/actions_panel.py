@@ -54,6 +54,10 @@ def counts_text(model: ActionTableModel) -> str:
 # (or the move) the rest; long texts wrap.
 OUTCOME_SHARE = 0.24
 RELATIONSHIP_CHARS = 14
+# Sizing every row to its wrapped text measures every cell: fine for a few hundred rows, seconds for the
+# thousands that years of weekly exercises and check-ins make. Beyond this, rows get a fixed height of
+# two lines (the full text is in each cell's tooltip).
+ROWS_SIZED_TO_TEXT = 300
 
 
 class RoomyDelegate(QStyledItemDelegate):
@@ -77,8 +81,18 @@ def table(model: ActionTableModel | ExerciseTableModel, name: str, stretch: int,
     view.setWordWrap(True)
     view.setItemDelegate(RoomyDelegate(view))
     view.verticalHeader().hide()
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    rows = view.verticalHeader()
+    rows.setDefaultSectionSize(view.fontMetrics().lineSpacing() * 2 + view.fontMetrics().height() // 2 + 4)
+
+    def fit_rows() -> None:
+        many = model.rowCount() > ROWS_SIZED_TO_TEXT
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed if many else QHeaderView.ResizeMode.ResizeToContents)
+
+    model.modelAboutToBeReset.connect(lambda: rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed))
+    model.modelReset.connect(fit_rows)
+    fit_rows()
     header = view.horizontalHeader()
+    header.setResizeContentsPrecision(ROWS_SIZED_TO_TEXT)  # columns fit to a sample of rows, not all
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(narrow, QHeaderView.ResizeMode.Interactive)

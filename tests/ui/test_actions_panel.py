@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import Catalog
@@ -15,7 +17,7 @@ from boundary_journal.services import actions, weekly
 from boundary_journal.services.weekly import ExerciseDraft, ExerciseView, IsoWeek
 from boundary_journal.storage import Journal
 from ui.action_model import OUTCOME, STATUS
-from ui.actions_panel import ActionsPanel
+from ui.actions_panel import ROWS_SIZED_TO_TEXT, ActionsPanel, table
 from ui.exercise_model import OUTCOME as HISTORY_OUTCOME
 
 if TYPE_CHECKING:
@@ -141,3 +143,20 @@ def test_every_control_is_named(make_panel) -> None:
     for widget in (panel.table, panel.history_table, panel.done_button, panel.exercise_button,
                    panel.outcome_button, panel.streak_label, panel.counts_label):
         assert widget.accessibleName()
+
+
+def test_long_histories_get_fixed_row_heights(qtbot: QtBot) -> None:
+    model = QStandardItemModel(5, 3)
+    view = table(model, "Actions", 1, 2)  # type: ignore[arg-type]
+    qtbot.addWidget(view)
+    assert view.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents
+    model.beginResetModel()
+    model.setRowCount(ROWS_SIZED_TO_TEXT + 1)
+    model.endResetModel()
+    # Thousands of rows sized to their wrapped text would measure every cell on each refresh.
+    assert view.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+    assert view.verticalHeader().defaultSectionSize() >= 2 * view.fontMetrics().lineSpacing()
+    model.beginResetModel()
+    model.setRowCount(3)
+    model.endResetModel()
+    assert view.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents
