@@ -28,7 +28,7 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     result = json.loads(out.read_text(encoding="utf-8"))
     measures = {row["measure"] for row in result["rows"]}
     for expected in ("window shown: empty PySide6 window", "window shown: journal window, excl. KDF",
-                     "unlock to list populated, excl. KDF", "search, 95th percentile",
+                     "unlock to list populated, excl. KDF", "search, the list's rows, 95th percentile",
                      "add one entry, committed (entries.add_entry)", "open one entry (entries.get_entry)",
                      "peak memory: list open (key handed in)", "CLI add, whole process"):
         assert expected in measures
