@@ -11,7 +11,7 @@ it at the same place. While locked, `journal` raises JournalLocked: nothing may 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
             return
         self.search_hint.setText(hint)
         self.search_hint.setVisible(bool(hint))
-        self.model.set_rows(found, lambda ids: entries.entry_fields(journal, ids))
+        self.model.set_rows(found, self._entry_fields)
         self._select_entry_row(self.editor.entry_id())
         total = len(found)
         self.count_label.setText(f"{total} {'entry' if total == 1 else 'entries'}")
@@ -913,6 +913,11 @@ class MainWindow(QMainWindow):
     @property
     def is_locked(self) -> bool:
         return self._journal is None
+
+    def _entry_fields(self, ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        """Text for the list's rows on screen; none once the journal is closed under the window (the list
+        is emptied at lock, but a repaint can come between closing and that)."""
+        return entries.entry_fields(self._journal, ids) if self._journal_open() else {}  # type: ignore[arg-type]
 
     def _journal_open(self) -> bool:
         # Not locked, and not closed under the window either (a restore or delete-everything closes it first).
