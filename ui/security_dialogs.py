@@ -298,8 +298,7 @@ class ChangePassphraseDialog(_InlineProblemDialog):
             return
         try:
             with WaitCursor():
-                keys.unlock(keys.read_key_file(self.journal.key_path), current)
-                access.change_passphrase(self.journal, self.fields.text())
+                access.change_passphrase(self.journal, self.fields.text(), current=current)
         except WrongPassphrase:
             self.say(NOT_THE_CURRENT_PASSPHRASE, self.current_edit)
             return
@@ -372,8 +371,7 @@ class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
             return
         try:
             with WaitCursor():
-                keys.unlock(keys.read_key_file(self.journal.key_path), passphrase)
-                self.code = access.new_recovery_code(self.journal)
+                self.code = access.new_recovery_code(self.journal, passphrase=passphrase)
         except WrongPassphrase:
             self.say(NOT_THE_CURRENT_PASSPHRASE, self.passphrase_edit)
             return

@@ -14,19 +14,33 @@ from boundary_journal.errors import WrongRecoveryCode
 from boundary_journal.storage import Journal, validate_new_passphrase
 
 
-def change_passphrase(journal: Journal, new_passphrase: str) -> None:
-    """Re-wrap the open journal's key with `new_passphrase`; the recovery code, if any, still works."""
+def change_passphrase(journal: Journal, new_passphrase: str, *, current: str | None = None) -> None:
+    """Re-wrap the open journal's key with `new_passphrase`; the recovery code, if any, still works.
+
+    With `current`, the passphrase in use is checked first (WrongPassphrase): an unlocked window left
+    unattended must not let someone else set a passphrase.
+    """
     validate_new_passphrase(new_passphrase)
-    keyfile = keys.read_key_file(journal.key_path)
+    keyfile = _checked_key_file(journal, current)
     keys.write_key_file(journal.key_path, keys.with_passphrase(keyfile, journal.key, new_passphrase))
 
 
-def new_recovery_code(journal: Journal) -> str:
-    """Make a new recovery code (the old one stops working) and return it, to be printed and kept."""
+def new_recovery_code(journal: Journal, *, passphrase: str | None = None) -> str:
+    """Make a new recovery code (the old one stops working) and return it, to be printed and kept.
+
+    With `passphrase`, it is checked first, as for `change_passphrase`.
+    """
+    keyfile = _checked_key_file(journal, passphrase)
     code = keys.make_recovery_code()
-    keyfile = keys.read_key_file(journal.key_path)
     keys.write_key_file(journal.key_path, keys.with_recovery_code(keyfile, journal.key, code))
     return code
+
+
+def _checked_key_file(journal: Journal, passphrase: str | None) -> keys.KeyFile:
+    keyfile = keys.read_key_file(journal.key_path)
+    if passphrase is not None:
+        keys.unlock(keyfile, passphrase)
+    return keyfile
 
 
 def has_recovery_code(journal: Journal) -> bool:

@@ -94,6 +94,26 @@ class TestChangePassphrase:
             access.change_passphrase(with_code, "short")
         assert folder_state(data_dir) == before
 
+    def test_the_current_passphrase_is_checked_when_given(self, with_code: Journal, data_dir: Path) -> None:
+        before = folder_state(data_dir)
+        with pytest.raises(WrongPassphrase):
+            access.change_passphrase(with_code, "a new passphrase", current="not the passphrase")
+        assert folder_state(data_dir) == before
+        access.change_passphrase(with_code, "a new passphrase", current=PASSPHRASE)
+        keys.unlock(keys.read_key_file(with_code.key_path), "a new passphrase")
+
+    def test_a_new_code_needs_the_passphrase_when_given(self, with_code: Journal, code: str,
+                                                        data_dir: Path) -> None:
+        before = folder_state(data_dir)
+        with pytest.raises(WrongPassphrase):
+            access.new_recovery_code(with_code, passphrase="not the passphrase")
+        assert folder_state(data_dir) == before
+        fresh = access.new_recovery_code(with_code, passphrase=PASSPHRASE)
+        keyfile = keys.read_key_file(with_code.key_path)
+        assert keys.unlock_with_recovery_code(keyfile, fresh) == with_code.key
+        with pytest.raises(WrongRecoveryCode):
+            keys.unlock_with_recovery_code(keyfile, code)
+
     def test_a_closed_journal_cannot_change_its_passphrase(self, with_code: Journal, data_dir: Path) -> None:
         # The closed journal has dropped its key; wrapping an empty key would lock everyone out.
         with_code.close()
