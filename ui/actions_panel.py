@@ -36,6 +36,7 @@ from ui.clock import Clock
 from ui.exercise_model import MOVE, ExerciseTableModel, streak_text
 from ui.exercise_model import OUTCOME as EXERCISE_OUTCOME
 from ui.exercise_model import RELATIONSHIP as EXERCISE_RELATIONSHIP
+from ui.lazy import RefreshedWhenShown
 
 
 def counts_text(model: ActionTableModel) -> str:
@@ -102,8 +103,10 @@ def table(model: ActionTableModel | ExerciseTableModel, name: str, stretch: int,
     return view
 
 
-class ActionsPanel(QWidget):
+class ActionsPanel(RefreshedWhenShown, QWidget):
     """All actions and the weekly history; asks the window for the weekly dialog and for a week's follow-up."""
+
+    _pending_selection: int | None = None  # an action to select once the hidden panel is shown
 
     journal_changed = Signal()
     exercise_requested = Signal()
@@ -198,7 +201,7 @@ class ActionsPanel(QWidget):
 
     # --- what the window asks ------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def reread(self) -> None:
         """Re-read the actions, the weekly history and the streak, keeping the selected rows."""
         today = self.clock.today()
         try:
@@ -210,10 +213,11 @@ class ActionsPanel(QWidget):
             self.show_error(error)
             return
         selected = self.selected_action()
+        selected_id, self._pending_selection = self._pending_selection or (selected.id if selected else None), None
         selected_week = self.selected_exercise()
         self.model.set_actions(found, today)
         self.counts_label.setText(counts_text(self.model))
-        row = self.model.row_of(selected.id) if selected else None
+        row = self.model.row_of(selected_id) if selected_id is not None else None
         if row is None and self.model.rowCount() and self.model.action(0).is_open:
             row = 0  # the most pressing one, ready for Mark done
         self._select(self.table, row)
@@ -249,6 +253,9 @@ class ActionsPanel(QWidget):
         return self.history_model.exercise(index.row())
 
     def select_action(self, action_id: int) -> None:
+        if self._stale:  # selected once the panel is shown and has re-read its actions
+            self._pending_selection = action_id
+            return
         self._select(self.table, self.model.row_of(action_id))
 
     @staticmethod

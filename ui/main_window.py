@@ -11,11 +11,12 @@ it at the same place. While locked, `journal` raises JournalLocked: nothing may 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,7 +44,7 @@ from PySide6.QtWidgets import (
 from boundary_journal import APP_NAME
 from boundary_journal.backups import BackupInfo
 from boundary_journal.catalog import NOTE_FIELD, Catalog
-from boundary_journal.errors import InvalidInput, NotFound, UserError, WrongPassphrase
+from boundary_journal.errors import InvalidInput, JournalDamaged, NotFound, UserError, WrongPassphrase
 from boundary_journal.services import actions, drafts, drift, entries, relationships, settings, weekly
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.drafts import StoredDraft
@@ -112,6 +113,9 @@ class MainWindow(QMainWindow):
     """The journal window. It locks by closing its journal (see `lock`); the journal it was given is otherwise
     closed by its maker (app.run calls `close_journal`), and one it opened itself on unlocking, it closes."""
 
+    # The journal's background check finished (from its thread): the journal checked, and what it found.
+    journal_checked = Signal(object, object)
+
     def __init__(
         self,
         journal: Journal,
@@ -137,6 +141,8 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(f"{APP_NAME}[*]")
         self.setAccessibleName(APP_NAME)
+        self.journal_checked.connect(self._journal_check_finished)
+        self._check_journal(journal)
         self._build_list_pane()
         self.draft_timer = QTimer(self)
         self.draft_timer.setSingleShot(True)
@@ -399,6 +405,7 @@ class MainWindow(QMainWindow):
         """
         self.journal = journal
         self._opened_here = True
+        self._check_journal(journal)
         self.trends.journal = journal
         self.actions_panel.journal = journal
         if reset:
@@ -409,6 +416,26 @@ class MainWindow(QMainWindow):
         self._refresh_relationships()
         self.reload()
         self.refresh_after_change()
+
+    def _check_journal(self, journal: Journal) -> None:
+        """Read every page of `journal` in the background (SQLite's quick_check); writes wait for it."""
+
+        def done(damage: JournalDamaged | None) -> None:  # runs in the checking thread
+            with contextlib.suppress(RuntimeError):  # the window is gone already
+                self.journal_checked.emit(journal, damage)
+
+        journal.check_in_background(done)
+
+    def _journal_check_finished(self, journal: Journal, damage: JournalDamaged | None) -> None:
+        if damage is None or journal is not self._journal:
+            return
+        self.statusBar().showMessage("The journal is damaged: nothing more is saved to it.")
+        self.show_error(
+            f"{damage}\n\nNothing more is saved to it; what is shown can still be read and copied. "
+            "Restoring a backup (Security ▸ Restore from Backup…, offered next) keeps the damaged file."
+        )
+        if journal is self._journal:  # not locked or replaced while the message was up
+            self.security.restore_from_backup()
 
     # --- prompts (replaced in tests) -----------------------------------------------------
 
@@ -917,7 +944,13 @@ class MainWindow(QMainWindow):
     def _entry_fields(self, ids: Sequence[int]) -> dict[int, dict[str, str]]:
         """Text for the list's rows on screen; none once the journal is closed under the window (the list
         is emptied at lock, but a repaint can come between closing and that)."""
-        return entries.entry_fields(self._journal, ids) if self._journal_open() else {}  # type: ignore[arg-type]
+        if not self._journal_open():
+            return {}
+        try:
+            return entries.entry_fields(self._journal, ids)  # type: ignore[arg-type]
+        except UserError as error:  # asked during a repaint: no box, the rows stay without their text
+            self.statusBar().showMessage(str(error))
+            return {}
 
     def _journal_open(self) -> bool:
         # Not locked, and not closed under the window either (a restore or delete-everything closes it first).

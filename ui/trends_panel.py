@@ -41,6 +41,7 @@ from boundary_journal.services.selfchecks import SelfCheckView
 from boundary_journal.services.slope import StageChangeView, StageSuggestion
 from boundary_journal.storage import Journal
 from ui import messages
+from ui.lazy import RefreshedWhenShown
 from ui.notices import AMBER, rich_tooltip
 
 OVERALL = "Overall"
@@ -233,7 +234,7 @@ class TrendChart(QChartView):
         QToolTip.showText(QCursor.pos(), rich_tooltip(*lines), self)
 
 
-class TrendsPanel(QWidget):
+class TrendsPanel(RefreshedWhenShown, QWidget):
     """Score trend, slope stage and open actions for the chosen scope (Overall or one relationship)."""
 
     self_check_requested = Signal()
@@ -418,7 +419,7 @@ class TrendsPanel(QWidget):
             self.scope_combo.blockSignals(False)
         self.refresh()
 
-    def refresh(self) -> None:
+    def reread(self) -> None:
         """Re-read the scope's check-ins, stages, suggestion and actions from the journal."""
         pseudonym = self.scope()
         try:

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from boundary_journal import files
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, UserError
-from boundary_journal.ics import write_exercise_calendar
 from boundary_journal.services import weekly
 from boundary_journal.services.weekly import MAX_OTHER_LENGTH, MAX_UNEASE_LENGTH, ExerciseDraft, ExerciseView, IsoWeek
 from boundary_journal.storage import Journal
@@ -479,6 +478,8 @@ class WeeklyDialog(QDialog):
         self.saved.emit(view)
         if calendar is not None:
             try:
+                from boundary_journal.ics import write_exercise_calendar  # icalendar: loaded when first used
+
                 write_exercise_calendar(calendar, self.catalog, view, details=self.details_check.isChecked())
             except UserError as error:
                 self.error_label.setText(f"The exercise is saved, but the calendar file was not written: {error}")

@@ -329,9 +329,10 @@ class TestBackUpAndRestore:
         assert entries.count_entries(security.journal) == 0
 
 
-def flip_middle_byte(path: Path) -> None:
+def flip_first_page_byte(path: Path) -> None:
+    """Damage that unlocking finds (the first page is read then; later pages by the window's check)."""
     raw = bytearray(path.read_bytes())
-    raw[len(raw) // 2] ^= 0xFF
+    raw[2000] ^= 0xFF
     path.write_bytes(bytes(raw))
 
 
@@ -345,7 +346,7 @@ class TestDamagedJournal:
         backups.make_backup(journal, reason=backups.Reason.AUTOMATIC)
         journal.close()
         path = journal_path(data_dir)
-        flip_middle_byte(path)
+        flip_first_page_byte(path)
         damaged = path.read_bytes()
 
         unlock, boxes = unlock_dialog(qtbot, path)
@@ -370,7 +371,7 @@ class TestDamagedJournal:
     def test_closing_the_offer_changes_nothing(self, qtbot: QtBot, journal: Journal, data_dir: Path) -> None:
         journal.close()
         path = journal_path(data_dir)
-        flip_middle_byte(path)
+        flip_first_page_byte(path)
         before = {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()}
 
         unlock, _boxes = unlock_dialog(qtbot, path)

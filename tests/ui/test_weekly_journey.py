@@ -80,13 +80,15 @@ def save(qtbot: QtBot, window: MainWindow, dialog: WeeklyDialog | FollowupDialog
 
 
 def action_rows(window: MainWindow) -> list[tuple[str, str, str]]:
-    """(status, action, outcome) per row of the Actions tab."""
+    """(status, action, outcome) per row of the Actions tab, looked at (it reads the journal when shown)."""
+    window.left_tabs.setCurrentWidget(window.actions_panel)
     model = window.actions_panel.model
     return [(model.index(r, STATUS).data(), model.action(r).text, model.index(r, OUTCOME).data())
             for r in range(model.rowCount())]
 
 
 def trends_open_actions(window: MainWindow) -> list[str]:
+    window.left_tabs.setCurrentWidget(window.trends)  # looked at: the tab reads the journal when shown
     lst = window.trends.actions_list
     return [lst.item(i).text() for i in range(lst.count())] if lst.isVisibleTo(window.trends) else []
 

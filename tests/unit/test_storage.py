@@ -252,12 +252,15 @@ class TestOpenRefusals:
         self.refused(data_dir, JournalDamaged, "damaged.*not changed")
 
     @pytest.mark.parametrize("where", [0.25, 0.5, 0.9])
-    def test_flipped_byte_in_a_later_page_is_found_by_the_quick_check(
+    def test_flipped_byte_in_a_later_page_is_found_by_the_full_check(
         self, filled: Path, data_dir: Path, where: float
     ) -> None:
         pages = filled.stat().st_size // PAGE
         flip_byte(filled, int(pages * where) * PAGE + 1000)
-        self.refused(data_dir, JournalDamaged, "damaged.*not changed")
+        before = folder_state(data_dir)
+        with pytest.raises(JournalDamaged, match=r"damaged.*not changed"):
+            open_journal(filled, PASSPHRASE, check=True)
+        assert folder_state(data_dir) == before
 
     def test_without_the_quick_check_damage_is_still_never_a_wrong_passphrase(
         self, filled: Path, data_dir: Path
@@ -335,6 +338,60 @@ CRASH_AFTER_COMMIT = (
     "entries.add_entry(journal, shipped_catalog(), entry_draft('only in the write-ahead log'))\n"
     "os._exit(0)  # no close, no checkpoint: the entry is only in the write-ahead log\n"
 )
+
+
+class TestBackgroundCheck:
+    """A cleanly closed journal opens without reading every page; the window's check runs beside it, and
+    nothing is written until it has passed."""
+
+    @pytest.fixture
+    def damaged(self, filled: Path) -> Path:
+        flip_byte(filled, (filled.stat().st_size // PAGE // 2) * PAGE + 1000)
+        return filled
+
+    def test_a_clean_journal_passes_and_takes_writes(self, filled: Path, catalog: Catalog) -> None:
+        opened = open_journal(filled, PASSPHRASE)
+        found: list[object] = []
+        try:
+            opened.check_in_background(found.append)
+            entries.add_entry(opened, catalog, entry_draft("written after the check"))  # waits for it
+            assert found == [None] and opened.damage is None
+        finally:
+            opened.close()
+
+    def test_damage_is_found_and_writes_are_refused(self, damaged: Path, catalog: Catalog, data_dir: Path) -> None:
+        opened = open_journal(damaged, PASSPHRASE)  # closed cleanly: no full check at open
+        found: list[object] = []
+        try:
+            opened.check_in_background(found.append)
+            before = folder_state(data_dir)
+            with pytest.raises(JournalDamaged, match=r"damaged.*restore the newest backup"):
+                entries.add_entry(opened, catalog, entry_draft("must not be written"))
+            assert folder_state(data_dir) == before
+            assert isinstance(found[0], JournalDamaged) and isinstance(opened.damage, JournalDamaged)
+        finally:
+            opened.close()
+
+    def test_closing_stops_a_running_check_without_a_finding(self, filled: Path) -> None:
+        opened = open_journal(filled, PASSPHRASE)
+        found: list[object] = []
+        opened.check_in_background(found.append)
+        opened.close()  # interrupts the check, or it had finished: either way no damage is reported
+        assert all(finding is None for finding in found)
+        assert not opened.is_open
+
+    def test_a_journal_left_open_by_a_crash_is_checked_whole_at_open(self, filled: Path, data_dir: Path) -> None:
+        result = run_library(CRASH_AFTER_COMMIT, str(filled), PASSPHRASE)
+        assert result.returncode == 0, result.stderr
+        flip_byte(filled, (filled.stat().st_size // PAGE // 2) * PAGE + 1000)
+
+        def state() -> dict[str, str]:  # the -shm file is SQLite's scratch index of the log, rebuilt by readers
+            return {name: digest for name, digest in folder_state(data_dir).items() if not name.endswith("-shm")}
+
+        before = state()
+        with pytest.raises(JournalDamaged, match=r"damaged.*not changed"):
+            open_journal(filled, PASSPHRASE)
+        assert state() == before and Path(f"{filled}-wal").stat().st_size > 0  # the log is not folded in
 
 
 class TestRefusalsAfterACrash:
