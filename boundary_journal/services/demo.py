@@ -556,8 +556,10 @@ class _Plan:
             # A grey relationship's answers rise over its time in the sample, so trends have a slope.
             progress = (day - person.first) / max(1, person.last - person.first) if person else 0.5
             intensity = grey * (0.4 + 0.8 * progress)
-            answers = {f.id: (2 if (x := r.random()) < intensity * 0.25 else 1 if x < intensity * 0.7 else 0)
-                       for f in flags}
+            # The items that call for a supervisor at once are rare, as they are in a steady practice; a
+            # sample that marked them weekly would greet its reader with dozens of warnings.
+            answers = {f.id: (2 if (x := r.random()) < scaled * 0.25 else 1 if x < scaled * 0.7 else 0)
+                       for f in flags for scaled in [intensity * (0.12 if f.warrants_higher_input else 1)]}
             answers = clean_answers(self.catalog, answers, {})
             check_id = len(rows) + 1
             taken = self._moment(day, r.choice((12, 17, 18, 21)))
