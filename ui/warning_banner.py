@@ -73,12 +73,38 @@ class WarningBanner(TintedFrame):
         self._expanded = not self._expanded
         self._show_lines()
 
+
+    def _make_lines(self, count: int) -> None:
+        """Make the first `count` lines' widgets (those not made yet): folded away, the rest are not needed
+        until asked for, and years of check-ins can hold dozens."""
+        for warning in self._warnings[len(self.lines):count]:
+            scope = warning.relationship or OVERALL
+            label = QLabel(warning_html(warning))
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setAccessibleName(warning_line(warning))
+            label.setToolTip(rich_tooltip(warning.detail, f"Since {warning.since:%Y-%m-%d %H:%M}"))
+            button = QPushButton("Show trend")
+            button.setFlat(True)
+            button.setAccessibleName(f"Show the trend for {scope}")
+            button.setToolTip(rich_tooltip(f"Show the trend for {scope}"))
+            pseudonym = warning.relationship
+            button.clicked.connect(lambda _checked=False, chosen=pseudonym: self.show_trend.emit(chosen))
+            row_layout = QHBoxLayout()
+            row_layout.addWidget(label, 1)
+            row_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self.rows.addLayout(row_layout)
+            self.lines.append(label)
+            self.trend_buttons.append(button)
+
     def _show_lines(self) -> None:
-        shown = len(self.lines) if self._expanded else COLLAPSED_LINES
+        shown = len(self._warnings) if self._expanded else COLLAPSED_LINES
+        self._make_lines(shown)
         for row, (label, button) in enumerate(zip(self.lines, self.trend_buttons, strict=True)):
             label.setVisible(row < shown)
             button.setVisible(row < shown)
-        hidden = len(self.lines) - COLLAPSED_LINES
+        hidden = len(self._warnings) - COLLAPSED_LINES
         self.more_button.setVisible(hidden > 0)
         more = f"Show {hidden} more warning{'s' if hidden != 1 else ''}"
         self.more_button.setText("Show fewer" if self._expanded else more)
@@ -105,25 +131,5 @@ class WarningBanner(TintedFrame):
                         widget.deleteLater()
                 row.layout().deleteLater()
         self.lines, self.trend_buttons = [], []
-        for warning in self._warnings:
-            scope = warning.relationship or OVERALL
-            label = QLabel(warning_html(warning))
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setAccessibleName(warning_line(warning))
-            label.setToolTip(rich_tooltip(warning.detail, f"Since {warning.since:%Y-%m-%d %H:%M}"))
-            button = QPushButton("Show trend")
-            button.setFlat(True)
-            button.setAccessibleName(f"Show the trend for {scope}")
-            button.setToolTip(rich_tooltip(f"Show the trend for {scope}"))
-            pseudonym = warning.relationship
-            button.clicked.connect(lambda _checked=False, chosen=pseudonym: self.show_trend.emit(chosen))
-            row_layout = QHBoxLayout()
-            row_layout.addWidget(label, 1)
-            row_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-            self.rows.addLayout(row_layout)
-            self.lines.append(label)
-            self.trend_buttons.append(button)
         self._show_lines()
         self.setVisible(bool(self._warnings))

@@ -80,10 +80,12 @@ def test_many_warnings_fold_behind_a_button(qtbot: QtBot) -> None:
     qtbot.addWidget(window)
     window.show()
     banner.show_warnings([warning("score_rising", f"Client {i}") for i in range(COLLAPSED_LINES + 5)])
-    assert [label.isVisible() for label in banner.lines] == [True] * COLLAPSED_LINES + [False] * 5
+    # Folded lines are made when first shown: years of check-ins can hold dozens of warnings.
+    assert [label.isVisible() for label in banner.lines] == [True] * COLLAPSED_LINES
     assert banner.more_button.isVisible() and banner.more_button.text() == "Show 5 more warnings"
     qtbot.mouseClick(banner.more_button, Qt.MouseButton.LeftButton)
-    assert all(label.isVisible() for label in banner.lines) and banner.more_button.text() == "Show fewer"
+    assert [label.isVisible() for label in banner.lines] == [True] * (COLLAPSED_LINES + 5)
+    assert banner.more_button.text() == "Show fewer"
     qtbot.mouseClick(banner.more_button, Qt.MouseButton.LeftButton)
     assert sum(label.isVisible() for label in banner.lines) == COLLAPSED_LINES
     banner.show_warnings([warning("score_rising", "Client K")])
