@@ -14,18 +14,15 @@ import binascii
 import json
 import os
 import secrets
+import threading
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
 from boundary_journal import files
-from boundary_journal.errors import JournalDamaged, JournalTooNew, WrongPassphrase, WrongRecoveryCode
+from boundary_journal.errors import JournalDamaged, JournalTooNew, UserError, WrongPassphrase, WrongRecoveryCode
 
 KEY_FORMAT = "boundary-journal-key"
 KEY_VERSION = 1
@@ -132,7 +129,13 @@ def _unb64(text: Any) -> bytes:
         raise ValueError("base64") from None
 
 
+# cryptography is imported where a key is wrapped or unwrapped, not with this module: the paths, the key file
+# and the recovery code are needed by commands and windows that never derive a key.
+
+
 def _derive(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     return Argon2id(
         salt=salt, length=KEY_BYTES, iterations=kdf.iterations, lanes=kdf.lanes, memory_cost=kdf.memory_kib
     ).derive(secret.encode("utf-8"))
@@ -147,6 +150,8 @@ def _wrap(key: bytes, secret: str, journal_id: str, slot: str, kdf: KdfParams) -
     if len(key) != KEY_BYTES:
         # A closed journal has dropped its key (b""); wrapping that would lock the clinician out for good.
         raise ValueError("the journal key must be 32 bytes; is the journal closed?")
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = os.urandom(_SALT_BYTES), os.urandom(_NONCE_BYTES)
     wrapped = AESGCM(_derive(secret, salt, kdf)).encrypt(nonce, key, _aad(journal_id, slot))
     return Slot(kdf, salt, nonce, wrapped)
@@ -156,6 +161,9 @@ def _unwrap(keyfile: KeyFile, slot_name: str, secret: str) -> bytes | None:
     slot = keyfile.slots.get(slot_name)
     if slot is None:
         return None
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         key = AESGCM(_derive(secret, slot.salt, slot.kdf)).decrypt(
             slot.nonce, slot.wrapped, _aad(keyfile.journal_id, slot_name)
@@ -185,6 +193,41 @@ def unlock(keyfile: KeyFile, passphrase: str) -> bytes:
     if key is None:
         raise WrongPassphrase("The passphrase does not open this journal.")
     return key
+
+
+class PendingUnlock:
+    """`unlock(keyfile, passphrase)` running in a thread. Argon2id lets go of Python's lock while it works,
+    so the command line loads the storage layer meanwhile instead of after it."""
+
+    def __init__(self, keyfile: KeyFile, passphrase: str) -> None:
+        self.keyfile = keyfile
+        self._key: bytes | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(passphrase,), name="unlock", daemon=True)
+        self._thread.start()
+
+    def _run(self, passphrase: str) -> None:
+        try:
+            self._key = unlock(self.keyfile, passphrase)
+        except BaseException as error:  # given to whoever asks for the result, in their thread
+            self._error = error
+
+    def result(self) -> bytes:
+        """The journal key, or the error `unlock` raised (WrongPassphrase)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._key is not None
+        return self._key
+
+
+def start_unlock(key_path: Path, passphrase: str) -> PendingUnlock | None:
+    """Start unlocking the key file at `key_path`; None if it cannot be read (opening then says why)."""
+    try:
+        keyfile = read_key_file(key_path)
+    except (OSError, UserError):
+        return None
+    return PendingUnlock(keyfile, passphrase)
 
 
 def unlock_with_recovery_code(keyfile: KeyFile, code: str) -> bytes:

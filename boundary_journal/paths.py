@@ -27,6 +27,14 @@ def journal_path(folder: Path) -> Path:
     return folder / JOURNAL_FILENAME
 
 
+def ensure_exists(path: Path) -> None:
+    """JournalMissing unless the journal file is there (said before a passphrase is asked for)."""
+    if not path.exists():
+        from boundary_journal.errors import JournalMissing
+
+        raise JournalMissing(f"There is no journal at {path}; create one with 'boundary-journal init'.")
+
+
 def resources_root() -> Traversable:
     """Shipped data: installed as boundary_journal.resources, or the top-level resources/ of a checkout."""
     try:

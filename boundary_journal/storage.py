@@ -35,16 +35,17 @@ from boundary_journal.errors import (
     InvalidInput,
     JournalDamaged,
     JournalExists,
-    JournalMissing,
     JournalTooNew,
     NotAJournal,
     WrongPassphrase,
 )
+from boundary_journal.paths import ensure_exists
 
 # Written into the SQLite header so a journal can be told from other encrypted databases.
 APPLICATION_ID = 0x424A524E  # "BJRN"
 MIN_PASSPHRASE_LENGTH = 8
 BACKUP_FOLDER = "backups"
+_READ_ONLY = "boundary_journal_read_only"  # an execution option: the transaction only reads
 _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 
 
@@ -78,7 +79,8 @@ class Journal:
             yield session
 
     def read(self) -> Session:
-        return self.session_factory()
+        """A session for reading: its transaction takes no write lock, so it never waits for a writer."""
+        return self.session_factory(bind=self.engine.execution_options(**{_READ_ONLY: True}))
 
     def close(self) -> None:
         """Close every connection (the last one checkpoints and removes the WAL) and drop the key."""
@@ -159,6 +161,13 @@ class _BackgroundCheck:
             self._thread.join()
 
 
+def damage_from(error: BaseException, path: Path) -> JournalDamaged | None:
+    """The JournalDamaged a driver error means (a page failed authentication or SQLite's own checks), if so."""
+    if getattr(error, "sqlite_errorcode", None) in (sqlcipher3.SQLITE_CORRUPT, sqlcipher3.SQLITE_NOTADB):
+        return JournalDamaged(_damaged_message(path, str(error)))
+    return None
+
+
 def _damaged_message(path: Path, problem: str) -> str:
     return f"The journal at {path} is damaged ({problem}). It was not changed; restore the newest backup."
 
@@ -225,19 +234,17 @@ def _engine(path: Path, key: bytes | Callable[[], bytes]) -> Engine:
         dbapi_connection.isolation_level = None
 
     # IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout) instead of
-    # failing with "database is locked" when its read turns into a write.
+    # failing with "database is locked" when its read turns into a write. Reads (Journal.read) begin
+    # a plain transaction: in WAL mode they see one consistent snapshot beside any writer.
     @event.listens_for(engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ_ONLY) else "BEGIN IMMEDIATE")
 
     # A page that fails authentication or SQLite's own checks, met while reading or writing, is damage:
     # said as such (the transaction was rolled back), never as an unexplained database error.
     @event.listens_for(engine, "handle_error")
     def _damage(context):  # type: ignore[no-untyped-def]
-        error = context.original_exception
-        if getattr(error, "sqlite_errorcode", None) in (sqlcipher3.SQLITE_CORRUPT, sqlcipher3.SQLITE_NOTADB):
-            return JournalDamaged(_damaged_message(path, str(error)))
-        return None
+        return damage_from(context.original_exception, path)
 
     return engine
 
@@ -266,11 +273,6 @@ def validate_new_passphrase(passphrase: str) -> None:
 def ensure_absent(path: Path) -> None:
     if path.exists():
         raise JournalExists(f"A journal already exists at {path}; open it instead of creating one.")
-
-
-def ensure_exists(path: Path) -> None:
-    if not path.exists():
-        raise JournalMissing(f"There is no journal at {path}; create one with 'boundary-journal init'.")
 
 
 def _initialise_file(path: Path, key: bytes) -> None:
@@ -329,10 +331,13 @@ def _remove_database_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def open_journal(path: Path, passphrase: str, *, check: bool | None = None) -> Journal:
+def open_journal(
+    path: Path, passphrase: str, *, check: bool | None = None, pending: keys.PendingUnlock | None = None
+) -> Journal:
     """Open an existing journal, upgrading its key handling or schema if an older version made it.
 
-    `check`: see `open_with_key`.
+    `check`: see `open_with_key`. `pending`: the same passphrase's key derivation, already started
+    (`keys.start_unlock`), used if it was for the key file found now.
     """
     ensure_exists(path)
     _check_passphrase_characters(passphrase)
@@ -346,7 +351,9 @@ def open_journal(path: Path, passphrase: str, *, check: bool | None = None) -> J
     if keyfile is None:
         key = _upgrade_legacy(path, passphrase)
     else:
-        key = keys.unlock(keyfile, passphrase)  # the key file tells a wrong passphrase for certain
+        # The key file tells a wrong passphrase for certain.
+        early = pending is not None and pending.keyfile == keyfile
+        key = pending.result() if early else keys.unlock(keyfile, passphrase)  # type: ignore[union-attr]
         if not _opens_with(path, key) and _opens_with(path, passphrase):
             key = _upgrade_legacy(path, passphrase)  # an upgrade was interrupted before the swap
     return open_with_key(path, key, check=check)

@@ -278,3 +278,31 @@ class TestKeyFileFormat:
         assert path.stat().st_mode & 0o777 == 0o600
         assert [p.name for p in tmp_path.iterdir()] == ["journal.key"]
         assert keys.read_key_file(path) == keyfile
+
+
+class TestUnlockStartedEarly:
+    """The command line starts the key derivation before it loads the storage layer; the result is the same."""
+
+    def test_the_key_and_a_wrong_passphrase_come_out_as_from_unlock(self, journal, data_dir: Path) -> None:
+        key_path = keys.key_path_for(journal_path(data_dir))
+        good = keys.start_unlock(key_path, PASSPHRASE)
+        wrong = keys.start_unlock(key_path, "not the passphrase")
+        assert good is not None and wrong is not None
+        assert good.result() == keys.unlock(keys.read_key_file(key_path), PASSPHRASE) == journal.key
+        with pytest.raises(WrongPassphrase):
+            wrong.result()
+
+    def test_no_key_file_is_left_to_the_open_to_explain(self, tmp_path: Path) -> None:
+        assert keys.start_unlock(tmp_path / "journal.key", PASSPHRASE) is None
+        (tmp_path / "journal.key").write_text("{not json", encoding="utf-8")
+        assert keys.start_unlock(tmp_path / "journal.key", PASSPHRASE) is None
+
+    def test_open_uses_it_only_for_the_key_file_it_was_started_on(self, journal, data_dir: Path) -> None:
+        path, key = journal_path(data_dir), journal.key
+        journal.close()
+        pending = keys.start_unlock(keys.key_path_for(path), "not the passphrase")
+        with pytest.raises(WrongPassphrase):
+            open_journal(path, PASSPHRASE, pending=pending).close()  # its (wrong) result is what counts
+        stale = keys.PendingUnlock(keys.with_passphrase(keys.read_key_file(keys.key_path_for(path)), key,
+                                                        "another passphrase", kdf=TEST_KDF), "another passphrase")
+        open_journal(path, PASSPHRASE, pending=stale).close()  # another key file's: unlocked afresh

@@ -642,3 +642,20 @@ class TestUpgradeFromEarlierSchemas:
         finally:
             opened.close()
 
+
+
+class TestReadsBesideAWriter:
+    def test_a_read_does_not_wait_for_another_connections_write_transaction(self, journal: Journal, catalog) -> None:
+        entries.add_entry(journal, catalog, entry_draft("before the writer"))
+        other = raw_key_connection(journal.path, journal.key)
+        other.isolation_level = None
+        other.execute("PRAGMA busy_timeout = 0")
+        other.execute("BEGIN IMMEDIATE")  # another process in the middle of a save
+        try:
+            other.execute("UPDATE entries SET supervision = 1")
+            # Reads see the last committed state at once; with the write lock they would fail (busy).
+            assert [e.supervision for e in entries.list_entries(journal)] == [False]
+            assert entries.list_rows(journal)[0].supervision is False
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
