@@ -5,6 +5,9 @@ recovery code, 4 an export refused because likely identifiers remain, 5 the jour
 (foreign, damaged, too new, failed integrity check), 6 a malformed shipped catalogue, 7 the journal is
 open in another window or command.
 A user error is one line on stderr, never a traceback.
+
+Each command imports the services it uses when it runs: SQLAlchemy's ORM, the models and the services
+take longer to import than a short command takes to do its work.
 """
 
 from __future__ import annotations
@@ -13,22 +16,22 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import sqlcipher3
-from sqlalchemy.exc import DBAPIError
 
-from boundary_journal import APP_NAME, __version__, backups, files, instance, keys
+from boundary_journal import APP_NAME, __version__, files, keys
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import IdentifiersFound, InvalidInput, JournalDamaged, JournalInUse, UserError
-from boundary_journal.paths import data_dir, journal_path
-from boundary_journal.services import actions, drift, entries, escalation, language, selfchecks, slope, weekly
-from boundary_journal.services.relationships import clean_pseudonym
+from boundary_journal.paths import data_dir, ensure_exists, journal_path
 from boundary_journal.services.validation import local_naive
-from boundary_journal.storage import Journal, create_journal, ensure_absent, ensure_exists, open_journal
+
+if TYPE_CHECKING:
+    from boundary_journal.services.entries import EntryFilter, EntryView
+    from boundary_journal.storage import Journal
 
 PROG = "boundary-journal"
 
@@ -308,6 +311,8 @@ def _hold_data_folder(args: argparse.Namespace, *, required: bool = True) -> Non
     Commands that write need it and fail with exit status 7 while the window or another command has
     the journal; commands that only read go ahead without it (WAL lets them read beside a writer).
     """
+    from boundary_journal import instance
+
     if getattr(args, "instance_lock", None) is not None:
         return
     try:
@@ -325,14 +330,24 @@ def _open(args: argparse.Namespace, *, write: bool = True) -> Journal:
     if getattr(args, "instance_lock", None) is None and not keys.key_path_for(path).exists():
         # Opening a journal of an older version upgrades it, which only the holder of the folder may do.
         _hold_data_folder(args, required=True)
+    passphrase = read_passphrase(args)
+    # The key derivation (about half a second) runs in a thread while the storage layer (SQLAlchemy) loads.
+    pending = keys.start_unlock(keys.key_path_for(path), passphrase)
+    from boundary_journal.storage import open_journal
+
+    return open_journal(path, passphrase, pending=pending)
+
+
+def _backup_hint(args: argparse.Namespace, said: str) -> str:
+    """Where the newest backup of the damaged journal is, unless the message says already (restore's do)."""
+    from boundary_journal import backups
+
+    if "backup" in said.replace("restore the newest backup", ""):
+        return ""
     try:
-        return open_journal(path, read_passphrase(args))
-    except JournalDamaged as error:
-        raise JournalDamaged(f"{error}{_newest_backup_hint(path)}") from None
-
-
-def _newest_backup_hint(path: Path) -> str:
-    found = backups.list_backups(backups.backup_folder(path.parent))
+        found = backups.list_backups(backups.backup_folder(_journal_file(args).parent))
+    except (OSError, UserError):
+        return ""
     if not found:
         return " There is no backup in the data folder."
     return f" The newest backup is {found[0].path} (restore it with '{PROG} restore FILE')."
@@ -350,6 +365,8 @@ def _gui(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _init(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.storage import create_journal, ensure_absent
+
     path = _journal_file(args)
     ensure_absent(path)
     _hold_data_folder(args)
@@ -385,6 +402,8 @@ def _fields_with_stdin(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _add(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import entries
+
     draft = entries.EntryDraft(
         template=args.template,
         relationship=args.relationship,
@@ -406,7 +425,9 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
-def _filters(args: argparse.Namespace, catalog: Catalog) -> entries.EntryFilter:
+def _filters(args: argparse.Namespace, catalog: Catalog) -> EntryFilter:
+    from boundary_journal.services import entries
+
     if args.category is not None and catalog.category(args.category) is None:
         raise InvalidInput(f"There is no category '{args.category}'.")
     if args.channel is not None and catalog.channel(args.channel) is None:
@@ -423,37 +444,54 @@ def _filters(args: argparse.Namespace, catalog: Catalog) -> entries.EntryFilter:
     return filters
 
 
-def _print_entries(found: Sequence[entries.EntryView], as_json: bool, catalog: Catalog) -> None:
+def _print_entries(found: Iterable[EntryView], as_json: bool, catalog: Catalog) -> None:
+    """Each entry as it is read: thousands of matches never wait for the last one, nor sit in memory twice."""
+    write = sys.stdout.write
     if as_json:
-        _print_json([
-            view.to_json() | {"recommended_steps": escalation.recommended_steps(catalog, view.flow)} for view in found
-        ])
+        from boundary_journal.services.escalation import recommended_steps
+
+        steps: dict[tuple[tuple[str, str], ...], list[str]] = {}  # most entries share a handful of answers
+        # The same bytes as `_print_json` of the whole list: a list item sits one level (two spaces) in.
+        write("[")
+        separator = "\n  "
+        for view in found:
+            answers = tuple(view.flow.items())
+            if answers not in steps:
+                steps[answers] = recommended_steps(catalog, view.flow)
+            item = view.to_json() | {"recommended_steps": steps[answers]}
+            write(separator + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            separator = ",\n  "
+        write("]\n" if separator == "\n  " else "\n]\n")
         return
     for view in found:
         first = view.fields.get("what_happened", "").strip().splitlines() or [""]
         mark = "S" if view.supervision else " "
-        print(
+        write(
             f"{view.id:>6}  {view.occurred:%Y-%m-%d %H:%M}  {mark}  {view.relationship}  "
-            f"[{view.category} / {view.channel}]  {first[0][:70]}"
+            f"[{view.category} / {view.channel}]  {first[0][:70]}\n"
         )
 
 
 def _list(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import entries
+
     filters = _filters(args, catalog)
     journal = _open(args, write=False)
     try:
-        _print_entries(entries.list_entries(journal, filters), args.json, catalog)
+        _print_entries(entries.iter_entries(journal, filters), args.json, catalog)
     finally:
         journal.close()
     return 0
 
 
 def _search(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import entries
+
     filters = _filters(args, catalog)
     entries.fts_query_or_fail(args.query)
     journal = _open(args, write=False)
     try:
-        _print_entries(entries.search_entries(journal, args.query, filters), args.json, catalog)
+        _print_entries(entries.iter_entries(journal, filters, args.query), args.json, catalog)
     finally:
         journal.close()
     return 0
@@ -489,6 +527,8 @@ def _level(item: str, text: str) -> int:
 
 
 def _selfcheck_add(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import selfchecks
+
     draft = selfchecks.SelfCheckDraft(
         answers={item: _level(item, level) for item, level in args.answer},
         relationship=args.relationship, note=args.note, context=args.context, taken_at=args.date,
@@ -504,6 +544,9 @@ def _selfcheck_add(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import drift, selfchecks, slope
+    from boundary_journal.services.relationships import clean_pseudonym
+
     journal = _open(args, write=False)
     try:
         if args.relationship:
@@ -536,6 +579,8 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import slope
+
     journal = _open(args, write=False)
     try:
         statuses = slope.relationship_statuses(journal, catalog)
@@ -551,6 +596,8 @@ def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import slope
+
     journal = _open(args)
     try:
         slope.set_stage(journal, args.name, args.stage, note=args.note)
@@ -561,6 +608,7 @@ def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import ics
+    from boundary_journal.services import weekly
 
     today = date.today()
     draft = weekly.ExerciseDraft(
@@ -581,6 +629,8 @@ def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _exercise_followup(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import weekly
+
     week = weekly.IsoWeek.parse(args.week)
     journal = _open(args)
     try:
@@ -591,6 +641,8 @@ def _exercise_followup(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import weekly
+
     today = date.today()
     journal = _open(args, write=False)
     try:
@@ -609,6 +661,8 @@ def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import actions
+
     today = date.today()
     journal = _open(args, write=False)
     try:
@@ -625,6 +679,8 @@ def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _action_done(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import actions
+
     journal = _open(args)
     try:
         actions.complete_action(journal, args.id, args.note)
@@ -634,6 +690,8 @@ def _action_done(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import language
+
     text = sys.stdin.read() if args.text == "-" else args.text
     findings = language.check_language(catalog, text)
     if args.json:
@@ -646,7 +704,7 @@ def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import report
-    from boundary_journal.services import exports
+    from boundary_journal.services import entries, exports
 
     if args.relationship and (args.date_from or args.date_to or args.all_entries or args.question):
         raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to, "
@@ -723,6 +781,7 @@ def _import_json(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _check(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import entries
     from boundary_journal.storage import integrity_problems
 
     journal = _open(args, write=False)
@@ -738,6 +797,8 @@ def _check(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal import backups
+
     if args.list:
         found = backups.list_backups(backups.backup_folder(data_dir(args.data_dir)))
         if args.json:
@@ -757,6 +818,8 @@ def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal import backups
+
     if not args.file.is_file():
         raise InvalidInput(f"There is no backup file {args.file}.")
     backups.read_info(args.file)  # a file that is not a backup is refused before the passphrase is asked
@@ -832,6 +895,7 @@ def _demo(args: argparse.Namespace, catalog: Catalog) -> int:
     """Create a new journal holding only sample data; an existing journal is never touched (exit 2)."""
     from boundary_journal.errors import JournalExists
     from boundary_journal.services import demo
+    from boundary_journal.storage import create_journal
 
     path = _journal_file(args)
     if path.exists():
@@ -855,6 +919,12 @@ def _demo(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
+def _sqlalchemy_errors() -> tuple[type[BaseException], ...]:
+    """SQLAlchemy's wrapper of driver errors, if the command loaded SQLAlchemy (nothing else raises it)."""
+    loaded = sys.modules.get("sqlalchemy.exc")
+    return (loaded.DBAPIError,) if loaded is not None else ()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
@@ -865,12 +935,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             if getattr(args, "instance_lock", None) is not None:
                 args.instance_lock.release()
+    except JournalDamaged as error:  # found at open, by `check`, or by a read that met a damaged page
+        print(f"{PROG}: {error}{_backup_hint(args, str(error))}", file=sys.stderr)
+        return error.exit_code
     except UserError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:
         return 0
-    except DBAPIError as error:
+    except _sqlalchemy_errors() as error:
         # Parameters are hidden (see storage), so the message carries no entry text.
         print(f"{PROG}: the journal could not be read or written ({error.orig})", file=sys.stderr)
         return JournalDamaged.exit_code

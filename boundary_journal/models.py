@@ -56,7 +56,8 @@ class Entry(Base):
 
     __tablename__ = "entries"
     __table_args__ = (
-        Index("ix_entries_occurred", "occurred"),
+        # The list's columns in its order (newest first): a list or search reads this, not the entry text.
+        Index("ix_entries_list", "occurred", "id", "relationship_id", "category", "channel", "supervision"),
         Index("ix_entries_relationship_occurred", "relationship_id", "occurred"),
     )
 

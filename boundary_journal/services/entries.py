@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, literal_column, select, text, update
+import sqlcipher3
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Action, Entry, Relationship
+from boundary_journal.models import Action, Entry
 from boundary_journal.services.escalation import clean_flow
 from boundary_journal.services.relationships import clean_pseudonym, get_or_create_relationship
 from boundary_journal.services.validation import clean_text, plausible_moment, utcnow
-from boundary_journal.storage import Journal
+from boundary_journal.storage import Journal, damage_from
 
 MAX_TAGS = 30
 MAX_TAG_LENGTH = 40
@@ -94,9 +97,12 @@ class EntryFilter:
             )
 
 
-@dataclass(frozen=True)
-class EntryRow:
-    """One line of the entry list: what a table shows before the entry's text is needed."""
+class EntryRow(NamedTuple):
+    """One line of the entry list: what a table shows before the entry's text is needed.
+
+    A named tuple, not a dataclass: a list is built of tens of thousands of these, and a frozen dataclass
+    takes three times as long to make.
+    """
 
     id: int
     occurred: datetime
@@ -296,34 +302,114 @@ def _load(session: Session, entry_id: int) -> Entry:
     return entry
 
 
-def _filtered(statement: Select[tuple[Entry]], filters: EntryFilter) -> Select[tuple[Entry]]:
-    filters.check()
-    if filters.relationship is not None:
-        statement = statement.join(Entry.relationship).where(
-            Relationship.pseudonym == clean_pseudonym(filters.relationship)
-        )
-    if filters.category is not None:
-        statement = statement.where(Entry.category == filters.category)
-    if filters.channel is not None:
-        statement = statement.where(Entry.channel == filters.channel)
-    if filters.date_from is not None:
-        statement = statement.where(Entry.occurred >= datetime.combine(filters.date_from, time.min))
-    if filters.date_to is not None:
-        statement = statement.where(Entry.occurred <= datetime.combine(filters.date_to, time.max))
-    if filters.supervision is not None:
-        statement = statement.where(Entry.supervision.is_(filters.supervision))
-    if filters.limit is not None:
-        statement = statement.limit(filters.limit)
-    return statement
-
-
 def list_entries(journal: Journal, filters: EntryFilter | None = None) -> list[EntryView]:
     """Entries matching the filters, newest first."""
-    statement = select(Entry).options(joinedload(Entry.relationship))
-    statement = statement.order_by(Entry.occurred.desc(), Entry.id.desc())
+    return list(iter_entries(journal, filters))
+
+
+def iter_entries(
+    journal: Journal, filters: EntryFilter | None = None, query: str | None = None
+) -> Iterator[EntryView]:
+    """`list_entries`, or with `query` `search_entries`, one entry at a time (the CLI prints them as they come)."""
+    where, parameters = _where(filters or EntryFilter(), query)
+    with _reading(journal) as cursor:
+        cursor.execute(f"SELECT {_ENTRY_COLUMNS} {where}", parameters)
+        for row in cursor:
+            yield _view_of_row(row)
+
+
+# The SQL below is written out rather than built with the ORM: a list or search returns thousands of rows,
+# and ORM objects (or SQLAlchemy rows) for each cost more than the query. The column types are converted
+# here as SQLAlchemy's SQLite dialect does: DATETIME is ISO text, BOOLEAN 0/1, JSON text.
+_ROW_COLUMNS = "e.id, e.occurred, r.pseudonym, e.category, e.channel, e.supervision"
+_ENTRY_COLUMNS = (
+    "e.id, e.occurred, r.pseudonym, e.category, e.channel, e.template, e.fields, e.tags, e.supervision, "
+    "e.created_at, e.updated_at, e.flow, e.response_review"
+)
+# The unary + keeps SQLite from looking each match up by id in the table, whose pages hold the entry text:
+# it scans the list's own index (ix_entries_list, already in the list's order) and keeps the matching ids.
+_MATCHING = "+e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+
+
+def _where(filters: EntryFilter, query: str | None) -> tuple[str, list[object]]:
+    """FROM, WHERE and ORDER BY of a list or search, and its bound parameters (never text in the SQL)."""
+    clauses: list[str] = []
+    parameters: list[object] = []
+    if query is not None:
+        clauses.append(_MATCHING)
+        parameters.append(fts_query_or_fail(query))
+    filters.check()
+    if filters.relationship is not None:
+        clauses.append("r.pseudonym = ?")  # the column's collation is NOCASE, as pseudonyms are everywhere
+        parameters.append(clean_pseudonym(filters.relationship))
+    if filters.category is not None:
+        clauses.append("e.category = ?")
+        parameters.append(filters.category)
+    if filters.channel is not None:
+        clauses.append("e.channel = ?")
+        parameters.append(filters.channel)
+    if filters.date_from is not None:
+        clauses.append("e.occurred >= ?")
+        parameters.append(_sql_datetime(datetime.combine(filters.date_from, time.min)))
+    if filters.date_to is not None:
+        clauses.append("e.occurred <= ?")
+        parameters.append(_sql_datetime(datetime.combine(filters.date_to, time.max)))
+    if filters.supervision is not None:
+        clauses.append("e.supervision IS ?")
+        parameters.append(int(filters.supervision))
+    sql = "FROM entries AS e JOIN relationships AS r ON r.id = e.relationship_id"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += " ORDER BY e.occurred DESC, e.id DESC"
+    if filters.limit is not None:
+        sql += " LIMIT ?"
+        parameters.append(filters.limit)
+    return sql, parameters
+
+
+def _sql_datetime(value: datetime) -> str:
+    """A moment as SQLAlchemy stores a DateTime in SQLite, so text comparison orders it correctly."""
+    return value.isoformat(sep=" ", timespec="microseconds")
+
+
+@contextlib.contextmanager
+def _reading(journal: Journal) -> Iterator[sqlcipher3.Cursor]:
+    """A driver cursor inside a session's transaction: one consistent view of the journal for every statement."""
     with journal.read() as session:
-        rows = session.scalars(_filtered(statement, filters or EntryFilter())).all()
-        return [_view(entry) for entry in rows]
+        connection = session.connection().connection.driver_connection
+        cursor = connection.cursor()  # type: ignore[union-attr]
+        try:
+            yield cursor
+        except sqlcipher3.DatabaseError as error:  # past SQLAlchemy, so said as damage here (see storage)
+            damage = damage_from(error, journal.path)
+            if damage is None:
+                raise
+            raise damage from None
+        finally:
+            cursor.close()
+
+
+def _view_of_row(row: Sequence[Any]) -> EntryView:
+    (entry_id, occurred, pseudonym, category, channel, template, fields, tags, supervision, created, updated,
+     flow, review) = row
+    return EntryView(
+        id=entry_id,
+        occurred=_parse_datetime(occurred),
+        relationship=pseudonym,
+        category=category,
+        channel=channel,
+        template=template,
+        fields=json.loads(fields),
+        tags=tuple(json.loads(tags)),
+        supervision=bool(supervision),
+        created=_parse_datetime(created),
+        updated=_parse_datetime(updated),
+        flow=json.loads(flow) or {},
+        response_review=json.loads(review) or {},
+    )
+
+
+_parse_datetime = datetime.fromisoformat  # reads "2026-11-22 14:30:00.000000", as SQLAlchemy writes it
 
 
 _WORD = re.compile(r"[^\W_]")  # a letter or a digit: what the FTS tokenizer keeps
@@ -373,43 +459,21 @@ def search_entries(
     journal: Journal, query: str, filters: EntryFilter | None = None
 ) -> list[EntryView]:
     """Entries whose text contains every word of `query` (as word prefixes), newest first."""
-    match = fts_query_or_fail(query)
-    statement = (
-        select(Entry)
-        .options(joinedload(Entry.relationship))
-        .where(Entry.id.in_(_matching_ids()))
-        .order_by(Entry.occurred.desc(), Entry.id.desc())
-    )
-    with journal.read() as session:
-        rows = session.scalars(_filtered(statement, filters or EntryFilter()), {"match": match})
-        return [_view(entry) for entry in rows.unique().all()]
-
-
-def _matching_ids() -> Select[Any]:
-    """Entry ids whose text matches the bound parameter :match (see `fts_query`)."""
-    return select(literal_column("rowid")).select_from(text("entries_fts")).where(text("entries_fts MATCH :match"))
+    return list(iter_entries(journal, filters, query))
 
 
 def list_rows(journal: Journal, filters: EntryFilter | None = None, query: str | None = None) -> list[EntryRow]:
     """The list's lines for the filters (and search words, if any), newest first, without entry text.
 
-    Reading a few narrow columns keeps a list of years of entries quick to fill; the text of the rows
-    on screen comes from `entry_fields`.
+    Reading a few narrow columns, all in one index, keeps a list of years of entries quick to fill; the
+    text of the rows on screen comes from `entry_fields`.
     """
-    columns = select(
-        Entry.id, Entry.occurred, Relationship.pseudonym, Entry.category, Entry.channel, Entry.supervision
-    ).join(Entry.relationship)
-    parameters: dict[str, str] = {}
-    if query is not None:
-        parameters["match"] = fts_query_or_fail(query)
-        columns = columns.where(Entry.id.in_(_matching_ids()))
-    filters = filters or EntryFilter()
-    if filters.relationship is not None:
-        columns = columns.where(Relationship.pseudonym == clean_pseudonym(filters.relationship))
-        filters = replace(filters, relationship=None)
-    statement = _filtered(columns.order_by(Entry.occurred.desc(), Entry.id.desc()), filters)  # type: ignore[arg-type]
-    with journal.read() as session:
-        return [EntryRow(*row) for row in session.execute(statement, parameters)]
+    where, parameters = _where(filters or EntryFilter(), query)
+    with _reading(journal) as cursor:
+        cursor.execute(f"SELECT {_ROW_COLUMNS} {where}", parameters)
+        parse, make = _parse_datetime, EntryRow._make
+        return [make((i, parse(occurred), name, category, channel, bool(supervision)))
+                for i, occurred, name, category, channel, supervision in cursor]
 
 
 def entry_fields(journal: Journal, ids: Sequence[int]) -> dict[int, dict[str, str]]:

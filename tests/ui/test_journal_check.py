@@ -81,3 +81,12 @@ def test_damage_found_in_the_background_is_said_and_nothing_is_written(
         assert folder_state(Path(damaged.path).parent) == before
     finally:
         damaged.close()
+
+
+def test_a_search_that_meets_the_damaged_page_says_damaged(damaged: Journal) -> None:
+    """Reads that go past SQLAlchemy (the list's own SQL) say damage as damage too, never a driver error."""
+    try:
+        with pytest.raises(JournalDamaged, match="damaged"):
+            entries.list_entries(damaged)  # reads every entry's text, so it meets the flipped page
+    finally:
+        damaged.close()

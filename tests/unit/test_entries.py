@@ -226,3 +226,99 @@ class TestListRows:
     def test_nothing_searchable_is_refused(self, filled: Journal) -> None:
         with pytest.raises(InvalidInput):
             entries.list_rows(filled, query="?!")
+
+
+class TestSameAsTheOrm:
+    """Lists and searches, read with plain SQL for speed, return exactly what the ORM reads for the same rows."""
+
+    @pytest.fixture
+    def varied(self, journal: Journal, catalog: Catalog) -> Journal:
+        words = ["scarf", "phone", "coffee", "hug", "letter"]
+        for i in range(30):
+            entries.add_entry(journal, catalog, draft(
+                relationship=f"Client {i % 3}",
+                # Some entries share a moment, so the id decides their order; one sits on a day's last microsecond.
+                occurred=datetime(2026, 1, 1, 9) + timedelta(days=i % 5, hours=i % 2)
+                if i != 7 else datetime(2026, 1, 4, 23, 59, 59, 999999),
+                template="gift_offered" if i % 2 else "phone_number_request",
+                fields={"what_happened": f"{HOSTILE} {words[i % 5]} {i}", "documentation_note": "Noted."},
+                tags=[f"tag {i % 2}", "Ω"][: 1 + i % 2],
+                supervision=i % 3 == 0,
+                flow={"acute_risk": "yes"} if i % 4 == 0 else {},
+                response_review={"acknowledge_and_limit": True} if i % 5 == 0 else {},
+            ))
+        return journal
+
+    @staticmethod
+    def orm_entries(journal: Journal, filters: EntryFilter, query: str | None) -> list[entries.EntryView]:
+        """The ORM query list_entries and search_entries ran before they were written as SQL."""
+        from sqlalchemy import literal_column, select, text
+        from sqlalchemy.orm import joinedload
+
+        from boundary_journal.models import Entry, Relationship
+        from boundary_journal.services.relationships import clean_pseudonym
+
+        statement = select(Entry).options(joinedload(Entry.relationship))
+        parameters = {}
+        if query is not None:
+            parameters["match"] = entries.fts_query(query)
+            statement = statement.where(Entry.id.in_(
+                select(literal_column("rowid")).select_from(text("entries_fts")).where(text("entries_fts MATCH :match"))
+            ))
+        statement = statement.order_by(Entry.occurred.desc(), Entry.id.desc())
+        if filters.relationship is not None:
+            statement = statement.join(Entry.relationship).where(
+                Relationship.pseudonym == clean_pseudonym(filters.relationship))
+        if filters.category is not None:
+            statement = statement.where(Entry.category == filters.category)
+        if filters.channel is not None:
+            statement = statement.where(Entry.channel == filters.channel)
+        if filters.date_from is not None:
+            statement = statement.where(Entry.occurred >= datetime.combine(filters.date_from, datetime.min.time()))
+        if filters.date_to is not None:
+            statement = statement.where(Entry.occurred <= datetime.combine(filters.date_to, datetime.max.time()))
+        if filters.supervision is not None:
+            statement = statement.where(Entry.supervision.is_(filters.supervision))
+        if filters.limit is not None:
+            statement = statement.limit(filters.limit)
+        with journal.read() as session:
+            return [entries._view(e) for e in session.scalars(statement, parameters).unique().all()]
+
+    @pytest.mark.parametrize("filters", [
+        EntryFilter(),
+        EntryFilter(relationship="CLIENT 1"),
+        EntryFilter(relationship="nobody"),
+        EntryFilter(category="gifts_money_favours", supervision=False),
+        EntryFilter(channel="in_person", supervision=True),
+        EntryFilter(date_from=date(2026, 1, 3), date_to=date(2026, 1, 4)),
+        EntryFilter(date_to=date(2026, 1, 4)),
+        EntryFilter(date_from=date(2026, 1, 5)),
+        EntryFilter(limit=7),
+        EntryFilter(relationship="client 2", limit=3),
+    ])
+    @pytest.mark.parametrize("query", [None, "scarf", "Привет coffee", "ph", "Ω", "nothing-like-it"])
+    def test_entries_rows_and_order(self, varied: Journal, filters: EntryFilter, query: str | None) -> None:
+        expected = self.orm_entries(varied, filters, query)
+        if query is None:
+            found = entries.list_entries(varied, filters)
+        else:
+            found = entries.search_entries(varied, query, filters)
+        assert found == expected
+        assert [type(v.tags) for v in found] == [tuple] * len(found)
+        rows = entries.list_rows(varied, filters, query)
+        assert rows == [entries.EntryRow(v.id, v.occurred, v.relationship, v.category, v.channel, v.supervision)
+                        for v in expected]
+        assert [type(r.supervision) for r in rows] == [bool] * len(rows)
+
+    def test_iter_entries_is_the_list_one_at_a_time(self, varied: Journal) -> None:
+        assert list(entries.iter_entries(varied)) == entries.list_entries(varied)
+        filters = EntryFilter(supervision=True)
+        searched = entries.search_entries(varied, "letter", filters)
+        assert list(entries.iter_entries(varied, filters, "letter")) == searched
+
+    def test_a_search_is_checked_before_the_filters(self, varied: Journal) -> None:
+        reversed_period = EntryFilter(date_from=date(2026, 2, 1), date_to=date(2026, 1, 1))
+        with pytest.raises(InvalidInput, match="at least one word"):
+            entries.list_rows(varied, reversed_period, "?!")
+        with pytest.raises(InvalidInput, match="after the end date"):
+            entries.list_rows(varied, reversed_period, "scarf")
