@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -38,11 +39,11 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as ReportLabParagraph
 
 from boundary_journal import files
 from boundary_journal.catalog import Catalog, Template
@@ -86,6 +87,48 @@ SHADE = colors.HexColor("#f0f0f0")
 
 _fonts_lock = threading.Lock()
 _fonts_registered = False
+
+
+class Paragraph(ReportLabParagraph):
+    """A ReportLab paragraph that parses its markup once per style and breaks its lines once per width.
+
+    A document repeats many short texts (every entry's "Category" label, the same channel, the same field
+    labels), so the markup parsed for a style is kept while the style lives and shared: layout reads the
+    parsed pieces, never changes them. Layout also asks a paragraph for its size several times at the same
+    width (a table sizes its cells, then draws them; a block kept together is measured, then placed): the
+    lines do not change, so the later asks reuse them. Splitting across pages makes new paragraphs.
+    """
+
+    _wrapped_width: float | None = None
+
+    def __init__(self, text: str | None, style: ParagraphStyle, bulletText: str | None = None, **kwargs: Any
+                 ) -> None:
+        if text is None or bulletText is not None or kwargs:  # a split-off part, or a numbered item (rare)
+            super().__init__(text, style, bulletText=bulletText, **kwargs)
+            return
+        known = _parsed.get(style)
+        if known is None:
+            known = _parsed[style] = {}
+        parsed = known.get(text)
+        if parsed is None:
+            super().__init__(text, style)
+            if self.style is style:  # else the markup set its own style: not worth keeping
+                known[text] = (self.text, self.frags)
+        else:
+            cleaned, frags = parsed
+            super().__init__(cleaned, style, frags=frags)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Splitting drops the lines when it declines; then they are broken again.
+        if availWidth == self._wrapped_width and hasattr(self, "blPara"):
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth if size[0] == availWidth else None
+        return size
+
+
+# Parsed markup by style, then by text: (the cleaned text, the pieces). Gone with the style (a document's).
+_parsed: weakref.WeakKeyDictionary[ParagraphStyle, dict[str, tuple[str, list[Any]]]] = weakref.WeakKeyDictionary()
 
 
 def check_output_path(path: Path) -> None:

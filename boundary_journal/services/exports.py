@@ -25,7 +25,13 @@ from boundary_journal.services.relationships import (
     list_relationships,
 )
 from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
-from boundary_journal.services.slope import StageChangeView, relationship_statuses, stage_history, suggest_stage
+from boundary_journal.services.slope import (
+    StageChangeView,
+    stage_histories,
+    stage_history,
+    suggest_stage,
+    suggest_stages,
+)
 from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import ExerciseView, list_exercises
 from boundary_journal.storage import Journal
@@ -320,10 +326,9 @@ def gather_supervision(
         day = moment.date() if isinstance(moment, datetime) else moment
         return date_from <= day <= date_to
 
-    checks = [c for c in list_self_checks(journal, catalog) if within(c.taken_at)]
-    statuses = relationship_statuses(journal, catalog)
-    histories = {s.pseudonym: stage_history(journal, s.pseudonym) for s in statuses}
+    checks = list_self_checks(journal, catalog, date_from=date_from, date_to=date_to)
     exercises = [e for e in list_exercises(journal) if within(e.on)]
+    histories = stage_histories(journal)
 
     per_relationship: dict[str, int] = {}
     for entry in in_period:
@@ -331,9 +336,11 @@ def gather_supervision(
     involved = set(per_relationship) | {e.relationship for e in exercises}
     involved |= {c.relationship for c in checks if c.relationship is not None}
     involved |= {p for p, history in histories.items() if any(within(c.set_at) for c in history)}
+    # Only the relationships the period involves: their suggestions read all their entries, not just the period's.
+    suggestions = suggest_stages(journal, catalog, involved)
     stages = [
-        _stage(catalog, s.pseudonym, per_relationship.get(s.pseudonym, 0), histories[s.pseudonym], s.suggestion.stage)
-        for s in statuses if s.pseudonym in involved
+        _stage(catalog, pseudonym, per_relationship.get(pseudonym, 0), histories.get(pseudonym, []), suggestion.stage)
+        for pseudonym, suggestion in suggestions.items()
     ]
     # The supervisor reads the furthest-along relationships first.
     stages.sort(key=lambda r: (-(r.stage or 0), r.pseudonym.casefold()))
@@ -344,7 +351,7 @@ def gather_supervision(
         trends.append(Trend(None, _points(overall), ()))
     for relationship in stages:
         points = _points([c for c in checks if c.relationship == relationship.pseudonym])
-        marks = tuple(m for m in _marks(catalog, relationship.pseudonym, histories[relationship.pseudonym])
+        marks = tuple(m for m in _marks(catalog, relationship.pseudonym, histories.get(relationship.pseudonym, []))
                       if within(m.set_at))
         if points or marks:
             trends.append(Trend(relationship.pseudonym, points, marks))

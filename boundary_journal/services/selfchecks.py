@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -135,9 +135,18 @@ def higher_input_action_text(catalog: Catalog, pseudonym: str | None) -> str:
 
 
 def list_self_checks(
-    journal: Journal, catalog: Catalog, *, relationship: str | None = None, overall: bool = False
+    journal: Journal,
+    catalog: Catalog,
+    *,
+    relationship: str | None = None,
+    overall: bool = False,
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> list[SelfCheckView]:
-    """Check-ins in date order: one relationship's, the overall ones, or (neither given) all of them."""
+    """Check-ins in date order: one relationship's, the overall ones, or (neither given) all of them.
+
+    `date_from` and `date_to` (whole days, both included) narrow them to a period.
+    """
     statement = select(SelfCheck).options(joinedload(SelfCheck.relationship))
     if overall:
         statement = statement.where(SelfCheck.relationship_id.is_(None))
@@ -145,6 +154,10 @@ def list_self_checks(
         statement = statement.join(SelfCheck.relationship).where(
             Relationship.pseudonym == clean_pseudonym(relationship)
         )
+    if date_from is not None:
+        statement = statement.where(SelfCheck.taken_at >= datetime.combine(date_from, time.min))
+    if date_to is not None:
+        statement = statement.where(SelfCheck.taken_at <= datetime.combine(date_to, time.max))
     statement = statement.order_by(SelfCheck.taken_at, SelfCheck.id)
     with journal.read() as session:
         return [_view(catalog, check) for check in session.scalars(statement)]

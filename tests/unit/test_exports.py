@@ -16,10 +16,10 @@ from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.report import write_brief_pdf, write_supervision_pdf
 from boundary_journal.services import actions, exports, relationships, settings, slope, weekly
 from boundary_journal.services.deidentify import REDACTION
-from boundary_journal.services.entries import EntryDraft, add_entry
+from boundary_journal.services.entries import EntryDraft, EntryFilter, add_entry, list_entries
 from boundary_journal.services.escalation import recommended_steps, step_text
 from boundary_journal.services.relationships import CONSENT_FIELDS, CONTEXT_FIELDS, find_relationship
-from boundary_journal.services.selfchecks import SelfCheckDraft, add_self_check
+from boundary_journal.services.selfchecks import SelfCheckDraft, add_self_check, list_self_checks
 
 OCTOBER = {"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
 MADE = datetime(2026, 11, 2, 9, 30)
@@ -188,6 +188,101 @@ class TestGatherSupervision:
             exports.gather_supervision(journal, catalog, date_from=date(2026, 10, 31), date_to=date(2026, 10, 1))
         with pytest.raises(InvalidInput, match="control characters"):
             exports.gather_supervision(journal, catalog, **OCTOBER, questions=["bad\x00"])
+
+
+def relationships_one_by_one(journal, catalog: Catalog, date_from: date, date_to: date
+                             ) -> tuple[list[tuple], list[tuple]]:
+    """The summary's relationships and trends worked out the plain way: every relationship, one at a time."""
+
+    def within(moment: datetime | date) -> bool:
+        day = moment.date() if isinstance(moment, datetime) else moment
+        return date_from <= day <= date_to
+
+    in_period = list_entries(journal, EntryFilter(date_from=date_from, date_to=date_to))
+    checks = [c for c in list_self_checks(journal, catalog) if within(c.taken_at)]
+    exercises = [e for e in weekly.list_exercises(journal) if within(e.on)]
+    rows = []
+    for relationship in relationships.list_relationships(journal):
+        name = relationship.pseudonym
+        history = slope.stage_history(journal, name)
+        entries = sum(1 for e in in_period if e.relationship == name)
+        if not (entries or any(e.relationship == name for e in exercises)
+                or any(c.relationship == name for c in checks) or any(within(c.set_at) for c in history)):
+            continue
+        stage = history[-1].stage if history else None
+        suggested = slope.suggest_stage(journal, catalog, name).stage
+        marks = [(c.set_at, c.stage, before.stage if before else None, c.note)
+                 for before, c in zip([None, *history], history, strict=False) if within(c.set_at)]
+        rows.append(((name, entries, stage, suggested), marks))
+    rows.sort(key=lambda row: (-(row[0][2] or 0), row[0][0].casefold()))
+    overall = [(c.taken_at, c.score.percent) for c in checks if c.relationship is None]
+    trends = [(None, overall, [])] if overall else []
+    for (name, *_), marks in rows:
+        points = [(c.taken_at, c.score.percent) for c in checks if c.relationship == name]
+        if points or marks:
+            trends.append((name, points, marks))
+    return [stage for stage, _ in rows], trends
+
+
+class TestGatherSupervisionReadsOnlyThePeriod:
+    """Reading only the period and the relationships it involves gives what every relationship read one by one does."""
+
+    @pytest.fixture
+    def journal_of_months(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 9, 12, 23), who="Client K", channel="text_message")
+        log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K")
+        log(journal, catalog, datetime(2026, 10, 31, 23, 59), who="client k", template="gift_offered")
+        log(journal, catalog, datetime(2026, 8, 1, 10), who="Bed 4", template="gift_offered")
+        log(journal, catalog, datetime(2026, 7, 1, 10), who="Quiet all autumn", template="personal_question")
+        log(journal, catalog, datetime(2026, 11, 1, 0, 0), who="Quiet all autumn", channel="social_dm")
+        log(journal, catalog, datetime(2026, 6, 3, 21), who="Staged in October", channel="personal_email")
+        log(journal, catalog, datetime(2026, 10, 20, 9), who="ärztin B", template="personal_question")
+        slope.set_stage(journal, "Client K", 2, when=datetime(2026, 9, 1, 9))
+        slope.set_stage(journal, "Client K", 3, note="Personal phone now.", when=datetime(2026, 10, 10, 9))
+        slope.set_stage(journal, "Quiet all autumn", 4, when=datetime(2026, 9, 30, 23, 59))
+        slope.set_stage(journal, "Staged in October", 1, when=datetime(2026, 9, 2, 9))
+        slope.set_stage(journal, "Staged in October", 2, when=datetime(2026, 10, 1, 0, 0))
+        check_in(journal, catalog, datetime(2026, 10, 3, 18), "Client K", 1)
+        check_in(journal, catalog, datetime(2026, 9, 3, 18), "Client K", 2)
+        check_in(journal, catalog, datetime(2026, 10, 17, 18), "Checked only", 2)
+        check_in(journal, catalog, datetime(2026, 11, 1, 8), "Quiet all autumn", 2)
+        check_in(journal, catalog, datetime(2026, 10, 1, 8), None, 0)
+        check_in(journal, catalog, datetime(2026, 11, 2, 8), None, 2)
+        weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+            "Bed 4", "We keep meeting at school.", "talk_to_supervisor", on=date(2026, 10, 22)),
+            today=date(2026, 10, 19))
+        weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+            "Quiet all autumn", "Outside the period.", "transfer_care", on=date(2026, 9, 2)), today=date(2026, 9, 1))
+
+    @pytest.mark.parametrize(("date_from", "date_to"), [
+        (date(2026, 10, 1), date(2026, 10, 31)),
+        (date(2026, 9, 1), date(2026, 11, 30)),
+        (date(2026, 10, 10), date(2026, 10, 10)),
+        (date(2025, 1, 1), date(2025, 12, 31)),
+    ])
+    def test_same_as_every_relationship_one_by_one(
+        self, journal, catalog: Catalog, journal_of_months: None, date_from: date, date_to: date
+    ) -> None:
+        packet = exports.gather_supervision(journal, catalog, date_from=date_from, date_to=date_to, made=MADE)
+        stages, trends = relationships_one_by_one(journal, catalog, date_from, date_to)
+        assert [(r.pseudonym, r.entries, r.stage, r.suggested_stage) for r in packet.relationships] == stages
+        assert [(t.relationship, [(p.taken_at, p.percent) for p in t.points],
+                 [(m.set_at, m.stage, m.previous, m.note) for m in t.stage_changes]) for t in packet.trends] == trends
+        for relationship in packet.relationships:
+            assert relationship.stage_label == (catalog.stage(relationship.stage).label  # type: ignore[union-attr]
+                                                if relationship.stage else "")
+            assert relationship.suggested_label == (
+                catalog.stage(relationship.suggested_stage).label  # type: ignore[union-attr]
+                if relationship.suggested_stage else "")
+
+    def test_october_involves_only_what_happened_in_october(
+        self, journal, catalog: Catalog, journal_of_months: None
+    ) -> None:
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert [(r.pseudonym, r.entries) for r in packet.relationships] == [
+            ("Client K", 2), ("Staged in October", 0), ("Bed 4", 0), ("Checked only", 0), ("ärztin B", 1),
+        ]
+        assert [t.relationship for t in packet.trends] == [None, "Client K", "Staged in October", "Checked only"]
 
 
 class TestGatherBrief:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -49,6 +49,24 @@ class TestAdd:
         assert listed[1].item_notes == {slope: "thought of her at home"}
         assert [c.id for c in selfchecks.list_self_checks(journal, catalog, overall=True)] == [overall.id]
         assert len(selfchecks.list_self_checks(journal, catalog)) == 3
+
+    def test_listed_for_a_period_of_whole_days(self, journal, catalog: Catalog) -> None:
+        slope = item(catalog, "slope")
+        taken = {}
+        for when, who in [(datetime(2026, 9, 30, 23, 59), "Client K"), (datetime(2026, 10, 1, 0, 0), "Client K"),
+                          (datetime(2026, 10, 31, 23, 59), None), (datetime(2026, 11, 1, 0, 0), "Client K")]:
+            view, _ = selfchecks.add_self_check(journal, catalog, SelfCheckDraft({slope: 1}, relationship=who,
+                                                                                  taken_at=when))
+            taken[when] = view.id
+        october = {"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
+        listed = selfchecks.list_self_checks(journal, catalog, **october)
+        assert [c.taken_at for c in listed] == [datetime(2026, 10, 1, 0, 0), datetime(2026, 10, 31, 23, 59)]
+        every = selfchecks.list_self_checks(journal, catalog)
+        assert listed == [c for c in every if date(2026, 10, 1) <= c.taken_at.date() <= date(2026, 10, 31)]
+        client_k = selfchecks.list_self_checks(journal, catalog, relationship="Client K", **october)
+        assert [c.id for c in client_k] == [taken[datetime(2026, 10, 1, 0, 0)]]
+        since = selfchecks.list_self_checks(journal, catalog, date_from=date(2026, 10, 31))
+        assert [c.taken_at.date() for c in since] == [date(2026, 10, 31), date(2026, 11, 1)]
 
     def test_higher_input_item_opens_an_action(self, journal, catalog: Catalog) -> None:
         higher = item(catalog, "higher_input")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import shutil
 import subprocess
@@ -436,6 +437,42 @@ class TestRobustness:
         with pytest.raises(AttributeError):
             write_supervision_pdf(out, broken, catalog)
         assert list(out.parent.iterdir()) == []
+
+
+class TestSharedLayout:
+    """Parsing a repeated text once and breaking a paragraph's lines once per width leave the PDF byte for byte."""
+
+    @pytest.mark.parametrize("write", ["summary", "brief"])
+    def test_same_bytes_as_plain_reportlab_paragraphs(
+        self, tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch, write: str
+    ) -> None:
+        from reportlab import rl_config
+        from reportlab.platypus import Paragraph as ReportLabParagraph
+
+        from boundary_journal import report
+
+        monkeypatch.setattr(rl_config, "invariant", 1)  # no time stamps or random ids in the file
+        long = ("The patient asked again and I redirected to the portal. " * 300).strip()
+        entries = tuple(entry(i, occurred=datetime(2026, 10, 1 + i, 9), supervision=bool(i % 2), fields=(
+            *entry().fields, FieldText("reflection", "Reflection", long if i % 5 == 0 else "Short."),
+        )) for i in range(20))
+        document = packet(entries=entries, all_entries=True, questions=(long, "Again?", "Again?"))
+        consult = brief(entries=entries)
+
+        def render(path: Path) -> bytes:
+            if write == "summary":
+                write_supervision_pdf(path, document, catalog)
+            else:
+                write_brief_pdf(path, consult, catalog)
+            return path.read_bytes()
+
+        shared = render(tmp_path / "shared.pdf")
+        gc.collect()
+        assert not report._parsed  # the parsed texts go with the document's styles
+        assert render(tmp_path / "again.pdf") == shared
+        monkeypatch.setattr(report, "Paragraph", ReportLabParagraph)
+        assert render(tmp_path / "plain.pdf") == shared
+        assert len(PdfReader(tmp_path / "plain.pdf").pages) > 5  # long enough to break paragraphs across pages
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
