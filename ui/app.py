@@ -6,18 +6,57 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from boundary_journal import APP_NAME, __version__, instance
-from boundary_journal.catalog import Catalog
 from boundary_journal.errors import UserError
 from boundary_journal.paths import journal_path
 from ui import messages
 from ui.clock import Clock
-from ui.main_window import MainWindow
-from ui.setup_dialog import SetupDialog
+from ui.preload import IdleImports
 from ui.unlock_dialog import UnlockDialog
+
+if TYPE_CHECKING:
+    from boundary_journal.catalog import Catalog
+    from ui.setup_dialog import SetupDialog
+
+# The first window is shown after importing only Qt, its dialog and a few light modules. What unlocking and the
+# journal window need is imported while that dialog waits for the passphrase, one module per idle turn of the
+# event loop (ui.preload). What a package imports comes before it, to keep each step short; SQLAlchemy's core
+# and its ORM are the longest steps, as any part of either imports the whole.
+PRELOAD = (
+    # unlocking: the standard library SQLAlchemy needs, SQLAlchemy, the key file's cryptography, the database
+    "typing_extensions",
+    "asyncio",
+    "email.message",
+    "importlib.metadata",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "cryptography.hazmat.primitives.ciphers.aead",
+    "cryptography.hazmat.primitives.kdf.argon2",
+    "boundary_journal.keys",
+    "sqlcipher3",
+    "sqlalchemy.dialects.sqlite",
+    "boundary_journal.migrations",
+    "boundary_journal.models",
+    "boundary_journal.storage",
+    # the recovery-code and damaged-journal dialogs
+    "boundary_journal.catalog",
+    "boundary_journal.services.settings",
+    "ui.recovery_code",
+    "ui.security_dialogs",
+    # the journal window: charts, calendar files, the services and panels it builds on
+    "PySide6.QtCharts",
+    "dateutil.tz",
+    "icalendar",
+    "boundary_journal.services.entries",
+    "ui.entry_editor",
+    "ui.trends_panel",
+    "ui.main_window",
+    "ui.security_menu",
+)
 
 
 def application() -> QApplication:
@@ -34,7 +73,16 @@ def application() -> QApplication:
 def open_journal_dialog(data_dir: Path, parent: QWidget | None = None) -> SetupDialog | UnlockDialog:
     """The set-up dialog when there is no journal yet, else the unlock dialog."""
     path = journal_path(data_dir)
-    return UnlockDialog(path, parent) if path.exists() else SetupDialog(path, parent)
+    if path.exists():
+        return UnlockDialog(path, parent)
+    from ui.setup_dialog import SetupDialog  # the first start only
+
+    return SetupDialog(path, parent)
+
+
+def preload_while_shown(dialog: QWidget) -> IdleImports:
+    """Import what unlocking and the journal window need while `dialog`, once painted, waits for the user."""
+    return IdleImports(dialog, PRELOAD)
 
 
 def _report_bug(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
@@ -63,11 +111,14 @@ def run(data_dir: Path, catalog: Catalog) -> int:
 
 def _open_and_show(app: QApplication, data_dir: Path, catalog: Catalog) -> int:
     dialog = open_journal_dialog(data_dir)
+    preload_while_shown(dialog)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.journal is None:
         return 0
     # The window is the journal's only holder from here on, so locking it can really let the journal go.
     journal, dialog.journal = dialog.journal, None
     dialog.deleteLater()
+    from ui.main_window import MainWindow  # preloaded while the dialog was open, unless it was very quick
+
     previous_hook = sys.excepthook
     sys.excepthook = _report_bug  # a bug in a slot gets a message box, not a silent console trace
     try:

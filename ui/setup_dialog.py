@@ -4,6 +4,7 @@ create the encrypted file, and show the recovery code once, to be kept."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,13 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boundary_journal import APP_NAME, keys
+from boundary_journal import APP_NAME
 from boundary_journal.errors import InvalidInput
-from boundary_journal.storage import Journal, create_journal
 from ui import messages
 from ui.passphrase_fields import NewPassphraseFields
 from ui.recovery_code import RecoveryCodeStep
 from ui.sizing import WaitCursor, dialog_buttons, plain_label
+
+if TYPE_CHECKING:
+    from boundary_journal.storage import Journal
+
+# The first window on a first start: keys (cryptography) and storage (SQLAlchemy) are imported when the journal
+# is created, not before the dialog is shown.
 
 EXPLANATION = (
     f"{APP_NAME} keeps everything you write — entries, pseudonyms, tags — in one encrypted file "
@@ -115,6 +121,9 @@ class SetupDialog(RecoveryCodeStep, QDialog):
     def accept_first_page(self) -> None:
         if self.fields.refused():
             return
+        from boundary_journal import keys
+        from boundary_journal.storage import create_journal
+
         code = keys.make_recovery_code() if self.recovery_check.isChecked() else None
         try:
             with WaitCursor():

@@ -7,6 +7,7 @@ unless the user restores); a forgotten passphrase leads to opening with the reco
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,12 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boundary_journal import keys
 from boundary_journal.errors import JournalDamaged, WrongPassphrase
-from boundary_journal.storage import Journal, open_journal
 from ui import messages
-from ui.security_dialogs import DamagedJournalDialog, RecoveryUnlockDialog
 from ui.sizing import WaitCursor, dialog_buttons, show_inline_problem
+
+if TYPE_CHECKING:
+    from boundary_journal.storage import Journal
+    from ui.security_dialogs import DamagedJournalDialog, RecoveryUnlockDialog
+
+# This dialog is the first window on every start, so it imports only Qt and light modules: storage (SQLAlchemy),
+# keys (cryptography) and the security dialogs are imported when the Unlock or recovery button needs them,
+# usually already loaded by then (ui.app preloads them while the passphrase is typed).
 
 WRONG_PASSPHRASE = "That passphrase does not open this journal. Check Caps Lock and the keyboard layout, and try again."
 FORGOT = "&Forgot your passphrase? Use the recovery code…"
@@ -104,8 +110,12 @@ class UnlockDialog(QDialog):
             return
         try:
             with WaitCursor():
+                from boundary_journal.storage import open_journal  # usually preloaded by now
+
                 self.journal = open_journal(self.path, passphrase)
         except WrongPassphrase as error:
+            from boundary_journal import keys
+
             # Without a key file beside it, the storage's own sentence says where that file should be.
             self._say(WRONG_PASSPHRASE if keys.key_path_for(self.path).exists() else str(error))
             return
@@ -121,6 +131,8 @@ class UnlockDialog(QDialog):
 
     def offer_backup(self, error: JournalDamaged, passphrase: str) -> DamagedJournalDialog:
         """Say what is wrong and offer the newest backup; window-modal, so the unlock dialog stays behind it."""
+        from ui.security_dialogs import DamagedJournalDialog
+
         dialog = DamagedJournalDialog(self.path, error, passphrase, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._damaged_closed)
@@ -134,6 +146,8 @@ class UnlockDialog(QDialog):
 
     def use_recovery_code(self) -> RecoveryUnlockDialog:
         """Open with the recovery code and a new passphrase instead of the forgotten one."""
+        from ui.security_dialogs import RecoveryUnlockDialog
+
         dialog = RecoveryUnlockDialog(self.path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._recovery_closed)

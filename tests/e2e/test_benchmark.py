@@ -27,7 +27,7 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     assert "median" in header and "target" in header and "result" in header
     result = json.loads(out.read_text(encoding="utf-8"))
     measures = {row["measure"] for row in result["rows"]}
-    for expected in ("window shown: empty PySide6 window", "window shown: journal window, excl. KDF",
+    for expected in ("window shown: empty PySide6 window", "window shown: the app's first window (unlock)",
                      "unlock to list populated, excl. KDF", "search, the list's rows, 95th percentile",
                      "add one entry, committed (entries.add_entry)", "open one entry (entries.get_entry)",
                      "peak memory: list open (key handed in)", "CLI add, whole process"):
