@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import sqlcipher3
 
-from boundary_journal import APP_NAME, __version__, files, keys
-from boundary_journal.catalog import Catalog, shipped_catalog
+from boundary_journal import APP_NAME, __version__, files
 from boundary_journal.errors import IdentifiersFound, InvalidInput, JournalDamaged, JournalInUse, UserError
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
 from boundary_journal.services.validation import local_naive
 
 if TYPE_CHECKING:
-    from boundary_journal.services.entries import EntryFilter, EntryView
+    from boundary_journal.catalog import Catalog
+    from boundary_journal.services.entries import EntryView
+    from boundary_journal.services.queries import EntryFilter
     from boundary_journal.storage import Journal
 
 PROG = "boundary-journal"
@@ -324,6 +325,8 @@ def _hold_data_folder(args: argparse.Namespace, *, required: bool = True) -> Non
 
 
 def _open(args: argparse.Namespace, *, write: bool = True) -> Journal:
+    from boundary_journal import keys
+
     path = _journal_file(args)
     ensure_exists(path)  # say so before asking for a passphrase that cannot help
     _hold_data_folder(args, required=write)
@@ -358,13 +361,14 @@ def _print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _gui(args: argparse.Namespace, catalog: Catalog) -> int:
+def _gui(args: argparse.Namespace, _catalog: Catalog | None) -> int:
     from ui.app import run
 
-    return run(data_dir(args.data_dir), catalog)
+    return run(data_dir(args.data_dir), _shipped_catalog)  # loaded once unlocked: the first window is quicker
 
 
 def _init(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal import keys
     from boundary_journal.storage import create_journal, ensure_absent
 
     path = _journal_file(args)
@@ -426,13 +430,13 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _filters(args: argparse.Namespace, catalog: Catalog) -> EntryFilter:
-    from boundary_journal.services import entries
+    from boundary_journal.services.queries import EntryFilter
 
     if args.category is not None and catalog.category(args.category) is None:
         raise InvalidInput(f"There is no category '{args.category}'.")
     if args.channel is not None and catalog.channel(args.channel) is None:
         raise InvalidInput(f"There is no channel '{args.channel}'.")
-    filters = entries.EntryFilter(
+    filters = EntryFilter(
         relationship=args.relationship,
         category=args.category,
         channel=args.channel,
@@ -473,10 +477,10 @@ def _print_entries(found: Iterable[EntryView], as_json: bool, catalog: Catalog) 
 
 
 def _list(args: argparse.Namespace, catalog: Catalog) -> int:
+    filters = _filters(args, catalog)
+    journal = _open(args, write=False)  # before the entries service: SQLAlchemy loads beside the KDF
     from boundary_journal.services import entries
 
-    filters = _filters(args, catalog)
-    journal = _open(args, write=False)
     try:
         _print_entries(entries.iter_entries(journal, filters), args.json, catalog)
     finally:
@@ -485,11 +489,13 @@ def _list(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _search(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.services import entries
+    from boundary_journal.services.queries import fts_query_or_fail
 
     filters = _filters(args, catalog)
-    entries.fts_query_or_fail(args.query)
-    journal = _open(args, write=False)
+    fts_query_or_fail(args.query)  # nothing to search for is said before the passphrase is asked for
+    journal = _open(args, write=False)  # before the entries service: SQLAlchemy loads beside the KDF
+    from boundary_journal.services import entries
+
     try:
         _print_entries(entries.iter_entries(journal, filters, args.query), args.json, catalog)
     finally:
@@ -862,6 +868,7 @@ def _recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _unlock_with_recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal import keys
     from boundary_journal.services import access
 
     if args.recovery_code_file == "-" and args.new_passphrase_file == "-":
@@ -893,6 +900,7 @@ def _sample_size(text: str) -> int:
 
 def _demo(args: argparse.Namespace, catalog: Catalog) -> int:
     """Create a new journal holding only sample data; an existing journal is never touched (exit 2)."""
+    from boundary_journal import keys
     from boundary_journal.errors import JournalExists
     from boundary_journal.services import demo
     from boundary_journal.storage import create_journal
@@ -925,13 +933,19 @@ def _sqlalchemy_errors() -> tuple[type[BaseException], ...]:
     return (loaded.DBAPIError,) if loaded is not None else ()
 
 
+def _shipped_catalog() -> Catalog:
+    from boundary_journal.catalog import shipped_catalog
+
+    return shipped_catalog()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         args.handler = _gui
     try:
         try:
-            return args.handler(args, shipped_catalog())
+            return args.handler(args, None if args.handler is _gui else _shipped_catalog())
         finally:
             if getattr(args, "instance_lock", None) is not None:
                 args.instance_lock.release()

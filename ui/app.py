@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -90,8 +91,11 @@ def _report_bug(kind: type[BaseException], error: BaseException, tb: TracebackTy
     messages.show_error(QApplication.activeWindow(), error)
 
 
-def run(data_dir: Path, catalog: Catalog) -> int:
+def run(data_dir: Path, catalog: Catalog | Callable[[], Catalog]) -> int:
     """Open the journal in `data_dir` (creating it on first start) and show the window until it closes.
+
+    `catalog` may be given as the function that loads it: it is then loaded once the journal is open, so
+    the first window does not wait for it (a malformed one is said in a message box, exit status 6).
 
     Another window or writing command holding the data folder is told in a message box, and the exit status
     is JournalInUse's (7); nothing in the folder is touched. The folder stays held while the window is
@@ -109,7 +113,7 @@ def run(data_dir: Path, catalog: Catalog) -> int:
         held.release()
 
 
-def _open_and_show(app: QApplication, data_dir: Path, catalog: Catalog) -> int:
+def _open_and_show(app: QApplication, data_dir: Path, catalog: Catalog | Callable[[], Catalog]) -> int:
     dialog = open_journal_dialog(data_dir)
     preload_while_shown(dialog)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.journal is None:
@@ -123,7 +127,13 @@ def _open_and_show(app: QApplication, data_dir: Path, catalog: Catalog) -> int:
     sys.excepthook = _report_bug  # a bug in a slot gets a message box, not a silent console trace
     try:
         try:
+            if callable(catalog):
+                catalog = catalog()
             window = MainWindow(journal, catalog, clock=Clock(), automatic_backups=True)
+        except UserError as error:  # a malformed shipped catalogue
+            journal.close()
+            messages.show_error(None, error)
+            return error.exit_code
         except BaseException:
             journal.close()
             raise

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from boundary_journal import APP_NAME, instance
 from boundary_journal.catalog import Catalog
-from boundary_journal.errors import JournalInUse
+from boundary_journal.errors import CatalogError, JournalInUse
 from boundary_journal.paths import journal_path
 from boundary_journal.storage import Journal
 from ui.app import application, open_journal_dialog, run
@@ -81,6 +81,33 @@ class TestRun:
         QTimer.singleShot(0, drive)
         assert run(data_dir, catalog) == 0
         assert seen == ["unlock", "window"]
+
+    def test_the_catalogue_loads_after_unlocking_and_a_malformed_one_is_said(
+        self, qtbot: QtBot, journal: Journal, data_dir: Path, app_name_restored: None
+    ) -> None:
+        journal.close()
+        seen: list[str] = []
+
+        def malformed() -> Catalog:
+            seen.append("loaded")
+            raise CatalogError("templates.toml: template 'x' has no title")
+
+        def drive() -> None:
+            modal = QApplication.activeModalWidget()
+            if isinstance(modal, UnlockDialog) and not seen:
+                seen.append("unlock")  # the first window is up before the catalogue is read
+                qtbot.keyClicks(modal.passphrase_edit, PASSPHRASE)
+                qtbot.mouseClick(modal.ok_button, Qt.MouseButton.LeftButton)
+            elif isinstance(modal, QMessageBox):
+                seen.append(modal.text())
+                qtbot.mouseClick(modal.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+                return
+            QTimer.singleShot(20, drive)
+
+        QTimer.singleShot(0, drive)
+        assert run(data_dir, malformed) == CatalogError.exit_code == 6
+        assert seen[:2] == ["unlock", "loaded"] and "has no title" in seen[2]
+        instance.acquire(data_dir).release()  # the journal and the folder were let go
 
     def test_quitting_the_setup_creates_nothing(
         self, qtbot: QtBot, data_dir: Path, catalog: Catalog, app_name_restored: None
