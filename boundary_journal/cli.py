@@ -900,26 +900,16 @@ def _sample_size(text: str) -> int:
 
 def _demo(args: argparse.Namespace, catalog: Catalog) -> int:
     """Create a new journal holding only sample data; an existing journal is never touched (exit 2)."""
-    from boundary_journal import keys
     from boundary_journal.errors import JournalExists
     from boundary_journal.services import demo
-    from boundary_journal.storage import create_journal
 
     path = _journal_file(args)
     if path.exists():
         raise JournalExists(f"A journal already exists at {path}; sample data only ever goes into a new journal, "
                             "so give an empty folder with --data-dir.")
     _hold_data_folder(args)
-    journal = create_journal(path, read_passphrase(args, confirm=True))
-    try:
-        summary = demo.fill_sample_journal(journal, catalog, entries=args.entries, seed=args.seed)
-    except BaseException:
-        # The journal was made by this command a moment ago and holds nothing else: do not leave it half made.
-        journal.close()
-        for made in (path, keys.key_path_for(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
-            made.unlink(missing_ok=True)
-        raise
-    journal.close()
+    summary = demo.create_sample_journal(path, read_passphrase(args, confirm=True), catalog,
+                                         entries=args.entries, seed=args.seed)
     print(f"Created a sample journal at {path}: {summary.entries} made-up entries from {summary.first_day} to "
           f"{summary.last_day}, {summary.relationships} relationships, {summary.self_checks} self-checks, "
           f"{summary.exercises} weekly exercises and {summary.actions} actions (seed {summary.seed}).")

@@ -15,6 +15,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent, QTextCursor
@@ -45,7 +46,8 @@ from boundary_journal import APP_NAME
 from boundary_journal.backups import BackupInfo
 from boundary_journal.catalog import NOTE_FIELD, Catalog
 from boundary_journal.errors import InvalidInput, JournalDamaged, NotFound, UserError, WrongPassphrase
-from boundary_journal.services import actions, drafts, drift, entries, relationships, settings, weekly
+from boundary_journal.paths import journal_path
+from boundary_journal.services import actions, demo, drafts, drift, entries, relationships, settings, weekly
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.drafts import StoredDraft
 from boundary_journal.services.entries import DeletedEntry, EntryFilter, EntryView
@@ -66,6 +68,7 @@ from ui.lock_screen import LOCKED_TITLE, AwayWatcher, JournalLocked, LockScreen
 from ui.lock_settings_dialog import LockSettingsDialog
 from ui.messages import DraftChoice, UnsavedChoice
 from ui.reminder_dialog import ReminderDialog
+from ui.sample_journal import SAMPLE_TITLE, SampleNotice
 from ui.selfcheck_dialog import SelfCheckDialog
 from ui.sizing import WaitCursor
 from ui.trends_panel import TrendsPanel
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         self._selecting = False  # the window itself is moving the selection: do not react
         self._pending_entry: int | None = None
 
+        self._sample = False  # the journal is a sample journal (made-up entries); see _show_whose
         self.setWindowTitle(f"{APP_NAME}[*]")
         self.setAccessibleName(APP_NAME)
         self.journal_checked.connect(self._journal_check_finished)
@@ -182,6 +186,8 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         central = QWidget()
         central_layout = QVBoxLayout(central)
+        self.sample_notice = SampleNotice()
+        central_layout.addWidget(self.sample_notice)
         central_layout.addWidget(self.banner)
         central_layout.addWidget(self.weekly_banner)
         self.backup_notice = BackupNotice()
@@ -221,6 +227,7 @@ class MainWindow(QMainWindow):
         self._backup_job: AutomaticBackupJob | None = None
         self.lock_settings_dialog: LockSettingsDialog | None = None
 
+        self._show_whose(journal)
         self._refresh_relationships()
         self.reload()
         self.refresh_warnings()
@@ -330,6 +337,8 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export PDF…", "Ctrl+E", self.export_pdf)
         self.brief_action = self._action("Ethics-consult &brief…", None, self.export_brief)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.explore_sample_action = self._action("Explore a Sa&mple Journal…", None, self.explore_sample_journal)
+        self.explore_sample_action.setToolTip("Years of made-up entries in a second window, apart from your journal")
         self.undo_action = self._action("&Undo Delete", QKeySequence.StandardKey.Undo, self.undo_delete)
         self.undo_action.setEnabled(False)
         # Delete only acts from the list (and the menu), so the Del key keeps working in text fields.
@@ -352,6 +361,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.lock_settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.explore_sample_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -413,9 +424,44 @@ class MainWindow(QMainWindow):
             self.undo_action.setEnabled(False)
             self.editor.new_entry()
         self._reminder = settings.get_reminder(journal)
+        self._show_whose(journal)
         self._refresh_relationships()
         self.reload()
         self.refresh_after_change()
+
+    def _title(self) -> str:
+        return f"{APP_NAME} — {SAMPLE_TITLE}[*]" if self._sample else f"{APP_NAME}[*]"
+
+    def _show_whose(self, journal: Journal) -> None:
+        """Mark a sample journal (made-up entries) in the title and above the list; nothing for a real one."""
+        try:
+            self._sample = demo.is_sample(journal)
+        except UserError:
+            self._sample = False
+        self.sample_notice.setVisible(self._sample)
+        self.explore_sample_action.setEnabled(not self._sample)
+        self.setWindowTitle(self._title())
+
+    def explore_sample_journal(self) -> None:
+        """File ▸ Explore a Sample Journal…: make it beside the data folder if needed, open it in a new window."""
+        from ui import sample_journal
+
+        folder = sample_journal.sample_folder(self._journal_path.parent)
+        exists = journal_path(folder).exists()
+        if not self.confirm_sample_journal(sample_journal.offer_text(folder, exists=exists)):
+            return
+        try:
+            sample_journal.make_sample_journal(folder, self.catalog)
+        except UserError as error:
+            self.show_error(error)
+            return
+        except OSError as error:
+            self.show_error(f"The sample journal could not be made in {folder}: {error.strerror or error}")
+            return
+        if not self.launch_sample_window(folder):
+            self.show_error(f"The sample journal is ready in {folder}, but its window could not be started.")
+            return
+        self.statusBar().showMessage("The sample journal opens in a new window.", STATUS_TIMEOUT_MS)
 
     def _check_journal(self, journal: Journal) -> None:
         """Read every page of `journal` in the background (SQLite's quick_check); writes wait for it."""
@@ -444,6 +490,14 @@ class MainWindow(QMainWindow):
 
     def show_error(self, error: BaseException | str) -> None:
         messages.show_error(self, error)
+
+    def confirm_sample_journal(self, text: str) -> bool:
+        return messages.ask_open_sample_journal(self, text)
+
+    def launch_sample_window(self, folder: Path) -> bool:
+        from ui.sample_journal import launch_window
+
+        return launch_window(folder)
 
     def confirm_restore_draft(self, stored: StoredDraft) -> DraftChoice:
         draft = stored.draft
@@ -863,7 +917,7 @@ class MainWindow(QMainWindow):
     def check_clock(self) -> None:
         """Once a minute (and at start): a new day refreshes statuses, a new week asks last week's follow-up;
         then the reminder, if it is due."""
-        if self.is_locked:
+        if not self._journal_open():  # locked, or closed under the window (restore, or the app ending)
             return
         today = self.clock.today()
         if today != self._checked_day:
@@ -1177,7 +1231,7 @@ class MainWindow(QMainWindow):
         self._action_states = {}
         self.menuBar().show()
         self.statusBar().show()
-        self.setWindowTitle(f"{APP_NAME}[*]")
+        self.setWindowTitle(self._title())
         self.pages.setCurrentWidget(self.content)
         self.lock_screen.reset()
         if place is not None:
@@ -1281,6 +1335,8 @@ class MainWindow(QMainWindow):
         self.backup_notice.show_failure(error)
 
     def _after_first_show(self) -> None:
+        if not self._journal_open():  # closed (or locked) before the event loop came round
+            return
         self.start_automatic_backup()
         self.offer_drafts()
         self.check_clock()

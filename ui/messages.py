@@ -35,6 +35,19 @@ def show_error(parent: QWidget | None, error: BaseException | str, *, title: str
     box.exec()
 
 
+def ask_open_sample_journal(parent: QWidget | None, text: str) -> bool:
+    """Open the sample journal (in a new window), or not."""
+    box = QMessageBox(QMessageBox.Icon.Information, "Explore a sample journal", text,
+                      QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the passphrase can be copied
+    open_button = box.addButton("Open the Sample Journal", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(open_button)
+    box.setAccessibleName("Explore a sample journal")
+    box.exec()
+    return box.clickedButton() is open_button
+
+
 def ask_unsaved_changes(parent: QWidget | None, what: str = "This entry") -> UnsavedChoice:
     """Save / Discard / Cancel for an editor with changes that are not saved yet."""
     buttons = (

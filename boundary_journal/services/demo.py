@@ -17,13 +17,15 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from boundary_journal import keys
 from boundary_journal.catalog import Catalog, Template
-from boundary_journal.errors import InvalidInput
+from boundary_journal.errors import InvalidInput, JournalExists
 from boundary_journal.models import (
     Action,
     Draft,
@@ -38,7 +40,7 @@ from boundary_journal.services.entries import EntryDraft, search_text_for, valid
 from boundary_journal.services.relationships import clean_pseudonym
 from boundary_journal.services.selfchecks import clean_answers, higher_input_action_text
 from boundary_journal.services.weekly import IsoWeek, clean_unease, followup_action_outcome, step_action_text
-from boundary_journal.storage import Journal
+from boundary_journal.storage import Journal, create_journal
 
 SAMPLE_KEY = "sample_journal"
 MIN_ENTRIES, MAX_ENTRIES = 1, 1_000_000
@@ -106,6 +108,26 @@ def fill_sample_journal(journal: Journal, catalog: Catalog, *, entries: int, see
         session.add(Setting(key=SAMPLE_KEY, value={"seed": seed, "entries": entries}))
         counts = plan.write(session)
     return SampleSummary(seed, entries, first_day=plan.days[0], last_day=plan.days[-1], **counts)
+
+
+def create_sample_journal(
+    path: Path, passphrase: str, catalog: Catalog, *, entries: int, seed: int = DEFAULT_SEED
+) -> SampleSummary:
+    """Make a new journal at `path` holding only sample data. An existing journal is never touched
+    (JournalExists); one that fails half made is removed again, as it holds nothing of anyone's."""
+    check_entry_count(entries)
+    if path.exists():
+        raise JournalExists(f"A journal already exists at {path}; sample data only ever goes into a new journal.")
+    journal = create_journal(path, passphrase)
+    try:
+        summary = fill_sample_journal(journal, catalog, entries=entries, seed=seed)
+    except BaseException:
+        journal.close()
+        for made in (path, keys.key_path_for(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            made.unlink(missing_ok=True)
+        raise
+    journal.close()
+    return summary
 
 
 def _refuse_unless_empty(session: Session) -> None:

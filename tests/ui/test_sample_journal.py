@@ -1,0 +1,119 @@
+"""File ▸ Explore a Sample Journal: made beside the data folder, opened in a new window, marked as made up."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QProcess
+from pytestqt.qtbot import QtBot
+
+from boundary_journal.catalog import Catalog
+from boundary_journal.paths import journal_path
+from boundary_journal.services import demo, entries
+from boundary_journal.storage import Journal, open_journal
+from tests.ui.conftest import Prompts, SetClock
+from ui import sample_journal
+from ui.main_window import MainWindow
+from ui.messages import UnsavedChoice
+
+
+class Offer:
+    """Stands in for the question and the new process: records both."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+        self.texts: list[str] = []
+        self.launched: list[Path] = []
+
+    def confirm(self, text: str) -> bool:
+        self.texts.append(text)
+        return self.answer
+
+    def launch(self, folder: Path) -> bool:
+        self.launched.append(folder)
+        return True
+
+
+@pytest.fixture
+def offer(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Offer:
+    monkeypatch.setattr(sample_journal, "SAMPLE_ENTRIES", 60)  # a small sample: the same code, quicker
+    recorded = Offer()
+    window.confirm_sample_journal = recorded.confirm  # type: ignore[method-assign]
+    window.launch_sample_window = recorded.launch  # type: ignore[method-assign]
+    return recorded
+
+
+def test_made_beside_the_data_folder_and_opened_in_a_new_window(
+    window: MainWindow, journal: Journal, data_dir: Path, offer: Offer, prompts: Prompts
+) -> None:
+    assert not window.sample_notice.isVisible() and "Sample" not in window.windowTitle()
+    window.explore_sample_action.trigger()
+
+    folder = data_dir.with_name(f"{data_dir.name}-sample")
+    assert offer.launched == [folder] and prompts.errors == []
+    assert "made now" in offer.texts[0] and f"passphrase is: {sample_journal.SAMPLE_PASSPHRASE}" in offer.texts[0]
+    assert str(folder) in offer.texts[0]
+    sample = open_journal(journal_path(folder), sample_journal.SAMPLE_PASSPHRASE)
+    try:
+        assert demo.is_sample(sample) and entries.count_entries(sample) == 60
+    finally:
+        sample.close()
+    assert entries.count_entries(journal) == 0  # the user's own journal holds nothing made up
+
+    made = journal_path(folder).stat().st_mtime_ns
+    window.explore_sample_action.trigger()  # again: the same sample, opened, not made anew
+    assert offer.launched == [folder, folder] and "made now" not in offer.texts[1]
+    assert journal_path(folder).stat().st_mtime_ns == made
+
+
+def test_cancel_makes_nothing(window: MainWindow, data_dir: Path, offer: Offer) -> None:
+    offer.answer = False
+    window.explore_sample_action.trigger()
+    assert offer.launched == [] and not data_dir.with_name(f"{data_dir.name}-sample").exists()
+
+
+def test_a_sample_journal_says_so(
+    qtbot: QtBot, tmp_path: Path, catalog: Catalog, prompts: Prompts, clock: SetClock
+) -> None:
+    path = journal_path(tmp_path / "sample")
+    demo.create_sample_journal(path, sample_journal.SAMPLE_PASSPHRASE, catalog, entries=40)
+    opened = open_journal(path, sample_journal.SAMPLE_PASSPHRASE)
+    window = MainWindow(opened, catalog, clock=clock)
+    window.show_error = prompts.show_error  # type: ignore[method-assign]
+    prompts.answer = UnsavedChoice.DISCARD
+    window.confirm_unsaved_changes = prompts.confirm_unsaved_changes  # type: ignore[method-assign]
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.sample_notice.isVisible() and "made up" in window.sample_notice.text_label.text()
+        assert sample_journal.SAMPLE_TITLE in window.windowTitle()
+        assert not window.explore_sample_action.isEnabled()  # no sample of the sample
+        window.lock()
+        assert sample_journal.SAMPLE_TITLE not in window.windowTitle()  # locked: nothing of the journal shown
+        assert window.unlock(sample_journal.SAMPLE_PASSPHRASE)
+        assert sample_journal.SAMPLE_TITLE in window.windowTitle() and window.sample_notice.isVisible()
+    finally:
+        window.close()
+        window.close_journal()
+
+
+def test_the_new_window_is_this_program_on_the_sample_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(QProcess, "startDetached", lambda program, arguments: (started.append((program, arguments))
+                                                                               or (True, 1)))
+    assert sample_journal.launch_window(tmp_path / "data-sample")
+    assert started == [(sys.executable, ["-m", "boundary_journal", "--data-dir", str(tmp_path / "data-sample")])]
+
+
+def test_an_existing_journal_is_never_made_into_a_sample(tmp_path: Path, catalog: Catalog, journal: Journal) -> None:
+    from boundary_journal.errors import JournalExists
+
+    before = journal.path.read_bytes()
+    with pytest.raises(JournalExists):
+        demo.create_sample_journal(journal.path, "whatever passphrase", catalog, entries=10)
+    assert journal.path.read_bytes() == before
