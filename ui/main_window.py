@@ -46,7 +46,6 @@ from boundary_journal import APP_NAME
 from boundary_journal.backups import BackupInfo
 from boundary_journal.catalog import NOTE_FIELD, Catalog
 from boundary_journal.errors import InvalidInput, JournalDamaged, NotFound, UserError, WrongPassphrase
-from boundary_journal.paths import journal_path
 from boundary_journal.services import actions, demo, drafts, drift, entries, relationships, settings, weekly
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.drafts import StoredDraft
@@ -446,22 +445,10 @@ class MainWindow(QMainWindow):
         """File ▸ Explore a Sample Journal…: make it beside the data folder if needed, open it in a new window."""
         from ui import sample_journal
 
-        folder = sample_journal.sample_folder(self._journal_path.parent)
-        exists = journal_path(folder).exists()
-        if not self.confirm_sample_journal(sample_journal.offer_text(folder, exists=exists)):
-            return
-        try:
-            sample_journal.make_sample_journal(folder, self.catalog)
-        except UserError as error:
-            self.show_error(error)
-            return
-        except OSError as error:
-            self.show_error(f"The sample journal could not be made in {folder}: {error.strerror or error}")
-            return
-        if not self.launch_sample_window(folder):
-            self.show_error(f"The sample journal is ready in {folder}, but its window could not be started.")
-            return
-        self.statusBar().showMessage("The sample journal opens in a new window.", STATUS_TIMEOUT_MS)
+        if sample_journal.explore(self._journal_path.parent, lambda: self.catalog,
+                                  confirm=self.confirm_sample_journal, launch=self.launch_sample_window,
+                                  show_error=self.show_error):
+            self.statusBar().showMessage("The sample journal opens in a new window.", STATUS_TIMEOUT_MS)
 
     def _check_journal(self, journal: Journal) -> None:
         """Read every page of `journal` in the background (SQLite's quick_check); writes wait for it."""

@@ -8,16 +8,20 @@ are not touched. A window showing a sample journal says so in its title and in a
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QWidget
 
-from boundary_journal.catalog import Catalog
+from boundary_journal.errors import UserError
 from boundary_journal.paths import journal_path
-from boundary_journal.services import demo
 from ui.notices import TintedFrame, reminder_palette
 from ui.sizing import WaitCursor
+
+if TYPE_CHECKING:
+    from boundary_journal.catalog import Catalog
 
 # Made-up data behind a passphrase everyone may know: it is said on screen, so the sample opens like any journal.
 SAMPLE_PASSPHRASE = "sample journal"
@@ -44,13 +48,42 @@ def offer_text(folder: Path, *, exists: bool) -> str:
     )
 
 
-def make_sample_journal(folder: Path, catalog: Catalog) -> Path:
-    """The sample journal's file in `folder`, made first if it is not there yet."""
+def make_sample_journal(folder: Path, catalog: Callable[[], Catalog]) -> Path:
+    """The sample journal's file in `folder`, made first (with the catalogue `catalog()` gives) if it is not there."""
     path = journal_path(folder)
     if not path.exists():
+        from boundary_journal.services import demo
+
         with WaitCursor():
-            demo.create_sample_journal(path, SAMPLE_PASSPHRASE, catalog, entries=SAMPLE_ENTRIES)
+            demo.create_sample_journal(path, SAMPLE_PASSPHRASE, catalog(), entries=SAMPLE_ENTRIES)
     return path
+
+
+def explore(
+    data_folder: Path,
+    catalog: Callable[[], Catalog],
+    *,
+    confirm: Callable[[str], bool],
+    launch: Callable[[Path], bool],
+    show_error: Callable[[str], None],
+) -> bool:
+    """Offer the sample journal of `data_folder` (say where, and its passphrase); if taken, make it if needed
+    and open it in a new window. True once that window was started."""
+    folder = sample_folder(data_folder)
+    if not confirm(offer_text(folder, exists=journal_path(folder).exists())):
+        return False
+    try:
+        make_sample_journal(folder, catalog)
+    except UserError as error:
+        show_error(str(error))
+        return False
+    except OSError as error:
+        show_error(f"The sample journal could not be made in {folder}: {error.strerror or error}")
+        return False
+    if not launch(folder):
+        show_error(f"The sample journal is ready in {folder}, but its window could not be started.")
+        return False
+    return True
 
 
 def launch_window(folder: Path) -> bool:

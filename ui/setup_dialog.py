@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QStyle,
     QVBoxLayout,
@@ -89,6 +91,10 @@ class SetupDialog(RecoveryCodeStep, QDialog):
         recovery_hint.setContentsMargins(indent, 0, 0, 0)
 
         self.buttons, self.ok_button = dialog_buttons(self, "Create journal", "Quit")
+        self.sample_button = QPushButton("Explore a Sa&mple Journal First…")
+        self.sample_button.setAccessibleName("Explore a sample journal first")
+        self.sample_button.setToolTip("Years of made-up entries in a second window, in a folder of their own")
+        self.sample_button.clicked.connect(self.explore_sample_journal)
 
         passphrase_page = QWidget()
         first = QVBoxLayout(passphrase_page)
@@ -100,7 +106,11 @@ class SetupDialog(RecoveryCodeStep, QDialog):
         first.addWidget(self.recovery_check)
         first.addWidget(recovery_hint)
         first.addStretch(1)
-        first.addWidget(self.buttons)
+        button_row = QHBoxLayout()
+        button_row.addWidget(self.sample_button)  # apart from Create and Quit: it leaves this set-up as it is
+        button_row.addStretch(1)
+        button_row.addWidget(self.buttons)
+        first.addLayout(button_row)
 
         self.continue_button = self._build_code_page("&Continue to the journal")
 
@@ -117,6 +127,22 @@ class SetupDialog(RecoveryCodeStep, QDialog):
 
     def show_error(self, error: BaseException | str) -> None:
         messages.show_error(self, error)
+
+    def explore_sample_journal(self) -> bool:
+        """Try the app on a sample journal (a new window, its own folder) before making one's own."""
+        from boundary_journal.catalog import shipped_catalog
+        from ui import sample_journal
+
+        return sample_journal.explore(self.path.parent, shipped_catalog, confirm=self.confirm_sample_journal,
+                                      launch=self.launch_sample_window, show_error=self.show_error)
+
+    def confirm_sample_journal(self, text: str) -> bool:
+        return messages.ask_open_sample_journal(self, text)
+
+    def launch_sample_window(self, folder: Path) -> bool:
+        from ui.sample_journal import launch_window
+
+        return launch_window(folder)
 
     def accept_first_page(self) -> None:
         if self.fields.refused():

@@ -117,3 +117,25 @@ def test_an_existing_journal_is_never_made_into_a_sample(tmp_path: Path, catalog
     with pytest.raises(JournalExists):
         demo.create_sample_journal(journal.path, "whatever passphrase", catalog, entries=10)
     assert journal.path.read_bytes() == before
+
+
+def test_the_first_start_offers_it_before_a_journal_is_made(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.setup_dialog import SetupDialog
+
+    monkeypatch.setattr(sample_journal, "SAMPLE_ENTRIES", 30)
+    dialog = SetupDialog(journal_path(data_dir))
+    qtbot.addWidget(dialog)
+    offer = Offer()
+    dialog.confirm_sample_journal = offer.confirm  # type: ignore[method-assign]
+    dialog.launch_sample_window = offer.launch  # type: ignore[method-assign]
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.sample_button, Qt.MouseButton.LeftButton)
+
+    folder = data_dir.with_name(f"{data_dir.name}-sample")
+    assert offer.launched == [folder] and journal_path(folder).exists()
+    assert dialog.isVisible() and not journal_path(data_dir).exists()  # the user's own set-up goes on
