@@ -133,8 +133,10 @@ class _BackgroundCheck:
             if problems != ["ok"]:
                 self._damage = JournalDamaged(_damaged_message(self._path, problems[0]))
         except sqlcipher3.Error as exc:
-            if not self._stopped:  # a stop interrupts the check: that is no finding
-                self._damage = JournalDamaged(_damaged_message(self._path, str(exc)))
+            # A stop interrupts the check, and a busy or unreadable file leaves it unfinished: neither is a
+            # finding. A page that fails authentication or SQLite's own checks is.
+            if not self._stopped:
+                self._damage = damage_from(exc, self._path)
         finally:
             with self._lock:
                 conn, self._conn = self._conn, None
