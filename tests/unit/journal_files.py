@@ -118,6 +118,19 @@ def opens_with_passphrase_as_key(path: Path, passphrase: str) -> bool:
         conn.close()
 
 
+# A process that commits an entry and dies without closing: the entry is only in the write-ahead log.
+# Run with run_library(CRASH_AFTER_COMMIT, journal path, passphrase).
+CRASH_AFTER_COMMIT = (
+    "from boundary_journal.catalog import shipped_catalog\n"
+    "from boundary_journal.services import entries\n"
+    "from boundary_journal.storage import open_journal\n"
+    "from tests.unit.journal_files import entry_draft\n"
+    "journal = open_journal(Path(sys.argv[1]), sys.argv[2])\n"
+    "entries.add_entry(journal, shipped_catalog(), entry_draft('only in the write-ahead log'))\n"
+    "os._exit(0)  # no close, no checkpoint: the entry is only in the write-ahead log\n"
+)
+
+
 def run_library(script: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `script` (after CHILD_PREAMBLE) in a fresh Python; sys.argv[1:] are `args`."""
     return subprocess.run(

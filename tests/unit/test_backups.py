@@ -29,7 +29,7 @@ from boundary_journal.paths import journal_path
 from boundary_journal.services import access, entries
 from boundary_journal.storage import Journal, create_journal, file_integrity_problems, integrity_problems, open_journal
 from tests.conftest import PASSPHRASE
-from tests.unit.journal_files import entry_draft, flip_byte, folder_state, run_library
+from tests.unit.journal_files import CRASH_AFTER_COMMIT, entry_draft, flip_byte, folder_state, run_library
 
 NEW_PASSPHRASE = "a brand new passphrase"
 SECRET = "Zebrafinch canary text that must stay encrypted"
@@ -591,16 +591,7 @@ class TestRestore:
     def test_stale_write_ahead_log_never_reaches_the_restored_journal(self, written: Journal, saved: Path) -> None:
         written.close()
         # A crash after a commit: the entry is only in the journal's write-ahead log.
-        result = run_library(
-            "from boundary_journal.catalog import shipped_catalog\n"
-            "from boundary_journal.services import entries\n"
-            "from boundary_journal.storage import open_journal\n"
-            "from tests.unit.journal_files import entry_draft\n"
-            "journal = open_journal(Path(sys.argv[1]), sys.argv[2])\n"
-            "entries.add_entry(journal, shipped_catalog(), entry_draft('only in the write-ahead log'))\n"
-            "os._exit(0)\n",
-            str(written.path), PASSPHRASE,
-        )
+        result = run_library(CRASH_AFTER_COMMIT, str(written.path), PASSPHRASE)
         assert result.returncode == 0, result.stderr
         assert Path(f"{written.path}-wal").stat().st_size > 0
         restored = backups.restore_backup(written.path, saved, PASSPHRASE)

@@ -34,6 +34,7 @@ from boundary_journal.storage import (
 )
 from tests.conftest import PASSPHRASE
 from tests.unit.journal_files import (
+    CRASH_AFTER_COMMIT,
     PAGE,
     entry_draft,
     fill,
@@ -329,15 +330,6 @@ def legacy_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return path.read_bytes()
 
 
-CRASH_AFTER_COMMIT = (
-    "from boundary_journal.catalog import shipped_catalog\n"
-    "from boundary_journal.services import entries\n"
-    "from boundary_journal.storage import open_journal\n"
-    "from tests.unit.journal_files import entry_draft\n"
-    "journal = open_journal(Path(sys.argv[1]), sys.argv[2])\n"
-    "entries.add_entry(journal, shipped_catalog(), entry_draft('only in the write-ahead log'))\n"
-    "os._exit(0)  # no close, no checkpoint: the entry is only in the write-ahead log\n"
-)
 
 
 class TestBackgroundCheck:
