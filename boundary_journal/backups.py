@@ -34,6 +34,7 @@ import sqlcipher3
 
 from boundary_journal import __version__, files, keys
 from boundary_journal.errors import (
+    BackupDamaged,
     CannotWrite,
     InvalidInput,
     JournalDamaged,
@@ -204,7 +205,7 @@ def make_backup(
         info = read_info(out)
     except (JournalDamaged, NotAJournal):
         out.unlink(missing_ok=True)
-        raise JournalDamaged(f"The backup {out} did not read back correctly and was removed.") from None
+        raise BackupDamaged(f"The backup {out} did not read back correctly and was removed.") from None
     if reason is Reason.AUTOMATIC or out.parent == backup_folder(journal.folder):
         rotate(backup_folder(journal.folder), keep=info.path)
     return info
@@ -307,7 +308,7 @@ def read_info(path: Path, *, verify: bool = True) -> BackupInfo:
                     for block in iter(lambda h=handle: h.read(1 << 20), b""):
                         digest.update(block)
                     if digest.hexdigest() != manifest["sha256"].get(name):
-                        raise JournalDamaged(f"The backup {path} is damaged: {name} does not match its checksum.")
+                        raise BackupDamaged(f"The backup {path} is damaged: {name} does not match its checksum.")
     except OSError as exc:
         raise InvalidInput(f"Cannot read the backup {path} ({exc.strerror or exc}).") from None
     except (tarfile.TarError, EOFError):
@@ -401,7 +402,7 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
     expected = manifest["sha256"]
     key_ok = hashlib.sha256(key_bytes).hexdigest() == expected.get(_KEY_MEMBER)
     if not key_ok or _sha256(target) != expected.get(_DB_MEMBER):
-        raise JournalDamaged(f"The backup {path} is damaged: its contents do not match their checksums.")
+        raise BackupDamaged(f"The backup {path} is damaged: its contents do not match their checksums.")
     return _info(path, manifest), key_bytes
 
 
@@ -444,7 +445,7 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str) -> Restore
             raise JournalTooNew(f"The backup {backup} was made by a newer version of Boundary Journal; update the app.")
         problems = file_integrity_problems(restored_db, key)
         if problems:
-            raise JournalDamaged(f"The backup {backup} is damaged ({problems[0]}); the journal was not changed.")
+            raise BackupDamaged(f"The backup {backup} is damaged ({problems[0]}); the journal was not changed.")
 
         previous: Path | None = None
         if journal_path.exists():

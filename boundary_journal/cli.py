@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import sqlcipher3
 
 from boundary_journal import APP_NAME, __version__, files
-from boundary_journal.errors import IdentifiersFound, InvalidInput, JournalDamaged, JournalInUse, UserError
+from boundary_journal.errors import (
+    BackupDamaged,
+    IdentifiersFound,
+    InvalidInput,
+    JournalDamaged,
+    JournalInUse,
+    UserError,
+)
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
 from boundary_journal.services.validation import local_naive
 
@@ -341,12 +348,10 @@ def _open(args: argparse.Namespace, *, write: bool = True) -> Journal:
     return open_journal(path, passphrase, pending=pending)
 
 
-def _backup_hint(args: argparse.Namespace, said: str) -> str:
-    """Where the newest backup of the damaged journal is, unless the message says already (restore's do)."""
+def _backup_hint(args: argparse.Namespace) -> str:
+    """Where the newest backup of the damaged journal is."""
     from boundary_journal import backups
 
-    if "backup" in said.replace("restore the newest backup", ""):
-        return ""
     try:
         found = backups.list_backups(backups.backup_folder(_journal_file(args).parent))
     except (OSError, UserError):
@@ -940,7 +945,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if getattr(args, "instance_lock", None) is not None:
                 args.instance_lock.release()
     except JournalDamaged as error:  # found at open, by `check`, or by a read that met a damaged page
-        print(f"{PROG}: {error}{_backup_hint(args, str(error))}", file=sys.stderr)
+        hint = "" if isinstance(error, BackupDamaged) else _backup_hint(args)
+        print(f"{PROG}: {error}{hint}", file=sys.stderr)
         return error.exit_code
     except UserError as error:
         print(f"{PROG}: {error}", file=sys.stderr)

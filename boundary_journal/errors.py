@@ -56,6 +56,10 @@ class JournalDamaged(JournalProblem):
     pass
 
 
+class BackupDamaged(JournalDamaged):
+    """A backup file (not the journal) is damaged or did not read back; the journal was not changed."""
+
+
 class JournalInUse(UserError):
     """Another window or command has the journal open; nothing was touched."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,21 @@ class TestBackupAndRestore:
         ready.ok("backup", "--out", str(out))
         wrong = secret_file(tmp_path, "wrong.txt", "not the passphrase")
         assert "does not open this backup" in ready.fails(3, "restore", str(out), passphrase=wrong)
+        assert digest(ready.journal) == before
+
+    def test_a_damaged_backup_is_said_without_pointing_to_another(self, ready: CLI, tmp_path: Path) -> None:
+        ready.ok(*ENTRY)
+        out = tmp_path / "kept.bjbackup"
+        ready.ok("backup", "--out", str(out))
+        with tarfile.open(out) as tar:
+            offset = tar.getmember("journal.db").offset_data
+        data = bytearray(out.read_bytes())
+        data[offset + 5000] ^= 0xFF
+        out.write_bytes(bytes(data))
+        before = digest(ready.journal)
+        line = ready.fails(5, "restore", str(out))
+        assert f"The backup {out} is damaged" in line and "checksum" in line
+        assert "newest backup is" not in line  # the journal is fine: no hint to restore over it
         assert digest(ready.journal) == before
 
     def test_damaged_journal_names_the_newest_backup(self, ready: CLI) -> None:
