@@ -15,6 +15,7 @@ start (`Journal.check_in_background`), and writes wait for it. And every backup 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import tempfile
@@ -80,7 +81,12 @@ class Journal:
 
     def read(self) -> Session:
         """A session for reading: its transaction takes no write lock, so it never waits for a writer."""
-        return self.session_factory(bind=self.engine.execution_options(**{_READ_ONLY: True}))
+        return self.session_factory(bind=self._reading_engine)
+
+    @functools.cached_property
+    def _reading_engine(self) -> Engine:
+        # The same engine and connection pool, marked so that `_begin` starts a plain transaction.
+        return self.engine.execution_options(**{_READ_ONLY: True})
 
     def close(self) -> None:
         """Close every connection (the last one checkpoints and removes the WAL) and drop the key."""
