@@ -139,3 +139,23 @@ def test_the_first_start_offers_it_before_a_journal_is_made(
     folder = data_dir.with_name(f"{data_dir.name}-sample")
     assert offer.launched == [folder] and journal_path(folder).exists()
     assert dialog.isVisible() and not journal_path(data_dir).exists()  # the user's own set-up goes on
+
+
+def test_a_sample_that_cannot_be_made_is_said_and_nothing_starts(
+    window: MainWindow, data_dir: Path, offer: Offer, prompts: Prompts
+) -> None:
+    data_dir.with_name(f"{data_dir.name}-sample").write_text("a file where the sample folder would go")
+    window.explore_sample_action.trigger()
+    assert offer.launched == [] and len(prompts.errors) == 1
+    assert prompts.errors[0].startswith(f"The sample journal could not be made in {data_dir}-sample")
+
+
+def test_a_window_that_does_not_start_is_said(window: MainWindow, data_dir: Path, offer: Offer,
+                                              prompts: Prompts) -> None:
+    window.launch_sample_window = lambda folder: False  # type: ignore[method-assign]
+    window.explore_sample_action.trigger()
+    assert prompts.errors == [
+        f"The sample journal is ready in {data_dir.with_name(data_dir.name + '-sample')}, "
+        "but its window could not be started."
+    ]
+    assert "new window" not in window.statusBar().currentMessage()
