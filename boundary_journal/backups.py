@@ -8,13 +8,19 @@ each member. A snapshot is reopened and passes both integrity checks before it i
 packed file is read back before it counts. Nothing in a backup is readable without the passphrase.
 
 Automatic backups live in `backups/` in the data folder, kept one per day for a week, one per ISO
-week for a month and one per month for a year. Backups made before a schema upgrade or a restore
-are kept apart (the newest few of each); backups the user asks for are never removed.
+week for a month and one per month for a year. Backups made before a schema upgrade are kept apart
+(the newest few). Backups made before a restore, and backups the user asks for, are never removed:
+a restore of an older backup leaves the journal it replaced in the one made before it, and nowhere
+else. A restore that would make a copy of content already kept in a backup points to that one instead.
+
+Every backup's manifest names the journal key it is encrypted with (`keys.key_id`, a fingerprint)
+and a digest of what it holds (`storage.content_digest`). After a change of passphrase or recovery
+code gives the journal a new key, the backups here still open with the secret of their day until they
+are re-encrypted under the new key (`reencrypt`) or removed (`remove_older_keys`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import hashlib
 import io
@@ -22,10 +28,8 @@ import json
 import os
 import shutil
 import tarfile
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -40,9 +44,17 @@ from boundary_journal.errors import (
     JournalDamaged,
     JournalTooNew,
     NotAJournal,
+    UserError,
     WrongPassphrase,
 )
-from boundary_journal.storage import BACKUP_FOLDER, Journal, _raw_connect, _verify, file_integrity_problems
+from boundary_journal.storage import (
+    BACKUP_FOLDER,
+    Journal,
+    _raw_connect,
+    _verify,
+    content_digest,
+    file_integrity_problems,
+)
 
 BACKUP_SUFFIX = ".bjbackup"
 MANIFEST_FORMAT = "boundary-journal-backup"
@@ -70,6 +82,8 @@ class BackupInfo:
     journal_id: str
     schema_revision: str | None
     app_version: str
+    key_id: str | None = None  # keys.key_id of the journal key it is encrypted with (None: made before 0.2)
+    content_sha256: str | None = None  # storage.content_digest of what it holds (None: made before 0.2)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,15 +95,26 @@ class BackupInfo:
             "app_version": self.app_version,
         }
 
+    def opens_with(self, key: bytes) -> bool | None:
+        """Whether the journal key `key` opens it (by its manifest); None when the manifest does not say."""
+        return None if self.key_id is None else self.key_id == keys.key_id(key)
+
 
 @dataclass(frozen=True)
 class Restored:
     """What a restore did: the backup it used, the key that opens the journal now, and where the
-    journal it replaced went (a backup, or the files moved aside when they could not be opened)."""
+    journal it replaced went (a backup, or the files moved aside when they could not be opened).
+
+    `rekeyed`: the backup was of an earlier key, so its content was given a new key opened by today's
+    passphrase (and recovery code, unless `recovery_dropped`: a code of the first key-file version cannot be
+    carried over to a new key, so it stopped working and a new one should be made).
+    """
 
     backup: BackupInfo
-    key: bytes
+    key: bytes = field(repr=False)
     previous: Path | None
+    rekeyed: bool = False
+    recovery_dropped: bool = False
 
 
 def backup_folder(data_dir: Path) -> Path:
@@ -167,31 +192,17 @@ def make_backup(
     try:
         key_bytes = journal.key_path.read_bytes()
         keyfile = keys.parse_key_file(key_bytes, str(journal.key_path))
-        with _scratch(out.parent) as scratch:
+        with files.held_folder(out.parent) as scratch:
             db = scratch / _DB_MEMBER
             revision = _snapshot(journal, db)
-            (scratch / _KEY_MEMBER).write_bytes(key_bytes)
             manifest = {
-                "format": MANIFEST_FORMAT,
-                "version": MANIFEST_VERSION,
                 "created_at": now.isoformat(timespec="microseconds"),
                 "reason": reason.value,
                 "journal_id": keyfile.journal_id,
                 "schema_revision": revision,
                 "app_version": __version__,
-                "sha256": {_DB_MEMBER: _sha256(db), _KEY_MEMBER: hashlib.sha256(key_bytes).hexdigest()},
             }
-            manifest_bytes = json.dumps(manifest, indent=2).encode("utf-8")
-
-            def write(handle: IO[bytes]) -> None:
-                with tarfile.open(fileobj=handle, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                    _add_member(tar, _MANIFEST_MEMBER, io.BytesIO(manifest_bytes), len(manifest_bytes), now)
-                    _add_member(tar, _KEY_MEMBER, io.BytesIO(key_bytes), len(key_bytes), now)
-                    with db.open("rb") as source:
-                        _add_member(tar, _DB_MEMBER, source, db.stat().st_size, now)
-
-            files.atomic_write(out, write, what="backup")
-            os.chmod(out, 0o600)
+            _pack(out, manifest, key_bytes, db, journal.key, now)
     except CannotWrite as exc:
         raise CannotWrite(f"{exc} The journal and earlier backups are unchanged.") from None
     except OSError as exc:
@@ -211,22 +222,41 @@ def make_backup(
     return info
 
 
+def _pack(out: Path, manifest: dict[str, Any], key_bytes: bytes, db: Path, key: bytes, now: datetime) -> None:
+    """Write the backup file `out` (atomically, private) from a checked snapshot `db` encrypted with `key`, the
+    key file that unwraps it, and the manifest's descriptive fields; the checksums and fingerprints are added."""
+    conn = _raw_connect(db, key)
+    try:
+        digest = content_digest(conn)
+    finally:
+        conn.close()
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "version": MANIFEST_VERSION,
+        **manifest,
+        "key_id": keys.key_id(key),
+        "content_sha256": digest,
+        "sha256": {_DB_MEMBER: _sha256(db), _KEY_MEMBER: hashlib.sha256(key_bytes).hexdigest()},
+    }
+    manifest_bytes = json.dumps(manifest, indent=2).encode("utf-8")
+
+    def write(handle: IO[bytes]) -> None:
+        with tarfile.open(fileobj=handle, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            _add_member(tar, _MANIFEST_MEMBER, io.BytesIO(manifest_bytes), len(manifest_bytes), now)
+            _add_member(tar, _KEY_MEMBER, io.BytesIO(key_bytes), len(key_bytes), now)
+            with db.open("rb") as source:
+                _add_member(tar, _DB_MEMBER, source, db.stat().st_size, now)
+
+    files.atomic_write(out, write, what="backup")
+    os.chmod(out, 0o600)
+
+
 def _add_member(tar: tarfile.TarFile, name: str, source: IO[bytes], size: int, now: datetime) -> None:
     member = tarfile.TarInfo(name)
     member.size = size
     member.mode = 0o600
     member.mtime = int(now.timestamp())
     tar.addfile(member, source)
-
-
-@contextmanager
-def _scratch(folder: Path) -> Iterator[Path]:
-    """A private temporary folder beside the backup (same disk), removed afterwards whatever happens."""
-    path = Path(tempfile.mkdtemp(dir=folder, prefix=".boundary-journal-backup-"))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _not_a_backup(path: Path, why: str) -> NotAJournal:
@@ -262,7 +292,14 @@ def _info(path: Path, manifest: dict[str, Any]) -> BackupInfo:
         journal_id=manifest["journal_id"],
         schema_revision=manifest.get("schema_revision"),
         app_version=str(manifest.get("app_version", "")),
+        key_id=_hex_or_none(manifest.get("key_id")),
+        content_sha256=_hex_or_none(manifest.get("content_sha256")),
     )
+
+
+def _hex_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= 128 and all(c in "0123456789abcdef" for c in value) \
+        else None
 
 
 def _open_tar(path: Path) -> tarfile.TarFile:
@@ -360,10 +397,11 @@ def to_remove(backups: list[BackupInfo]) -> list[BackupInfo]:
                 seen.append(bucket)
                 keep.add(backup.path)
     removable = [b for b in automatic if b.path not in keep]
-    for reason in (Reason.BEFORE_UPGRADE, Reason.BEFORE_RESTORE):
-        safety = sorted((b for b in backups if b.reason == reason), key=lambda b: b.created_at, reverse=True)
-        removable += safety[KEEP_SAFETY:]
-    return removable
+    # Before an upgrade, the journal holds all the backup does. Before a restore it may hold entries nothing
+    # else does (the restored backup is older): those backups are kept until the user removes them.
+    upgrades = sorted((b for b in backups if b.reason == Reason.BEFORE_UPGRADE), key=lambda b: b.created_at,
+                      reverse=True)
+    return removable + upgrades[KEEP_SAFETY:]
 
 
 def rotate(folder: Path, keep: Path | None = None) -> list[Path]:
@@ -406,40 +444,45 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
     return _info(path, manifest), key_bytes
 
 
-def restore_backup(journal_path: Path, backup: Path, passphrase: str) -> Restored:
-    """Replace the (closed) journal with `backup`, after backing up the journal as it is now.
+class BackupSecretNeeded(WrongPassphrase):
+    """The backup is of an earlier key: besides today's passphrase, the secret of its day is needed."""
 
-    The backup opens with the passphrase that was in use when it was made, or, for a backup of this
-    same journal, with the current passphrase. The caller holds the instance lock and has closed the
-    journal. Every check runs before anything in the data folder changes.
+
+def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_secret: str | None = None) -> Restored:
+    """Replace the journal with `backup`, after backing up the journal as it is now.
+
+    A restore is authorised by today's passphrase of the journal in place (WrongPassphrase). A backup of an
+    earlier key also needs the passphrase or recovery code of its day (`backup_secret`, else
+    BackupSecretNeeded); its content is then given a new key, opened by today's passphrase and recovery code,
+    so the old secrets open nothing of the restored journal. Without a journal key file in place (a new
+    computer, a lost or damaged key file), `passphrase` is the backup's own and its key file comes with it.
+
+    The caller holds the data folder and has closed the journal. Every check runs before anything in the data
+    folder changes, and the journal and key file are replaced as one pair (journal_files.install_pair).
     """
-    from boundary_journal import migrations
-    from boundary_journal.storage import open_with_key
+    from boundary_journal import journal_files, migrations
+    from boundary_journal.storage import export_copy, open_with_key, silence_cipher_log
 
+    silence_cipher_log()
     folder = journal_path.parent
     key_path = keys.key_path_for(journal_path)
+    current_keyfile: keys.KeyFile | None
     try:
-        current_keyfile: keys.KeyFile | None = keys.read_key_file(key_path)
-    except FileNotFoundError:
+        current_keyfile = keys.read_key_file(key_path)
+    except (FileNotFoundError, JournalDamaged):
         current_keyfile = None
-    except JournalDamaged:
-        current_keyfile = None
-    with _scratch(folder) as scratch:
+    current_key: bytes | None = None
+    if current_keyfile is not None:
+        try:
+            current_key = keys.unlock(current_keyfile, passphrase)
+        except WrongPassphrase:
+            raise WrongPassphrase("That is not the journal's passphrase; a restore needs the passphrase in use "
+                                  "now.") from None
+    with files.held_folder(folder) as scratch:
         info, key_bytes = _unpack(backup, scratch)
         backup_keyfile = keys.parse_key_file(key_bytes, f"{backup} ({_KEY_MEMBER})")
-        same_journal = current_keyfile is not None and current_keyfile.journal_id == backup_keyfile.journal_id
-        try:
-            key = keys.unlock(backup_keyfile, passphrase)
-            install_keyfile = None if same_journal else key_bytes
-        except WrongPassphrase:
-            if not same_journal or current_keyfile is None:
-                raise WrongPassphrase("The passphrase does not open this backup.") from None
-            try:
-                key = keys.unlock(current_keyfile, passphrase)  # the key never changes within one journal
-            except WrongPassphrase:
-                raise WrongPassphrase("The passphrase does not open this backup (nor the journal now).") from None
-            install_keyfile = None
         restored_db = scratch / _DB_MEMBER
+        key = _backup_key(backup, restored_db, backup_keyfile, current_key, passphrase, backup_secret)
         revision = _verify(restored_db, key, check=True)
         if not migrations.is_known(revision):
             raise JournalTooNew(f"The backup {backup} was made by a newer version of Boundary Journal; update the app.")
@@ -447,30 +490,66 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str) -> Restore
         if problems:
             raise BackupDamaged(f"The backup {backup} is damaged ({problems[0]}); the journal was not changed.")
 
-        previous: Path | None = None
-        if journal_path.exists():
-            current_key: bytes | None = None
-            if same_journal:
-                current_key = key  # one journal keeps one key, whichever passphrase unwrapped it
-            elif current_keyfile is not None:
-                with contextlib.suppress(WrongPassphrase):
-                    current_key = keys.unlock(current_keyfile, passphrase)
-            previous = _keep_current(journal_path, current_key)
-        if install_keyfile is not None:
-            files.atomic_write(key_path, lambda out: out.write(install_keyfile), what="key file")
-        for suffix in ("-wal", "-shm"):
-            # A stale write-ahead log belongs to the journal being replaced; it is in `previous` now.
-            Path(f"{journal_path}{suffix}").unlink(missing_ok=True)
-        os.replace(restored_db, journal_path)
-        files.sync_folder(folder)
+        previous = _keep_current(journal_path, current_key) if journal_path.exists() else None
+        staged = journal_files.pending_journal(journal_path)
+        journal_files.remove_database(staged)
+        rekeyed = recovery_dropped = False
+        if current_keyfile is None:  # nothing to authorise against: the backup comes with its own key file
+            install, final_key = key_bytes, key
+            os.replace(restored_db, staged)
+        elif key == current_key:  # the journal's own key: today's key file opens it as it is
+            install, final_key = keys.key_file_bytes(current_keyfile), key
+            os.replace(restored_db, staged)
+        else:
+            assert current_key is not None
+            final_key = keys.new_journal_key()
+            conn = _raw_connect(restored_db, key)
+            try:
+                export_copy(conn, staged, final_key)
+            finally:
+                conn.close()
+            problems = file_integrity_problems(staged, final_key)
+            if problems:
+                journal_files.remove_database(staged)
+                raise BackupDamaged(f"The backup {backup} could not be re-encrypted ({problems[0]}); the journal "
+                                    "was not changed.")
+            change = keys.rekeyed(current_keyfile, current_key, final_key, passphrase)
+            install, rekeyed, recovery_dropped = keys.key_file_bytes(change.keyfile), True, not change.recovery_kept
+        journal_files.install_pair(journal_path, install)
     # Opening once runs migrations (after a backup) if the backup is from an older version.
-    open_with_key(journal_path, key).close()
-    return Restored(info, key, previous)
+    open_with_key(journal_path, final_key).close()
+    return Restored(info, final_key, previous, rekeyed, recovery_dropped)
+
+
+def _backup_key(backup: Path, db: Path, backup_keyfile: keys.KeyFile, current_key: bytes | None, passphrase: str,
+                backup_secret: str | None) -> bytes:
+    """The key that opens the backup's journal `db`: today's, or one its key file gives for a secret the user
+    gave (today's passphrase, or the passphrase or recovery code of the backup's day)."""
+    from boundary_journal.storage import opens_with
+
+    if current_key is not None and opens_with(db, current_key):
+        return current_key
+    for secret in [passphrase, *([backup_secret] if backup_secret is not None else [])]:
+        for unwrap in (keys.unlock, keys.unlock_with_recovery_code):
+            try:
+                key = unwrap(backup_keyfile, secret)
+            except WrongPassphrase:  # WrongRecoveryCode too
+                continue
+            if opens_with(db, key):
+                return key
+            raise BackupDamaged(f"The backup {backup} is damaged: its key file does not open its journal.")
+    if current_key is not None and backup_secret is None:
+        raise BackupSecretNeeded(
+            "This backup was made under an earlier passphrase or key, so besides today's passphrase it needs the "
+            "passphrase (or recovery code) that was in use when it was made."
+        )
+    raise WrongPassphrase("The passphrase does not open this backup.")
 
 
 def _keep_current(journal_path: Path, key: bytes | None) -> Path:
-    """Back up the journal about to be replaced; if it cannot be opened, move its files aside intact."""
-    from boundary_journal.storage import open_with_key
+    """Back up the journal about to be replaced (or point to a backup that already holds exactly what it holds);
+    if it cannot be opened, move its files aside intact."""
+    from boundary_journal.storage import journal_digest, open_with_key
 
     if key is not None:
         try:
@@ -479,7 +558,8 @@ def _keep_current(journal_path: Path, key: bytes | None) -> Path:
             pass
         else:
             try:
-                return make_backup(journal, reason=Reason.BEFORE_RESTORE).path
+                same = _backup_holding(backup_folder(journal_path.parent), journal_digest(journal), key)
+                return same or make_backup(journal, reason=Reason.BEFORE_RESTORE).path
             except JournalDamaged:
                 pass  # its snapshot failed the integrity check: keep the files themselves instead
             finally:
@@ -507,3 +587,118 @@ def _keep_current(journal_path: Path, key: bytes | None) -> Path:
             os.replace(path, aside / path.name)
     files.sync_folder(aside)
     return aside
+
+
+def _backup_holding(folder: Path, digest: str, key: bytes) -> Path | None:
+    """A backup in `folder` that holds exactly the content `digest` under `key`, checked by opening it (its
+    manifest alone is not trusted: a backup counts only for what it really holds)."""
+    for info in list_backups(folder):
+        if info.content_sha256 != digest or info.opens_with(key) is False:
+            continue
+        try:
+            if _held_content(info.path, key) == digest:
+                return info.path
+        except UserError:
+            continue
+    return None
+
+
+def _held_content(backup: Path, key: bytes) -> str | None:
+    """The content digest of what `backup` holds, if `key` opens it (its checksums verified)."""
+    from boundary_journal.storage import opens_with
+
+    with files.held_folder(backup.parent) as scratch:
+        _unpack(backup, scratch)
+        db = scratch / _DB_MEMBER
+        if not opens_with(db, key):
+            return None
+        conn = _raw_connect(db, key)
+        try:
+            return content_digest(conn)
+        except sqlcipher3.DatabaseError:
+            return None
+        finally:
+            conn.close()
+
+
+# --- after a change of key --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OlderKeys:
+    """What re-encrypting or removing the backups of earlier keys did."""
+
+    done: tuple[Path, ...]  # re-encrypted under the journal's key, or removed
+    left: tuple[Path, ...]  # still of an earlier key (not the one given), or could not be read
+
+
+def of_older_keys(folder: Path, key: bytes) -> list[Path]:
+    """The backups (and journals kept by an upgrade from the first version) in `folder` that `key`, the
+    journal's key now, does not open: they open with the secrets of their day."""
+    found = [info.path for info in list_backups(folder) if info.opens_with(key) is not True]
+    return sorted(found) + sorted(folder.glob("*.legacy.db")) if folder.is_dir() else []
+
+
+def reencrypt(folder: Path, old_key: bytes, new_key: bytes, key_file: bytes,
+              progress: Callable[[int, int], None] | None = None) -> OlderKeys:
+    """Give the backups in `folder` that `old_key` opens the journal's new key and key file.
+
+    Each is rewritten whole (atomically) and read back; what it holds is unchanged. Backups of keys before
+    `old_key`, and the legacy copies, cannot be opened here and are left (see `remove_older_keys`).
+    """
+    from boundary_journal.storage import export_copy, opens_with
+
+    candidates = of_older_keys(folder, new_key)
+    done, left = [], []
+    for number, path in enumerate(candidates):
+        if progress is not None:
+            progress(number, len(candidates))
+        if path.suffix != BACKUP_SUFFIX:
+            left.append(path)
+            continue
+        try:
+            with files.held_folder(folder) as scratch:
+                info, _key_bytes = _unpack(path, scratch)
+                db = scratch / _DB_MEMBER
+                if not opens_with(db, old_key):
+                    left.append(path)
+                    continue
+                rekeyed = scratch / "rekeyed.db"
+                conn = _raw_connect(db, old_key)
+                try:
+                    export_copy(conn, rekeyed, new_key)
+                finally:
+                    conn.close()
+                problems = file_integrity_problems(rekeyed, new_key)
+                if problems:
+                    raise BackupDamaged(f"The backup {path} could not be re-encrypted ({problems[0]}).")
+                manifest = {
+                    "created_at": info.created_at.isoformat(timespec="microseconds"),
+                    "reason": info.reason,
+                    "journal_id": info.journal_id,
+                    "schema_revision": info.schema_revision,
+                    "app_version": info.app_version,
+                }
+                _pack(path, manifest, key_file, rekeyed, new_key, info.created_at)
+            read_info(path)
+        except (UserError, OSError, sqlcipher3.Error):
+            left.append(path)  # this one stays as it was (the rewrite is atomic); the others go on
+            continue
+        done.append(path)
+    if progress is not None:
+        progress(len(candidates), len(candidates))
+    return OlderKeys(tuple(done), tuple(left))
+
+
+def remove_older_keys(folder: Path, key: bytes) -> OlderKeys:
+    """Remove the backups in `folder` that the journal's key `key` does not open (see `of_older_keys`)."""
+    done, left = [], []
+    for path in of_older_keys(folder, key):
+        try:
+            path.unlink()
+        except OSError:
+            left.append(path)
+            continue
+        done.append(path)
+    files.sync_folder(folder)
+    return OlderKeys(tuple(done), tuple(left))

@@ -29,7 +29,6 @@ from boundary_journal.errors import (
     IdentifiersFound,
     InvalidInput,
     JournalDamaged,
-    JournalInUse,
     UserError,
 )
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
@@ -197,16 +196,29 @@ def build_parser() -> argparse.ArgumentParser:
         "replace the journal with a backup; the journal as it is now is backed up first",
     )
     restore.add_argument("file", type=Path, metavar="FILE", help="a .bjbackup file (see 'backup --list')")
+    restore.add_argument("--backup-passphrase-file", metavar="FILE",
+                         help="for a backup made before a change of passphrase: its passphrase (or recovery code) "
+                         "from FILE (- for stdin); the journal's passphrase of today is needed as well")
+
+    def old_backups(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--old-backups", choices=("reencrypt", "keep", "remove"), default="reencrypt",
+                         help="the backups in the data folder's backups/, which open with the old secret: "
+                         "re-encrypt them under the new key (the default), keep them as they are, or remove them "
+                         f"(asks you to type {CONFIRM_WORD})")
+        sub.add_argument("--confirm-remove", metavar=CONFIRM_WORD, help="with --old-backups remove, without a terminal")
+
     change = command("change-passphrase", _change_passphrase,
-                     "set a new passphrase (the journal itself is not rewritten)")
+                     "set a new passphrase; the journal gets a new key, so the old passphrase opens nothing new")
     change.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE (- for stdin)")
-    command("recovery-code", _recovery_code,
-            "make a new recovery code (printed once); an earlier code stops working")
+    old_backups(change)
+    old_backups(command("recovery-code", _recovery_code,
+                        "make a new recovery code (printed once) and a new key; an earlier code stops working"))
     recover = command("unlock-with-recovery-code", _unlock_with_recovery_code,
                       "set a new passphrase using the recovery code, when the passphrase is lost")
     recover.add_argument("--recovery-code-file", metavar="FILE", help="read the code from FILE (- for stdin)")
     recover.add_argument("--new-passphrase-file", metavar="FILE",
                          help="read the new passphrase from FILE (- for stdin)")
+    old_backups(recover)
 
     selfcheck = command("selfcheck", _subcommand_help, "red-flag self-checks and their trend")
     selfcheck_commands = selfcheck.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -313,39 +325,48 @@ def _journal_file(args: argparse.Namespace) -> Path:
     return journal_path(data_dir(args.data_dir))
 
 
-def _hold_data_folder(args: argparse.Namespace, *, required: bool = True) -> None:
-    """Take the data folder's instance lock for the rest of the command (released when it exits).
+def _hold_data_folder(args: argparse.Namespace) -> None:
+    """Take the data folder's instance lock for the rest of the command (released when it exits), then finish
+    or clear away what interrupted work left in it (journal_files.tidy).
 
-    Commands that write need it and fail with exit status 7 while the window or another command has
-    the journal; commands that only read go ahead without it (WAL lets them read beside a writer).
+    Commands that write need it and fail with exit status 7 while the window or another command has the
+    journal; commands that only read never take it (WAL lets them read beside a writer).
     """
-    from boundary_journal import instance
+    from boundary_journal import instance, journal_files
 
     if getattr(args, "instance_lock", None) is not None:
         return
-    try:
-        args.instance_lock = instance.acquire(data_dir(args.data_dir))
-    except JournalInUse:
-        if required:
-            raise
-        args.instance_lock = None
+    args.instance_lock = instance.acquire(data_dir(args.data_dir))
+    journal_files.tidy(_journal_file(args))
 
 
 def _open(args: argparse.Namespace, *, write: bool = True) -> Journal:
+    return _open_with_passphrase(args, write=write)[0]
+
+
+def _open_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> tuple[Journal, str]:
+    """The journal, opened with the passphrase (returned too, for commands that wrap a new key with it).
+
+    A reader holds nothing: should the journal need an upgrade by this version (which writes), it takes the
+    data folder for that, as a writer would.
+    """
     from boundary_journal import keys
+    from boundary_journal.errors import UpgradeNeeded
 
     path = _journal_file(args)
     ensure_exists(path)  # say so before asking for a passphrase that cannot help
-    _hold_data_folder(args, required=write)
-    if getattr(args, "instance_lock", None) is None and not keys.key_path_for(path).exists():
-        # Opening a journal of an older version upgrades it, which only the holder of the folder may do.
-        _hold_data_folder(args, required=True)
+    if write:
+        _hold_data_folder(args)
     passphrase = read_passphrase(args)
     # The key derivation (about half a second) runs in a thread while the storage layer (SQLAlchemy) loads.
     pending = keys.start_unlock(keys.key_path_for(path), passphrase)
     from boundary_journal.storage import open_journal
 
-    return open_journal(path, passphrase, pending=pending)
+    try:
+        return open_journal(path, passphrase, pending=pending, upgrade=write), passphrase
+    except UpgradeNeeded:
+        _hold_data_folder(args)
+        return open_journal(path, passphrase), passphrase
 
 
 def _backup_hint(args: argparse.Namespace) -> str:
@@ -834,13 +855,76 @@ def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
     if not args.file.is_file():
         raise InvalidInput(f"There is no backup file {args.file}.")
     backups.read_info(args.file)  # a file that is not a backup is refused before the passphrase is asked
+    if "-" == args.passphrase_file == args.backup_passphrase_file:
+        raise InvalidInput("Only one of the passphrases can come from standard input.")
     path = _journal_file(args)
     _hold_data_folder(args)
-    restored = backups.restore_backup(path, args.file, read_passphrase(args))
+    passphrase = read_passphrase(args)
+    backup_secret = (read_secret(args.backup_passphrase_file, "backup's passphrase", "--backup-passphrase-file")
+                     if args.backup_passphrase_file else None)
+    try:
+        restored = backups.restore_backup(path, args.file, passphrase, backup_secret=backup_secret)
+    except backups.BackupSecretNeeded as error:
+        raise backups.BackupSecretNeeded(f"{error} Give it with --backup-passphrase-file FILE.") from None
     print(f"Restored the backup of {restored.backup.created_at:%Y-%m-%d %H:%M} into {path}.")
+    if restored.rekeyed:
+        print("It was made under an earlier key, so the restored journal has a new key: today's passphrase opens "
+              "it, and the passphrase of the backup's day does not.")
+    if restored.recovery_dropped:
+        print(_RECOVERY_DROPPED)
     if restored.previous is not None:
         print(f"The journal as it was before is kept at {restored.previous}.")
     return 0
+
+
+_RECOVERY_DROPPED = (
+    "Your recovery code was made by an earlier version and cannot open the new key, so it no longer works: make a "
+    f"new one now with '{PROG} recovery-code'."
+)
+_ELSEWHERE = (
+    "Backups you saved elsewhere (backup --out, Back Up Now…) still open with the old secret: if it may be known "
+    "to someone, delete them."
+)
+CONFIRM_WORD = "DELETE"
+
+
+def _confirm_old_backups(args: argparse.Namespace) -> None:
+    """For --old-backups remove: the typed confirmation, asked before anything changes."""
+    if args.old_backups != "remove" or args.confirm_remove == CONFIRM_WORD:
+        return
+    if args.confirm_remove is None and sys.stdin.isatty():
+        folder = _journal_file(args).parent / "backups"
+        typed = input(f"This removes every backup in {folder} made before this change, for good. "
+                      f"Type {CONFIRM_WORD} to go ahead: ")
+        if typed.strip() == CONFIRM_WORD:
+            return
+    raise InvalidInput(f"Removing the old backups needs the word {CONFIRM_WORD} typed at the terminal, or "
+                       f"--confirm-remove {CONFIRM_WORD}; nothing was changed.")
+
+
+def _after_key_change(args: argparse.Namespace, journal: Journal, change: Any) -> None:
+    """Say what a new key means for the backups, and re-encrypt or remove those in the backups folder."""
+    from boundary_journal.services import access
+
+    if change.recovery_dropped:
+        print(_RECOVERY_DROPPED)
+    folder = journal.folder / "backups"
+    if args.old_backups == "reencrypt":
+        result = access.reencrypt_backups(journal, change.previous_key)
+        if result.done:
+            count = len(result.done)
+            print(f"Re-encrypted {count} backup{'s' if count != 1 else ''} in {folder} under the new key.")
+    elif args.old_backups == "remove":
+        result = access.remove_backups_of_older_keys(journal)
+        if result.done:
+            count = len(result.done)
+            print(f"Removed {count} backup{'s' if count != 1 else ''} made before the change from {folder}.")
+    left = access.backups_of_older_keys(journal)
+    if left:
+        print(f"{len(left)} backup{'s' if len(left) != 1 else ''} in {folder} still open only with an earlier "
+              f"passphrase or recovery code: {', '.join(path.name for path in left)}. "
+              f"'--old-backups remove' on the next change removes them.")
+    print(_ELSEWHERE)
 
 
 def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -848,27 +932,32 @@ def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
 
     if args.passphrase_file == "-" and args.new_passphrase_file == "-":
         raise InvalidInput("Only one of the passphrases can come from standard input.")
+    _confirm_old_backups(args)
     journal = _open(args)
     try:
         new = read_secret(args.new_passphrase_file, "new passphrase", "--new-passphrase-file", confirm=True)
-        access.change_passphrase(journal, new)
+        change = access.change_passphrase(journal, new)
+        print("The passphrase is changed, and the journal has a new key: the old passphrase, and any copy of the old "
+              "key file, open nothing written from now on.")
+        _after_key_change(args, journal, change)
     finally:
         journal.close()
-    print("The passphrase is changed. Earlier backups restore here with the new passphrase; "
-          "on their own (without this journal's key file) they open with the passphrase of their day.")
     return 0
 
 
 def _recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access
 
-    journal = _open(args)
+    _confirm_old_backups(args)
+    journal, passphrase = _open_with_passphrase(args)
     try:
-        code = access.new_recovery_code(journal)
+        change = access.new_recovery_code(journal, passphrase=passphrase)
+        print(f"Recovery code: {change.recovery_code}")
+        print("Write it down or print it and keep it apart from this computer. The journal has a new key: an "
+              "earlier code, and any copy of the old key file, open nothing written from now on.")
+        _after_key_change(args, journal, change)
     finally:
         journal.close()
-    print(f"Recovery code: {code}")
-    print("Write it down or print it and keep it apart from this computer; any earlier code no longer works.")
     return 0
 
 
@@ -878,14 +967,20 @@ def _unlock_with_recovery_code(args: argparse.Namespace, catalog: Catalog) -> in
 
     if args.recovery_code_file == "-" and args.new_passphrase_file == "-":
         raise InvalidInput("Only one of the recovery code and the new passphrase can come from standard input.")
+    _confirm_old_backups(args)
     path = _journal_file(args)
     ensure_exists(path)
     _hold_data_folder(args)
     code = read_secret(args.recovery_code_file, "recovery code", "--recovery-code-file")
     keys.normalise_recovery_code(code)  # a mistyped code is reported before the new passphrase is asked
     new = read_secret(args.new_passphrase_file, "new passphrase", "--new-passphrase-file", confirm=True)
-    access.open_with_recovery_code(path, code, new).close()
-    print("The journal opens with the new passphrase now; the recovery code still works.")
+    journal, change = access.open_with_recovery_code(path, code, new)
+    try:
+        print("The journal opens with the new passphrase now, and has a new key: the old passphrase opens nothing "
+              "written from now on. The recovery code still works.")
+        _after_key_change(args, journal, change)
+    finally:
+        journal.close()
     return 0
 
 

@@ -56,6 +56,14 @@ class JournalDamaged(JournalProblem):
     pass
 
 
+class UpgradeNeeded(JournalProblem):
+    """The journal was made by an earlier version; only the holder of the data folder may upgrade it."""
+
+
+class KeyFileMissing(JournalProblem):
+    """The journal's key file is not beside it (and the journal is not of the version before key files)."""
+
+
 class BackupDamaged(JournalDamaged):
     """A backup file (not the journal) is damaged or did not read back; the journal was not changed."""
 

@@ -2,9 +2,16 @@
 
 The journal file is encrypted with a random 256-bit key. That key is kept in a small JSON key file
 beside the journal (`journal.key`), wrapped (AES-256-GCM) once by a key derived from the passphrase
-with Argon2id and, if the clinician chose one, once by a key derived from a printable recovery code.
-Changing the passphrase rewrites only this small file (atomically), never the journal; every backup
-carries a copy of it. Without the passphrase or the recovery code, nobody can unwrap the key.
+with Argon2id and, if the clinician chose one, once for the printable recovery code. Every backup
+carries a copy of the key file of its day. Without the passphrase or the recovery code, nobody can
+unwrap the key.
+
+A secret is changed because someone else may know it, so a change gives the journal a new random key
+(`rekeyed`, and storage's re-encryption): an old key file, with the secret it was made for, opens
+nothing written afterwards. The recovery code must keep working across a passphrase change without
+being typed, so its slot holds a public key (X25519) derived from the code: a new journal key is
+wrapped *to* it (ephemeral X25519, HKDF, AES-GCM), and only the code can unwrap it again. The public
+key is bound to the journal key of its day by an HMAC, so a planted public key is not trusted.
 """
 
 from __future__ import annotations
@@ -25,11 +32,13 @@ from boundary_journal import files
 from boundary_journal.errors import JournalDamaged, JournalTooNew, UserError, WrongPassphrase, WrongRecoveryCode
 
 KEY_FORMAT = "boundary-journal-key"
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: the recovery slot may hold a public key (version 1 files are read as ever)
 KEY_BYTES = 32
 _MIN_SALT, _SALT_BYTES, _NONCE_BYTES, _TAG_BYTES = 8, 16, 12, 16
 PASSPHRASE_SLOT = "passphrase"
 RECOVERY_SLOT = "recovery"
+_PUBLIC_KIND = "x25519"
+_PUBLIC_BYTES = 32
 
 # Crockford's base32: no I, L, O or U, so a code copied by hand is hard to misread.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -97,10 +106,57 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class PublicSlot:
+    """The journal key wrapped to a public key that only the recovery code's private key opens.
+
+    `salt` and `kdf` turn the code into the private key (Argon2id, then X25519); `public` is its public key,
+    `public_tag` an HMAC of it under the journal key of the day, and `ephemeral`, `nonce` and `wrapped` one
+    wrap of the journal key (ECIES: ephemeral X25519, HKDF-SHA256, AES-256-GCM).
+    """
+
+    kdf: KdfParams
+    salt: bytes
+    public: bytes
+    public_tag: bytes
+    ephemeral: bytes
+    nonce: bytes
+    wrapped: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": _PUBLIC_KIND,
+            "kdf": self.kdf.to_json(),
+            "salt": _b64(self.salt),
+            "public": _b64(self.public),
+            "public_tag": _b64(self.public_tag),
+            "ephemeral": _b64(self.ephemeral),
+            "nonce": _b64(self.nonce),
+            "wrapped": _b64(self.wrapped),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> PublicSlot:
+        if not isinstance(data, dict) or data.get("kind") != _PUBLIC_KIND:
+            raise ValueError("slot")
+        slot = cls(
+            KdfParams.from_json(data.get("kdf")),
+            *(_unb64(data.get(name)) for name in ("salt", "public", "public_tag", "ephemeral", "nonce", "wrapped")),
+        )
+        if (len(slot.salt) < _MIN_SALT or len(slot.public) != _PUBLIC_BYTES or len(slot.public_tag) != 32
+                or len(slot.ephemeral) != _PUBLIC_BYTES or len(slot.nonce) != _NONCE_BYTES
+                or len(slot.wrapped) != KEY_BYTES + _TAG_BYTES):
+            raise ValueError("slot")
+        return slot
+
+
+AnySlot = Slot | PublicSlot
+
+
+@dataclass(frozen=True)
 class KeyFile:
     journal_id: str
     created_at: str
-    slots: dict[str, Slot] = field(default_factory=dict)
+    slots: dict[str, AnySlot] = field(default_factory=dict)
 
     @property
     def has_recovery_code(self) -> bool:
@@ -164,13 +220,72 @@ def _unwrap(keyfile: KeyFile, slot_name: str, secret: str) -> bytes | None:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    aad = _aad(keyfile.journal_id, slot_name)
     try:
-        key = AESGCM(_derive(secret, slot.salt, slot.kdf)).decrypt(
-            slot.nonce, slot.wrapped, _aad(keyfile.journal_id, slot_name)
-        )
+        if isinstance(slot, PublicSlot):
+            private = _private_key(secret, slot.salt, slot.kdf)
+            if _public_bytes(private) != slot.public:
+                return None
+            kek = _shared_kek(private, slot.ephemeral, slot.public, aad)
+        else:
+            kek = _derive(secret, slot.salt, slot.kdf)
+        key = AESGCM(kek).decrypt(slot.nonce, slot.wrapped, aad)
     except InvalidTag:
         return None
     return key if len(key) == KEY_BYTES else None
+
+
+# --- the recovery code's public key ------------------------------------------------------------------
+
+
+def _private_key(code: str, salt: bytes, kdf: KdfParams):  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    return X25519PrivateKey.from_private_bytes(_derive(code, salt, kdf))
+
+
+def _public_bytes(private) -> bytes:  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def _shared_kek(private, peer: bytes, own: bytes, aad: bytes) -> bytes:  # type: ignore[no-untyped-def]
+    """The wrapping key both sides of one X25519 exchange arrive at; both public keys are in its label."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    shared = private.exchange(X25519PublicKey.from_public_bytes(peer))
+    ends = sorted([peer, own])
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=aad + ends[0] + ends[1]).derive(shared)
+
+
+def _public_tag(key: bytes, journal_id: str, public: bytes) -> bytes:
+    import hmac
+
+    return hmac.digest(key, _aad(journal_id, RECOVERY_SLOT) + b"/public/" + public, "sha256")
+
+
+def _wrap_to_public(key: bytes, journal_id: str, kdf: KdfParams, salt: bytes, public: bytes) -> PublicSlot:
+    """Wrap `key` for whoever holds the private key of `public`, without needing it (or the code) here."""
+    if len(key) != KEY_BYTES:
+        raise ValueError("the journal key must be 32 bytes; is the journal closed?")
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = _public_bytes(ephemeral)
+    aad = _aad(journal_id, RECOVERY_SLOT)
+    nonce = os.urandom(_NONCE_BYTES)
+    wrapped = AESGCM(_shared_kek(ephemeral, public, ephemeral_public, aad)).encrypt(nonce, key, aad)
+    return PublicSlot(kdf, salt, public, _public_tag(key, journal_id, public), ephemeral_public, nonce, wrapped)
+
+
+def _recovery_slot(key: bytes, code: str, journal_id: str, kdf: KdfParams) -> PublicSlot:
+    salt = os.urandom(_SALT_BYTES)
+    public = _public_bytes(_private_key(normalise_recovery_code(code), salt, kdf))
+    return _wrap_to_public(key, journal_id, kdf, salt, public)
 
 
 def new_journal_key() -> bytes:
@@ -183,7 +298,7 @@ def new_key_file(key: bytes, passphrase: str, recovery_code: str | None = None,
     journal_id = str(uuid.uuid4())
     slots = {PASSPHRASE_SLOT: _wrap(key, passphrase, journal_id, PASSPHRASE_SLOT, kdf)}
     if recovery_code is not None:
-        slots[RECOVERY_SLOT] = _wrap(key, normalise_recovery_code(recovery_code), journal_id, RECOVERY_SLOT, kdf)
+        slots[RECOVERY_SLOT] = _recovery_slot(key, recovery_code, journal_id, kdf)
     return KeyFile(journal_id, datetime.now(UTC).isoformat(timespec="seconds"), slots)
 
 
@@ -239,14 +354,47 @@ def unlock_with_recovery_code(keyfile: KeyFile, code: str) -> bytes:
     return key
 
 
-def with_passphrase(keyfile: KeyFile, key: bytes, passphrase: str, *, kdf: KdfParams | None = None) -> KeyFile:
-    slot = _wrap(key, passphrase, keyfile.journal_id, PASSPHRASE_SLOT, kdf or DEFAULT_KDF)
-    return replace(keyfile, slots={**keyfile.slots, PASSPHRASE_SLOT: slot})
+@dataclass(frozen=True)
+class Rekeyed:
+    """A key file for a new journal key, and whether the recovery code of the old one carries over."""
+
+    keyfile: KeyFile
+    recovery_kept: bool  # False when the old file had a code that could not be carried over (see `rekeyed`)
 
 
-def with_recovery_code(keyfile: KeyFile, key: bytes, code: str, *, kdf: KdfParams | None = None) -> KeyFile:
-    slot = _wrap(key, normalise_recovery_code(code), keyfile.journal_id, RECOVERY_SLOT, kdf or DEFAULT_KDF)
-    return replace(keyfile, slots={**keyfile.slots, RECOVERY_SLOT: slot})
+def rekeyed(keyfile: KeyFile, old_key: bytes, new_key: bytes, passphrase: str, *,
+            recovery_code: str | None = None, kdf: KdfParams | None = None) -> Rekeyed:
+    """The key file for `new_key`: wrapped by `passphrase`, and for the recovery code if there is one.
+
+    With `recovery_code`, the recovery slot is made anew for that code. Without it, the code of the old file
+    carries over when its slot holds a public key vouched for by `old_key`; a slot of the first key-file
+    version (wrapped by the code itself) or one whose public key was tampered with cannot, and is dropped
+    (`recovery_kept` False): the caller makes a new code.
+    """
+    kdf = kdf or DEFAULT_KDF
+    slots: dict[str, AnySlot] = {PASSPHRASE_SLOT: _wrap(new_key, passphrase, keyfile.journal_id, PASSPHRASE_SLOT, kdf)}
+    old = keyfile.slots.get(RECOVERY_SLOT)
+    kept = True
+    if recovery_code is not None:
+        slots[RECOVERY_SLOT] = _recovery_slot(new_key, recovery_code, keyfile.journal_id, kdf)
+    elif isinstance(old, PublicSlot) and _tag_matches(old, old_key, keyfile.journal_id):
+        slots[RECOVERY_SLOT] = _wrap_to_public(new_key, keyfile.journal_id, old.kdf, old.salt, old.public)
+    elif old is not None:
+        kept = False
+    return Rekeyed(replace(keyfile, slots=slots), kept)
+
+
+def _tag_matches(slot: PublicSlot, key: bytes, journal_id: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(slot.public_tag, _public_tag(key, journal_id, slot.public))
+
+
+def key_id(key: bytes) -> str:
+    """A fingerprint of a journal key that tells keys apart and reveals nothing of them (HMAC-SHA-256)."""
+    import hmac
+
+    return hmac.digest(key, b"boundary-journal key id", "sha256")[:16].hex()
 
 
 def make_recovery_code() -> str:
@@ -286,12 +434,18 @@ def parse_key_file(raw: bytes, source: str) -> KeyFile:
         raise JournalTooNew(f"The key file {source} was made by a newer version of Boundary Journal; update the app.")
     try:
         journal_id = data["journal_id"]
-        slots = {name: Slot.from_json(value) for name, value in data["slots"].items()}
+        slots = {name: _slot_from_json(name, value) for name, value in data["slots"].items()}
         if not isinstance(journal_id, str) or PASSPHRASE_SLOT not in slots:
             raise ValueError("fields")
     except (KeyError, AttributeError, TypeError, ValueError):
         raise damaged from None
     return KeyFile(journal_id, str(data.get("created_at", "")), slots)
+
+
+def _slot_from_json(name: str, data: Any) -> AnySlot:
+    if name == RECOVERY_SLOT and isinstance(data, dict) and "kind" in data:
+        return PublicSlot.from_json(data)
+    return Slot.from_json(data)
 
 
 def read_key_file(path: Path) -> KeyFile:

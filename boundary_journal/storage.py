@@ -33,11 +33,15 @@ from sqlalchemy.pool import QueuePool
 
 from boundary_journal import files, keys
 from boundary_journal.errors import (
+    CannotWrite,
     InvalidInput,
     JournalDamaged,
     JournalExists,
     JournalTooNew,
+    KeyFileMissing,
     NotAJournal,
+    UpgradeNeeded,
+    UserError,
     WrongPassphrase,
 )
 from boundary_journal.paths import ensure_exists
@@ -59,6 +63,7 @@ class Journal:
     session_factory: sessionmaker[Session]
     key: bytes = field(repr=False, default=b"")
     _check: _BackgroundCheck | None = field(repr=False, default=None)
+    read_only: bool = False  # the data folder cannot be written: reading works, writing says why
 
     @property
     def key_path(self) -> Path:
@@ -74,6 +79,8 @@ class Journal:
 
         While a background check runs, it waits for it; a journal the check found damaged is not written to.
         """
+        if self.read_only:
+            raise read_only_error(self.path)
         if self._check is not None:
             self._check.wait_passed()
         with self.session_factory.begin() as session:
@@ -169,6 +176,11 @@ class _BackgroundCheck:
             self._thread.join()
 
 
+def read_only_error(path: Path) -> CannotWrite:
+    return CannotWrite(f"The journal's folder {path.parent} cannot be written to (it is read-only here), so nothing "
+                       "can be saved; reading works. Open the journal where it can be written.")
+
+
 def damage_from(error: BaseException, path: Path) -> JournalDamaged | None:
     """The JournalDamaged a driver error means (a page failed authentication or SQLite's own checks), if so."""
     if getattr(error, "sqlite_errorcode", None) in (sqlcipher3.SQLITE_CORRUPT, sqlcipher3.SQLITE_NOTADB):
@@ -180,7 +192,7 @@ def _damaged_message(path: Path, problem: str) -> str:
     return f"The journal at {path} is damaged ({problem}). It was not changed; restore the newest backup."
 
 
-def _silence_cipher_log() -> None:
+def silence_cipher_log() -> None:
     # SQLCipher prints decryption failures to stderr; the app reports them itself.
     conn = sqlcipher3.connect(":memory:")
     conn.execute("PRAGMA cipher_log_level = NONE")
@@ -197,12 +209,21 @@ def _key_pragma(key: bytes | str) -> str:
 def _raw_connect(
     path: Path, key: bytes | str, *, create: bool = False, read_only: bool = False
 ) -> sqlcipher3.Connection:
-    # A read-only connection reads a write-ahead log left by a crash, but never folds it into the file.
+    # A read-only connection reads a write-ahead log left by a crash, but never folds it into the file. In a
+    # folder that cannot be written, SQLite could not even make the log's index file: the file is read as it
+    # is (immutable), which is all anyone can do there.
     mode = "ro" if read_only else "rwc" if create else "rw"
     uri = f"file:{quote(str(path))}?mode={mode}"
+    if not create and in_read_only_folder(path):
+        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
     conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False)
     conn.execute(_key_pragma(key))
     return conn
+
+
+def in_read_only_folder(path: Path) -> bool:
+    """Whether the journal at `path` can only be read here (its folder or file is not writable, or read-only)."""
+    return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
 
 
 def _configured_connect(path: Path, key: bytes) -> sqlcipher3.Connection:
@@ -260,7 +281,8 @@ def _engine(path: Path, key: bytes | Callable[[], bytes]) -> Engine:
 def _open(path: Path, key: bytes) -> Journal:
     box: list[Journal] = []
     engine = _engine(path, lambda: box[0].key)
-    journal = Journal(path, engine, sessionmaker(engine, expire_on_commit=False), key)
+    journal = Journal(path, engine, sessionmaker(engine, expire_on_commit=False), key,
+                      read_only=in_read_only_folder(path))
     box.append(journal)
     return journal
 
@@ -302,15 +324,19 @@ def _initialise_file(path: Path, key: bytes) -> None:
         engine.dispose()
 
 
-def create_journal(path: Path, passphrase: str, recovery_code: str | None = None) -> Journal:
+def create_journal(path: Path, passphrase: str, recovery_code: str | None = None, *,
+                   fill: Callable[[Journal], object] | None = None) -> Journal:
     """Create a new encrypted journal at `path` and its key file; never touches an existing journal.
 
+    `fill` writes the journal's first content (an import, a sample journal) before the journal gets its name:
+    a set-up killed at any point, filling included, leaves no journal behind, only a hidden leftover that the
+    next start sweeps (journal_files.tidy), so running it again just works.
     The caller holds the data folder's instance lock (see instance.py), so no other start races this.
     """
     ensure_absent(path)
     validate_new_passphrase(passphrase)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _silence_cipher_log()
+    silence_cipher_log()
     key = keys.new_journal_key()
     keyfile = keys.new_key_file(key, passphrase, recovery_code)
     # Build the file under a temporary name of its own, so an interrupted set-up never leaves a half
@@ -321,6 +347,12 @@ def create_journal(path: Path, passphrase: str, recovery_code: str | None = None
     try:
         partial.unlink()  # SQLCipher creates the file itself
         _initialise_file(partial, key)
+        if fill is not None:
+            unnamed = _open(partial, key)
+            try:
+                fill(unnamed)
+            finally:
+                unnamed.close()
         # The key file goes first: a key file without a journal is a leftover that the next set-up
         # replaces, while a journal without its key file could never be opened.
         keys.write_key_file(keys.key_path_for(path), keyfile)
@@ -340,7 +372,8 @@ def _remove_database_files(path: Path) -> None:
 
 
 def open_journal(
-    path: Path, passphrase: str, *, check: bool | None = None, pending: keys.PendingUnlock | None = None
+    path: Path, passphrase: str, *, check: bool | None = None, pending: keys.PendingUnlock | None = None,
+    upgrade: bool = True,
 ) -> Journal:
     """Open an existing journal, upgrading its key handling or schema if an older version made it.
 
@@ -351,28 +384,62 @@ def open_journal(
     _check_passphrase_characters(passphrase)
     key_path = keys.key_path_for(path)
     _check_looks_like_journal(path, has_key_file=key_path.exists())
-    _silence_cipher_log()
+    silence_cipher_log()
     try:
         keyfile = keys.read_key_file(key_path)
     except FileNotFoundError:
         keyfile = None
     if keyfile is None:
+        if not upgrade:
+            raise UpgradeNeeded(f"The journal at {path} needs an upgrade by this version first.")
         key = _upgrade_legacy(path, passphrase)
     else:
-        # The key file tells a wrong passphrase for certain.
+        # The key file tells a wrong passphrase for certain, unless a new one is waiting to replace it.
         early = pending is not None and pending.keyfile == keyfile
-        key = pending.result() if early else keys.unlock(keyfile, passphrase)  # type: ignore[union-attr]
-        if not _opens_with(path, key) and _opens_with(path, passphrase):
+        try:
+            key = pending.result() if early else keys.unlock(keyfile, passphrase)  # type: ignore[union-attr]
+        except WrongPassphrase:
+            if not journal_files_pending(path):
+                raise
+            key = _key_of_an_unfinished_change(path, passphrase)
+        if not opens_with(path, key) and journal_files_pending(path):
+            key = _key_of_an_unfinished_change(path, passphrase)
+        if not opens_with(path, key) and opens_with(path, passphrase):
             key = _upgrade_legacy(path, passphrase)  # an upgrade was interrupted before the swap
-    return open_with_key(path, key, check=check)
+    return open_with_key(path, key, check=check, upgrade=upgrade)
 
 
-def open_with_key(path: Path, key: bytes, *, check: bool | None = None) -> Journal:
+def journal_files_pending(path: Path) -> bool:
+    from boundary_journal import journal_files
+
+    return journal_files.pending_key_file(path).exists()
+
+
+def _key_of_an_unfinished_change(path: Path, passphrase: str) -> bytes:
+    """The key of a re-keyed or restored journal whose key file is still waiting beside it (a reader met the
+    moment between the two renames of journal_files.install_pair, or a crash did and nobody tidied since).
+
+    The key file in place is on its way out: a passphrase that opens only that one is no longer the journal's.
+    """
+    from boundary_journal import journal_files
+
+    try:
+        waiting = keys.read_key_file(journal_files.pending_key_file(path))
+    except (OSError, UserError):
+        raise _first_page_damaged(path) from None
+    key = keys.unlock(waiting, passphrase)
+    if not opens_with(path, key):  # waiting, but not yet in effect: the journal in place is still the old one
+        raise WrongPassphrase("The passphrase does not open this journal.")
+    return key
+
+
+def open_with_key(path: Path, key: bytes, *, check: bool | None = None, upgrade: bool = True) -> Journal:
     """Verify the file with an already unwrapped key, migrate it if needed (after a backup), open it.
 
     The first page, the file's identity and its schema version are always checked. `check=True` also runs
     SQLite's quick_check over every page first; `None` (the default) does so only when the journal was
-    not closed cleanly (see the module's notes); `False` never.
+    not closed cleanly (see the module's notes); `False` never. `upgrade=False` (a reader that does not hold
+    the data folder) raises UpgradeNeeded instead of migrating.
     """
     from boundary_journal import migrations
 
@@ -384,6 +451,11 @@ def open_with_key(path: Path, key: bytes, *, check: bool | None = None) -> Journ
             f"The journal at {path} was made by a newer version of Boundary Journal; "
             "update the app to open it."
         )
+    if revision != migrations.head() and in_read_only_folder(path):
+        raise CannotWrite(f"The journal at {path} must be upgraded by this version before it is used, and its "
+                          "folder cannot be written to here (it is read-only).")
+    if revision != migrations.head() and not upgrade:
+        raise UpgradeNeeded(f"The journal at {path} needs an upgrade by this version first.")
     journal = _open(path, key)
     try:
         if revision != migrations.head():
@@ -409,7 +481,7 @@ def left_unclosed(path: Path) -> bool:
         return False
 
 
-def _opens_with(path: Path, key: bytes | str) -> bool:
+def opens_with(path: Path, key: bytes | str) -> bool:
     """Whether `key` decrypts the file's first page, without writing anything.
 
     Immutable and read-only: a write-ahead log left by a crash is neither read nor checkpointed, which
@@ -444,7 +516,7 @@ def _verify(path: Path, key: bytes, *, check: bool) -> str | None:
     """Every read-only check before the journal is used; returns its schema revision."""
     from boundary_journal import migrations
 
-    if not _opens_with(path, key):
+    if not opens_with(path, key):
         raise _first_page_damaged(path)
     try:
         # Read-only when a crash left a log: a refused file must not have it folded in on close. (Without a
@@ -481,10 +553,13 @@ def _upgrade_legacy(path: Path, passphrase: str) -> bytes:
     and swapped in only after the key file that opens it is on disk. A crash at any point leaves
     either the old journal (which the next open upgrades again) or the new one with its key file.
     """
-    if not _opens_with(path, passphrase):
-        raise WrongPassphrase(
-            f"The passphrase does not open this journal. (Its key file {keys.key_path_for(path).name} is not "
-            "beside it either: if the journal was moved, move that file with it.)"
+    if not opens_with(path, passphrase):
+        # Either way the journal cannot be opened, and a passphrase typed again would not help.
+        key_path = keys.key_path_for(path)
+        raise KeyFileMissing(
+            f"The key file {key_path} is missing, and the journal cannot be opened without it (nor does the "
+            f"passphrase open it as a journal of an earlier version). If the journal was moved, move "
+            f"{key_path.name} with it; otherwise restore the newest backup."
         )
     _verify_legacy(path, passphrase)
     key = keys.new_journal_key()
@@ -494,25 +569,12 @@ def _upgrade_legacy(path: Path, passphrase: str) -> bytes:
     try:
         conn = _raw_connect(path, passphrase)
         try:
-            conn.execute(f"ATTACH DATABASE '{_sql_text(str(converted))}' AS upgraded KEY \"x'{key.hex()}'\"")
-            conn.execute("SELECT sqlcipher_export('upgraded')")
-            for pragma in ("application_id", "user_version"):
-                (value,) = conn.execute(f"PRAGMA main.{pragma}").fetchone()
-                conn.execute(f"PRAGMA upgraded.{pragma} = {int(value)}")
-            conn.execute("DETACH DATABASE upgraded")
+            export_copy(conn, converted, key)
         finally:
             conn.close()
-        os.chmod(converted, 0o600)
-        check = _raw_connect(converted, key)
-        try:
-            check.execute("PRAGMA journal_mode = WAL")
-            problems = [row[0] for row in check.execute("PRAGMA integrity_check")]
-            if problems != ["ok"]:
-                raise JournalDamaged(
-                    f"The journal at {path} could not be upgraded ({problems[0]}); it was not changed."
-                )
-        finally:
-            check.close()
+        problems = file_integrity_problems(converted, key)
+        if problems:
+            raise JournalDamaged(f"The journal at {path} could not be upgraded ({problems[0]}); it was not changed.")
         backup_folder = path.parent / BACKUP_FOLDER
         backup_folder.mkdir(mode=0o700, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
@@ -531,6 +593,61 @@ def _upgrade_legacy(path: Path, passphrase: str) -> bytes:
 
 def _sql_text(text: str) -> str:
     return text.replace("'", "''")
+
+
+def export_copy(conn: sqlcipher3.Connection, target: Path, key: bytes) -> None:
+    """Write everything `conn`'s database holds into the new file `target`, encrypted with `key`, in WAL mode,
+    synced and private. The caller checks the copy (`file_integrity_problems`) before it counts."""
+    conn.execute(f"ATTACH DATABASE '{_sql_text(str(target))}' AS copied KEY \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT sqlcipher_export('copied')")
+        for pragma in ("application_id", "user_version"):
+            (value,) = conn.execute(f"PRAGMA main.{pragma}").fetchone()
+            conn.execute(f"PRAGMA copied.{pragma} = {int(value)}")
+    finally:
+        conn.execute("DETACH DATABASE copied")
+    os.chmod(target, 0o600)
+    copy = _raw_connect(target, key)
+    try:
+        copy.execute("PRAGMA journal_mode = WAL")
+    finally:
+        copy.close()
+    with open(target, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def replace_key(journal: Journal, new_key: bytes, key_file: bytes) -> None:
+    """Re-encrypt the open journal with `new_key` and install `key_file` beside it, as one crash-safe step.
+
+    The journal is copied into a new file under the new key (checked whole), then the pair is installed
+    (journal_files.install_pair): after a crash the old journal with its old key file, or the new journal
+    with the new one, opens. The open `journal` carries on with the new key. The caller holds the data folder.
+    """
+    from boundary_journal import journal_files
+
+    staged = journal_files.pending_journal(journal.path)
+    journal_files.remove_database(staged)
+    if journal._check is not None:
+        journal._check.wait_passed()  # a journal found damaged is not copied (JournalDamaged)
+    try:
+        with journal.engine.connect() as conn:
+            export_copy(conn.connection.dbapi_connection, staged, new_key)  # type: ignore[arg-type]
+        problems = file_integrity_problems(staged, new_key)
+        if problems:
+            raise JournalDamaged(_damaged_message(journal.path, problems[0]))
+    except BaseException:
+        journal_files.remove_database(staged)
+        raise
+    # Every connection closes (the last one folds the log into the old file) before the files are swapped.
+    if journal._check is not None:
+        journal._check.stop()
+        journal._check = None
+    journal.engine.dispose()
+    try:
+        journal_files.install_pair(journal.path, key_file)
+    finally:
+        if not staged.exists():  # the new file is in place (the key file follows at the next open if not yet)
+            journal.key = new_key
 
 
 def _verify_legacy(path: Path, passphrase: str) -> None:
@@ -584,8 +701,32 @@ def _integrity_problems(conn: sqlcipher3.Connection) -> list[str]:
             # FTS5's own check of the index against the entries it was built from (search correctness).
             conn.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)")
         except sqlcipher3.DatabaseError as exc:
-            problems.append(f"search index: {exc}")
+            if getattr(exc, "sqlite_errorcode", None) != sqlcipher3.SQLITE_READONLY:  # the check is an INSERT
+                problems.append(f"search index: {exc}")
     return problems
+
+
+def content_digest(conn: sqlcipher3.Connection) -> str:
+    """A SHA-256 of everything the journal holds (every table's rows, the search index aside, which is made from
+    them): two journals with the same digest hold the same entries, whatever key encrypts them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE 'entries_fts%' ORDER BY name"
+    )]
+    for table in tables:
+        digest.update(f"\x00table {table}\x00".encode())
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
+            digest.update(repr(row).encode("utf-8", "surrogatepass"))
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def journal_digest(journal: Journal) -> str:
+    with journal.engine.connect() as conn:
+        return content_digest(conn.connection.dbapi_connection)  # type: ignore[arg-type]
 
 
 def integrity_problems(journal: Journal) -> list[str]:

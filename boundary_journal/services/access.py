@@ -1,39 +1,67 @@
 """Who can open the journal: changing the passphrase, making a recovery code, using one.
 
-Each operation rewrites only the small key file, atomically (see keys.write_key_file): a crash at
-any moment leaves either the old key file, which opens with the old secrets, or the new one. The
-journal file itself is never rewritten, so a passphrase change takes the same time at any size.
+A secret is changed because someone else may have seen it, so every change gives the journal a new random
+key: the journal is re-encrypted into a new file and installed with its new key file as one crash-safe step
+(storage.replace_key). After it, neither the old secret nor any copy of the old key file opens anything
+written from then on. The recovery code carries over a passphrase change without being typed (keys.py).
+
+Backups made before the change keep the key file of their day, so they still open with the old secrets;
+`reencrypt_backups` gives those in the app's backups folder the new key, `remove_backups_of_older_keys`
+deletes them. Copies saved elsewhere are out of reach: the front ends say so.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from boundary_journal import keys
+from boundary_journal import backups, keys
 from boundary_journal.errors import WrongRecoveryCode
-from boundary_journal.storage import Journal, validate_new_passphrase
+from boundary_journal.storage import Journal, replace_key, validate_new_passphrase
 
 
-def change_passphrase(journal: Journal, new_passphrase: str, *, current: str | None = None) -> None:
-    """Re-wrap the open journal's key with `new_passphrase`; the recovery code, if any, still works.
+@dataclass(frozen=True)
+class KeyChange:
+    """What a change of secret did: the journal's key before it, and whether the recovery code stopped working.
+
+    `recovery_dropped`: a recovery code made by the first key-file version wraps the key by the code itself, so
+    a new key cannot reach it without the code being typed; it stopped working and a new one should be made.
+    """
+
+    previous_key: bytes = field(repr=False)
+    recovery_code: str | None = field(repr=False, default=None)  # a new code made by the change, shown once
+    recovery_dropped: bool = False
+
+
+def change_passphrase(journal: Journal, new_passphrase: str, *, current: str | None = None) -> KeyChange:
+    """Give the open journal a new key wrapped by `new_passphrase`; the recovery code, if any, keeps working.
 
     With `current`, the passphrase in use is checked first (WrongPassphrase): an unlocked window left
-    unattended must not let someone else set a passphrase.
+    unattended must not let someone else set a passphrase. The caller holds the data folder.
     """
     validate_new_passphrase(new_passphrase)
     keyfile = _checked_key_file(journal, current)
-    keys.write_key_file(journal.key_path, keys.with_passphrase(keyfile, journal.key, new_passphrase))
+    return _rekey(journal, keyfile, new_passphrase)
 
 
-def new_recovery_code(journal: Journal, *, passphrase: str | None = None) -> str:
-    """Make a new recovery code (the old one stops working) and return it, to be printed and kept.
+def new_recovery_code(journal: Journal, *, passphrase: str) -> KeyChange:
+    """Make a new recovery code (`KeyChange.recovery_code`, to be printed and kept) and give the journal a new
+    key: the old code, with any copy of the old key file, opens nothing written from now on.
 
-    With `passphrase`, it is checked first, as for `change_passphrase`.
+    The passphrase is checked (WrongPassphrase) and wraps the new key.
     """
     keyfile = _checked_key_file(journal, passphrase)
-    code = keys.make_recovery_code()
-    keys.write_key_file(journal.key_path, keys.with_recovery_code(keyfile, journal.key, code))
-    return code
+    return _rekey(journal, keyfile, passphrase, recovery_code=keys.make_recovery_code())
+
+
+def _rekey(journal: Journal, keyfile: keys.KeyFile, passphrase: str, *, recovery_code: str | None = None) -> KeyChange:
+    if not journal.is_open:  # a closed (locked) journal has dropped its key
+        raise ValueError("the journal is closed; open it again first")
+    previous, new_key = journal.key, keys.new_journal_key()
+    change = keys.rekeyed(keyfile, previous, new_key, passphrase, recovery_code=recovery_code)
+    replace_key(journal, new_key, keys.key_file_bytes(change.keyfile))
+    return KeyChange(previous, recovery_code, recovery_dropped=not change.recovery_kept)
 
 
 def _checked_key_file(journal: Journal, passphrase: str | None) -> keys.KeyFile:
@@ -47,8 +75,9 @@ def has_recovery_code(journal: Journal) -> bool:
     return keys.read_key_file(journal.key_path).has_recovery_code
 
 
-def open_with_recovery_code(path: Path, code: str, new_passphrase: str) -> Journal:
-    """Open a journal whose passphrase is lost, and set `new_passphrase` in the same step."""
+def open_with_recovery_code(path: Path, code: str, new_passphrase: str) -> tuple[Journal, KeyChange]:
+    """Open a journal whose passphrase is lost and, in the same step, give it a new key wrapped by
+    `new_passphrase` and by the same recovery code. The caller holds the data folder."""
     from boundary_journal.storage import ensure_exists, open_with_key
 
     ensure_exists(path)
@@ -64,8 +93,31 @@ def open_with_recovery_code(path: Path, code: str, new_passphrase: str) -> Journ
     key = keys.unlock_with_recovery_code(keyfile, code)
     journal = open_with_key(path, key)
     try:
-        change_passphrase(journal, new_passphrase)
+        change = _rekey(journal, keyfile, new_passphrase, recovery_code=code)
     except BaseException:
         journal.close()
         raise
-    return journal
+    return journal, KeyChange(change.previous_key)
+
+
+# --- the backups of earlier keys -----------------------------------------------------------------------------
+
+
+def backups_of_older_keys(journal: Journal) -> list[Path]:
+    """The backups in the app's backups folder that still open with an earlier secret, not today's."""
+    return backups.of_older_keys(backups.backup_folder(journal.folder), journal.key)
+
+
+def reencrypt_backups(journal: Journal, previous_key: bytes,
+                      progress: Callable[[int, int], None] | None = None) -> backups.OlderKeys:
+    """Give the backups of `previous_key` in the backups folder the journal's key and key file (what each holds
+    is unchanged); backups of keys before that one are left, and listed."""
+    key_file = journal.key_path.read_bytes()
+    keys.parse_key_file(key_file, str(journal.key_path))
+    return backups.reencrypt(backups.backup_folder(journal.folder), previous_key, journal.key, key_file, progress)
+
+
+def remove_backups_of_older_keys(journal: Journal) -> backups.OlderKeys:
+    """Delete the backups in the backups folder that open only with an earlier secret (the caller has had the
+    deletion confirmed, typed)."""
+    return backups.remove_older_keys(backups.backup_folder(journal.folder), journal.key)

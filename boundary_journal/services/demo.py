@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from boundary_journal import keys
 from boundary_journal.catalog import Catalog, Template
 from boundary_journal.errors import InvalidInput, JournalExists
 from boundary_journal.models import (
@@ -114,20 +113,15 @@ def create_sample_journal(
     path: Path, passphrase: str, catalog: Catalog, *, entries: int, seed: int = DEFAULT_SEED
 ) -> SampleSummary:
     """Make a new journal at `path` holding only sample data. An existing journal is never touched
-    (JournalExists); one that fails half made is removed again, as it holds nothing of anyone's."""
+    (JournalExists); the journal gets its name only once it is full, so a failed or killed run leaves nothing
+    that blocks the next (see storage.create_journal)."""
     check_entry_count(entries)
     if path.exists():
         raise JournalExists(f"A journal already exists at {path}; sample data only ever goes into a new journal.")
-    journal = create_journal(path, passphrase)
-    try:
-        summary = fill_sample_journal(journal, catalog, entries=entries, seed=seed)
-    except BaseException:
-        journal.close()
-        for made in (path, keys.key_path_for(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
-            made.unlink(missing_ok=True)
-        raise
-    journal.close()
-    return summary
+    made: list[SampleSummary] = []
+    create_journal(path, passphrase, fill=lambda journal: made.append(
+        fill_sample_journal(journal, catalog, entries=entries, seed=seed))).close()
+    return made[0]
 
 
 def _refuse_unless_empty(session: Session) -> None:

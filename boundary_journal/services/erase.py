@@ -15,11 +15,9 @@ import os
 import shutil
 from pathlib import Path
 
-from boundary_journal import files, keys
+from boundary_journal import files, journal_files, keys
 from boundary_journal.backups import backup_folder
 from boundary_journal.errors import CannotWrite
-
-_DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
 def what_would_be_deleted(journal_path: Path) -> list[Path]:
@@ -61,17 +59,14 @@ def delete_everything(journal_path: Path) -> list[Path]:
 
 def _targets(journal_path: Path) -> list[Path]:
     folder = journal_path.parent
-    name = journal_path.name
-    leftovers = [
-        *folder.glob(f".{name}.*.creating*"),  # an interrupted set-up (storage.create_journal)
-        *folder.glob(f".{name}.upgrading*"),  # an interrupted key-file upgrade
-        *folder.glob(".boundary-journal-backup-*"),  # a restore's scratch folder
-        *folder.glob(f"boundary-journal-*{keys.key_path_for(journal_path).suffix}.tmp"),  # a key file being replaced
-    ]
+    # Leftovers of interrupted set-ups, upgrades, backups and restores, and a re-keyed journal or restored backup
+    # waiting to be installed (journal_files): some hold snapshots of the journal or old key files.
     return [
         backup_folder(folder),
-        *sorted(leftovers),
-        *(Path(f"{journal_path}{suffix}") for suffix in _DATABASE_SUFFIXES),
+        *journal_files.leftovers(journal_path),
+        *journal_files.database_files(journal_files.pending_journal(journal_path)),
+        journal_files.pending_key_file(journal_path),
+        *journal_files.database_files(journal_path),
         keys.key_path_for(journal_path),
     ]
 

@@ -421,18 +421,9 @@ def import_json(journal: Journal, source: Source | CheckedExport, *, catalog: Ca
 
 
 def import_into_new_journal(path: Path, passphrase: str, checked: CheckedExport) -> None:
-    """Create a journal at `path` holding a checked export; if writing fails, the new journal is removed again,
-    so a failed import never leaves an empty journal behind."""
-    journal = create_journal(path, passphrase)
-    try:
-        import_json(journal, checked)
-    except BaseException:
-        journal.close()
-        # Only what create_journal just made: the database, its WAL companions and its key file.
-        for leftover in (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")), journal.key_path):
-            leftover.unlink(missing_ok=True)
-        raise
-    journal.close()
+    """Create a journal at `path` holding a checked export. It gets its name only once the import is written, so
+    a failed or killed import leaves no journal behind to block the next try (see storage.create_journal)."""
+    create_journal(path, passphrase, fill=lambda journal: import_json(journal, checked)).close()
 
 
 def _parse(raw: bytes, label: str) -> Any:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import keys
+from boundary_journal import backups, journal_files, keys
 from boundary_journal.catalog import Catalog
-from boundary_journal.errors import InvalidInput, WrongPassphrase, WrongRecoveryCode
+from boundary_journal.errors import InvalidInput, JournalDamaged, WrongPassphrase, WrongRecoveryCode
 from boundary_journal.paths import journal_path
 from boundary_journal.services import access, entries
 from boundary_journal.storage import Journal, create_journal, file_integrity_problems, integrity_problems, open_journal
@@ -50,7 +50,7 @@ def with_code(data_dir: Path, code: str, catalog: Catalog) -> Journal:
 
 
 class TestChangePassphrase:
-    """Only the key file is rewritten; the journal keeps its key, its bytes and its recovery code."""
+    """A change gives the journal a new key: the old secrets, and copies of the old key file, open nothing new."""
 
     def test_old_stops_new_works_code_still_works(self, with_code: Journal, code: str) -> None:
         access.change_passphrase(with_code, NEW_PASSPHRASE)
@@ -65,28 +65,54 @@ class TestChangePassphrase:
         keyfile = keys.read_key_file(with_code.key_path)
         assert keys.unlock_with_recovery_code(keyfile, code) == keys.unlock(keyfile, NEW_PASSPHRASE)
 
-    def test_the_journal_file_is_not_rewritten(self, with_code: Journal) -> None:
+    @pytest.mark.parametrize("secret", ["passphrase", "recovery code"])
+    def test_an_old_key_file_opens_nothing_written_after_the_change(
+        self, with_code: Journal, code: str, catalog: Catalog, secret: str
+    ) -> None:
+        """The attack of issue 12: keep a copy of the key file, learn its secret, put it back after the change."""
+        old_key_file, old_key = with_code.key_path.read_bytes(), with_code.key
+        if secret == "passphrase":
+            access.change_passphrase(with_code, NEW_PASSPHRASE)
+        else:
+            access.new_recovery_code(with_code, passphrase=PASSPHRASE)
+        assert with_code.key != old_key
+        entries.add_entry(with_code, catalog, entry_draft("written after the change"))
+        with_code.close()
+        with_code.key_path.write_bytes(old_key_file)
+        restored_old = keys.read_key_file(with_code.key_path)
+        unwrapped = (keys.unlock(restored_old, PASSPHRASE) if secret == "passphrase"
+                     else keys.unlock_with_recovery_code(restored_old, code))
+        assert unwrapped == old_key  # the old file still gives the old key…
+        assert not storage_opens_with(with_code.path, old_key)  # …which opens nothing of the journal now
+        with pytest.raises(JournalDamaged):
+            open_journal(with_code.path, PASSPHRASE)
+        assert b"written after the change" not in with_code.path.read_bytes()
+
+    def test_the_journal_file_is_encrypted_anew(self, with_code: Journal) -> None:
         before = digest(with_code.path)
         access.change_passphrase(with_code, NEW_PASSPHRASE)
-        assert digest(with_code.path) == before
         with_code.close()
-        assert digest(with_code.path) == before
+        assert digest(with_code.path) != before
+        assert file_integrity_problems(with_code.path, keys.unlock(keys.read_key_file(with_code.key_path),
+                                                                   NEW_PASSPHRASE)) == []
 
     def test_the_open_journal_keeps_working(self, with_code: Journal, catalog: Catalog) -> None:
         access.change_passphrase(with_code, NEW_PASSPHRASE)
         entries.add_entry(with_code, catalog, entry_draft("after the change"))
         assert entries.count_entries(with_code) == 2
+        assert [view.id for view in entries.search_entries(with_code, "after")] != []
 
-    def test_only_the_key_file_changes(self, with_code: Journal, data_dir: Path) -> None:
+    def test_no_file_is_left_behind(self, with_code: Journal, data_dir: Path) -> None:
         with_code.close()
         reopened = open_journal(with_code.path, PASSPHRASE)
         before = folder_state(data_dir)
         access.change_passphrase(reopened, NEW_PASSPHRASE)
-        after = folder_state(data_dir)
         reopened.close()
-        assert {name for name in before if before[name] != after.get(name)} == {"journal.key"}
+        after = folder_state(data_dir)
         assert set(after) == set(before)
+        assert {name for name in before if before[name] != after[name]} == {"journal.db", "journal.key"}
         assert (data_dir / "journal.key").stat().st_mode & 0o777 == 0o600
+        assert (data_dir / "journal.db").stat().st_mode & 0o777 == 0o600
 
     def test_short_new_passphrase_is_refused_and_nothing_changes(self, with_code: Journal, data_dir: Path) -> None:
         before = folder_state(data_dir)
@@ -102,15 +128,15 @@ class TestChangePassphrase:
         access.change_passphrase(with_code, "a new passphrase", current=PASSPHRASE)
         keys.unlock(keys.read_key_file(with_code.key_path), "a new passphrase")
 
-    def test_a_new_code_needs_the_passphrase_when_given(self, with_code: Journal, code: str,
-                                                        data_dir: Path) -> None:
+    def test_a_new_code_needs_the_passphrase(self, with_code: Journal, code: str, data_dir: Path) -> None:
         before = folder_state(data_dir)
         with pytest.raises(WrongPassphrase):
             access.new_recovery_code(with_code, passphrase="not the passphrase")
         assert folder_state(data_dir) == before
-        fresh = access.new_recovery_code(with_code, passphrase=PASSPHRASE)
+        fresh = access.new_recovery_code(with_code, passphrase=PASSPHRASE).recovery_code
+        assert fresh is not None
         keyfile = keys.read_key_file(with_code.key_path)
-        assert keys.unlock_with_recovery_code(keyfile, fresh) == with_code.key
+        assert keys.unlock_with_recovery_code(keyfile, fresh) == with_code.key == keys.unlock(keyfile, PASSPHRASE)
         with pytest.raises(WrongRecoveryCode):
             keys.unlock_with_recovery_code(keyfile, code)
 
@@ -130,6 +156,79 @@ class TestChangePassphrase:
         assert not opens_with(with_code.path, NEW_PASSPHRASE)
         assert opens_with(with_code.path, "and yet another one")
 
+    def test_a_recovery_code_of_the_first_key_file_version_is_dropped_and_said(
+        self, with_code: Journal, code: str
+    ) -> None:
+        """Version 1 wrapped the key by the code itself: a new key cannot reach it, so the change says so."""
+        key = with_code.key
+        first_version = keys.KeyFile(keys.read_key_file(with_code.key_path).journal_id, "", {})
+        first_version = keys.KeyFile(first_version.journal_id, "", {
+            keys.PASSPHRASE_SLOT: keys._wrap(key, PASSPHRASE, first_version.journal_id, keys.PASSPHRASE_SLOT,
+                                             keys.DEFAULT_KDF),
+            keys.RECOVERY_SLOT: keys._wrap(key, keys.normalise_recovery_code(code), first_version.journal_id,
+                                           keys.RECOVERY_SLOT, keys.DEFAULT_KDF),
+        })
+        keys.write_key_file(with_code.key_path, first_version)
+        change = access.change_passphrase(with_code, NEW_PASSPHRASE)
+        assert change.recovery_dropped and not access.has_recovery_code(with_code)
+
+
+class TestBackupsOfTheOldKey:
+    """Backups in the backups folder keep the key file of their day, until re-encrypted or removed."""
+
+    def test_reencrypted_backups_open_with_the_new_passphrase_only(
+        self, with_code: Journal, code: str, data_dir: Path
+    ) -> None:
+        made = backups.make_backup(with_code, reason=backups.Reason.AUTOMATIC)
+        change = access.change_passphrase(with_code, NEW_PASSPHRASE)
+        assert access.backups_of_older_keys(with_code) == [made.path]
+        result = access.reencrypt_backups(with_code, change.previous_key)
+        assert result.done == (made.path,) and result.left == ()
+        assert access.backups_of_older_keys(with_code) == []
+        info = backups.read_info(made.path)
+        assert (info.created_at, info.reason, info.content_sha256) == (made.created_at, made.reason,
+                                                                        made.content_sha256)
+        assert info.opens_with(with_code.key)
+        key_file = keys.parse_key_file(tar_member(made.path, "journal.key"), "backup")
+        with pytest.raises(WrongPassphrase):
+            keys.unlock(key_file, PASSPHRASE)
+        assert keys.unlock(key_file, NEW_PASSPHRASE) == with_code.key
+        assert keys.unlock_with_recovery_code(key_file, code) == with_code.key
+
+    def test_backups_of_keys_before_the_last_are_left_and_listed(self, with_code: Journal) -> None:
+        oldest = backups.make_backup(with_code, reason=backups.Reason.MANUAL, out=with_code.folder / "b.bjbackup")
+        access.change_passphrase(with_code, NEW_PASSPHRASE)
+        (backups.backup_folder(with_code.folder)).mkdir(exist_ok=True)
+        moved = backups.backup_folder(with_code.folder) / oldest.path.name
+        oldest.path.rename(moved)
+        middle = backups.make_backup(with_code, reason=backups.Reason.AUTOMATIC)
+        change = access.change_passphrase(with_code, "and yet another one")
+        result = access.reencrypt_backups(with_code, change.previous_key)
+        assert result.done == (middle.path,) and result.left == (moved,)
+        assert access.backups_of_older_keys(with_code) == [moved]
+
+    def test_removing_them(self, with_code: Journal) -> None:
+        made = backups.make_backup(with_code, reason=backups.Reason.AUTOMATIC)
+        access.change_passphrase(with_code, NEW_PASSPHRASE)
+        after = backups.make_backup(with_code, reason=backups.Reason.MANUAL)
+        result = access.remove_backups_of_older_keys(with_code)
+        assert result.done == (made.path,) and not made.path.exists() and after.path.exists()
+
+
+def storage_opens_with(path: Path, key: bytes) -> bool:
+    from boundary_journal.storage import opens_with as first_page_opens
+
+    return first_page_opens(path, key)
+
+
+def tar_member(path: Path, name: str) -> bytes:
+    import tarfile
+
+    with tarfile.open(path) as tar:
+        handle = tar.extractfile(name)
+        assert handle is not None
+        return handle.read()
+
 
 class TestRecoveryCode:
     """A code made at set-up or later opens the journal when the passphrase is lost."""
@@ -139,8 +238,8 @@ class TestRecoveryCode:
 
     def test_new_code_replaces_the_old(self, with_code: Journal, code: str) -> None:
         assert access.has_recovery_code(with_code)
-        fresh = access.new_recovery_code(with_code)
-        assert fresh != code and len(fresh.replace("-", "")) == 24
+        fresh = access.new_recovery_code(with_code, passphrase=PASSPHRASE).recovery_code
+        assert fresh is not None and fresh != code and len(fresh.replace("-", "")) == 24
         keyfile = keys.read_key_file(with_code.key_path)
         with pytest.raises(WrongRecoveryCode):
             keys.unlock_with_recovery_code(keyfile, code)
@@ -149,24 +248,25 @@ class TestRecoveryCode:
         assert opens_with(with_code.path, PASSPHRASE)
 
     def test_first_code_for_a_journal_made_without_one(self, journal: Journal) -> None:
-        fresh = access.new_recovery_code(journal)
-        assert access.has_recovery_code(journal)
+        fresh = access.new_recovery_code(journal, passphrase=PASSPHRASE).recovery_code
+        assert fresh is not None and access.has_recovery_code(journal)
         path = journal.path
         journal.close()
-        access.open_with_recovery_code(path, fresh, NEW_PASSPHRASE).close()
+        access.open_with_recovery_code(path, fresh, NEW_PASSPHRASE)[0].close()
 
-    def test_open_with_the_code_sets_the_new_passphrase(self, with_code: Journal, code: str) -> None:
-        path = with_code.path
+    def test_open_with_the_code_sets_the_new_passphrase_and_a_new_key(self, with_code: Journal, code: str) -> None:
+        path, old_key = with_code.path, with_code.key
         with_code.close()
-        opened = access.open_with_recovery_code(path, code.lower().replace("-", " "), NEW_PASSPHRASE)
+        opened, change = access.open_with_recovery_code(path, code.lower().replace("-", " "), NEW_PASSPHRASE)
         try:
             assert entries.count_entries(opened) == 1
+            assert change.previous_key == old_key != opened.key
         finally:
             opened.close()
         assert not opens_with(path, PASSPHRASE)
         assert opens_with(path, NEW_PASSPHRASE)
         # The code itself keeps working until a new one is made.
-        access.open_with_recovery_code(path, code, "a third passphrase").close()
+        access.open_with_recovery_code(path, code, "a third passphrase")[0].close()
         assert opens_with(path, "a third passphrase")
 
     def test_wrong_code_changes_nothing(self, with_code: Journal, data_dir: Path) -> None:
@@ -205,35 +305,44 @@ while True:
 """
 
 
+@pytest.mark.parametrize("tidy_first", [True, False], ids=["next-holder", "reader"])
 def test_a_kill_in_the_middle_of_a_change_leaves_one_passphrase_that_works(
-    with_code: Journal, code: str
+    with_code: Journal, code: str, tidy_first: bool
 ) -> None:
-    """SIGKILL while the passphrase flips back and forth: the journal opens with the old or the new one."""
+    """SIGKILL while the passphrase flips back and forth, re-keying the journal each time: the journal opens with
+    the old or the new passphrase, its key file and recovery code match it, and it holds its entry. The next
+    holder of the data folder finishes or drops the interrupted install (tidy); a reader that holds nothing
+    opens the matching pair as it is."""
     path = with_code.path
     with_code.close()
     chance = random.Random()
     current, other = PASSPHRASE, NEW_PASSPHRASE
-    for _ in range(6):
+    for _ in range(8):
         child = start_library(CHANGE_FOREVER, str(path), current, other)
         try:
             assert child.stdout is not None
             assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
-            time.sleep(chance.uniform(0.0, 0.3))  # a random moment in the loop, not a timing assertion
+            time.sleep(chance.uniform(0.0, 0.4))  # a random moment in the loop, not a timing assertion
         finally:
             child.send_signal(signal.SIGKILL)
             child.communicate(timeout=60)
         assert child.returncode == -signal.SIGKILL
 
+        if tidy_first:
+            journal_files.tidy(path)
         works = [p for p in (PASSPHRASE, NEW_PASSPHRASE) if opens_with(path, p)]
         assert len(works) == 1
-        keyfile = keys.read_key_file(keys.key_path_for(path))
-        key = keys.unlock(keyfile, works[0])
-        assert keys.unlock_with_recovery_code(keyfile, code) == key
-        assert file_integrity_problems(path, key) == []
         reopened = open_journal(path, works[0])
         try:
             assert integrity_problems(reopened) == []
             assert entries.count_entries(reopened) == 1
+            key = reopened.key
         finally:
             reopened.close()
+        journal_files.tidy(path)
+        keyfile = keys.read_key_file(keys.key_path_for(path))
+        assert keys.unlock(keyfile, works[0]) == key
+        assert keys.unlock_with_recovery_code(keyfile, code) == key
+        assert file_integrity_problems(path, key) == []
+        assert not any(journal_files.leftovers(path)), journal_files.leftovers(path)
         current, other = (PASSPHRASE, NEW_PASSPHRASE) if works == [PASSPHRASE] else (NEW_PASSPHRASE, PASSPHRASE)

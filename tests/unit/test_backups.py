@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import backups, keys, migrations, storage
+from boundary_journal import backups, files, keys, migrations, storage
 from boundary_journal.backups import BackupInfo, Reason
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import (
@@ -159,9 +159,9 @@ class TestMakeBackup:
 class TestBackupsWithinOneSecond:
     def test_the_backup_just_made_is_never_rotated_away(self, journal: Journal) -> None:
         moment = datetime(2026, 11, 23, 2, 37, 26)
-        made = [backups.make_backup(journal, reason=Reason.BEFORE_RESTORE, now=moment) for _ in range(8)]
+        made = [backups.make_backup(journal, reason=Reason.BEFORE_UPGRADE, now=moment) for _ in range(8)]
         assert made[-1].path.exists()
-        kept = [b for b in backups.list_backups(backups.backup_folder(journal.folder)) if b.reason == "before-restore"]
+        kept = [b for b in backups.list_backups(backups.backup_folder(journal.folder)) if b.reason == "before-upgrade"]
         assert len(kept) == backups.KEEP_SAFETY and made[-1].path in {b.path for b in kept}
 
 
@@ -204,16 +204,16 @@ class TestFailedBackup:
         def refuse(*_args: object, **_kwargs: object) -> str:
             raise OSError(code, os.strerror(code))
 
-        monkeypatch.setattr(backups.tempfile, "mkdtemp", refuse)
+        monkeypatch.setattr(files.tempfile, "mkdtemp", refuse)
         error = self.fails(written, CannotWrite, "unchanged")
         assert os.strerror(code) in str(error)
 
-    def test_folder_refuses_the_rename(self, written: Journal, earlier: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_folder_refuses_the_finished_file_its_name(self, written: Journal, earlier: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
         def refuse(*_args: object, **_kwargs: object) -> None:
             raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-        monkeypatch.setattr(os, "replace", refuse)
+        monkeypatch.setattr(files, "_publish", refuse)  # the link of an unnamed file, or the rename of a temporary
         self.fails(written, CannotWrite, "Read-only file system.*unchanged")
 
     def test_disk_full_while_writing_the_archive(self, written: Journal, earlier: Path,
@@ -290,12 +290,15 @@ class TestRotation:
         few = [info(NOW - timedelta(days=n * 9), Reason.AUTOMATIC) for n in range(5)]
         assert backups.to_remove(few) == []
 
-    @pytest.mark.parametrize("reason", [Reason.BEFORE_UPGRADE, Reason.BEFORE_RESTORE])
-    def test_five_safety_backups_of_each_kind(self, reason: Reason) -> None:
-        safety = [info(NOW - timedelta(days=n * 40), reason) for n in range(8)]
-        other = Reason.BEFORE_RESTORE if reason is Reason.BEFORE_UPGRADE else Reason.BEFORE_UPGRADE
-        others = [info(NOW - timedelta(days=n), other) for n in range(3)]
+    def test_five_backups_from_before_an_upgrade_are_kept(self) -> None:
+        safety = [info(NOW - timedelta(days=n * 40), Reason.BEFORE_UPGRADE) for n in range(8)]
+        others = [info(NOW - timedelta(days=n), Reason.BEFORE_RESTORE) for n in range(3)]
         assert set(backups.to_remove([*reversed(safety), *others])) == set(safety[5:])
+
+    def test_backups_from_before_a_restore_are_never_removed(self) -> None:
+        """Issue 12: six restores of an old backup rotated away the one backup holding the entries written since."""
+        safety = [info(NOW - timedelta(days=n), Reason.BEFORE_RESTORE) for n in range(40)]
+        assert backups.to_remove(safety) == []
 
     def test_manual_backups_are_never_removed(self) -> None:
         manual = [info(NOW - timedelta(days=n), Reason.MANUAL) for n in range(800)]
@@ -354,46 +357,78 @@ def saved(written: Journal, tmp_path: Path) -> Path:
 class TestRestore:
     """Restore checks everything first, keeps the journal it replaces, and leaves a journal that opens."""
 
-    def test_same_journal_after_a_passphrase_change(self, written: Journal, saved: Path, catalog: Catalog) -> None:
+    def test_same_journal_after_a_passphrase_change(self, written: Journal, saved: Path, catalog: Catalog,
+                                                    data_dir: Path) -> None:
+        """A backup of the key before a change needs today's passphrase and the one of its day; the restored
+        journal gets a new key, so neither the old passphrase nor the backup's key file opens it."""
         entries.add_entry(written, catalog, entry_draft("written after the backup"))
         access.change_passphrase(written, NEW_PASSPHRASE)
         written.close()
-        restored = backups.restore_backup(written.path, saved, NEW_PASSPHRASE)
+        before = folder_state(data_dir)
+        with pytest.raises(backups.BackupSecretNeeded):
+            backups.restore_backup(written.path, saved, NEW_PASSPHRASE)
+        assert folder_state(data_dir) == before
+        restored = backups.restore_backup(written.path, saved, NEW_PASSPHRASE, backup_secret=PASSPHRASE)
+        assert restored.rekeyed and not restored.recovery_dropped
         assert texts_in(written.path, NEW_PASSPHRASE) == sorted([SECRET, "second entry"])
         with pytest.raises(WrongPassphrase):
             open_journal(written.path, PASSPHRASE)
+        backup_key = keys.unlock(keys.parse_key_file(members(saved)["journal.key"], "saved"), PASSPHRASE)
+        assert restored.key != backup_key and not storage.opens_with(written.path, backup_key)
         # The journal as it was is a before-restore backup, and restoring that brings it back.
         assert restored.previous is not None and restored.previous.suffix == ".bjbackup"
         assert backups.read_info(restored.previous).reason == Reason.BEFORE_RESTORE
         backups.restore_backup(written.path, restored.previous, NEW_PASSPHRASE)
         assert "written after the backup" in texts_in(written.path, NEW_PASSPHRASE)
 
-    def test_same_journal_with_the_passphrase_of_the_backup(self, written: Journal, saved: Path) -> None:
+    def test_a_restore_is_authorised_by_todays_passphrase_only(self, written: Journal, saved: Path,
+                                                                data_dir: Path) -> None:
+        """Issue 12: the old passphrase opened the backup's old key file, and so replaced the journal."""
         access.change_passphrase(written, NEW_PASSPHRASE)
         written.close()
-        restored = backups.restore_backup(written.path, saved, PASSPHRASE)
-        # The key file of now stays: the journal opens with the current passphrase...
-        assert texts_in(written.path, NEW_PASSPHRASE) == sorted([SECRET, "second entry"])
-        # ...and the journal it replaced was backed up, not merely moved aside.
-        assert restored.previous is not None and restored.previous.suffix == ".bjbackup"
+        before = folder_state(data_dir)
+        with pytest.raises(WrongPassphrase, match="passphrase in use now"):
+            backups.restore_backup(written.path, saved, PASSPHRASE)
+        with pytest.raises(WrongPassphrase, match="passphrase in use now"):
+            backups.restore_backup(written.path, saved, PASSPHRASE, backup_secret=PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+    def test_repeated_restores_never_lose_the_entries_written_since(
+        self, written: Journal, saved: Path, catalog: Catalog
+    ) -> None:
+        """Issue 12: six restores of an older backup rotated away the one backup holding the newer entries."""
+        entries.add_entry(written, catalog, entry_draft("acknowledged after the backup"))
+        written.close()
+        first = backups.restore_backup(written.path, saved, PASSPHRASE)
+        for _ in range(7):
+            again = backups.restore_backup(written.path, saved, PASSPHRASE)
+            assert again.previous is not None and again.previous.exists()
+        assert first.previous is not None and first.previous.exists()
+        assert "acknowledged after the backup" in texts_in_file(_unpacked(first.previous),
+                                                                members(first.previous)["journal.key"])
+        # Restoring the same content again points to the backup that already holds it: no pile of copies.
+        kept = [b for b in backups.list_backups(written.folder / "backups") if b.reason == Reason.BEFORE_RESTORE]
+        assert len(kept) == 2
 
     def test_foreign_journal_with_its_own_passphrase(self, written: Journal, data_dir: Path, tmp_path: Path,
                                                      catalog: Catalog) -> None:
+        """Moving house onto a journal in use: today's passphrase authorises, the backup's own opens it, and the
+        restored content takes the journal's key file of today (new key), never the backup's."""
         other = create_journal(journal_path(tmp_path / "other"), "the other passphrase")
         entries.add_entry(other, catalog, entry_draft("from the other computer"))
         foreign = backups.make_backup(other, out=tmp_path / "foreign.bjbackup").path
         other.close()
+        journal_id = keys.read_key_file(written.key_path).journal_id
         written.close()
-        before = folder_state(data_dir)
 
-        restored = backups.restore_backup(written.path, foreign, "the other passphrase")
-        assert written.key_path.read_bytes() == members(foreign)["journal.key"]
-        assert texts_in(written.path, "the other passphrase") == ["from the other computer"]
-        # Its passphrase does not open the journal it replaced: those files are kept aside, intact.
-        assert restored.previous is not None and restored.previous.is_dir()
-        assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in restored.previous.iterdir()} == {
-            "journal.db": before["journal.db"], "journal.key": before["journal.key"]}
-        assert texts_in(restored.previous / "journal.db") == sorted([SECRET, "second entry"])
+        restored = backups.restore_backup(written.path, foreign, PASSPHRASE, backup_secret="the other passphrase")
+        assert restored.rekeyed and keys.read_key_file(written.key_path).journal_id == journal_id
+        assert texts_in(written.path, PASSPHRASE) == ["from the other computer"]
+        with pytest.raises(WrongPassphrase):
+            open_journal(written.path, "the other passphrase")
+        assert restored.previous is not None and restored.previous.suffix == ".bjbackup"
+        assert texts_in_file(_unpacked(restored.previous), members(restored.previous)["journal.key"]) == sorted(
+            [SECRET, "second entry"])
 
     def test_foreign_journal_with_the_same_passphrase(self, written: Journal, tmp_path: Path) -> None:
         other = create_journal(journal_path(tmp_path / "other"), PASSPHRASE)
@@ -427,8 +462,10 @@ class TestRestore:
         other.close()
         written.close()
         before = folder_state(data_dir)
-        with pytest.raises(WrongPassphrase, match="does not open this backup"):
+        with pytest.raises(backups.BackupSecretNeeded):
             backups.restore_backup(written.path, foreign, PASSPHRASE)
+        with pytest.raises(WrongPassphrase, match="does not open this backup"):
+            backups.restore_backup(written.path, foreign, PASSPHRASE, backup_secret="not the other passphrase")
         assert folder_state(data_dir) == before
 
     @staticmethod

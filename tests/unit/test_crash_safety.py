@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from boundary_journal import backups
+from boundary_journal import backups, journal_files
 from boundary_journal.catalog import Catalog
 from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
@@ -378,13 +378,11 @@ class TestKilledBackup:
             for backup in sorted(finished - verified):
                 backups.read_info(backup, verify=True)  # raises if it is partial or damaged
             verified |= finished
-            # A kill can leave the scratch folder and the temporary file behind, never a final name.
-            leftovers = {p.name for p in folder.iterdir()} - {p.name for p in finished}
-            assert all(
-                name.startswith(".boundary-journal-backup-")
-                or (name.startswith("boundary-journal-") and name.endswith(backups.BACKUP_SUFFIX + ".tmp"))
-                for name in leftovers
-            ), leftovers
+            # A kill can leave a scratch folder behind (never a final name), which the next holder sweeps.
+            leftovers = {p for p in folder.iterdir()} - finished
+            assert leftovers <= set(journal_files.leftovers(path)), leftovers
+            journal_files.tidy(path)
+            assert set(folder.iterdir()) == finished
         assert acknowledged, "no backup finished before its writer was killed"
 
         restored = backups.restore_backup(path, acknowledged[-1], PASSPHRASE)

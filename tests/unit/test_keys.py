@@ -93,23 +93,64 @@ class TestWrapping:
         with pytest.raises(WrongPassphrase):
             keys.unlock(parse(data), PASSPHRASE)
 
-    def test_new_passphrase_replaces_the_old_one_and_keeps_the_id(self) -> None:
-        key = keys.new_journal_key()
+    def test_a_new_key_for_a_new_passphrase_keeps_the_id_and_the_recovery_code(self) -> None:
+        key, new_key = keys.new_journal_key(), keys.new_journal_key()
         old = keys.new_key_file(key, PASSPHRASE, CODE)
-        new = keys.with_passphrase(old, key, "a brand new passphrase")
-        assert new.journal_id == old.journal_id
-        assert keys.unlock(new, "a brand new passphrase") == key
+        changed = keys.rekeyed(old, key, new_key, "a brand new passphrase")
+        new = parse(key_file_json(changed.keyfile))
+        assert changed.recovery_kept and new.journal_id == old.journal_id
+        assert keys.unlock(new, "a brand new passphrase") == new_key
         with pytest.raises(WrongPassphrase):
             keys.unlock(new, PASSPHRASE)
-        assert keys.unlock_with_recovery_code(new, CODE) == key
+        # The code was never typed, yet it opens the new key: the key was wrapped to the code's public key.
+        assert keys.unlock_with_recovery_code(new, CODE) == new_key
+        # The old file still gives the old key only: what it opened before is all it opens.
+        assert keys.unlock(old, PASSPHRASE) == key and keys.unlock_with_recovery_code(old, CODE) == key
 
     def test_a_key_that_is_not_32_bytes_is_never_wrapped(self) -> None:
         # A closed journal has dropped its key (b""); wrapping that would lock the clinician out.
-        keyfile = keys.new_key_file(keys.new_journal_key(), PASSPHRASE)
+        key = keys.new_journal_key()
+        keyfile = keys.new_key_file(key, PASSPHRASE, CODE)
         with pytest.raises(ValueError):
-            keys.with_passphrase(keyfile, b"", "a brand new passphrase")
+            keys.rekeyed(keyfile, key, b"", "a brand new passphrase")
         with pytest.raises(ValueError):
             keys.new_key_file(b"short", PASSPHRASE)
+
+
+class TestRecoverySlot:
+    """The recovery code's slot holds a public key, so a new journal key reaches it without the code."""
+
+    def test_the_code_and_its_private_key_are_not_in_the_file(self) -> None:
+        raw = keys.key_file_bytes(keys.new_key_file(keys.new_journal_key(), PASSPHRASE, CODE))
+        assert keys.normalise_recovery_code(CODE).encode() not in raw and CODE.encode() not in raw
+        assert json.loads(raw)["slots"]["recovery"]["kind"] == "x25519"
+
+    def test_a_planted_public_key_is_not_trusted(self) -> None:
+        # Someone who can write the key file swaps in a public key of their own: the next new key must not be
+        # wrapped to it. The HMAC under the journal key of the day gives it away; the code is dropped instead.
+        key = keys.new_journal_key()
+        mine = key_file_json(keys.new_key_file(key, PASSPHRASE, CODE))
+        theirs = key_file_json(keys.new_key_file(keys.new_journal_key(), PASSPHRASE, keys.make_recovery_code()))
+        mine["slots"]["recovery"]["public"] = theirs["slots"]["recovery"]["public"]
+        changed = keys.rekeyed(parse(mine), key, keys.new_journal_key(), "a brand new passphrase")
+        assert not changed.recovery_kept and not changed.keyfile.has_recovery_code
+
+    def test_a_code_of_the_first_key_file_version_cannot_be_carried(self) -> None:
+        """Version 1 wrapped the key by the code itself: it opens as before, but a new key cannot reach it."""
+        key = keys.new_journal_key()
+        first_version = keys.KeyFile("id", "", {
+            keys.PASSPHRASE_SLOT: keys._wrap(key, PASSPHRASE, "id", keys.PASSPHRASE_SLOT, TEST_KDF),
+            keys.RECOVERY_SLOT: keys._wrap(key, keys.normalise_recovery_code(CODE), "id", keys.RECOVERY_SLOT, TEST_KDF),
+        })
+        data = key_file_json(first_version) | {"version": 1}
+        assert keys.unlock_with_recovery_code(parse(data), CODE) == key
+        changed = keys.rekeyed(parse(data), key, keys.new_journal_key(), "a brand new passphrase")
+        assert not changed.recovery_kept and not changed.keyfile.has_recovery_code
+
+    def test_key_ids_tell_keys_apart_and_show_nothing_of_them(self) -> None:
+        key = keys.new_journal_key()
+        assert keys.key_id(key) == keys.key_id(key) != keys.key_id(keys.new_journal_key())
+        assert key.hex()[:8] not in keys.key_id(key)
 
 
 class TestRecoveryCode:
@@ -168,14 +209,14 @@ class TestRecoveryCode:
             keys.unlock_with_recovery_code(keyfile, CODE)
 
     def test_new_code_replaces_the_old(self) -> None:
-        key = keys.new_journal_key()
+        key, new_key = keys.new_journal_key(), keys.new_journal_key()
         old = keys.new_key_file(key, PASSPHRASE, CODE)
         fresh = keys.make_recovery_code()
-        new = keys.with_recovery_code(old, key, fresh)
-        assert keys.unlock_with_recovery_code(new, fresh) == key
+        new = keys.rekeyed(old, key, new_key, PASSPHRASE, recovery_code=fresh).keyfile
+        assert keys.unlock_with_recovery_code(new, fresh) == new_key
         with pytest.raises(WrongRecoveryCode):
             keys.unlock_with_recovery_code(new, CODE)
-        assert keys.unlock(new, PASSPHRASE) == key
+        assert keys.unlock(new, PASSPHRASE) == new_key
 
 
 class TestKeyDerivation:
@@ -218,7 +259,7 @@ class TestKeyFileFormat:
         assert key_file_json(parse(good)) == good
 
     def test_newer_version(self, good: dict[str, Any]) -> None:
-        good["version"] = 2
+        good["version"] = keys.KEY_VERSION + 1
         with pytest.raises(JournalTooNew, match="newer version"):
             parse(good)
 
@@ -303,6 +344,6 @@ class TestUnlockStartedEarly:
         pending = keys.start_unlock(keys.key_path_for(path), "not the passphrase")
         with pytest.raises(WrongPassphrase):
             open_journal(path, PASSPHRASE, pending=pending).close()  # its (wrong) result is what counts
-        stale = keys.PendingUnlock(keys.with_passphrase(keys.read_key_file(keys.key_path_for(path)), key,
-                                                        "another passphrase", kdf=TEST_KDF), "another passphrase")
+        other = keys.rekeyed(keys.read_key_file(keys.key_path_for(path)), key, key, "another passphrase").keyfile
+        stale = keys.PendingUnlock(other, "another passphrase")
         open_journal(path, PASSPHRASE, pending=stale).close()  # another key file's: unlocked afresh

@@ -123,8 +123,9 @@ class TestNoReadableText:
         backups.make_backup(canaried)
         backups.automatic_backup(canaried, datetime(2026, 11, 23, 9, 0))
         outside = backups.make_backup(canaried, out=tmp_path / "elsewhere.bjbackup").path
-        access.change_passphrase(canaried, "a brand new passphrase")
-        access.new_recovery_code(canaried)
+        change = access.change_passphrase(canaried, "a brand new passphrase")
+        access.reencrypt_backups(canaried, change.previous_key)
+        access.new_recovery_code(canaried, passphrase="a brand new passphrase")
         canaried.close()
         assert found_in(canaried.key_path) == []
         assert found_in(outside) == []
@@ -196,6 +197,7 @@ class TestPrivateFiles:
         other = create_journal(journal_path(tmp_path / "other"), "another passphrase")
         foreign = backups.make_backup(other, out=tmp_path / "foreign.bjbackup").path
         other.close()
+        journal.key_path.write_text("{damaged")  # the journal in place cannot be opened: its files are moved aside
         restored = backups.restore_backup(journal.path, foreign, "another passphrase")
         assert restored.previous is not None and restored.previous.is_dir()
         assert restored.previous.stat().st_mode & 0o777 == 0o700
@@ -206,8 +208,10 @@ class TestPrivateFiles:
     def test_key_file_stays_private_after_each_rewrite(self, journal: Journal) -> None:
         access.change_passphrase(journal, "a brand new passphrase")
         assert journal.key_path.stat().st_mode & 0o777 == 0o600
-        access.new_recovery_code(journal)
+        assert journal.path.stat().st_mode & 0o777 == 0o600
+        access.new_recovery_code(journal, passphrase="a brand new passphrase")
         assert journal.key_path.stat().st_mode & 0o777 == 0o600
+        assert journal.path.stat().st_mode & 0o777 == 0o600
 
 
 class TestWrongSecretsChangeNothing:
@@ -217,7 +221,7 @@ class TestWrongSecretsChangeNothing:
     def lived_in(self, journal: Journal, catalog: Catalog, data_dir: Path) -> Path:
         write_canaries(journal, catalog)
         backups.automatic_backup(journal)
-        access.new_recovery_code(journal)
+        access.new_recovery_code(journal, passphrase=PASSPHRASE)
         journal.close()
         return data_dir
 

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from boundary_journal import files
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import CannotWrite, InvalidInput
 from boundary_journal.report import FOOTER_NOTE, check_output_path, write_entries_pdf
@@ -275,7 +275,7 @@ class TestAtomicWrite:
         def refuse(*_args: object, **_kwargs: object) -> None:
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+        monkeypatch.setattr(files, "_open_temporary", refuse)
         with pytest.raises(CannotWrite, match=r"Cannot write the PDF .*Permission denied"):
             write_entries_pdf(out, [make_entry()], catalog, **PERIOD)
         assert list(out.parent.iterdir()) == []

@@ -19,6 +19,7 @@ from boundary_journal.errors import (
     JournalExists,
     JournalMissing,
     JournalTooNew,
+    KeyFileMissing,
     NotAJournal,
     WrongPassphrase,
 )
@@ -286,7 +287,8 @@ class TestOpenRefusals:
 
     def test_missing_key_file_is_named(self, filled: Path, data_dir: Path) -> None:
         keys.key_path_for(filled).unlink()
-        self.refused(data_dir, WrongPassphrase, r"key file journal\.key is not beside it")
+        error = self.refused(data_dir, KeyFileMissing, r"key file .*journal\.key is missing")
+        assert error.exit_code == 5  # not a wrong passphrase: typing it again cannot help
 
     @pytest.mark.parametrize("content", [b"{not json", b"", b"[1, 2]", b'{"format": "boundary-journal-key"}'])
     def test_damaged_key_file_is_named(self, filled: Path, data_dir: Path, content: bytes) -> None:
@@ -297,7 +299,7 @@ class TestOpenRefusals:
     def test_key_file_of_a_newer_version(self, filled: Path, data_dir: Path) -> None:
         key_path = keys.key_path_for(filled)
         data = json.loads(key_path.read_bytes())
-        data["version"] = 2
+        data["version"] = keys.KEY_VERSION + 1
         key_path.write_text(json.dumps(data))
         self.refused(data_dir, JournalTooNew, r"key file .*journal\.key.*newer version")
 
@@ -407,7 +409,7 @@ class TestRefusalsAfterACrash:
 
     def test_missing_key_file(self, crashed: Path, data_dir: Path) -> None:
         keys.key_path_for(crashed).unlink()
-        self.refused(data_dir, WrongPassphrase)
+        self.refused(data_dir, KeyFileMissing)
 
     def test_key_file_of_another_journal(self, crashed: Path, data_dir: Path, tmp_path: Path) -> None:
         other = tmp_path / "other"
@@ -474,8 +476,9 @@ class TestLegacyUpgrade:
         assert folder_state(data_dir) == after_first
 
     def test_wrong_passphrase_changes_nothing(self, legacy: tuple[Path, bytes], data_dir: Path) -> None:
+        # Without a key file, a wrong passphrase cannot be told from a key file that went missing: both are said.
         before = folder_state(data_dir)
-        with pytest.raises(WrongPassphrase, match="passphrase does not open"):
+        with pytest.raises(KeyFileMissing, match=r"key file .* is missing.*nor does the passphrase open it"):
             open_journal(legacy[0], "not the passphrase")
         assert folder_state(data_dir) == before
 
