@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from boundary_journal.errors import InvalidInput
 
@@ -35,6 +35,8 @@ def clean_text(value: object, what: str, *, single_line: bool = False, limit: in
 
 
 EARLIEST_DATE = datetime(1950, 1, 1)
+# Days that plan ahead (an action's due date, a week's step) stay within the ISO weeks the app knows.
+LATEST_DAY = date(2999, 12, 31)
 
 
 def local_naive(moment: datetime) -> datetime:
@@ -42,13 +44,36 @@ def local_naive(moment: datetime) -> datetime:
     return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
+def utc_naive(moment: datetime) -> datetime:
+    """A moment as naive UTC (how the journal stores its bookkeeping times); a naive moment is taken as UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def moment_in_range(moment: datetime, what: str, *, utc: bool = False) -> datetime:
+    """`moment` as naive local time (or UTC), refused if its offset pushes it out of the calendar, if it is
+    before 1950 or more than a day in the future."""
+    try:
+        moment = utc_naive(moment) if utc else local_naive(moment)
+    except (OverflowError, ValueError):  # an offset that takes year 1 or 9999 past the calendar's end
+        raise InvalidInput(f"The date and time of {what} are out of range; check the year.") from None
+    if moment < EARLIEST_DATE:
+        raise InvalidInput(f"The date {moment.date().isoformat()} of {what} is before 1950; check the year.")
+    if moment > (utcnow() if utc else datetime.now()) + timedelta(days=1):
+        raise InvalidInput(f"The date {moment.date().isoformat()} of {what} is in the future; check the date.")
+    return moment
+
+
 def plausible_moment(moment: object, what: str) -> datetime:
     """`moment` as naive local time to the minute, refused if missing, before 1950 or in the future."""
     if not isinstance(moment, datetime):
         raise InvalidInput(f"The date and time of {what} are missing.")
-    moment = local_naive(moment).replace(second=0, microsecond=0)
-    if moment < EARLIEST_DATE:
-        raise InvalidInput(f"The date {moment:%Y-%m-%d} of {what} is before 1950; check the year.")
-    if moment > datetime.now() + timedelta(days=1):
-        raise InvalidInput(f"The date {moment:%Y-%m-%d} of {what} is in the future; check the date.")
-    return moment
+    return moment_in_range(moment, what).replace(second=0, microsecond=0)
+
+
+def plausible_day(day: date, what: str) -> date:
+    """`day` refused if before 1950 or after 2999."""
+    if day < EARLIEST_DATE.date():
+        raise InvalidInput(f"The date {day.isoformat()} of {what} is before 1950; check the year.")
+    if day > LATEST_DAY:
+        raise InvalidInput(f"The date {day.isoformat()} of {what} is after {LATEST_DAY.year}; check the year.")
+    return day
