@@ -33,7 +33,7 @@ from boundary_journal.errors import (
     UserError,
 )
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
-from boundary_journal.services.validation import local_naive
+from boundary_journal.services.validation import escape_for_terminal, for_terminal, local_naive
 
 if TYPE_CHECKING:
     from boundary_journal.catalog import Catalog
@@ -362,8 +362,12 @@ def _backup_hint(args: argparse.Namespace) -> str:
 
 
 def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(escape_for_terminal(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
+
+
+def _show(line: str) -> None:
+    """Print a line holding text from the journal: never a control or bidi character a terminal would obey."""
+    print(for_terminal(line))
 
 
 def _gui(args: argparse.Namespace, _catalog: Catalog | None) -> int:
@@ -468,17 +472,17 @@ def _print_entries(found: Iterable[EntryView], as_json: bool, catalog: Catalog) 
             if answers not in steps:
                 steps[answers] = recommended_steps(catalog, view.flow)
             item = view.to_json() | {"recommended_steps": steps[answers]}
-            write(separator + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            write(separator + escape_for_terminal(json.dumps(item, ensure_ascii=False, indent=2)).replace("\n", "\n  "))
             separator = ",\n  "
         write("]\n" if separator == "\n  " else "\n]\n")
         return
     for view in found:
         first = view.fields.get("what_happened", "").strip().splitlines() or [""]
         mark = "S" if view.supervision else " "
-        write(
+        write(for_terminal(
             f"{view.id:>6}  {view.occurred:%Y-%m-%d %H:%M}  {mark}  {view.relationship}  "
-            f"[{view.category} / {view.channel}]  {first[0][:70]}\n"
-        )
+            f"[{view.category} / {view.channel}]  {first[0][:70]}"
+        ) + "\n")
 
 
 def _list(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -581,11 +585,11 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for check in checks:
         ticked = ", ".join(check.ticked) or "-"
-        print(f"{check.taken_at:%Y-%m-%d %H:%M}  score {check.score.percent:>3}  ticked: {ticked}")
+        _show(f"{check.taken_at:%Y-%m-%d %H:%M}  score {check.score.percent:>3}  ticked: {ticked}")
     for change in stages:
-        print(f"{change.set_at:%Y-%m-%d %H:%M}  stage {change.stage}  {change.note}")
+        _show(f"{change.set_at:%Y-%m-%d %H:%M}  stage {change.stage}  {change.note}")
     for warning in warnings:
-        print(f"WARNING {warning.relationship or 'overall'}: {warning.title} — {warning.message} ({warning.detail})")
+        _show(f"WARNING {warning.relationship or 'overall'}: {warning.title} — {warning.message} ({warning.detail})")
     return 0
 
 
@@ -602,7 +606,7 @@ def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for status in statuses:
         stage, suggested = status.stage or "-", status.suggestion.stage or "-"
-        print(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested}")
+        _show(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested}")
     return 0
 
 
@@ -666,7 +670,7 @@ def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for exercise in exercises:
         outcome = (exercise.outcome or "no follow-up yet").replace("_", " ")
-        print(f"{exercise.week}  {exercise.relationship}  {exercise.move}  on {exercise.on}  ({outcome})")
+        _show(f"{exercise.week}  {exercise.relationship}  {exercise.move}  on {exercise.on}  ({outcome})")
     print(f"Streak: {current} week{'s' if current != 1 else ''}")
     return 0
 
@@ -685,7 +689,7 @@ def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for item in found:
         due = f" due {item.due_on}" if item.due_on else ""
-        print(f"{item.id:>5}  [{item.status(today)}]{due}  {item.text}")
+        _show(f"{item.id:>5}  [{item.status(today)}]{due}  {item.text}")
     return 0
 
 
@@ -709,7 +713,7 @@ def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
         _print_json([f.to_json() for f in findings])
         return 0
     for finding in findings:
-        print(f"{finding.start}-{finding.end}  '{finding.word}' ({finding.kind}): try '{finding.suggestion}'")
+        _show(f"{finding.start}-{finding.end}  '{finding.word}' ({finding.kind}): try '{finding.suggestion}'")
     return 0
 
 
@@ -741,7 +745,7 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
         journal.close()
     if findings and not args.allow_findings:
         for finding in findings:
-            print(f"{finding.location}: {finding.label}: {finding.context}")
+            _show(f"{finding.location}: {finding.label}: {finding.context}")
         raise IdentifiersFound(
             f"{len(findings)} likely identifier{'s' if len(findings) != 1 else ''} would leave the journal; "
             "change the text, add --redact TEXT for this export, or --allow-findings to write anyway. "
@@ -946,10 +950,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.instance_lock.release()
     except JournalDamaged as error:  # found at open, by `check`, or by a read that met a damaged page
         hint = "" if isinstance(error, BackupDamaged) else _backup_hint(args)
-        print(f"{PROG}: {error}{hint}", file=sys.stderr)
+        print(f"{PROG}: {for_terminal(str(error))}{hint}", file=sys.stderr)
         return error.exit_code
     except UserError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        print(f"{PROG}: {for_terminal(str(error))}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:
         return 0

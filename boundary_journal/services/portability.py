@@ -71,9 +71,12 @@ def _id(value: Any, where: str) -> int:
 
 
 def _text(value: Any, where: str) -> str:
-    # The services' own check (text, no binary control characters, no broken characters, not absurdly long);
-    # the value itself is kept as written, so text survives the round trip byte for byte.
+    # The services' own check (text, no control or bidi control characters, no broken characters, not absurdly
+    # long); the value itself is kept as written, so text survives the round trip byte for byte. The services
+    # turn a carriage return into a newline, so stored text never holds one: nor does an export.
     clean_text(value, where)
+    if "\r" in value:
+        raise InvalidInput(f"{where} contains a carriage return (U+000D); an export writes line breaks as \\n.")
     return str(value)
 
 

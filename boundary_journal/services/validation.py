@@ -10,7 +10,15 @@ from boundary_journal.errors import InvalidInput
 
 # Generous enough for a megabyte of pasted notes, small enough to refuse a pasted file.
 MAX_TEXT_LENGTH = 2_000_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Controls other than tab and newline: C0, DEL and C1 (U+0080-U+009F). In text they are binary data or text
+# decoded with the wrong encoding; on a terminal they are commands (C1 holds CSI, the escape sequence opener).
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+# Bidi embeddings, overrides and isolates: invisible, they make text display in another order than it is
+# stored. The marks right-to-left text uses (LRM, RLM, ALM) are not among them.
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_BIDI_CONTROL = re.compile(f"[{_BIDI_CONTROLS}]")
+_UNSAFE_FOR_TERMINAL = re.compile(f"[{_CONTROLS}{_BIDI_CONTROLS}]")
 
 
 def utcnow() -> datetime:
@@ -23,8 +31,12 @@ def clean_text(value: object, what: str, *, single_line: bool = False, limit: in
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text.")
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    if _CONTROL.search(value):
-        raise InvalidInput(f"{what} contains control characters; it looks like binary data, not text.")
+    if found := _CONTROL.search(value):
+        raise InvalidInput(f"{what} contains control characters ({_where(found)}); it looks like binary data, "
+                           "not text.")
+    if found := _BIDI_CONTROL.search(value):
+        raise InvalidInput(f"{what} contains an invisible text-direction control ({_where(found)}) that can make "
+                           "text show in another order than it is written; remove it.")
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
         raise InvalidInput(f"{what} contains broken characters (unpaired surrogates).")
     if single_line and "\n" in value:
@@ -32,6 +44,21 @@ def clean_text(value: object, what: str, *, single_line: bool = False, limit: in
     if len(value) > limit:
         raise InvalidInput(f"{what} is too long ({len(value):,} characters; the limit is {limit:,}).")
     return value
+
+
+def _where(found: re.Match[str]) -> str:
+    return f"U+{ord(found.group()):04X} at character {found.start() + 1}"
+
+
+def for_terminal(text: str) -> str:
+    """`text` from the journal as a terminal may show it: controls other than tab and newline, and bidi
+    controls, become U+FFFD, so even a journal written before `clean_text` refused them cannot drive it."""
+    return _UNSAFE_FOR_TERMINAL.sub("\ufffd", text)
+
+
+def escape_for_terminal(text: str) -> str:
+    """JSON text with those same characters as \\u escapes: the same JSON value, safe to print."""
+    return _UNSAFE_FOR_TERMINAL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 EARLIEST_DATE = datetime(1950, 1, 1)

@@ -26,8 +26,8 @@ from tests.conftest import PASSPHRASE, TEST_KDF
 
 MEGABYTE_TEXT = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 18_400 + "needleword"
 HOSTILE = (
-    "Emoji 😀👩🏽‍⚕️, RTL שלום עולם and مرحبا \u200f\u202e reversed\u202c, markup <b>bold</b> & <script>&amp;"
-    "\ttab\nnew line\u2028line separator\x85next line \"quotes\" \\backslash\\ \u00e9 q\u0301 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"
+    "Emoji 😀👩🏽‍⚕️, RTL שלום עולם and مرحبا \u200f\u200e marks\u061c, markup <b>bold</b> & <script>&amp;"
+    "\ttab\nnew line\u2028line separator\u2029next paragraph \"quotes\" \\backslash\\ \u00e9 q\u0301 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"
 )
 
 
@@ -311,6 +311,15 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("field text", _set("entries.0.fields.what_happened", 5), "entries[0].fields.what_happened must be text"),
     ("control", _set("entries.0.fields.what_happened", "a\x00b"), "entries[0].fields.what_happened contains control"),
     ("surrogate", _set("self_checks.0.note", "\ud800"), "self_checks[0].note contains broken characters"),
+    # What docs/export-format.md promises: no control characters other than tab and newline, no bidi controls.
+    ("C1 control", _set("entries.0.fields.what_happened", "a\x9bb"),
+     "entries[0].fields.what_happened contains control characters (U+009B"),
+    ("C1 in a line", _set("entries.0.tags.0", "\x85"), "entries[0].tags[0] contains control characters"),
+    ("carriage return", _set("self_checks.0.note", "a\rb"), "self_checks[0].note contains a carriage return"),
+    ("bidi override", _set("relationships.0.pseudonym", "Client \u202eK"),
+     "relationships[0].pseudonym contains an invisible text-direction control (U+202E"),
+    ("bidi isolate", _set("stage_changes.0.note", "\u2067x\u2069"), "stage_changes[0].note contains an invisible"),
+    ("C1 in a setting", _set("settings.theme", {"x": "\x90"}), "settings.theme.x contains control characters"),
     ("tag lines", _set("entries.0.tags.0", "two\nlines"), "entries[0].tags[0] must fit on one line"),
     ("id", _set("entries.0.id", 0), "entries[0].id is not an id"),
     ("id bool", _set("relationships.0.id", True), "relationships[0].id is not an id"),
