@@ -243,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex_add.add_argument("--move", required=True, metavar="MOVE_ID", help="see 'catalog --json', weekly_moves")
     ex_add.add_argument("--other", default="", metavar="TEXT", help="the move, when MOVE_ID is 'other'")
     ex_add.add_argument("--on", type=_iso_date, required=True, metavar="DATE", help="the day of the step")
-    ex_add.add_argument("--at", type=_clock_time, metavar="HH:MM", help="optional time of the step")
+    ex_add.add_argument("--at", type=_clock_time, metavar="HH:MM",
+                        help="optional time of the step: a local clock time, without an offset")
     ex_add.add_argument("--week", metavar="YYYY-Www", help="default: this week")
     ex_add.add_argument("--ics", type=Path, metavar="FILE", help="also write the step as a calendar file")
     ex_add.add_argument("--ics-details", action="store_true",
@@ -630,6 +631,7 @@ def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
         relationship=args.relationship, unease=args.unease, move=args.move, on=args.on, at=args.at,
         move_other=args.other, week=weekly.IsoWeek.parse(args.week) if args.week else None,
     )
+    weekly.clean_step_time(args.at)  # said before the passphrase is asked for
     if args.ics is not None:
         files.check_output_path(args.ics, ".ics")
     journal = _open(args)
