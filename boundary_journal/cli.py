@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import sqlcipher3
 
@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="folder holding the journal")
     parser.add_argument(
-        "--passphrase-file", metavar="FILE", help="read the passphrase from FILE, or stdin with -"
+        "--passphrase-file", metavar="FILE",
+        help="read the passphrase from the first line of FILE, or of stdin with - (as typed at the prompt)"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -199,14 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path, metavar="FILE", help="a .bjbackup file (see 'backup --list')")
     change = command("change-passphrase", _change_passphrase,
                      "set a new passphrase (the journal itself is not rewritten)")
-    change.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE (- for stdin)")
+    change.add_argument("--new-passphrase-file", metavar="FILE",
+                        help="read the new passphrase from the first line of FILE (- for stdin)")
     command("recovery-code", _recovery_code,
             "make a new recovery code (printed once); an earlier code stops working")
     recover = command("unlock-with-recovery-code", _unlock_with_recovery_code,
                       "set a new passphrase using the recovery code, when the passphrase is lost")
-    recover.add_argument("--recovery-code-file", metavar="FILE", help="read the code from FILE (- for stdin)")
+    recover.add_argument("--recovery-code-file", metavar="FILE",
+                         help="read the code from the first line of FILE (- for stdin)")
     recover.add_argument("--new-passphrase-file", metavar="FILE",
-                         help="read the new passphrase from FILE (- for stdin)")
+                         help="read the new passphrase from the first line of FILE (- for stdin)")
 
     selfcheck = command("selfcheck", _subcommand_help, "red-flag self-checks and their trend")
     selfcheck_commands = selfcheck.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -285,29 +288,47 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     return read_secret(args.passphrase_file, "passphrase", "--passphrase-file", confirm=confirm)
 
 
+# Longer than any line a terminal prompt takes; a "passphrase file" without a line end is not one.
+MAX_SECRET_BYTES = 65_536
+
+
 def read_secret(source: str | None, what: str, option: str, *, confirm: bool = False) -> str:
-    """One line from a file, or - for stdin, else asked at the terminal without echo; never from argv."""
+    """One line from a file, or - for stdin, else asked at the terminal without echo; never from argv.
+
+    A file or standard input gives its first line as the prompt would give the line typed: a leading byte order
+    mark and the line's end (\\n or \\r\\n) are removed, every other character is the secret's.
+    """
     if source == "-":
-        try:
-            secret = sys.stdin.readline()
-        except UnicodeDecodeError:
-            raise InvalidInput(f"The {what} on standard input is not valid text (UTF-8).") from None
+        secret = _first_line(sys.stdin.buffer, what, f"{option} -")
     elif source:
         try:
-            lines = Path(source).read_text(encoding="utf-8").splitlines()[0:1]
-            secret = lines[0] if lines else ""
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"Cannot read the {what} file {source}: {exc}.") from None
+            with open(source, "rb") as stream:
+                secret = _first_line(stream, what, f"{option} {source}")
+        except OSError as exc:
+            raise InvalidInput(f"Cannot read the {what} file ({option} {source}): {exc.strerror or exc}.") from None
     elif sys.stdin.isatty():
         secret = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
         if confirm and getpass.getpass(f"{what[0].upper()}{what[1:]} again: ") != secret:
             raise InvalidInput(f"The two {what}s differ; nothing was changed.")
     else:
         raise InvalidInput(f"No {what}: give {option} FILE, or - to read standard input.")
-    secret = secret.rstrip("\r\n")
     if not secret:
         raise InvalidInput(f"The {what} is empty.")
     return secret
+
+
+def _first_line(stream: BinaryIO, what: str, where: str) -> str:
+    # Bytes up to the first \n only: str.splitlines would also end the line at \f, \v, U+2028 and the like,
+    # which a prompt takes as part of the passphrase.
+    line = stream.readline(MAX_SECRET_BYTES + 2)
+    line = line[:-2] if line.endswith(b"\r\n") else line[:-1] if line.endswith(b"\n") else line
+    if len(line) > MAX_SECRET_BYTES:
+        raise InvalidInput(f"The first line of {where} is longer than {MAX_SECRET_BYTES:,} bytes; "
+                           f"it does not hold a {what}.")
+    try:
+        return line.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"The {what} from {where} is not valid text (UTF-8).") from None
 
 
 def _journal_file(args: argparse.Namespace) -> Path:

@@ -176,3 +176,37 @@ class TestTextOffTheCommandLine:
         line = ready.fails(2, "add", "--template", "gift_offered", "--relationship", "Client K",
                            "--field", "what_happened=@-", "--field", "documentation_note=@-", stdin=text)
         assert "Only one --field" in line
+
+
+class TestSecretFilesReadAsThePromptReads:
+    """A passphrase file or standard input gives the line a prompt would give: a leading byte order mark and the
+    line end go, and \\f, \\v, U+2028 and the like stay part of the passphrase."""
+
+    TYPED = "pass\fphrase\u2028with\x85odd\vbreaks"
+
+    @pytest.fixture
+    def typed(self, cli: CLI) -> CLI:
+        from boundary_journal.storage import create_journal
+
+        create_journal(cli.journal, self.TYPED).close()  # as if set at the prompt
+        return cli
+
+    def test_file_with_bom_and_crlf_and_stdin_open_it(self, typed: CLI, tmp_path: Path) -> None:
+        saved = tmp_path / "bom.txt"
+        saved.write_bytes(("\ufeff" + self.TYPED + "\r\n").encode("utf-8"))
+        assert typed.ok("list", "--json", passphrase=saved).strip() == "[]"
+        assert typed.ok("list", "--json", passphrase="-", stdin=self.TYPED + "\n").strip() == "[]"
+
+    def test_new_passphrase_and_recovery_code_files_alike(self, typed: CLI, tmp_path: Path) -> None:
+        plain = tmp_path / "plain.txt"
+        plain.write_bytes(self.TYPED.encode("utf-8"))
+        new = tmp_path / "new.txt"
+        new.write_bytes("\ufeffnew\fpassphrase\u2028here\r\nsecond line\n".encode())
+        typed.ok("change-passphrase", "--new-passphrase-file", str(new), passphrase=plain)
+        typed.ok("list", "--json", passphrase="-", stdin="new\fpassphrase\u2028here")
+        code = typed.ok("recovery-code", passphrase=new).split("Recovery code: ")[1].split()[0]
+        code_file = tmp_path / "code.txt"
+        code_file.write_bytes(("\ufeff" + code + "\r\n").encode())
+        typed.ok("unlock-with-recovery-code", "--recovery-code-file", str(code_file), "--new-passphrase-file",
+                 str(plain), passphrase=plain)
+        assert typed.ok("list", "--json", passphrase=plain).strip() == "[]"
