@@ -33,7 +33,7 @@ from boundary_journal.errors import (
     UserError,
 )
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
-from boundary_journal.services.validation import escape_for_terminal, for_terminal, local_naive
+from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal, local_naive
 
 if TYPE_CHECKING:
     from boundary_journal.catalog import Catalog
@@ -94,8 +94,95 @@ def _field(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+class _StandardInput:
+    """Stands for an `@-` value until the whole command line is read: see `_read_standard_input`."""
+
+
+_AT = " (@- reads standard input, @FILE a UTF-8 file, @@ a leading @)"
+AT_FORMS = (
+    "Options that take your words (--relationship, --field, --note, --context, --unease, --other, --question, "
+    "--name, --redact, the search query and a relationship's NAME) also take @- to read the text from standard "
+    "input, or @FILE to read it from the UTF-8 file FILE, so it stays out of the process list and the shell "
+    "history; @@ starts a text that begins with @ (@@home is '@home'). One line end at the end of the input "
+    "is dropped. Only one option can read standard input, and not while --passphrase-file - reads it."
+)
+
+
+def _text_argument(value: str) -> str | _StandardInput:
+    """The argparse type of every option that takes the clinician's words: @-, @FILE, @@text or the text."""
+    if not value.startswith("@"):
+        return value
+    if value.startswith("@@"):
+        return value[1:]
+    if value == "@-":
+        return _StandardInput()
+    if value == "@":
+        raise argparse.ArgumentTypeError("'@' names no file; give @FILE, @- for standard input, or @@ for text "
+                                         "that starts with @")
+    path = value[1:]
+    try:
+        with open(path, "rb") as stream:
+            return _decoded(stream.read(MAX_TEXT_BYTES + 1), f"the file {path}")
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read the file {path}: {exc.strerror or exc}") from None
+
+
+# Four bytes per character at most in UTF-8: nothing longer than this can be a text the journal keeps.
+MAX_TEXT_BYTES = 4 * MAX_TEXT_LENGTH
+
+
+def _decoded(data: bytes, source: str) -> str:
+    """Text read for an option: UTF-8 (a byte order mark dropped), without the one line end a file ends in."""
+    if len(data) > MAX_TEXT_BYTES:
+        raise argparse.ArgumentTypeError(f"{source} is larger than any text the journal keeps")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise argparse.ArgumentTypeError(f"{source} is not valid text (UTF-8)") from None
+    return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+
+
+def _text_field(text: str) -> tuple[str, str | _StandardInput]:
+    key, value = _field(text)
+    return key, _text_argument(value)
+
+
+def _read_standard_input(args: argparse.Namespace) -> None:
+    """Put what standard input holds in place of the one @- value; refuse when two things would read it."""
+    setters: list[Callable[[str], None]] = []
+    for name, value in vars(args).items():
+        if isinstance(value, _StandardInput):
+            setters.append(lambda text, name=name: setattr(args, name, text))
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            if isinstance(item, _StandardInput):
+                setters.append(lambda text, items=value, index=index: items.__setitem__(index, text))
+            elif isinstance(item, tuple) and isinstance(item[1], _StandardInput):
+                setters.append(lambda text, items=value, index=index: items.__setitem__(
+                    index, (items[index][0], text)))
+    secrets = [option for option, dest in SECRET_OPTIONS.items() if getattr(args, dest, None) == "-"]
+    if len(setters) > 1:
+        raise InvalidInput("Only one option can read standard input (@-) in one command; give the others as @FILE.")
+    if setters and secrets:
+        raise InvalidInput(f"Standard input cannot hold both a secret ({secrets[0]} -) and a text (@-); "
+                           "give one of them as a file.")
+    if len(secrets) > 1:
+        raise InvalidInput(f"Only one of {' and '.join(secrets)} can read standard input (-); give the other "
+                           "as a file.")
+    if setters:
+        try:
+            text = _decoded(sys.stdin.buffer.read(MAX_TEXT_BYTES + 1), "standard input (@-)")
+        except argparse.ArgumentTypeError as error:
+            raise InvalidInput(f"{str(error)[0].upper()}{str(error)[1:]}.") from None
+        setters[0](text)
+
+
+SECRET_OPTIONS = {"--passphrase-file": "passphrase_file", "--new-passphrase-file": "new_passphrase_file",
+                  "--recovery-code-file": "recovery_code_file"}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description=f"{APP_NAME}: a private journal for grey-zone moments.")
+    parser = _Parser(prog=PROG, description=f"{APP_NAME}: a private journal for grey-zone moments.",
+                     epilog=AT_FORMS)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="folder holding the journal")
     parser.add_argument(
@@ -116,12 +203,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = command("add", _add, "add an entry; prints its id")
     add.add_argument("--template", required=True, metavar="ID")
-    add.add_argument("--relationship", required=True, metavar="NAME", help="the pseudonym")
+    add.add_argument("--relationship", required=True, type=_text_argument, metavar="NAME",
+                     help="the pseudonym" + _AT)
     add.add_argument("--occurred", type=_iso_datetime, metavar="ISO", help="default: now")
     add.add_argument("--channel", metavar="ID", help="default: the template's channel")
-    add.add_argument("--field", type=_field, action="append", default=[], metavar="KEY=VALUE",
-                     help="a field of the template; KEY=@- reads the value from standard input, which keeps "
-                     "the text out of the process list and shell history")
+    add.add_argument("--field", type=_text_field, action="append", default=[], metavar="KEY=VALUE",
+                     help="a field of the template; KEY=@- reads the value from standard input and KEY=@FILE "
+                     "from a UTF-8 file, which keeps the text out of the process list and shell history")
     add.add_argument("--tag", action="append", default=[], metavar="T")
     add.add_argument("--supervision", action="store_true", help="bring to supervision")
     add.add_argument("--flow", type=_field, action="append", default=[], metavar="QUESTION_ID=yes|no",
@@ -129,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def filters(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON")
-        sub.add_argument("--relationship", metavar="NAME")
+        sub.add_argument("--relationship", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
         sub.add_argument("--category", metavar="ID")
         sub.add_argument("--channel", metavar="ID")
         sub.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE")
@@ -139,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     filters(command("list", _list, "list entries, newest first"))
     search = command("search", _search, "find entries containing every word of QUERY")
-    search.add_argument("query", metavar="QUERY")
+    search.add_argument("query", type=_text_argument, metavar="QUERY", help="the words to find" + _AT)
     filters(search)
 
     catalog = command("catalog", _catalog, "the shipped templates, red flags, scripts, channels")
@@ -157,14 +245,16 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE", help="start of the period")
     pdf.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE", help="end of the period")
     pdf.add_argument("--out", type=Path, required=True, metavar="FILE")
-    pdf.add_argument("--relationship", metavar="NAME", help="write the ethics-consult brief for this relationship")
+    pdf.add_argument("--relationship", type=_text_argument, metavar="NAME",
+                     help="write the ethics-consult brief for this relationship" + _AT)
     pdf.add_argument("--all-entries", action="store_true",
                      help="every entry in the period, not only those marked to bring to supervision")
-    pdf.add_argument("--name", default="", metavar="TEXT", help="a display name for the cover")
-    pdf.add_argument("--question", action="append", default=[], metavar="TEXT",
-                     help="a question to bring (repeat for more)")
-    pdf.add_argument("--redact", action="append", default=[], metavar="TEXT",
-                     help="replace this exact text with [redacted] in this export only (repeat for more)")
+    pdf.add_argument("--name", default="", type=_text_argument, metavar="TEXT",
+                     help="a display name for the cover" + _AT)
+    pdf.add_argument("--question", action="append", default=[], type=_text_argument, metavar="TEXT",
+                     help="a question to bring (repeat for more)" + _AT)
+    pdf.add_argument("--redact", action="append", default=[], type=_text_argument, metavar="TEXT",
+                     help="replace this exact text with [redacted] in this export only (repeat for more)" + _AT)
     pdf.add_argument("--allow-findings", action="store_true",
                      help="write the file even though likely identifiers remain")
     json_export = formats.add_parser(
@@ -215,15 +305,18 @@ def build_parser() -> argparse.ArgumentParser:
     selfcheck_commands = selfcheck.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     selfcheck_add = selfcheck_commands.add_parser("add", help="record a check-in; prints its id")
     selfcheck_add.set_defaults(handler=_selfcheck_add)
-    selfcheck_add.add_argument("--relationship", metavar="NAME", help="default: an overall check-in")
+    selfcheck_add.add_argument("--relationship", type=_text_argument, metavar="NAME",
+                               help="default: an overall check-in" + _AT)
     selfcheck_add.add_argument("--answer", type=_field, action="append", default=[], required=True,
                                metavar="ITEM_ID=LEVEL", help="LEVEL 0 not at all, 1 somewhat, 2 clearly")
-    selfcheck_add.add_argument("--note", default="", metavar="TEXT")
-    selfcheck_add.add_argument("--context", default="", metavar="TEXT", help="what is going on for you")
+    selfcheck_add.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="a note" + _AT)
+    selfcheck_add.add_argument("--context", default="", type=_text_argument, metavar="TEXT",
+                               help="what is going on for you" + _AT)
     selfcheck_add.add_argument("--date", type=_iso_datetime, metavar="ISO", help="default: now")
     trend = selfcheck_commands.add_parser("trend", help="check-ins, stage history and active warnings")
     trend.set_defaults(handler=_selfcheck_trend)
-    trend.add_argument("--relationship", metavar="NAME", help="default: the overall check-ins")
+    trend.add_argument("--relationship", type=_text_argument, metavar="NAME",
+                       help="default: the overall check-ins" + _AT)
     trend.add_argument("--json", action="store_true", help="print JSON")
 
     relationship = command("relationship", _subcommand_help, "relationships and their slope stage")
@@ -233,18 +326,21 @@ def build_parser() -> argparse.ArgumentParser:
     rel_list.add_argument("--json", action="store_true", help="print JSON")
     rel_stage = relationship_commands.add_parser("stage", help="set a relationship's slope stage (1-5)")
     rel_stage.set_defaults(handler=_relationship_stage)
-    rel_stage.add_argument("name", metavar="NAME")
+    rel_stage.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
     rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
-    rel_stage.add_argument("--note", default="", metavar="TEXT")
+    rel_stage.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="why" + _AT)
 
     exercise = command("exercise", _subcommand_help, "the weekly grey-relationship exercise")
     exercise_commands = exercise.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     ex_add = exercise_commands.add_parser("add", help="write (or redo) this week's exercise")
     ex_add.set_defaults(handler=_exercise_add)
-    ex_add.add_argument("--relationship", required=True, metavar="NAME")
-    ex_add.add_argument("--unease", required=True, metavar="TEXT", help="one sentence: what makes it feel grey")
+    ex_add.add_argument("--relationship", required=True, type=_text_argument, metavar="NAME",
+                        help="the pseudonym" + _AT)
+    ex_add.add_argument("--unease", required=True, type=_text_argument, metavar="TEXT",
+                        help="one sentence: what makes it feel grey" + _AT)
     ex_add.add_argument("--move", required=True, metavar="MOVE_ID", help="see 'catalog --json', weekly_moves")
-    ex_add.add_argument("--other", default="", metavar="TEXT", help="the move, when MOVE_ID is 'other'")
+    ex_add.add_argument("--other", default="", type=_text_argument, metavar="TEXT",
+                        help="the move, when MOVE_ID is 'other'" + _AT)
     ex_add.add_argument("--on", type=_iso_date, required=True, metavar="DATE", help="the day of the step")
     ex_add.add_argument("--at", type=_clock_time, metavar="HH:MM",
                         help="optional time of the step: a local clock time, without an offset")
@@ -256,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     followup.set_defaults(handler=_exercise_followup)
     followup.add_argument("week", metavar="WEEK", help="YYYY-Www")
     followup.add_argument("--outcome", required=True, choices=("done", "not-done", "partly"))
-    followup.add_argument("--note", default="", metavar="TEXT")
+    followup.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="what happened" + _AT)
     ex_list = exercise_commands.add_parser("list", help="every week's exercise and the current streak")
     ex_list.set_defaults(handler=_exercise_list)
     ex_list.add_argument("--json", action="store_true", help="print JSON")
@@ -269,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     act_done = action_commands.add_parser("done", help="mark an action done")
     act_done.set_defaults(handler=_action_done)
     act_done.add_argument("id", type=_record_id, metavar="ID")
-    act_done.add_argument("--note", default="", metavar="TEXT", help="what came of it")
+    act_done.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="what came of it" + _AT)
 
     language = command("language-check", _language_check, "flag judgemental wording and suggest neutral wording")
     language.add_argument("--text", required=True, metavar="TEXT", help="the text to check (- for stdin)")
@@ -418,24 +514,6 @@ def _init(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
-def _fields_with_stdin(args: argparse.Namespace) -> dict[str, str]:
-    """The --field values, with the one written KEY=@- read from standard input."""
-    from_stdin = [key for key, value in args.field if value == "@-"]
-    if len(from_stdin) > 1:
-        raise InvalidInput("Only one --field can be read from standard input (KEY=@-).")
-    if from_stdin and args.passphrase_file == "-":
-        raise InvalidInput(
-            "The passphrase and a field cannot both come from standard input; use --passphrase-file FILE."
-        )
-    fields = dict(args.field)
-    if from_stdin:
-        try:
-            fields[from_stdin[0]] = sys.stdin.read()
-        except UnicodeDecodeError:
-            raise InvalidInput("The text on standard input is not valid text (UTF-8).") from None
-    return fields
-
-
 def _add(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import entries
 
@@ -444,7 +522,7 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
         relationship=args.relationship,
         occurred=args.occurred or datetime.now(),
         channel=args.channel,
-        fields=_fields_with_stdin(args),
+        fields=dict(args.field),
         tags=args.tag,
         supervision=args.supervision,
         flow=dict(args.flow),
@@ -873,8 +951,6 @@ def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
 def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access
 
-    if args.passphrase_file == "-" and args.new_passphrase_file == "-":
-        raise InvalidInput("Only one of the passphrases can come from standard input.")
     journal = _open(args)
     try:
         new = read_secret(args.new_passphrase_file, "new passphrase", "--new-passphrase-file", confirm=True)
@@ -903,8 +979,6 @@ def _unlock_with_recovery_code(args: argparse.Namespace, catalog: Catalog) -> in
     from boundary_journal import keys
     from boundary_journal.services import access
 
-    if args.recovery_code_file == "-" and args.new_passphrase_file == "-":
-        raise InvalidInput("Only one of the recovery code and the new passphrase can come from standard input.")
     path = _journal_file(args)
     ensure_exists(path)
     _hold_data_folder(args)
@@ -967,6 +1041,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.handler = _gui
     try:
         try:
+            _read_standard_input(args)
             return args.handler(args, None if args.handler is _gui else _shipped_catalog())
         finally:
             if getattr(args, "instance_lock", None) is not None:
