@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import sqlcipher3
 
@@ -32,7 +32,7 @@ from boundary_journal.errors import (
     UserError,
 )
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
-from boundary_journal.services.validation import local_naive
+from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal, local_naive
 
 if TYPE_CHECKING:
     from boundary_journal.catalog import Catalog
@@ -93,12 +93,100 @@ def _field(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+class _StandardInput:
+    """Stands for an `@-` value until the whole command line is read: see `_read_standard_input`."""
+
+
+_AT = " (@- reads standard input, @FILE a UTF-8 file, @@ a leading @)"
+AT_FORMS = (
+    "Options that take your words (--relationship, --field, --note, --context, --unease, --other, --question, "
+    "--name, --redact, the search query and a relationship's NAME) also take @- to read the text from standard "
+    "input, or @FILE to read it from the UTF-8 file FILE, so it stays out of the process list and the shell "
+    "history; @@ starts a text that begins with @ (@@home is '@home'). One line end at the end of the input "
+    "is dropped. Only one option can read standard input, and not while --passphrase-file - reads it."
+)
+
+
+def _text_argument(value: str) -> str | _StandardInput:
+    """The argparse type of every option that takes the clinician's words: @-, @FILE, @@text or the text."""
+    if not value.startswith("@"):
+        return value
+    if value.startswith("@@"):
+        return value[1:]
+    if value == "@-":
+        return _StandardInput()
+    if value == "@":
+        raise argparse.ArgumentTypeError("'@' names no file; give @FILE, @- for standard input, or @@ for text "
+                                         "that starts with @")
+    path = value[1:]
+    try:
+        with open(path, "rb") as stream:
+            return _decoded(stream.read(MAX_TEXT_BYTES + 1), f"the file {path}")
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read the file {path}: {exc.strerror or exc}") from None
+
+
+# Four bytes per character at most in UTF-8: nothing longer than this can be a text the journal keeps.
+MAX_TEXT_BYTES = 4 * MAX_TEXT_LENGTH
+
+
+def _decoded(data: bytes, source: str) -> str:
+    """Text read for an option: UTF-8 (a byte order mark dropped), without the one line end a file ends in."""
+    if len(data) > MAX_TEXT_BYTES:
+        raise argparse.ArgumentTypeError(f"{source} is larger than any text the journal keeps")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise argparse.ArgumentTypeError(f"{source} is not valid text (UTF-8)") from None
+    return text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+
+
+def _text_field(text: str) -> tuple[str, str | _StandardInput]:
+    key, value = _field(text)
+    return key, _text_argument(value)
+
+
+def _read_standard_input(args: argparse.Namespace) -> None:
+    """Put what standard input holds in place of the one @- value; refuse when two things would read it."""
+    setters: list[Callable[[str], None]] = []
+    for name, value in vars(args).items():
+        if isinstance(value, _StandardInput):
+            setters.append(lambda text, name=name: setattr(args, name, text))
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            if isinstance(item, _StandardInput):
+                setters.append(lambda text, items=value, index=index: items.__setitem__(index, text))
+            elif isinstance(item, tuple) and isinstance(item[1], _StandardInput):
+                setters.append(lambda text, items=value, index=index: items.__setitem__(
+                    index, (items[index][0], text)))
+    secrets = [option for option, dest in SECRET_OPTIONS.items() if getattr(args, dest, None) == "-"]
+    if len(setters) > 1:
+        raise InvalidInput("Only one option can read standard input (@-) in one command; give the others as @FILE.")
+    if setters and secrets:
+        raise InvalidInput(f"Standard input cannot hold both a secret ({secrets[0]} -) and a text (@-); "
+                           "give one of them as a file.")
+    if len(secrets) > 1:
+        raise InvalidInput(f"Only one of {' and '.join(secrets)} can read standard input (-); give the other "
+                           "as a file.")
+    if setters:
+        try:
+            text = _decoded(sys.stdin.buffer.read(MAX_TEXT_BYTES + 1), "standard input (@-)")
+        except argparse.ArgumentTypeError as error:
+            raise InvalidInput(f"{str(error)[0].upper()}{str(error)[1:]}.") from None
+        setters[0](text)
+
+
+SECRET_OPTIONS = {"--passphrase-file": "passphrase_file", "--new-passphrase-file": "new_passphrase_file",
+                  "--recovery-code-file": "recovery_code_file", "--backup-passphrase-file": "backup_passphrase_file"}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description=f"{APP_NAME}: a private journal for grey-zone moments.")
+    parser = _Parser(prog=PROG, description=f"{APP_NAME}: a private journal for grey-zone moments.",
+                     epilog=AT_FORMS)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="folder holding the journal")
     parser.add_argument(
-        "--passphrase-file", metavar="FILE", help="read the passphrase from FILE, or stdin with -"
+        "--passphrase-file", metavar="FILE",
+        help="read the passphrase from the first line of FILE, or of stdin with - (as typed at the prompt)"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -114,12 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = command("add", _add, "add an entry; prints its id")
     add.add_argument("--template", required=True, metavar="ID")
-    add.add_argument("--relationship", required=True, metavar="NAME", help="the pseudonym")
+    add.add_argument("--relationship", required=True, type=_text_argument, metavar="NAME",
+                     help="the pseudonym" + _AT)
     add.add_argument("--occurred", type=_iso_datetime, metavar="ISO", help="default: now")
     add.add_argument("--channel", metavar="ID", help="default: the template's channel")
-    add.add_argument("--field", type=_field, action="append", default=[], metavar="KEY=VALUE",
-                     help="a field of the template; KEY=@- reads the value from standard input, which keeps "
-                     "the text out of the process list and shell history")
+    add.add_argument("--field", type=_text_field, action="append", default=[], metavar="KEY=VALUE",
+                     help="a field of the template; KEY=@- reads the value from standard input and KEY=@FILE "
+                     "from a UTF-8 file, which keeps the text out of the process list and shell history")
     add.add_argument("--tag", action="append", default=[], metavar="T")
     add.add_argument("--supervision", action="store_true", help="bring to supervision")
     add.add_argument("--flow", type=_field, action="append", default=[], metavar="QUESTION_ID=yes|no",
@@ -127,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def filters(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON")
-        sub.add_argument("--relationship", metavar="NAME")
+        sub.add_argument("--relationship", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
         sub.add_argument("--category", metavar="ID")
         sub.add_argument("--channel", metavar="ID")
         sub.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE")
@@ -137,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     filters(command("list", _list, "list entries, newest first"))
     search = command("search", _search, "find entries containing every word of QUERY")
-    search.add_argument("query", metavar="QUERY")
+    search.add_argument("query", type=_text_argument, metavar="QUERY", help="the words to find" + _AT)
     filters(search)
 
     catalog = command("catalog", _catalog, "the shipped templates, red flags, scripts, channels")
@@ -155,14 +244,16 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE", help="start of the period")
     pdf.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE", help="end of the period")
     pdf.add_argument("--out", type=Path, required=True, metavar="FILE")
-    pdf.add_argument("--relationship", metavar="NAME", help="write the ethics-consult brief for this relationship")
+    pdf.add_argument("--relationship", type=_text_argument, metavar="NAME",
+                     help="write the ethics-consult brief for this relationship" + _AT)
     pdf.add_argument("--all-entries", action="store_true",
                      help="every entry in the period, not only those marked to bring to supervision")
-    pdf.add_argument("--name", default="", metavar="TEXT", help="a display name for the cover")
-    pdf.add_argument("--question", action="append", default=[], metavar="TEXT",
-                     help="a question to bring (repeat for more)")
-    pdf.add_argument("--redact", action="append", default=[], metavar="TEXT",
-                     help="replace this exact text with [redacted] in this export only (repeat for more)")
+    pdf.add_argument("--name", default="", type=_text_argument, metavar="TEXT",
+                     help="a display name for the cover" + _AT)
+    pdf.add_argument("--question", action="append", default=[], type=_text_argument, metavar="TEXT",
+                     help="a question to bring (repeat for more)" + _AT)
+    pdf.add_argument("--redact", action="append", default=[], type=_text_argument, metavar="TEXT",
+                     help="replace this exact text with [redacted] in this export only (repeat for more)" + _AT)
     pdf.add_argument("--allow-findings", action="store_true",
                      help="write the file even though likely identifiers remain")
     json_export = formats.add_parser(
@@ -209,30 +300,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     change = command("change-passphrase", _change_passphrase,
                      "set a new passphrase; the journal gets a new key, so the old passphrase opens nothing new")
-    change.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE (- for stdin)")
+    change.add_argument("--new-passphrase-file", metavar="FILE",
+                        help="read the new passphrase from the first line of FILE (- for stdin)")
     old_backups(change)
     old_backups(command("recovery-code", _recovery_code,
                         "make a new recovery code (printed once) and a new key; an earlier code stops working"))
     recover = command("unlock-with-recovery-code", _unlock_with_recovery_code,
                       "set a new passphrase using the recovery code, when the passphrase is lost")
-    recover.add_argument("--recovery-code-file", metavar="FILE", help="read the code from FILE (- for stdin)")
+    recover.add_argument("--recovery-code-file", metavar="FILE",
+                         help="read the code from the first line of FILE (- for stdin)")
     recover.add_argument("--new-passphrase-file", metavar="FILE",
-                         help="read the new passphrase from FILE (- for stdin)")
+                         help="read the new passphrase from the first line of FILE (- for stdin)")
     old_backups(recover)
 
     selfcheck = command("selfcheck", _subcommand_help, "red-flag self-checks and their trend")
     selfcheck_commands = selfcheck.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     selfcheck_add = selfcheck_commands.add_parser("add", help="record a check-in; prints its id")
     selfcheck_add.set_defaults(handler=_selfcheck_add)
-    selfcheck_add.add_argument("--relationship", metavar="NAME", help="default: an overall check-in")
+    selfcheck_add.add_argument("--relationship", type=_text_argument, metavar="NAME",
+                               help="default: an overall check-in" + _AT)
     selfcheck_add.add_argument("--answer", type=_field, action="append", default=[], required=True,
                                metavar="ITEM_ID=LEVEL", help="LEVEL 0 not at all, 1 somewhat, 2 clearly")
-    selfcheck_add.add_argument("--note", default="", metavar="TEXT")
-    selfcheck_add.add_argument("--context", default="", metavar="TEXT", help="what is going on for you")
+    selfcheck_add.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="a note" + _AT)
+    selfcheck_add.add_argument("--context", default="", type=_text_argument, metavar="TEXT",
+                               help="what is going on for you" + _AT)
     selfcheck_add.add_argument("--date", type=_iso_datetime, metavar="ISO", help="default: now")
     trend = selfcheck_commands.add_parser("trend", help="check-ins, stage history and active warnings")
     trend.set_defaults(handler=_selfcheck_trend)
-    trend.add_argument("--relationship", metavar="NAME", help="default: the overall check-ins")
+    trend.add_argument("--relationship", type=_text_argument, metavar="NAME",
+                       help="default: the overall check-ins" + _AT)
     trend.add_argument("--json", action="store_true", help="print JSON")
 
     relationship = command("relationship", _subcommand_help, "relationships and their slope stage")
@@ -242,20 +338,24 @@ def build_parser() -> argparse.ArgumentParser:
     rel_list.add_argument("--json", action="store_true", help="print JSON")
     rel_stage = relationship_commands.add_parser("stage", help="set a relationship's slope stage (1-5)")
     rel_stage.set_defaults(handler=_relationship_stage)
-    rel_stage.add_argument("name", metavar="NAME")
+    rel_stage.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
     rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
-    rel_stage.add_argument("--note", default="", metavar="TEXT")
+    rel_stage.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="why" + _AT)
 
     exercise = command("exercise", _subcommand_help, "the weekly grey-relationship exercise")
     exercise_commands = exercise.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     ex_add = exercise_commands.add_parser("add", help="write (or redo) this week's exercise")
     ex_add.set_defaults(handler=_exercise_add)
-    ex_add.add_argument("--relationship", required=True, metavar="NAME")
-    ex_add.add_argument("--unease", required=True, metavar="TEXT", help="one sentence: what makes it feel grey")
+    ex_add.add_argument("--relationship", required=True, type=_text_argument, metavar="NAME",
+                        help="the pseudonym" + _AT)
+    ex_add.add_argument("--unease", required=True, type=_text_argument, metavar="TEXT",
+                        help="one sentence: what makes it feel grey" + _AT)
     ex_add.add_argument("--move", required=True, metavar="MOVE_ID", help="see 'catalog --json', weekly_moves")
-    ex_add.add_argument("--other", default="", metavar="TEXT", help="the move, when MOVE_ID is 'other'")
+    ex_add.add_argument("--other", default="", type=_text_argument, metavar="TEXT",
+                        help="the move, when MOVE_ID is 'other'" + _AT)
     ex_add.add_argument("--on", type=_iso_date, required=True, metavar="DATE", help="the day of the step")
-    ex_add.add_argument("--at", type=_clock_time, metavar="HH:MM", help="optional time of the step")
+    ex_add.add_argument("--at", type=_clock_time, metavar="HH:MM",
+                        help="optional time of the step: a local clock time, without an offset")
     ex_add.add_argument("--week", metavar="YYYY-Www", help="default: this week")
     ex_add.add_argument("--ics", type=Path, metavar="FILE", help="also write the step as a calendar file")
     ex_add.add_argument("--ics-details", action="store_true",
@@ -264,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     followup.set_defaults(handler=_exercise_followup)
     followup.add_argument("week", metavar="WEEK", help="YYYY-Www")
     followup.add_argument("--outcome", required=True, choices=("done", "not-done", "partly"))
-    followup.add_argument("--note", default="", metavar="TEXT")
+    followup.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="what happened" + _AT)
     ex_list = exercise_commands.add_parser("list", help="every week's exercise and the current streak")
     ex_list.set_defaults(handler=_exercise_list)
     ex_list.add_argument("--json", action="store_true", help="print JSON")
@@ -277,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     act_done = action_commands.add_parser("done", help="mark an action done")
     act_done.set_defaults(handler=_action_done)
     act_done.add_argument("id", type=_record_id, metavar="ID")
-    act_done.add_argument("--note", default="", metavar="TEXT", help="what came of it")
+    act_done.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="what came of it" + _AT)
 
     language = command("language-check", _language_check, "flag judgemental wording and suggest neutral wording")
     language.add_argument("--text", required=True, metavar="TEXT", help="the text to check (- for stdin)")
@@ -296,29 +396,47 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     return read_secret(args.passphrase_file, "passphrase", "--passphrase-file", confirm=confirm)
 
 
+# Longer than any line a terminal prompt takes; a "passphrase file" without a line end is not one.
+MAX_SECRET_BYTES = 65_536
+
+
 def read_secret(source: str | None, what: str, option: str, *, confirm: bool = False) -> str:
-    """One line from a file, or - for stdin, else asked at the terminal without echo; never from argv."""
+    """One line from a file, or - for stdin, else asked at the terminal without echo; never from argv.
+
+    A file or standard input gives its first line as the prompt would give the line typed: a leading byte order
+    mark and the line's end (\\n or \\r\\n) are removed, every other character is the secret's.
+    """
     if source == "-":
-        try:
-            secret = sys.stdin.readline()
-        except UnicodeDecodeError:
-            raise InvalidInput(f"The {what} on standard input is not valid text (UTF-8).") from None
+        secret = _first_line(sys.stdin.buffer, what, f"{option} -")
     elif source:
         try:
-            lines = Path(source).read_text(encoding="utf-8").splitlines()[0:1]
-            secret = lines[0] if lines else ""
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"Cannot read the {what} file {source}: {exc}.") from None
+            with open(source, "rb") as stream:
+                secret = _first_line(stream, what, f"{option} {source}")
+        except OSError as exc:
+            raise InvalidInput(f"Cannot read the {what} file ({option} {source}): {exc.strerror or exc}.") from None
     elif sys.stdin.isatty():
         secret = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
         if confirm and getpass.getpass(f"{what[0].upper()}{what[1:]} again: ") != secret:
             raise InvalidInput(f"The two {what}s differ; nothing was changed.")
     else:
         raise InvalidInput(f"No {what}: give {option} FILE, or - to read standard input.")
-    secret = secret.rstrip("\r\n")
     if not secret:
         raise InvalidInput(f"The {what} is empty.")
     return secret
+
+
+def _first_line(stream: BinaryIO, what: str, where: str) -> str:
+    # Bytes up to the first \n only: str.splitlines would also end the line at \f, \v, U+2028 and the like,
+    # which a prompt takes as part of the passphrase.
+    line = stream.readline(MAX_SECRET_BYTES + 2)
+    line = line[:-2] if line.endswith(b"\r\n") else line[:-1] if line.endswith(b"\n") else line
+    if len(line) > MAX_SECRET_BYTES:
+        raise InvalidInput(f"The first line of {where} is longer than {MAX_SECRET_BYTES:,} bytes; "
+                           f"it does not hold a {what}.")
+    try:
+        return line.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"The {what} from {where} is not valid text (UTF-8).") from None
 
 
 def _journal_file(args: argparse.Namespace) -> Path:
@@ -383,8 +501,12 @@ def _backup_hint(args: argparse.Namespace) -> str:
 
 
 def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(escape_for_terminal(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
+
+
+def _show(line: str) -> None:
+    """Print a line holding text from the journal: never a control or bidi character a terminal would obey."""
+    print(for_terminal(line))
 
 
 def _gui(args: argparse.Namespace, _catalog: Catalog | None) -> int:
@@ -413,24 +535,6 @@ def _init(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
-def _fields_with_stdin(args: argparse.Namespace) -> dict[str, str]:
-    """The --field values, with the one written KEY=@- read from standard input."""
-    from_stdin = [key for key, value in args.field if value == "@-"]
-    if len(from_stdin) > 1:
-        raise InvalidInput("Only one --field can be read from standard input (KEY=@-).")
-    if from_stdin and args.passphrase_file == "-":
-        raise InvalidInput(
-            "The passphrase and a field cannot both come from standard input; use --passphrase-file FILE."
-        )
-    fields = dict(args.field)
-    if from_stdin:
-        try:
-            fields[from_stdin[0]] = sys.stdin.read()
-        except UnicodeDecodeError:
-            raise InvalidInput("The text on standard input is not valid text (UTF-8).") from None
-    return fields
-
-
 def _add(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import entries
 
@@ -439,7 +543,7 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
         relationship=args.relationship,
         occurred=args.occurred or datetime.now(),
         channel=args.channel,
-        fields=_fields_with_stdin(args),
+        fields=dict(args.field),
         tags=args.tag,
         supervision=args.supervision,
         flow=dict(args.flow),
@@ -489,17 +593,17 @@ def _print_entries(found: Iterable[EntryView], as_json: bool, catalog: Catalog) 
             if answers not in steps:
                 steps[answers] = recommended_steps(catalog, view.flow)
             item = view.to_json() | {"recommended_steps": steps[answers]}
-            write(separator + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            write(separator + escape_for_terminal(json.dumps(item, ensure_ascii=False, indent=2)).replace("\n", "\n  "))
             separator = ",\n  "
         write("]\n" if separator == "\n  " else "\n]\n")
         return
     for view in found:
         first = view.fields.get("what_happened", "").strip().splitlines() or [""]
         mark = "S" if view.supervision else " "
-        write(
+        write(for_terminal(
             f"{view.id:>6}  {view.occurred:%Y-%m-%d %H:%M}  {mark}  {view.relationship}  "
-            f"[{view.category} / {view.channel}]  {first[0][:70]}\n"
-        )
+            f"[{view.category} / {view.channel}]  {first[0][:70]}"
+        ) + "\n")
 
 
 def _list(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -602,11 +706,11 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for check in checks:
         ticked = ", ".join(check.ticked) or "-"
-        print(f"{check.taken_at:%Y-%m-%d %H:%M}  score {check.score.percent:>3}  ticked: {ticked}")
+        _show(f"{check.taken_at:%Y-%m-%d %H:%M}  score {check.score.percent:>3}  ticked: {ticked}")
     for change in stages:
-        print(f"{change.set_at:%Y-%m-%d %H:%M}  stage {change.stage}  {change.note}")
+        _show(f"{change.set_at:%Y-%m-%d %H:%M}  stage {change.stage}  {change.note}")
     for warning in warnings:
-        print(f"WARNING {warning.relationship or 'overall'}: {warning.title} — {warning.message} ({warning.detail})")
+        _show(f"WARNING {warning.relationship or 'overall'}: {warning.title} — {warning.message} ({warning.detail})")
     return 0
 
 
@@ -623,7 +727,7 @@ def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for status in statuses:
         stage, suggested = status.stage or "-", status.suggestion.stage or "-"
-        print(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested}")
+        _show(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested}")
     return 0
 
 
@@ -647,6 +751,7 @@ def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
         relationship=args.relationship, unease=args.unease, move=args.move, on=args.on, at=args.at,
         move_other=args.other, week=weekly.IsoWeek.parse(args.week) if args.week else None,
     )
+    weekly.clean_step_time(args.at)  # said before the passphrase is asked for
     if args.ics is not None:
         files.check_output_path(args.ics, ".ics")
     journal = _open(args)
@@ -687,7 +792,7 @@ def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for exercise in exercises:
         outcome = (exercise.outcome or "no follow-up yet").replace("_", " ")
-        print(f"{exercise.week}  {exercise.relationship}  {exercise.move}  on {exercise.on}  ({outcome})")
+        _show(f"{exercise.week}  {exercise.relationship}  {exercise.move}  on {exercise.on}  ({outcome})")
     print(f"Streak: {current} week{'s' if current != 1 else ''}")
     return 0
 
@@ -706,7 +811,7 @@ def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for item in found:
         due = f" due {item.due_on}" if item.due_on else ""
-        print(f"{item.id:>5}  [{item.status(today)}]{due}  {item.text}")
+        _show(f"{item.id:>5}  [{item.status(today)}]{due}  {item.text}")
     return 0
 
 
@@ -730,7 +835,7 @@ def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
         _print_json([f.to_json() for f in findings])
         return 0
     for finding in findings:
-        print(f"{finding.start}-{finding.end}  '{finding.word}' ({finding.kind}): try '{finding.suggestion}'")
+        _show(f"{finding.start}-{finding.end}  '{finding.word}' ({finding.kind}): try '{finding.suggestion}'")
     return 0
 
 
@@ -762,7 +867,7 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
         journal.close()
     if findings and not args.allow_findings:
         for finding in findings:
-            print(f"{finding.location}: {finding.label}: {finding.context}")
+            _show(f"{finding.location}: {finding.label}: {finding.context}")
         raise IdentifiersFound(
             f"{len(findings)} likely identifier{'s' if len(findings) != 1 else ''} would leave the journal; "
             "change the text, add --redact TEXT for this export, or --allow-findings to write anyway. "
@@ -855,8 +960,6 @@ def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
     if not args.file.is_file():
         raise InvalidInput(f"There is no backup file {args.file}.")
     backups.read_info(args.file)  # a file that is not a backup is refused before the passphrase is asked
-    if "-" == args.passphrase_file == args.backup_passphrase_file:
-        raise InvalidInput("Only one of the passphrases can come from standard input.")
     path = _journal_file(args)
     _hold_data_folder(args)
     passphrase = read_passphrase(args)
@@ -930,8 +1033,6 @@ def _after_key_change(args: argparse.Namespace, journal: Journal, change: Any) -
 def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access
 
-    if args.passphrase_file == "-" and args.new_passphrase_file == "-":
-        raise InvalidInput("Only one of the passphrases can come from standard input.")
     _confirm_old_backups(args)
     journal = _open(args)
     try:
@@ -965,8 +1066,6 @@ def _unlock_with_recovery_code(args: argparse.Namespace, catalog: Catalog) -> in
     from boundary_journal import keys
     from boundary_journal.services import access
 
-    if args.recovery_code_file == "-" and args.new_passphrase_file == "-":
-        raise InvalidInput("Only one of the recovery code and the new passphrase can come from standard input.")
     _confirm_old_backups(args)
     path = _journal_file(args)
     ensure_exists(path)
@@ -1035,16 +1134,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.handler = _gui
     try:
         try:
+            _read_standard_input(args)
             return args.handler(args, None if args.handler is _gui else _shipped_catalog())
         finally:
             if getattr(args, "instance_lock", None) is not None:
                 args.instance_lock.release()
     except JournalDamaged as error:  # found at open, by `check`, or by a read that met a damaged page
         hint = "" if isinstance(error, BackupDamaged) else _backup_hint(args)
-        print(f"{PROG}: {error}{hint}", file=sys.stderr)
+        print(f"{PROG}: {for_terminal(str(error))}{hint}", file=sys.stderr)
         return error.exit_code
     except UserError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        print(f"{PROG}: {for_terminal(str(error))}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:
         return 0

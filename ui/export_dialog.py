@@ -57,6 +57,8 @@ FIX_ELSEWHERE = {
     "exercise": "Edit it in the weekly exercise (Journal ▸ Weekly exercise), then check again.",
     "action": "Edit it in the Actions tab, then check again.",
     "stage_change": "Stage notes cannot be edited; redact it in this export instead.",
+    "pseudonym": "A pseudonym cannot be renamed; redact it in this export, or mark it not identifying if it only "
+                 "looks like a name.",
 }
 
 

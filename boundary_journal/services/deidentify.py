@@ -28,7 +28,7 @@ KINDS = {
     "age": "Age",
     "record_number": "Record or account number",
     "address": "Street address",
-    "name": "Capitalised name that is not one of your pseudonyms",
+    "name": "Capitalised word that looks like a person's name",
 }
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -63,6 +63,7 @@ _TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sr|Fr|Rev)\.?\s+[A-Z]
 # Capitalised words that are not names: weekdays, months, the pronoun, clinical and everyday terms.
 COMMON_CAPITALISED = frozenset((
     "i", "i'm", "i've", "i'd", "i'll", "today", "tomorrow", "yesterday", "english",
+    "north", "south", "east", "west",  # wings and wards ("Bed 12 (ward East)")
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december",
@@ -103,10 +104,10 @@ def _phones(text: str) -> Iterable[tuple[int, int]]:
                 yield match.start, match.end
 
 
-def _dates(text: str) -> Iterable[tuple[int, int]]:
+def _dates(text: str, *, cued: bool = True) -> Iterable[tuple[int, int]]:
     for match in _FULL_DATE.finditer(text):
         window = text[max(0, match.start() - 40): match.end() + 40]
-        if _DATE_CUES.search(window):
+        if not cued or _DATE_CUES.search(window):
             yield match.start(), match.end()
 
 
@@ -142,9 +143,14 @@ def _names(text: str, known: frozenset[str], allowed: frozenset[str]) -> Iterabl
 
 
 def scan_text(
-    text: str, location: str, *, pseudonyms: Iterable[str] = (), allowed: Iterable[str] = ()
+    text: str, location: str, *, pseudonyms: Iterable[str] = (), allowed: Iterable[str] = (),
+    every_date: bool = False,
 ) -> list[Finding]:
-    """Likely identifiers in one piece of text, in order, without overlaps (the more specific kind wins)."""
+    """Likely identifiers in one piece of text, in order, without overlaps (the more specific kind wins).
+
+    Words of `pseudonyms` and `allowed` are not names; `every_date` counts a full date even without a word
+    such as "born" near it.
+    """
     allowed_set = frozenset(a.casefold() for a in allowed)
     known = _known_words(frozenset(pseudonyms), allowed_set)
     spans: list[tuple[int, int, str]] = []
@@ -152,7 +158,7 @@ def scan_text(
         ("email", ((m.start(), m.end()) for m in _EMAIL.finditer(text))),
         ("url", ((m.start(), m.end()) for m in _URL.finditer(text))),
         ("handle", ((m.start(), m.end()) for m in _HANDLE.finditer(text))),
-        ("date", _dates(text)),
+        ("date", _dates(text, cued=not every_date)),
         ("record_number", ((m.start(), m.end()) for m in _RECORD.finditer(text))),
         ("phone", _phones(text)),
         ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text))),
@@ -170,6 +176,15 @@ def scan_text(
             spans.append((start, end, kind))
     spans.sort()
     return [Finding(location, kind, s, e, text[s:e], _context(text, s, e)) for s, e, kind in spans]
+
+
+def scan_pseudonym(pseudonym: str, location: str, *, allowed: Iterable[str] = ()) -> list[Finding]:
+    """Likely identifiers in a pseudonym itself.
+
+    No pseudonym vouches for its own words (or another's: "Smith family" must not clear "John Smith"), and any
+    full date counts, since a date in what names a person is about that person (birth, admission).
+    """
+    return scan_text(pseudonym, location, allowed=allowed, every_date=True)
 
 
 def scan_texts(

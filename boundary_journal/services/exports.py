@@ -42,6 +42,9 @@ MAX_QUESTIONS = 50
 BRIEF_FIELDS = ("documentation_note", "next_step")
 OUTCOME_LABELS = {"done": "Done", "not_done": "Not done", "partly": "Partly done"}
 _LABEL = "user_text"
+_PSEUDONYM = "pseudonym"
+# Where a pseudonym finding is said to be; the pseudonym itself tells which relationship.
+PSEUDONYM_RECORD = "pseudonym"
 
 
 def _user_text(label: str, **kwargs: Any) -> Any:
@@ -50,6 +53,11 @@ def _user_text(label: str, **kwargs: Any) -> Any:
     `label` names the field in a finding's location; a tuple of texts is numbered ("Question 2").
     """
     return field(metadata={_LABEL: label}, **kwargs)
+
+
+def _pseudonym() -> Any:
+    """A field holding a relationship's pseudonym: listed once per pseudonym by `outgoing`, blanked by `redacted`."""
+    return field(metadata={_PSEUDONYM: True})
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class EntryRecord:
 
     id: int
     occurred: datetime
-    relationship: str
+    relationship: str = _pseudonym()
     category: str
     category_label: str
     channel: str
@@ -133,7 +141,7 @@ class Count:
 
 @dataclass(frozen=True)
 class RelationshipStage:
-    pseudonym: str
+    pseudonym: str = _pseudonym()
     entries: int  # in the document's period (the supervision summary) or in all (the brief)
     stage: int | None  # the stage the clinician last set; None when never set
     stage_label: str
@@ -153,7 +161,7 @@ class StageMark:
 
     _record: ClassVar[str] = "stage_change"
 
-    relationship: str
+    relationship: str = _pseudonym()
     set_at: datetime
     stage: int
     label: str
@@ -168,7 +176,7 @@ class StageMark:
 class Trend:
     """Self-check scores over time for one relationship, or the overall check-ins (`relationship` None)."""
 
-    relationship: str | None
+    relationship: str | None = _pseudonym()
     points: tuple[TrendPoint, ...]
     stage_changes: tuple[StageMark, ...]
 
@@ -184,7 +192,7 @@ class ExerciseRecord:
     id: int
     week: str  # ISO week, e.g. 2026-W10
     on: date
-    relationship: str
+    relationship: str = _pseudonym()
     move: str
     move_label: str  # catalogue label; for "other" the clinician's words are in move_other
     outcome: str | None  # done | not_done | partly; None before the follow-up
@@ -202,7 +210,7 @@ class ActionRecord:
     _record: ClassVar[str] = "action"
 
     id: int
-    relationship: str | None
+    relationship: str | None = _pseudonym()
     created: datetime
     due_on: date | None
     done_at: datetime | None
@@ -270,7 +278,7 @@ class EthicsBrief:
 
     _record: ClassVar[str] = "export"
 
-    pseudonym: str
+    pseudonym: str = _pseudonym()
     status: str
     made: datetime
     display_name: str = _user_text("Display name")
@@ -550,10 +558,10 @@ def _action(view: ActionView, today: date) -> ActionRecord:
 class OutgoingText:
     """One piece of user-written text that would leave, where it is shown, and where it is stored.
 
-    `record` is entry, exercise, action, stage_change, relationship (context and consent) or export (typed at
-    export time: the display name and the questions); `record_id` is the
-    entry, exercise or action id (None otherwise); `key` is the field, e.g. documentation_note or context.scope;
-    `index` numbers the items of a list (questions, tags) from 1.
+    `record` is entry, exercise, action, stage_change, relationship (context and consent), pseudonym (the
+    relationship's name itself) or export (typed at export time: the display name and the questions);
+    `record_id` is the entry, exercise or action id (None otherwise); `key` is the field, e.g. documentation_note
+    or context.scope; `index` numbers the items of a list (questions, tags) from 1.
     """
 
     location: str
@@ -567,11 +575,14 @@ class OutgoingText:
 def outgoing(document: SupervisionPacket | EthicsBrief) -> list[OutgoingText]:
     """Every non-empty piece of user-written text in the document, in the order the document shows it.
 
-    Catalogue text (labels, questions, steps) and the pseudonyms themselves are not listed.
+    Each pseudonym is listed once, where it is first shown, however often the document prints it.
+    Catalogue text (labels, questions, steps) is not listed.
     """
     found: list[OutgoingText] = []
     seen: set[str] = set()
     for item in _walk(document, (), ("export", None)):
+        if item.record == PSEUDONYM_RECORD and item.location in seen:
+            continue
         location, number = item.location, 2
         while location in seen:  # two entries in the same minute: keep both
             location = f"{item.location} ({number})"
@@ -596,7 +607,10 @@ def _walk(node: Any, where: tuple[str, ...], record: tuple[str, int | None]) -> 
     for spec in fields(node):
         value = getattr(node, spec.name)
         label = spec.metadata.get(_LABEL)
-        if label is not None:
+        if spec.metadata.get(_PSEUDONYM):
+            if value:
+                yield OutgoingText(f"Relationship · {value}", value, PSEUDONYM_RECORD, None, "pseudonym")
+        elif label is not None:
             if isinstance(value, str):
                 if value.strip():
                     location = " · ".join(w for w in (*where, label) if w)
@@ -640,7 +654,9 @@ def _redact(node: Any, fix: Any) -> Any:
     changes: dict[str, Any] = {}
     for spec in fields(node):
         value = getattr(node, spec.name)
-        if _LABEL in spec.metadata:
+        if spec.metadata.get(_PSEUDONYM):
+            new = value if value is None else fix(value)
+        elif _LABEL in spec.metadata:
             new = fix(value) if isinstance(value, str) else tuple(fix(text) for text in value)
         elif _is_record(value):
             new = _redact(value, fix)
@@ -654,11 +670,19 @@ def _redact(node: Any, fix: Any) -> Any:
 
 
 def scan(journal: Journal, document: SupervisionPacket | EthicsBrief) -> list[deidentify.Finding]:
-    """Likely identifiers in what the document would carry, skipping pseudonyms and confirmed words."""
+    """Likely identifiers in what the document would carry, the pseudonyms included; confirmed words are skipped.
+
+    In the clinician's texts a pseudonym's words are not names; a pseudonym itself is checked without that help.
+    """
     pseudonyms = [r.pseudonym for r in list_relationships(journal)]
-    return deidentify.scan_texts(
-        outgoing_texts(document), pseudonyms=pseudonyms, allowed=settings.not_identifying(journal)
-    )
+    allowed = settings.not_identifying(journal)
+    findings: list[deidentify.Finding] = []
+    for item in outgoing(document):
+        if item.record == PSEUDONYM_RECORD:
+            findings += deidentify.scan_pseudonym(item.text, item.location, allowed=allowed)
+        else:
+            findings += deidentify.scan_text(item.text, item.location, pseudonyms=pseudonyms, allowed=allowed)
+    return findings
 
 
 def with_check(document: Document, findings: Sequence[deidentify.Finding]) -> Document:

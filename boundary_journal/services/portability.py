@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,8 +38,8 @@ from boundary_journal.services.entries import search_text_for
 from boundary_journal.services.escalation import ANSWERS
 from boundary_journal.services.relationships import CONSENT_FIELDS, CONTEXT_FIELDS, MAX_PSEUDONYM_LENGTH
 from boundary_journal.services.settings import NOT_IDENTIFYING_KEY, REMINDER_KEY
-from boundary_journal.services.validation import clean_text, local_naive, utcnow
-from boundary_journal.services.weekly import OUTCOMES
+from boundary_journal.services.validation import clean_text, moment_in_range, plausible_day, utcnow
+from boundary_journal.services.weekly import OUTCOMES, IsoWeek
 from boundary_journal.storage import Journal, create_journal
 
 FORMAT = "boundary-journal-export"
@@ -71,9 +71,12 @@ def _id(value: Any, where: str) -> int:
 
 
 def _text(value: Any, where: str) -> str:
-    # The services' own check (text, no binary control characters, no broken characters, not absurdly long);
-    # the value itself is kept as written, so text survives the round trip byte for byte.
+    # The services' own check (text, no control or bidi control characters, no broken characters, not absurdly
+    # long); the value itself is kept as written, so text survives the round trip byte for byte. The services
+    # turn a carriage return into a newline, so stored text never holds one: nor does an export.
     clean_text(value, where)
+    if "\r" in value:
+        raise InvalidInput(f"{where} contains a carriage return (U+000D); an export writes line breaks as \\n.")
     return str(value)
 
 
@@ -129,19 +132,19 @@ def _moment(value: Any) -> datetime | None:
 
 
 def _local_moment(value: Any, where: str) -> datetime:
-    """When something happened, as local wall-clock time (how the journal keeps it)."""
+    """When something happened, as local wall-clock time (how the journal keeps it), within the services' range."""
     moment = _moment(value)
     if moment is None:
         raise InvalidInput(f"{where} is not a date and time like 2026-11-22T14:30.")
-    return local_naive(moment)
+    return moment_in_range(moment, where)
 
 
 def _utc_moment(value: Any, where: str) -> datetime:
-    """A bookkeeping time, in UTC; a time without an offset is read as UTC."""
+    """A bookkeeping time, in UTC (a time without an offset is read as UTC), within the services' range."""
     moment = _moment(value)
     if moment is None:
         raise InvalidInput(f"{where} is not a date and time like 2026-11-22T14:30:00Z.")
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+    return moment_in_range(moment, where, utc=True)
 
 
 def _dump_local(value: datetime) -> str:
@@ -155,7 +158,7 @@ def _dump_utc(value: datetime) -> str:
 def _day(value: Any, where: str) -> date:
     try:
         if isinstance(value, str):
-            return date.fromisoformat(value)
+            return plausible_day(date.fromisoformat(value), where)
     except ValueError:
         pass
     raise InvalidInput(f"{where} is not a date like 2026-11-22.")
@@ -569,6 +572,8 @@ def _check_weeks(rows: list[dict[str, Any]]) -> None:
             date.fromisocalendar(*week, 1)
         except ValueError:
             raise InvalidInput(f"{where}.iso_week {week[1]} does not exist in {week[0]}.") from None
+        if not IsoWeek(*week).contains(row["on_date"]):  # as the service: the step is on that week's calendar
+            raise InvalidInput(f"{where}.on_date {row['on_date']} is not in week {IsoWeek(*week)}.")
         if week in seen:
             raise InvalidInput(
                 f"{where} is a second exercise for week {week[0]}-W{week[1]:02d}: "

@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 from boundary_journal.errors import InvalidInput
 from boundary_journal.models import Setting
+from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import IsoWeek
 from boundary_journal.storage import Journal
 
@@ -59,7 +60,7 @@ def not_identifying(journal: Journal) -> list[str]:
 
 def remember_not_identifying(journal: Journal, text: str) -> list[str]:
     """Add `text` to the confirmed list (case-insensitively unique) and return the list."""
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(clean_text(text, "The word to confirm").split())
     if not cleaned or len(cleaned) > 200:
         raise InvalidInput("Confirm a word or short phrase (at most 200 characters) as not identifying.")
     with journal.transaction() as session:

@@ -139,6 +139,22 @@ def clean_unease(text: str) -> str:
     return sentence
 
 
+def clean_step_time(at: time | None) -> time | None:
+    """The time of day of the step, to the minute; None when the step has no time.
+
+    The step goes on the calendar as a floating local time (see ics.py), so it stays at 09:00 across a
+    daylight-saving change or a trip. An offset ("09:00+05:00") names an instant instead; converting it, as
+    `--occurred` does for a moment, would need the zone rules of the day and would store a clock time the
+    clinician never typed, and dropping it would silently move the step. So it is refused.
+    """
+    if at is None:
+        return None
+    if at.tzinfo is not None:
+        raise InvalidInput("The time of the step is a floating local time (it stays at that clock time on the "
+                           "calendar): give it without an offset, like 09:00.")
+    return at.replace(second=0, microsecond=0)
+
+
 def _find(session: Session, week: IsoWeek) -> WeeklyExercise | None:
     return session.scalar(
         select(WeeklyExercise).options(joinedload(WeeklyExercise.relationship))
@@ -173,7 +189,7 @@ def save_exercise(journal: Journal, catalog: Catalog, draft: ExerciseDraft, *, t
             f"{on:%A %Y-%m-%d} is not in week {week} (Monday {week.monday} to Sunday {week.sunday}); "
             "the exercise puts the step on this week's calendar."
         )
-    at = draft.at.replace(second=0, microsecond=0, tzinfo=None) if draft.at else None
+    at = clean_step_time(draft.at)
     now = utcnow()
     with journal.transaction() as session:
         relationship = get_or_create_relationship(session, draft.relationship)

@@ -293,6 +293,22 @@ class TestExportPdf:
         ready.ok(*args, "--allow-findings")
         assert "07700 900123" in self.pdf_text(out)
 
+    def test_identifiers_in_a_pseudonym_stop_both_documents(self, ready: CLI, tmp_path: Path) -> None:
+        who = "John Smith, DOB 12/03/1961, MRN 88231907, +44 7700 900123"
+        ready.ok("add", "--template", "gift_offered", "--relationship", who, "--occurred", "2026-02-03T10:00",
+                 "--field", "what_happened=Offered a scarf.", "--field", "documentation_note=Declined.",
+                 "--supervision")
+        out = tmp_path / "out.pdf"
+        for args in (["--from", "2026-02-01", "--to", "2026-02-28"], ["--relationship", who]):
+            result = ready.run("export", "pdf", *args, "--out", str(out))
+            assert result.returncode == 4, result.stderr
+            assert "Nothing was written" in result.stderr and not out.exists()
+            for part in ("Smith", "12/03/1961", "MRN 88231907", "+44 7700 900123"):
+                assert f"«{part}»" in result.stdout, part
+        ready.ok("export", "pdf", "--relationship", who, "--out", str(out), "--redact", who)
+        flat = self.pdf_text(out)
+        assert "Smith" not in flat and "88231907" not in flat and "[redacted]" in flat
+
     def test_ethics_brief(self, ready: CLI, tmp_path: Path) -> None:
         self.add(ready, "Offered a scarf after the session.")
         out = tmp_path / "brief.pdf"
@@ -437,6 +453,10 @@ class TestWeeklyExerciseAndActions:
               "--on", "2020-01-01"], "no weekly move 'dance'"),
             (["exercise", "add", "--relationship", "K", "--unease", "x", "--move", "other",
               "--on", "2020-01-01", "--week", "2021-W53"], "no week 53"),
+            (["exercise", "add", "--relationship", "K", "--unease", "x", "--move", "talk_to_supervisor",
+              "--on", "2020-01-01", "--week", "2020-W01", "--at", "09:00+05:00"], "without an offset"),
+            (["exercise", "add", "--relationship", "K", "--unease", "x", "--move", "talk_to_supervisor",
+              "--on", "2020-01-01", "--week", "2020-W01", "--at", "09:00Z"], "without an offset"),
             (["exercise", "followup", "2026-W01", "--outcome", "done"], "no exercise for week 2026-W01"),
             (["exercise", "followup", "2026-W01", "--outcome", "maybe"], "invalid choice"),
             (["action", "done", "42"], "no action with id 42"),

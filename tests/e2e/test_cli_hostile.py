@@ -87,3 +87,52 @@ def test_search_text_that_is_not_utf8(ready: CLI, raw: bytes, finds: bool | None
     else:
         assert result.returncode == 0, stderr
         assert [e["id"] for e in json.loads(result.stdout)] == [entry_id]
+
+
+# Every C1 control and bidi embedding, override and isolate, with an escape sequence (CSI) that would act.
+TERMINAL_COMMANDS = "\x9b31m red \x1b[2J \x85 \u202eesrever\u202c \u2066iso\u2069 \x07"
+
+
+def _written_before_the_checks(cli: CLI) -> int:
+    """An entry whose relationship and text hold terminal commands, as a journal written before the checks may."""
+    from sqlalchemy import update
+
+    from boundary_journal.models import Entry, Relationship
+
+    journal = open_journal(cli.journal, PASSPHRASE)
+    try:
+        view = entries.add_entry(journal, shipped_catalog(), entries.EntryDraft(
+            "gift_offered", "Client K", WHEN, {"what_happened": "placeholder text", "documentation_note": LINE}))
+        with journal.transaction() as session:
+            session.execute(update(Entry).where(Entry.id == view.id).values(
+                fields={"what_happened": f"oldword {TERMINAL_COMMANDS}", "documentation_note": LINE}))
+            session.execute(update(Relationship).values(pseudonym=f"K {TERMINAL_COMMANDS}"))
+    finally:
+        journal.close()
+    return view.id
+
+
+def _commands_in(printed: str) -> list[str]:
+    return [c for c in printed if (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0
+            or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+
+
+def test_list_and_search_never_send_terminal_commands(ready: CLI) -> None:
+    entry_id = _written_before_the_checks(ready)
+    for args in (["list"], ["search", "placeholder"]):
+        printed = ready.ok(*args)
+        assert str(entry_id) in printed and "\ufffd" in printed and _commands_in(printed) == [], args
+    for args in (["list", "--json"], ["search", "placeholder", "--json"]):
+        printed = ready.ok(*args)
+        assert _commands_in(printed) == [], args
+        [entry] = json.loads(printed)  # escaped in the JSON, so the data is still exactly what is stored
+        assert entry["fields"]["what_happened"] == f"oldword {TERMINAL_COMMANDS}"
+        assert entry["relationship"] == f"K {TERMINAL_COMMANDS}"
+
+
+@pytest.mark.parametrize("bad", ["\x9b", "\x85", "\u202e", "\u2067"])
+def test_text_with_terminal_commands_is_refused_at_the_door(ready: CLI, bad: str) -> None:
+    for args in (["--relationship", f"Client {bad}K", "--field", "what_happened=w"],
+                 ["--relationship", "Client K", "--field", f"what_happened=w{bad}"]):
+        line = ready.fails(2, "add", "--template", "gift_offered", *args, "--field", "documentation_note=n")
+        assert f"U+{ord(bad):04X}" in line and bad not in line

@@ -111,6 +111,26 @@ class TestRefusals:
         assert "entries[0].occurred is not a date and time" in line
         self._nothing_created(target)
 
+    @pytest.mark.parametrize(("kind", "field", "value"), [
+        ("entries", "occurred", "9999-12-31T23:59:00"),
+        ("entries", "occurred", "0001-01-01T00:00:00"),
+        ("entries", "occurred", "9999-12-31T23:59:00-12:00"),
+        ("entries", "occurred", "0001-01-01T00:00:00+05:00"),
+        ("stage_changes", "set_at", "9999-12-31T23:59:00"),
+        ("self_checks", "taken_at", "0001-01-01T00:00:00"),
+        ("relationships", "created_at", "0001-01-01T00:00:00+01:00"),
+        ("actions", "due_on", "9999-12-31"),
+        ("weekly_exercises", "on_date", "0001-01-01"),
+    ])
+    def test_dates_outside_the_services_range(self, exported: Path, target: CLI, tmp_path: Path, kind: str,
+                                              field: str, value: str) -> None:
+        """Year 1 and 9999 (or an offset past them) are refused like the services refuse them, naming the field."""
+        document = json.loads(exported.read_text(encoding="utf-8"))
+        document[kind][0][field] = value
+        line = target.fails(2, "import", "json", str(_write(tmp_path / "dated.json", document)))
+        assert f"{kind}[0].{field}" in line
+        self._nothing_created(target)
+
     def test_not_into_a_journal_with_records(self, source: CLI, exported: Path) -> None:
         line = source.fails(2, "import", "json", str(exported))
         assert "already holds 1 relationship, 1 entry" in line and "empty journal" in line

@@ -166,6 +166,9 @@ class TestSecondInstance:
 
 
 class TestTextOffTheCommandLine:
+    """Every option that takes the clinician's words takes @- (standard input), @PATH (a UTF-8 file) or @@text
+    (a literal starting with @), so nothing private has to sit in the process list or the shell history."""
+
     def test_a_field_read_from_standard_input(self, ready: CLI) -> None:
         text = "Long text with <tags> & émoji 🙂\nsecond line"
         entry_id = int(ready.ok("add", "--template", "gift_offered", "--relationship", "Client K",
@@ -175,4 +178,124 @@ class TestTextOffTheCommandLine:
         assert shown[0]["id"] == entry_id and shown[0]["fields"]["what_happened"] == text
         line = ready.fails(2, "add", "--template", "gift_offered", "--relationship", "Client K",
                            "--field", "what_happened=@-", "--field", "documentation_note=@-", stdin=text)
-        assert "Only one --field" in line
+        assert "Only one option can read standard input" in line
+
+    def texts(self, tmp_path: Path, **texts: str) -> dict[str, str]:
+        """Each text written to a file (with the newline a file ends in); the @PATH argument for each."""
+        paths = {}
+        for name, text in texts.items():
+            (tmp_path / name).write_text(text + "\n", encoding="utf-8")
+            paths[name] = f"@{tmp_path / name}"
+        return paths
+
+    def test_entries_search_and_export_take_their_texts_from_files_and_stdin(self, ready: CLI, tmp_path: Path
+                                                                             ) -> None:
+        at = self.texts(tmp_path, who="Client K", what="Asked for my number again\nat the door",
+                        name="Dr A.", redact="Ward 9 annex", question="How do I hold this kindly?")
+        ready.ok("add", "--template", "phone_number_request", "--relationship", at["who"], "--occurred",
+                 "2026-03-02T10:00", "--field", f"what_happened={at['what']}", "--field",
+                 "documentation_note=@-", "--supervision", stdin="Declined; met in the Ward 9 annex.\n")
+        [entry] = json.loads(ready.ok("search", "@-", "--json", stdin="number door"))
+        assert entry["relationship"] == "Client K"
+        assert entry["fields"] == {"what_happened": "Asked for my number again\nat the door",
+                                   "documentation_note": "Declined; met in the Ward 9 annex."}
+        assert json.loads(ready.ok("list", "--json", "--relationship", at["who"]))[0]["id"] == entry["id"]
+        out = tmp_path / "summary.pdf"
+        ready.ok("export", "pdf", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(out),
+                 "--name", at["name"], "--question", at["question"], "--question", "@-", "--redact", at["redact"],
+                 stdin="@ and a second question?")
+        from pypdf import PdfReader
+
+        flat = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+        for shown in ("Dr A.", "How do I hold this kindly?", "@ and a second question?", "[redacted]"):
+            assert shown in flat, shown
+        assert "Ward 9" not in flat
+        brief = tmp_path / "brief.pdf"
+        ready.ok("export", "pdf", "--relationship", "@-", "--out", str(brief), stdin="Client K")
+        assert brief.exists()
+
+    def test_self_checks_stages_exercises_and_actions(self, ready: CLI, tmp_path: Path) -> None:
+        from datetime import date
+
+        at = self.texts(tmp_path, who="Bed 4", note="A private note.", other="Re-read my notes",
+                        outcome="Booked it.")
+        ready.ok("selfcheck", "add", "--relationship", at["who"], "--answer", "slope_look_forward=1", "--note",
+                 at["note"], "--context", "@-", stdin="A hard week.")
+        [check] = json.loads(ready.ok("selfcheck", "trend", "--relationship", "@-", "--json",
+                                      stdin="Bed 4"))["checkins"]
+        assert (check["note"], check["context"]) == ("A private note.", "A hard week.")
+        ready.ok("relationship", "stage", at["who"], "2", "--note", "@-", stdin="Softening.")
+        [stage] = json.loads(ready.ok("selfcheck", "trend", "--relationship", "Bed 4", "--json"))["stages"]
+        assert stage["note"] == "Softening."
+        week = ready.ok("exercise", "add", "--relationship", "@@home visits", "--unease", "@-", "--move", "other",
+                        "--other", at["other"], "--on", date.today().isoformat(),
+                        stdin="I keep saying yes.").strip()
+        [exercise] = json.loads(ready.ok("exercise", "list", "--json"))["exercises"]
+        assert (exercise["relationship"], exercise["unease"], exercise["move_other"]) == (
+            "@home visits", "I keep saying yes.", "Re-read my notes")
+        ready.ok("action", "done", str(exercise["action_id"]), "--note", "@-", stdin="Done at last.")
+        [action] = json.loads(ready.ok("action", "list", "--json"))
+        assert action["outcome"] == "Done at last."
+        ready.ok("exercise", "followup", week, "--outcome", "done", "--note", at["outcome"])
+        [exercise] = json.loads(ready.ok("exercise", "list", "--json"))["exercises"]
+        assert exercise["note"] == "Booked it."
+
+    @pytest.mark.parametrize(("args", "message"), [
+        (["search", "@-", "--relationship", "@-"], "Only one option can read standard input"),
+        (["exercise", "add", "--relationship", "@-", "--unease", "@-", "--move", "talk_to_supervisor",
+          "--on", "2026-03-02"], "Only one option can read standard input"),
+        (["selfcheck", "add", "--answer", "slope_look_forward=1", "--note", "@MISSING"], "argument --note"),
+        (["export", "pdf", "--relationship", "K", "--out", "x.pdf", "--name", "@LATIN1"], "argument --name"),
+        (["add", "--template", "gift_offered", "--relationship", "K", "--field", "what_happened=@LATIN1"],
+         "argument --field"),
+        (["add", "--template", "gift_offered", "--relationship", "@", "--field", "what_happened=x"],
+         "argument --relationship"),
+    ])
+    def test_refusals(self, ready: CLI, tmp_path: Path, args: list[str], message: str) -> None:
+        (tmp_path / "latin1.txt").write_bytes("café".encode("latin-1"))
+        args = [a.replace("@MISSING", f"@{tmp_path / 'missing.txt'}").replace("@LATIN1", f"@{tmp_path / 'latin1.txt'}")
+                for a in args]
+        line = ready.fails(2, *args, stdin="text")
+        assert message in line
+        if "MISSING" in " ".join(args) or "missing.txt" in " ".join(args):
+            assert "missing.txt" in line
+        if "latin1.txt" in " ".join(args):
+            assert "UTF-8" in line
+
+    def test_standard_input_is_the_passphrase_or_a_text_not_both(self, ready: CLI) -> None:
+        line = ready.fails(2, "search", "@-", passphrase="-", stdin="a long and private passphrase\n")
+        assert "--passphrase-file -" in line and "@-" in line
+
+
+class TestSecretFilesReadAsThePromptReads:
+    """A passphrase file or standard input gives the line a prompt would give: a leading byte order mark and the
+    line end go, and \\f, \\v, U+2028 and the like stay part of the passphrase."""
+
+    TYPED = "pass\fphrase\u2028with\x85odd\vbreaks"
+
+    @pytest.fixture
+    def typed(self, cli: CLI) -> CLI:
+        from boundary_journal.storage import create_journal
+
+        create_journal(cli.journal, self.TYPED).close()  # as if set at the prompt
+        return cli
+
+    def test_file_with_bom_and_crlf_and_stdin_open_it(self, typed: CLI, tmp_path: Path) -> None:
+        saved = tmp_path / "bom.txt"
+        saved.write_bytes(("\ufeff" + self.TYPED + "\r\n").encode("utf-8"))
+        assert typed.ok("list", "--json", passphrase=saved).strip() == "[]"
+        assert typed.ok("list", "--json", passphrase="-", stdin=self.TYPED + "\n").strip() == "[]"
+
+    def test_new_passphrase_and_recovery_code_files_alike(self, typed: CLI, tmp_path: Path) -> None:
+        plain = tmp_path / "plain.txt"
+        plain.write_bytes(self.TYPED.encode("utf-8"))
+        new = tmp_path / "new.txt"
+        new.write_bytes("\ufeffnew\fpassphrase\u2028here\r\nsecond line\n".encode())
+        typed.ok("change-passphrase", "--new-passphrase-file", str(new), passphrase=plain)
+        typed.ok("list", "--json", passphrase="-", stdin="new\fpassphrase\u2028here")
+        code = typed.ok("recovery-code", passphrase=new).split("Recovery code: ")[1].split()[0]
+        code_file = tmp_path / "code.txt"
+        code_file.write_bytes(("\ufeff" + code + "\r\n").encode())
+        typed.ok("unlock-with-recovery-code", "--recovery-code-file", str(code_file), "--new-passphrase-file",
+                 str(plain), passphrase=plain)
+        assert typed.ok("list", "--json", passphrase=plain).strip() == "[]"

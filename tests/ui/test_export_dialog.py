@@ -161,6 +161,22 @@ class TestFindings:
         click(qtbot, dialog.check_button)
         assert any("Maria Lopez" in dialog.findings_list.item(i).text() for i in range(dialog.findings_list.count()))
 
+    def test_a_pseudonym_with_an_identifier_is_a_finding(
+        self, qtbot: QtBot, make_dialog, stored, tmp_path: Path
+    ) -> None:
+        stored(relationship=f"Client K {PHONE}", supervision=True)
+        dialog = make_dialog(chosen=str(tmp_path / "summary.pdf"))
+        click(qtbot, dialog.check_button)
+        [text] = [dialog.findings_list.item(i).text() for i in range(dialog.findings_list.count())]
+        assert text.startswith(f"Relationship · Client K {PHONE}") and f"«{PHONE}»" in text
+        click(qtbot, dialog.edit_source_button)  # a pseudonym is not edited here: the dialog says what to do
+        assert "cannot be renamed" in dialog.error_label.text()
+        click(qtbot, dialog.redact_button)
+        assert dialog.findings_list.count() == 0
+        export_and_wait(qtbot, dialog)
+        text = pdf_text(tmp_path / "summary.pdf")
+        assert "7946" not in text and "Client K [redacted]" in text
+
 
 class TestBrief:
     """The brief saves the relationship's context and consent, then writes the brief."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.services.deidentify import REDACTION, redact, scan_text, scan_texts
+from boundary_journal.services.deidentify import REDACTION, redact, scan_pseudonym, scan_text, scan_texts
 
 
 def kinds(text: str, **kwargs) -> list[tuple[str, str]]:
@@ -110,3 +110,34 @@ def test_a_pseudonym_that_looks_like_a_name_is_not_flagged() -> None:
 )
 def test_ordinary_clinical_sentences_have_no_findings(text: str) -> None:
     assert kinds(text) == []
+
+
+class TestPseudonyms:
+    """A pseudonym is scanned on its own terms: its words do not vouch for it, and a full date in it is a finding."""
+
+    @pytest.mark.parametrize(
+        "pseudonym",
+        ["Client K", "Bed 4 in March", "Patient B", "Family of L", "Mr. K from ward 3", "Bed 12 (ward East)",
+         "Resident 4 (day unit)", "Caller 517", "Ωμέγα Привет", "ärztin B"],
+    )
+    def test_ordinary_pseudonyms_are_clean(self, pseudonym: str) -> None:
+        assert scan_pseudonym(pseudonym, "Relationship") == []
+
+    @pytest.mark.parametrize(
+        ("pseudonym", "expected"),
+        [
+            ("John Smith, DOB 12/03/1961, MRN 88231907, +44 7700 900123", {"name", "date", "record_number", "phone"}),
+            ("Maria Gonzalez", {"name"}),
+            ("Client Maria Gonzalez", {"name"}),
+            ("Mrs Okafor", {"name"}),
+            ("Client K 07700 900123", {"phone"}),
+            ("K (k.doe@example.com)", {"email"}),
+            ("Client K 12/03/1961", {"date"}),  # no "born" needed: a date in what names a person is about them
+            ("Client K, 3 March 1988", {"date"}),
+        ],
+    )
+    def test_identifiers_inside_a_pseudonym_are_found(self, pseudonym: str, expected: set[str]) -> None:
+        assert {f.kind for f in scan_pseudonym(pseudonym, "Relationship")} == expected
+
+    def test_confirmed_words_still_count(self) -> None:
+        assert scan_pseudonym("Blue Heron", "Relationship", allowed=["heron"]) == []

@@ -373,9 +373,11 @@ class TestOutgoingTexts:
         assert texts["Weekly exercise 2026-W41 · Client K · Outcome note"] == "Half of it."
         assert "Read the policy" in texts.values()
         values = set(texts.values())
-        # Not the catalogue's own text, and not the pseudonyms themselves.
+        # Not the catalogue's own text; the pseudonym once, however often it is printed.
         assert not values & set(packet.entries[0].steps)
-        assert not values & {packet.entries[0].category_label, packet.entries[0].template_title, "Client K"}
+        assert not values & {packet.entries[0].category_label, packet.entries[0].template_title}
+        assert [text for text in texts.values() if text == "Client K"] == ["Client K"]
+        assert texts["Relationship · Client K"] == "Client K"
 
     def test_outgoing_says_where_each_text_is_stored(self, journal, catalog: Catalog) -> None:
         entry_id = log(journal, catalog, datetime(2026, 10, 2, 9, 5), supervision=True)
@@ -465,7 +467,8 @@ class TestScanAndRedact:
         assert exports.scan(journal, packet) == []
 
     def test_other_pseudonyms_are_not_findings(self, journal, catalog: Catalog) -> None:
-        log(journal, catalog, datetime(2026, 10, 1, 9), who="Blue Heron")
+        # Before the period: the summary does not print "Blue Heron" itself (that is checked on its own terms).
+        log(journal, catalog, datetime(2026, 9, 1, 9), who="Blue Heron")
         log(journal, catalog, datetime(2026, 10, 9, 23), supervision=True,
             documentation_note="Patient said she knows Blue Heron from the waiting room.")
         packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
@@ -493,19 +496,96 @@ class TestScanAndRedact:
         assert "none left" in PdfReader(out).pages[0].extract_text()
 
 
-def _marked_texts(node: object) -> list[str]:
-    """Every non-empty text in fields marked as user text, found by a plain recursive walk."""
+IDENTIFYING_PSEUDONYM = "John Smith, DOB 12/03/1961, MRN 88231907, +44 7700 900123"
+
+
+class TestPseudonymsAreScanned:
+    """A pseudonym leaves with the document, so it is checked like every other outgoing text."""
+
+    def pdf_text(self, path: Path) -> str:
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+    def test_identifiers_in_a_pseudonym_are_found_in_both_documents(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 9, 23, 12), who=IDENTIFYING_PSEUDONYM, supervision=True)
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        brief = exports.gather_brief(journal, catalog, IDENTIFYING_PSEUDONYM, made=MADE)
+        for document in (packet, brief):
+            findings = exports.scan(journal, document)
+            assert {f.kind for f in findings} == {"name", "date", "record_number", "phone"}
+            assert {f.location for f in findings} == {f"Relationship · {IDENTIFYING_PSEUDONYM}"}
+
+    def test_a_pseudonym_does_not_vouch_for_itself(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 9, 23, 12), who="Maria Gonzalez", supervision=True,
+            documentation_note="Maria Gonzalez texted; redirected to the portal.")
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert [(f.kind, f.location) for f in exports.scan(journal, packet)] == [
+            ("name", "Relationship · Maria Gonzalez"),
+        ]
+        settings.remember_not_identifying(journal, "Gonzalez")  # the clinician confirms it, as for any word
+        assert exports.scan(journal, packet) == []
+
+    @pytest.mark.parametrize("pseudonym", ["Client K", "Bed 4 in March", "Patient B", "Family of L"])
+    def test_ordinary_pseudonyms_pass(self, journal, catalog: Catalog, pseudonym: str) -> None:
+        log(journal, catalog, datetime(2026, 10, 9, 23, 12), who=pseudonym, supervision=True)
+        manual_action(journal, "Read the policy", who=pseudonym)
+        slope.set_stage(journal, pseudonym, 2, when=datetime(2026, 10, 10, 9))
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        brief = exports.gather_brief(journal, catalog, pseudonym, made=MADE)
+        assert exports.scan(journal, packet) == [] and exports.scan(journal, brief) == []
+
+    def test_a_pseudonym_shown_only_in_a_trend_is_scanned(self, journal, catalog: Catalog) -> None:
+        check_in(journal, catalog, datetime(2026, 10, 11, 18), "Client K 07700 900123", 1)
+        packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
+        assert not packet.entries and not packet.exercises and not packet.actions
+        assert [(f.kind, f.text) for f in exports.scan(journal, packet)] == [("phone", PHONE)]
+
+    def test_each_pseudonym_is_listed_once(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 2, 9), supervision=True)
+        log(journal, catalog, datetime(2026, 10, 3, 9), supervision=True)
+        slope.set_stage(journal, "Client K", 2, note="Stage note.", when=datetime(2026, 10, 3, 9))
+        manual_action(journal, "Read the policy", who="Client K")
+        items = [item for item in exports.outgoing(exports.gather_supervision(journal, catalog, **OCTOBER))
+                 if item.record == "pseudonym"]
+        assert [(i.location, i.text, i.key) for i in items] == [("Relationship · Client K", "Client K", "pseudonym")]
+
+    def test_redacting_a_pseudonym_removes_it_wherever_it_is_printed(
+        self, journal, catalog: Catalog, tmp_path: Path
+    ) -> None:
+        who = "Client K 07700 900123"
+        log(journal, catalog, datetime(2026, 10, 9, 23, 12), who=who, supervision=True)
+        slope.set_stage(journal, who, 2, note="Stage note.", when=datetime(2026, 10, 10, 9))
+        check_in(journal, catalog, datetime(2026, 10, 11, 18), who, 1)
+        weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+            who, "Grey.", "talk_to_supervisor", on=date(2026, 10, 7)), today=date(2026, 10, 5))
+        manual_action(journal, "Read the policy", who=who)
+        for document in (exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE),
+                         exports.gather_brief(journal, catalog, who, made=MADE)):
+            clean = exports.redacted(document, [f.text for f in exports.scan(journal, document)])
+            assert exports.scan(journal, clean) == []
+            out = tmp_path / "out.pdf"
+            write = write_brief_pdf if isinstance(clean, exports.EthicsBrief) else write_supervision_pdf
+            write(out, exports.with_check(clean, []), catalog)
+            flat = self.pdf_text(out)
+            assert f"Client K {REDACTION}" in flat
+            assert "07700" not in flat and "900123" not in flat
+
+
+def _marked_texts(node: object, pseudonyms: set[str]) -> list[str]:
+    """Every non-empty text in fields marked as user text, found by a plain recursive walk; the pseudonyms in
+    fields marked as such are added to `pseudonyms`."""
     found: list[str] = []
     for spec in fields(node):  # type: ignore[arg-type]
         value = getattr(node, spec.name)
-        if "user_text" in spec.metadata:
+        if "pseudonym" in spec.metadata:
+            pseudonyms.update([value] if value else [])
+        elif "user_text" in spec.metadata:
             found += [value] if isinstance(value, str) else list(value)
         elif is_dataclass(value):
-            found += _marked_texts(value)
+            found += _marked_texts(value, pseudonyms)
         elif isinstance(value, tuple):
             for item in value:
                 if is_dataclass(item):
-                    found += _marked_texts(item)
+                    found += _marked_texts(item, pseudonyms)
     return [text for text in found if text.strip()]
 
 
@@ -526,8 +606,10 @@ def test_every_user_text_reaches_outgoing(journal, catalog: Catalog) -> None:
     packet = exports.gather_supervision(journal, catalog, **OCTOBER, display_name="Dr A.", questions=["Q?"])
     brief = exports.gather_brief(journal, catalog, "Client K", display_name="Dr A.")
     for document in (packet, brief):
-        expected = _marked_texts(document)
-        assert sorted(texts_of(document)) == sorted(expected)
+        pseudonyms: set[str] = set()
+        expected = _marked_texts(document, pseudonyms)
+        assert pseudonyms == {"Client K"}
+        assert sorted(texts_of(document)) == sorted([*expected, *pseudonyms])  # each pseudonym once
     assert {"Dr A.", "Q?", "tag one", "Stage note.", "Grey.", "My move", "Half.", "Open action"} <= set(
         texts_of(packet))
     assert {"Context text.", "Consent text.", "Done action", "Its outcome."} <= set(texts_of(brief))

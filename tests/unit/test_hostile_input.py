@@ -56,7 +56,7 @@ HOSTILE_TEXT = "\n".join([
     "\tafter a tab\tand another",
     RTL_LINE,
     EMOJI_LINE,
-    "\u200fRLM \u202eRLO\u202c PDF \u2066LRI\u2069",
+    "\u200fRLM \u200eLRM \u061cALM: the marks right-to-left text uses",
     "",
     "    four spaces of indentation",
 ])
@@ -244,6 +244,34 @@ class TestStorage:
         """clean_text refuses C0 controls and DEL, except tab and newline (and carriage return, made a newline)."""
         with pytest.raises(InvalidInput, match="control characters"):
             add(journal, catalog, f"before{char}after")
+
+    @pytest.mark.parametrize("char", [chr(c) for c in range(0x80, 0xA0)])
+    def test_c1_controls_are_refused(self, journal: Journal, catalog: Catalog, char: str) -> None:
+        """C1 controls (U+0080-U+009F) are terminal commands or wrongly decoded text, like C0."""
+        with pytest.raises(InvalidInput, match=f"control characters \\(U\\+{ord(char):04X} at character 7\\)"):
+            add(journal, catalog, f"before{char}after")
+
+    @pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+                                      "\u2069"])
+    def test_bidi_embeddings_overrides_and_isolates_are_refused(self, journal: Journal, catalog: Catalog,
+                                                                char: str) -> None:
+        """They make text display in another order than it is stored ("Trojan Source"), in the window and the
+        terminal alike; the pseudonym, a tag or a field: everywhere text enters."""
+        with pytest.raises(InvalidInput, match=f"text-direction control \\(U\\+{ord(char):04X}"):
+            add(journal, catalog, f"שלום {char}dlrow")
+        with pytest.raises(InvalidInput, match="The pseudonym contains an invisible text-direction control"):
+            add(journal, catalog, relationship=f"Client {char}K")
+        with pytest.raises(InvalidInput, match="A tag contains"):
+            add(journal, catalog, tags=[f"{char}night"])
+        with pytest.raises(InvalidInput, match="contains an invisible text-direction control"):
+            relationships.clean_pseudonym(f"K{char}")
+
+    def test_right_to_left_text_and_its_marks_are_kept(self, journal: Journal, catalog: Catalog) -> None:
+        text = "\u200fשלום עולם\u200f, \u200eok\u200e, مرحبا\u061c بالعالم"
+        view = add(journal, catalog, text, relationship="\u200fמטופל K")
+        assert entries.get_entry(journal, view.id).fields["what_happened"] == text
+        assert entries.get_entry(journal, view.id).relationship == "\u200fמטופל K"
+        assert [e.id for e in entries.search_entries(journal, "שלום")] == [view.id]
 
     def test_newlines_are_normalised_and_text_is_nfc(self, journal: Journal, catalog: Catalog) -> None:
         decomposed = unicodedata.normalize("NFD", "café naïve")

@@ -26,8 +26,8 @@ from tests.conftest import PASSPHRASE, TEST_KDF
 
 MEGABYTE_TEXT = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 18_400 + "needleword"
 HOSTILE = (
-    "Emoji 😀👩🏽‍⚕️, RTL שלום עולם and مرحبا \u200f\u202e reversed\u202c, markup <b>bold</b> & <script>&amp;"
-    "\ttab\nnew line\u2028line separator\x85next line \"quotes\" \\backslash\\ \u00e9 q\u0301 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"
+    "Emoji 😀👩🏽‍⚕️, RTL שלום עולם and مرحبا \u200f\u200e marks\u061c, markup <b>bold</b> & <script>&amp;"
+    "\ttab\nnew line\u2028line separator\u2029next paragraph \"quotes\" \\backslash\\ \u00e9 q\u0301 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"
 )
 
 
@@ -311,6 +311,15 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("field text", _set("entries.0.fields.what_happened", 5), "entries[0].fields.what_happened must be text"),
     ("control", _set("entries.0.fields.what_happened", "a\x00b"), "entries[0].fields.what_happened contains control"),
     ("surrogate", _set("self_checks.0.note", "\ud800"), "self_checks[0].note contains broken characters"),
+    # What docs/export-format.md promises: no control characters other than tab and newline, no bidi controls.
+    ("C1 control", _set("entries.0.fields.what_happened", "a\x9bb"),
+     "entries[0].fields.what_happened contains control characters (U+009B"),
+    ("C1 in a line", _set("entries.0.tags.0", "\x85"), "entries[0].tags[0] contains control characters"),
+    ("carriage return", _set("self_checks.0.note", "a\rb"), "self_checks[0].note contains a carriage return"),
+    ("bidi override", _set("relationships.0.pseudonym", "Client \u202eK"),
+     "relationships[0].pseudonym contains an invisible text-direction control (U+202E"),
+    ("bidi isolate", _set("stage_changes.0.note", "\u2067x\u2069"), "stage_changes[0].note contains an invisible"),
+    ("C1 in a setting", _set("settings.theme", {"x": "\x90"}), "settings.theme.x contains control characters"),
     ("tag lines", _set("entries.0.tags.0", "two\nlines"), "entries[0].tags[0] must fit on one line"),
     ("id", _set("entries.0.id", 0), "entries[0].id is not an id"),
     ("id bool", _set("relationships.0.id", True), "relationships[0].id is not an id"),
@@ -347,6 +356,33 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("setting words", _set("settings.not_identifying.words", "Ward"), "settings.not_identifying.words must be a list"),
     ("setting object", _set("settings.theme", "dark"), "settings.theme must be an object"),
     ("exported_at", _set("exported_at", "now"), "exported_at is not a date and time"),
+    # The services' date rules: moments from 1950 to a day from now, days and weeks within 1950 to 2999.
+    ("occurred year 9999", _set("entries.0.occurred", "9999-12-31T23:59:00"),
+     "The date 9999-12-31 of entries[0].occurred is in the future"),
+    ("occurred year 1", _set("entries.0.occurred", "0001-01-01T00:00:00"),
+     "The date 0001-01-01 of entries[0].occurred is before 1950"),
+    ("occurred before 1950", _set("entries.1.occurred", "1949-12-31T23:59:00"), "of entries[1].occurred is before"),
+    ("offset past 9999", _set("entries.0.occurred", "9999-12-31T23:59:00-12:00"),
+     "entries[0].occurred are out of range"),
+    ("offset before year 1", _set("entries.0.occurred", "0001-01-01T00:00:00+05:00"),
+     "entries[0].occurred are out of range"),
+    ("set_at year 9999", _set("stage_changes.0.set_at", "9999-12-31T23:59:00"), "of stage_changes[0].set_at is in"),
+    ("taken_at year 1", _set("self_checks.0.taken_at", "0001-01-01T08:00:00"), "of self_checks[0].taken_at is before"),
+    ("utc offset before year 1", _set("relationships.0.created_at", "0001-01-01T00:00:00+01:00"),
+     "relationships[0].created_at are out of range"),
+    ("utc offset past 9999", _set("entries.0.updated_at", "9999-12-31T23:00:00-05:00"),
+     "entries[0].updated_at are out of range"),
+    ("done_at year 9999", lambda d: d["actions"][0].update(done_at="9999-12-31T00:00:00Z"),
+     "of actions[0].done_at is in the future"),
+    ("exported_at year 1", _set("exported_at", "0001-01-01T00:00:00Z"), "of exported_at is before 1950"),
+    ("due_on year 1", _set("actions.0.due_on", "0001-01-01"), "The date 0001-01-01 of actions[0].due_on is before"),
+    ("due_on year 9999", _set("actions.0.due_on", "9999-12-31"), "of actions[0].due_on is after 2999"),
+    ("followup day", _set("weekly_exercises.0.followup_offered_on", "0001-01-01"),
+     "of weekly_exercises[0].followup_offered_on is before 1950"),
+    ("step outside its week", _set("weekly_exercises.0.on_date", "9999-12-31"),
+     "weekly_exercises[0].on_date"),
+    ("step in another week", lambda d: d["weekly_exercises"][0].update(on_date="2026-01-05"),
+     "weekly_exercises[0].on_date 2026-01-05 is not in week 2026-W47"),
 ]
 
 

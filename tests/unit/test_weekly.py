@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta, timezone
 
 import pytest
 
@@ -88,6 +88,8 @@ class TestSave:
             ({"move": "shrug"}, "no weekly move 'shrug'"),
             ({"move": "other"}, "what the other move is"),
             ({"relationship": ""}, "pseudonym"),
+            ({"at": time(9, 0, tzinfo=timezone(timedelta(hours=5)))}, "floating local time"),
+            ({"at": time(9, 0, tzinfo=UTC)}, "without an offset"),
         ],
     )
     def test_bad_input(self, journal, catalog: Catalog, overrides: dict, message: str) -> None:
