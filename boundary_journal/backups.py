@@ -32,7 +32,7 @@ from typing import IO, Any
 
 import sqlcipher3
 
-from boundary_journal import __version__, files, keys
+from boundary_journal import __version__, bounded_json, files, keys
 from boundary_journal.errors import (
     BackupDamaged,
     CannotWrite,
@@ -235,9 +235,9 @@ def _not_a_backup(path: Path, why: str) -> NotAJournal:
 
 def _parse_manifest(path: Path, raw: bytes) -> dict[str, Any]:
     try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _not_a_backup(path, "its manifest is not readable") from None
+        manifest = bounded_json.loads(raw, max_bytes=_MAX_MANIFEST)
+    except bounded_json.NotJson as exc:
+        raise _not_a_backup(path, f"its manifest {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise _not_a_backup(path, "no backup manifest")
     version = manifest.get("version")

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from boundary_journal import files
+from boundary_journal import bounded_json, files
 from boundary_journal.errors import JournalDamaged, JournalTooNew, UserError, WrongPassphrase, WrongRecoveryCode
 
 KEY_FORMAT = "boundary-journal-key"
@@ -30,6 +30,7 @@ KEY_BYTES = 32
 _MIN_SALT, _SALT_BYTES, _NONCE_BYTES, _TAG_BYTES = 8, 16, 12, 16
 PASSPHRASE_SLOT = "passphrase"
 RECOVERY_SLOT = "recovery"
+MAX_KEY_FILE_BYTES = 64 * 1024  # a key file with two slots takes about 1 KiB
 
 # Crockford's base32: no I, L, O or U, so a code copied by hand is hard to misread.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -274,8 +275,8 @@ def parse_key_file(raw: bytes, source: str) -> KeyFile:
     damaged = JournalDamaged(f"The key file {source} is damaged or not a Boundary Journal key file; "
                              "restore it from a backup.")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = bounded_json.loads(raw, max_bytes=MAX_KEY_FILE_BYTES)
+    except bounded_json.NotJson:
         raise damaged from None
     if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
         raise damaged
@@ -296,7 +297,7 @@ def parse_key_file(raw: bytes, source: str) -> KeyFile:
 
 def read_key_file(path: Path) -> KeyFile:
     try:
-        raw = path.read_bytes()
+        raw = bounded_json.read_at_most(path, MAX_KEY_FILE_BYTES)
     except FileNotFoundError:
         raise
     except OSError as exc:

@@ -337,6 +337,54 @@ class TestAutomaticBackup:
             NOW, NOW - timedelta(days=2)]
 
 
+def with_raw_manifest(backup: Path, out: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """A copy of `backup` whose manifest bytes are `edit(bytes)` (the checksums of the other members still match)."""
+    parts = members(backup)
+    parts["manifest.json"] = edit(json.dumps(json.loads(parts["manifest.json"]), indent=2).encode())
+    return pack(out, list(parts.items()))
+
+
+HOSTILE_MANIFESTS = [
+    pytest.param(lambda raw: b"[" * 30_000 + b"]" * 30_000, id="nested 30,000 deep"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + b"1" * 5000), id="5,000-digit version"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "extra": ' + b"7" * 5000),
+                 id="5,000-digit extra field"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "extra": 1e999'), id="infinite number"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "version": 1'), id="duplicate key"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "extra": ' + b"[" * 50 + b"]" * 50),
+                 id="nested field"),
+]
+
+
+class TestHostileManifest:
+    """A manifest is read bounded and total: whatever it holds, the backup is refused as not a backup (exit 5)
+    and the others in the folder are still listed."""
+
+    @pytest.mark.parametrize("hostile", HOSTILE_MANIFESTS)
+    def test_refused_as_not_a_backup(self, saved: Path, hostile) -> None:  # type: ignore[no-untyped-def]
+        bad = with_raw_manifest(saved, saved.with_name("hostile.bjbackup"), hostile)
+        with pytest.raises(NotAJournal, match="not a usable Boundary Journal backup"):
+            backups.read_info(bad)
+        with pytest.raises(NotAJournal, match="not a usable Boundary Journal backup"):
+            backups.read_info(bad, verify=False)
+
+    @pytest.mark.parametrize("hostile", HOSTILE_MANIFESTS)
+    def test_restore_refuses_it_and_changes_nothing(self, written: Journal, saved: Path, data_dir: Path,
+                                                    hostile) -> None:  # type: ignore[no-untyped-def]
+        written.close()
+        bad = with_raw_manifest(saved, saved.with_name("hostile.bjbackup"), hostile)
+        before = folder_state(data_dir)
+        with pytest.raises(NotAJournal):
+            backups.restore_backup(written.path, bad, PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+    @pytest.mark.parametrize("hostile", HOSTILE_MANIFESTS)
+    def test_the_others_are_still_listed(self, written: Journal, hostile) -> None:  # type: ignore[no-untyped-def]
+        good = backups.make_backup(written, now=NOW)
+        with_raw_manifest(good.path, good.path.with_name("copied-in.bjbackup"), hostile)
+        assert [b.path for b in backups.list_backups(good.path.parent)] == [good.path]
+
+
 def texts_in_file(db: Path, key_file: bytes) -> list[str]:
     folder = db.parent / "opened"
     folder.mkdir()

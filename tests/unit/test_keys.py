@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +265,37 @@ class TestKeyFileFormat:
         change(good)
         with pytest.raises(JournalDamaged, match=r"key file journal\.key is damaged"):
             parse(good)
+
+    @pytest.mark.parametrize("hostile", [
+        pytest.param(lambda raw: b"[" * 100_000 + b"]" * 100_000, id="nested 100,000 deep"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['
+                                             b"1" + b"]" * 38), id="nested value"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + b"1" * 5000), id="5,000-digit version"),
+        pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": ' + b"9" * 5000),
+                     id="5,000-digit iterations"),
+        pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": 1e999'), id="infinite number"),
+        pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": NaN'), id="NaN"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "version": 1'), id="duplicate key"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "padding": "' + b"x" * 100_000 + b'"'),
+                     id="larger than a key file"),
+    ])
+    def test_hostile_json_is_damage_not_a_crash(self, good: dict[str, Any], hostile) -> None:
+        raw = hostile(json.dumps(good, indent=2).encode())
+        with pytest.raises(JournalDamaged, match=r"key file journal\.key is damaged"):
+            keys.parse_key_file(raw, "journal.key")
+
+    def test_a_huge_key_file_is_not_read_whole(self, tmp_path: Path) -> None:
+        path = tmp_path / "journal.key"
+        with path.open("wb") as handle:
+            handle.truncate(64 * 2**20)  # sparse: a terabyte would be refused the same way, without reading it
+        tracemalloc.start()
+        try:
+            with pytest.raises(JournalDamaged, match="is damaged"):
+                keys.read_key_file(path)
+            _now, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 2**20
 
     def test_reading_a_missing_file_is_left_to_the_caller(self, tmp_path: Path) -> None:
         # open_journal tells a missing key file (an older journal) from a damaged one.

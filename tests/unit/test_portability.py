@@ -382,6 +382,8 @@ class TestRefusals:
         (b'{"format": "boundary-journal-export", "version": NaN}', "it contains NaN"),
         (b'{"format": "a", "format": "b"}', 'has the key "format" twice'),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"format": "boundary-journal-export", "version": ' + b"1" * 5000 + b"}", "a number of more than"),
+        (b'{"format": "boundary-journal-export", "version": 1e999}', "a number too large"),
     ])
     def test_not_an_export(self, shared_empty: Journal, catalog: Catalog, raw: bytes, message: str) -> None:
         with pytest.raises(InvalidInput) as refused:
@@ -395,6 +397,16 @@ class TestRefusals:
             portability.import_json(shared_empty, bad)
         with pytest.raises(InvalidInput, match=r"Cannot read .*missing\.json"):
             portability.import_json(shared_empty, tmp_path / "missing.json")
+
+    def test_a_file_larger_than_an_import_reads_is_refused_unread(
+        self, tmp_path: Path, shared_empty: Journal, document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(portability, "MAX_IMPORT_BYTES", 10 * 1024)
+        big = tmp_path / "big.json"
+        big.write_text(json.dumps(document), encoding="utf-8")
+        assert big.stat().st_size > 10 * 1024
+        with pytest.raises(InvalidInput, match=r"big\.json is larger than 10 KiB"):
+            portability.import_json(shared_empty, big)
 
     def test_byte_order_mark_is_accepted(self, document: dict[str, Any], fresh: Journal) -> None:
         portability.import_json(fresh, b"\xef\xbb\xbf" + json.dumps(document).encode())

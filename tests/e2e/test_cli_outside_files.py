@@ -1,0 +1,66 @@
+"""Files that come from outside the app (key files, backups, imports), hostile or odd, through the installed
+command line: each ends in one line on stderr with its exit status, never a traceback, and one bad backup
+in the backups folder never stops a command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from boundary_journal import keys
+from tests.e2e.test_cli import CLI, digest
+from tests.unit.test_backups import members, pack
+
+pytestmark = pytest.mark.e2e
+
+NESTED = b"[" * 30_000 + b"]" * 30_000
+LONG_NUMBER = b"9" * 5000
+
+
+def backup_with_manifest(cli: CLI, out: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """A backup of the journal whose manifest bytes are `edit(bytes)`; the other members stay as made."""
+    made = cli.data / "made.bjbackup"
+    cli.ok("backup", "--out", str(made))
+    parts = members(made)
+    made.unlink()
+    parts["manifest.json"] = edit(json.dumps(json.loads(parts["manifest.json"]), indent=2).encode())
+    return pack(out, list(parts.items()))
+
+
+class TestHostileJson:
+    """Deep nesting and numbers of thousands of digits are refused as damage (exit 5), or for an import as a
+    bad file (exit 2), in one line."""
+
+    @pytest.mark.parametrize("edit", [
+        pytest.param(lambda raw: NESTED, id="nested"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + LONG_NUMBER), id="long number"),
+    ])
+    def test_key_file(self, ready: CLI, edit) -> None:  # type: ignore[no-untyped-def]
+        key_path = keys.key_path_for(ready.journal)
+        key_path.write_bytes(edit(key_path.read_bytes()))
+        before = digest(ready.journal)
+        assert "key file" in ready.fails(5, "list")
+        assert "key file" in ready.fails(5, "backup")
+        assert digest(ready.journal) == before
+
+    @pytest.mark.parametrize("edit", [
+        pytest.param(lambda raw: NESTED, id="nested"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + LONG_NUMBER), id="long number"),
+    ])
+    def test_backup_manifest(self, ready: CLI, tmp_path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+        bad = backup_with_manifest(ready, tmp_path / "hostile.bjbackup", edit)
+        before = digest(ready.journal)
+        assert "not a usable Boundary Journal backup" in ready.fails(5, "restore", str(bad))
+        assert digest(ready.journal) == before
+
+    @pytest.mark.parametrize("raw", [
+        pytest.param(NESTED, id="nested"),
+        pytest.param(b'{"format": "boundary-journal-export", "version": ' + LONG_NUMBER + b"}", id="long number"),
+    ])
+    def test_import(self, cli: CLI, tmp_path: Path, raw: bytes) -> None:
+        source = tmp_path / "import.json"
+        source.write_bytes(raw)
+        cli.fails(2, "import", "json", str(source))
+        assert not cli.journal.exists()
