@@ -38,6 +38,16 @@ _CODE_CHARS = 24  # 120 bits
 _CODE_READS_AS = {"O": "0", "I": "1", "L": "1"}
 
 
+# What a key file may ask of Argon2id, checked before any derivation: a tampered file asking for gigabytes would
+# otherwise push a laptop into swap or get the app killed before the passphrase is even tried. Each bound is four
+# times the production setting (256 MiB, 2 passes, 4 lanes), room to raise the setting later. 1 GiB is lent for
+# a moment by any machine that runs the window; 8 passes at 1 GiB, the worst case, is 16 times the production
+# work (some 8 seconds): slow, not harmful. Lanes add no memory; they cap the threads a derivation may use.
+_MAX_MEMORY_KIB = 1024 * 1024
+_MAX_ITERATIONS = 8
+_MAX_LANES = 16
+
+
 @dataclass(frozen=True)
 class KdfParams:
     """Argon2id settings, stored with each wrapped key so they can be raised later."""
@@ -57,7 +67,7 @@ class KdfParams:
         if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
             raise ValueError("kdf")
         memory, iterations, lanes = values
-        if memory < 8 * lanes or memory > 4 * 1024 * 1024 or iterations > 64 or lanes > 64:
+        if memory < 8 * lanes or memory > _MAX_MEMORY_KIB or iterations > _MAX_ITERATIONS or lanes > _MAX_LANES:
             raise ValueError("kdf")
         return cls(memory, iterations, lanes)
 

@@ -5,6 +5,7 @@ in the backups folder never stops a command."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,14 @@ class TestHostileJson:
         source.write_bytes(raw)
         cli.fails(2, "import", "json", str(source))
         assert not cli.journal.exists()
+
+
+class TestKeyDerivationBounds:
+    def test_a_key_file_asking_for_4_gib_is_damage_before_any_derivation(self, ready: CLI) -> None:
+        key_path = keys.key_path_for(ready.journal)
+        data = json.loads(key_path.read_bytes())
+        data["slots"]["passphrase"]["kdf"].update(memory_kib=4 * 1024 * 1024, iterations=64)
+        key_path.write_text(json.dumps(data), encoding="utf-8")
+        started = time.perf_counter()
+        assert "key file" in ready.fails(5, "list")
+        assert time.perf_counter() - started < 30  # deriving with 4 GiB and 64 passes would take minutes

@@ -193,6 +193,29 @@ class TestKeyDerivation:
         monkeypatch.setattr(keys, "DEFAULT_KDF", keys.KdfParams(memory_kib=128, iterations=2, lanes=1))
         assert keys.unlock(keyfile, PASSPHRASE) == key
 
+    def test_bounds_leave_room_above_the_production_setting(self) -> None:
+        raised = keys.KdfParams(keys.PRODUCTION_KDF.memory_kib * 4, keys.PRODUCTION_KDF.iterations * 4,
+                                keys.PRODUCTION_KDF.lanes * 4)
+        assert keys.KdfParams.from_json(raised.to_json()) == raised
+        assert keys.KdfParams.from_json(TEST_KDF.to_json()) == TEST_KDF
+
+    def test_a_tampered_setting_is_refused_before_any_derivation(
+        self, journal, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        journal.close()
+        key_path = keys.key_path_for(journal.path)
+        data = json.loads(key_path.read_bytes())
+        data["slots"]["passphrase"]["kdf"]["memory_kib"] = 4 * 1024 * 1024
+        key_path.write_text(json.dumps(data), encoding="utf-8")
+
+        def derive(*_args: object) -> bytes:
+            raise AssertionError("a key was derived with a tampered setting")
+
+        monkeypatch.setattr(keys, "_derive", derive)
+        assert keys.start_unlock(key_path, PASSPHRASE) is None
+        with pytest.raises(JournalDamaged, match=r"key file .* is damaged"):
+            open_journal(journal.path, PASSPHRASE)
+
     def test_production_setting_is_the_default(self, data_dir: Path) -> None:
         """Unpatched, a new journal's key file is wrapped with PRODUCTION_KDF (costs about half a second)."""
         assert keys.PRODUCTION_KDF.memory_kib >= 64 * 1024 and keys.PRODUCTION_KDF.iterations >= 2
@@ -259,6 +282,12 @@ class TestKeyFileFormat:
         pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(lanes=True), id="lanes bool"),
         pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(lanes=1000), id="lanes huge"),
         pytest.param(lambda d: d["slots"]["passphrase"].pop("kdf"), id="no kdf"),
+        pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(memory_kib=4 * 1024 * 1024), id="memory 4 GiB"),
+        pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(memory_kib=2 * 1024 * 1024), id="memory 2 GiB"),
+        pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(iterations=64), id="iterations 64"),
+        pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(lanes=64, memory_kib=65536), id="lanes 64"),
+        pytest.param(lambda d: d["slots"]["recovery"]["kdf"].update(memory_kib=4 * 1024 * 1024),
+                     id="recovery memory 4 GiB"),
         pytest.param(lambda d: d["slots"]["recovery"].update(nonce=""), id="recovery nonce empty"),
     ])
     def test_malformed_fields_are_damage(self, good: dict[str, Any], change) -> None:
