@@ -40,8 +40,10 @@ from boundary_journal.errors import (
     JournalDamaged,
     JournalTooNew,
     NotAJournal,
+    UserError,
     WrongPassphrase,
 )
+from boundary_journal.services.validation import local_naive
 from boundary_journal.storage import BACKUP_FOLDER, Journal, _raw_connect, _verify, file_integrity_problems
 
 BACKUP_SUFFIX = ".bjbackup"
@@ -247,17 +249,26 @@ def _parse_manifest(path: Path, raw: bytes) -> dict[str, Any]:
         raise JournalTooNew(f"The backup {path} was made by a newer version of Boundary Journal; update the app.")
     if not isinstance(manifest.get("sha256"), dict) or not isinstance(manifest.get("journal_id"), str):
         raise _not_a_backup(path, "its manifest is incomplete")
-    try:
-        datetime.fromisoformat(str(manifest.get("created_at")))
-    except ValueError:
-        raise _not_a_backup(path, "its manifest has no valid date") from None
+    _created_at(path, manifest)
     return manifest
+
+
+def _created_at(path: Path, manifest: dict[str, Any]) -> datetime:
+    """When the backup was made, as local wall-clock time. A time with an offset (a backup copied from another
+    computer or time zone) is converted, so that every backup compares with every other."""
+    value = manifest.get("created_at")
+    try:
+        if not isinstance(value, str):
+            raise ValueError("created_at")
+        return local_naive(datetime.fromisoformat(value))
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves the time past year 1 or 9999
+        raise _not_a_backup(path, "its manifest has no valid date") from None
 
 
 def _info(path: Path, manifest: dict[str, Any]) -> BackupInfo:
     return BackupInfo(
         path=path,
-        created_at=datetime.fromisoformat(manifest["created_at"]),
+        created_at=_created_at(path, manifest),
         reason=str(manifest.get("reason", "")),
         journal_id=manifest["journal_id"],
         schema_revision=manifest.get("schema_revision"),
@@ -316,17 +327,34 @@ def read_info(path: Path, *, verify: bool = True) -> BackupInfo:
     return _info(path, manifest)
 
 
-def list_backups(folder: Path) -> list[BackupInfo]:
-    """Backups in `folder` whose manifest reads, newest first (contents are checked on restore)."""
+@dataclass(frozen=True)
+class BackupScan:
+    found: list[BackupInfo]  # newest first
+    skipped: list[tuple[Path, str]]  # files named like backups that are not usable ones, with why
+
+
+def scan_backups(folder: Path) -> BackupScan:
+    """Backups in `folder` whose manifest reads (contents are checked on restore), and the files skipped.
+
+    One file that cannot be read, is damaged or is too new is skipped, never a reason to stop: listing,
+    rotation and the day's automatic backup go on with the others.
+    """
     found: list[BackupInfo] = []
+    skipped: list[tuple[Path, str]] = []
     if not folder.is_dir():
-        return found
-    for path in folder.glob(f"*{BACKUP_SUFFIX}"):
+        return BackupScan(found, skipped)
+    for path in sorted(folder.glob(f"*{BACKUP_SUFFIX}")):
         try:
             found.append(read_info(path, verify=False))
-        except (NotAJournal, JournalDamaged, JournalTooNew, InvalidInput):
-            continue
-    return sorted(found, key=lambda info: (info.created_at, info.path.name), reverse=True)
+        except UserError as error:
+            skipped.append((path, str(error)))
+    found.sort(key=lambda info: (info.created_at, info.path.name), reverse=True)
+    return BackupScan(found, skipped)
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Backups in `folder` whose manifest reads, newest first; see `scan_backups`."""
+    return scan_backups(folder).found
 
 
 def backup_due(folder: Path, now: datetime) -> bool:

@@ -811,11 +811,13 @@ def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import backups
 
     if args.list:
-        found = backups.list_backups(backups.backup_folder(data_dir(args.data_dir)))
+        scan = backups.scan_backups(backups.backup_folder(data_dir(args.data_dir)))
         if args.json:
-            _print_json([info.to_json() for info in found])
-        for info in [] if args.json else found:
+            _print_json([info.to_json() for info in scan.found])
+        for info in [] if args.json else scan.found:
             print(f"{info.created_at:%Y-%m-%d %H:%M}  {info.reason:<15} {info.path}")
+        for _path, why in scan.skipped:
+            print(f"{PROG}: skipped: {why}", file=sys.stderr)
         return 0
     if args.out is not None:
         files.check_output_path(args.out, backups.BACKUP_SUFFIX)

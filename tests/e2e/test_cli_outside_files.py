@@ -12,6 +12,7 @@ import pytest
 
 from boundary_journal import keys
 from tests.e2e.test_cli import CLI, digest
+from tests.e2e.test_cli_security import ENTRY
 from tests.unit.test_backups import members, pack
 
 pytestmark = pytest.mark.e2e
@@ -76,3 +77,36 @@ class TestKeyDerivationBounds:
         started = time.perf_counter()
         assert "key file" in ready.fails(5, "list")
         assert time.perf_counter() - started < 30  # deriving with 4 GiB and 64 passes would take minutes
+
+
+class TestOneOddBackupInTheFolder:
+    """A copied-in backup whose date has a UTC offset, or a file that is no backup at all, in backups/."""
+
+    @pytest.fixture
+    def odd_folder(self, ready: CLI) -> CLI:
+        ready.ok(*ENTRY)
+        ready.ok("backup")
+        folder = ready.data / "backups"
+        copied = backup_with_manifest(ready, folder / "from-the-laptop.bjbackup", lambda raw: raw.replace(
+            b'"created_at": "', b'"created_at": "2026-11-22T10:00:00+05:00", "was": "'))
+        assert b"+05:00" in members(copied)["manifest.json"]
+        (folder / "junk.bjbackup").write_bytes(b"junk" * 100)
+        return ready
+
+    def test_backup_list_lists_the_others_and_says_what_it_skipped(self, odd_folder: CLI) -> None:
+        result = odd_folder.run("backup", "--list", "--json")
+        assert result.returncode == 0, result.stderr
+        listed = {Path(b["path"]).name: b for b in json.loads(result.stdout)}
+        assert "from-the-laptop.bjbackup" in listed and len(listed) == 2
+        assert "+" not in listed["from-the-laptop.bjbackup"]["created_at"]  # shown as local time
+        assert "junk.bjbackup" in result.stderr and "skipped" in result.stderr
+        assert "from-the-laptop.bjbackup" in odd_folder.ok("backup", "--list")
+
+    def test_backup_and_check_go_on(self, odd_folder: CLI) -> None:
+        assert "Wrote a verified backup" in odd_folder.ok("backup")
+        odd_folder.ok(*ENTRY)
+        data = bytearray(odd_folder.journal.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        odd_folder.journal.write_bytes(bytes(data))
+        line = odd_folder.fails(5, "check")
+        assert "damaged" in line and "newest backup is" in line

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import tarfile
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -383,6 +384,98 @@ class TestHostileManifest:
         good = backups.make_backup(written, now=NOW)
         with_raw_manifest(good.path, good.path.with_name("copied-in.bjbackup"), hostile)
         assert [b.path for b in backups.list_backups(good.path.parent)] == [good.path]
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone().replace(tzinfo=None)
+
+
+ODD_DATES = [
+    pytest.param("2026-11-22T10:00:00+05:00", local(datetime.fromisoformat("2026-11-22T10:00:00+05:00")),
+                 id="UTC offset"),
+    pytest.param("2026-11-22T10:00:00Z", local(datetime.fromisoformat("2026-11-22T10:00:00+00:00")), id="Z"),
+    pytest.param("0001-01-01T00:00:00", datetime(1, 1, 1), id="year 1"),
+    pytest.param("9999-12-31T23:59:59", datetime(9999, 12, 31, 23, 59, 59), id="year 9999"),
+    pytest.param("0001-01-01T00:00:00+14:00", None, id="offset before year 1"),
+    pytest.param("9999-12-31T23:59:59-14:00", None, id="offset past year 9999"),
+    pytest.param(20261122, None, id="a number"),
+    pytest.param(None, None, id="null"),
+    pytest.param("2026-02-30", None, id="no such day"),
+    pytest.param("yesterday", None, id="words"),
+]
+
+
+class TestOddBackupsInTheFolder:
+    """One odd file among the backups (a copied-in backup with a date in another time zone, a far date, a
+    damaged, too new or unreadable file) never stops listing, rotation, the day's automatic backup or a
+    backup: it is listed with its date as local time, or skipped."""
+
+    @pytest.fixture
+    def folder(self, written: Journal, tmp_path: Path) -> Path:
+        backups.make_backup(written, reason=Reason.AUTOMATIC, now=NOW - timedelta(days=3))
+        return written.folder / "backups"
+
+    @pytest.fixture
+    def template(self, written: Journal, tmp_path: Path) -> Path:
+        return backups.make_backup(written, out=tmp_path / "template.bjbackup").path
+
+    def still_works(self, journal: Journal, folder: Path, odd: Path) -> list[BackupInfo]:
+        found = backups.list_backups(folder)
+        assert NOW - timedelta(days=3) in [b.created_at for b in found]
+        backups.to_remove(found)
+        assert backups.backup_due(folder, NOW)
+        assert backups.automatic_backup(journal, NOW) is not None
+        assert backups.make_backup(journal, now=NOW + timedelta(minutes=1)).path.exists()
+        assert odd.exists() or odd.is_symlink()  # nothing is removed for being odd
+        return found
+
+    @pytest.mark.parametrize(("created_at", "listed_as"), ODD_DATES)
+    @pytest.mark.parametrize("reason", [Reason.AUTOMATIC, Reason.MANUAL])
+    def test_manifest_dates(self, written: Journal, folder: Path, template: Path, created_at: object,
+                            listed_as: datetime | None, reason: Reason) -> None:
+        odd = with_manifest(template, folder / "copied-in.bjbackup", created_at=created_at, reason=reason.value)
+        found = self.still_works(written, folder, odd)
+        listed = [b.created_at for b in found if b.path == odd]
+        assert listed == ([] if listed_as is None else [listed_as])
+        assert all(b.created_at.tzinfo is None for b in found)
+
+    def test_an_offset_is_read_as_local_time(self, template: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        aware = with_manifest(template, template.with_name("aware.bjbackup"), created_at="2026-11-22T10:00:00+05:00")
+        monkeypatch.setenv("TZ", "America/New_York")
+        time.tzset()
+        try:
+            assert backups.read_info(aware).created_at == datetime(2026, 11, 22, 0, 0)  # 05:00 UTC is 00:00 EST
+        finally:
+            monkeypatch.undo()
+            time.tzset()
+
+    @pytest.mark.parametrize("make", [
+        pytest.param(lambda folder, template: with_manifest(template, folder / "new.bjbackup", version=2),
+                     id="too new"),
+        pytest.param(lambda folder, template: (folder / "empty.bjbackup").write_bytes(b"") and None,
+                     id="empty"),
+        pytest.param(lambda folder, template: (folder / "half.bjbackup").write_bytes(
+            template.read_bytes()[:3000]), id="truncated"),
+        pytest.param(lambda folder, template: (folder / "a-folder.bjbackup").mkdir(), id="a folder"),
+        pytest.param(lambda folder, template: (folder / "gone.bjbackup").symlink_to(folder / "nowhere"),
+                     id="broken link"),
+        pytest.param(lambda folder, template: with_raw_manifest(template, folder / "deep.bjbackup",
+                                                                lambda raw: b"[" * 30_000 + b"]" * 30_000),
+                     id="hostile manifest"),
+    ])
+    def test_other_odd_files(self, written: Journal, folder: Path, template: Path, make) -> None:  # type: ignore[no-untyped-def]
+        make(folder, template)
+        [odd] = [p for p in folder.iterdir() if p.name.startswith(("new", "empty", "half", "a-folder", "gone", "deep"))]
+        found = self.still_works(written, folder, odd)
+        assert odd not in [b.path for b in found]
+
+    def test_skipped_files_are_named_with_why(self, written: Journal, folder: Path, template: Path) -> None:
+        with_manifest(template, folder / "new.bjbackup", version=2)
+        (folder / "junk.bjbackup").write_bytes(b"junk" * 100)
+        scan = backups.scan_backups(folder)
+        assert [b.created_at for b in scan.found] == [NOW - timedelta(days=3)]
+        assert sorted((p.name, "newer version" in why or "not a usable" in why) for p, why in scan.skipped) == [
+            ("junk.bjbackup", True), ("new.bjbackup", True)]
 
 
 def texts_in_file(db: Path, key_file: bytes) -> list[str]:
