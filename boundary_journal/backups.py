@@ -284,11 +284,18 @@ def _open_tar(path: Path) -> tarfile.TarFile:
 
 
 def _members(path: Path, tar: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
+    """The three members, checked before anything is read out of them: a sparse member, or one that claims more
+    than the file holds, would unpack to more than the backup is (a 10 KB file can claim gigabytes)."""
     members: dict[str, tarfile.TarInfo] = {}
+    archive_size = os.fstat(tar.fileobj.fileno()).st_size  # type: ignore[union-attr]
     try:
-        for member in tar.getmembers():
+        for member in tar:  # one at a time: a file of many members is refused at the first unexpected one
             if member.name not in _MEMBERS or not member.isfile() or member.name in members:
                 raise _not_a_backup(path, f"unexpected content '{member.name}'")
+            if member.issparse():
+                raise _not_a_backup(path, f"'{member.name}' is stored as a sparse file")
+            if member.offset_data + member.size > archive_size:
+                raise _not_a_backup(path, "it is truncated")
             members[member.name] = member
     except (tarfile.TarError, EOFError):
         raise _not_a_backup(path, "it is truncated") from None

@@ -13,7 +13,7 @@ import pytest
 from boundary_journal import keys
 from tests.e2e.test_cli import CLI, digest
 from tests.e2e.test_cli_security import ENTRY
-from tests.unit.test_backups import members, pack
+from tests.unit.test_backups import members, pack, with_sparse_db
 
 pytestmark = pytest.mark.e2e
 
@@ -110,3 +110,18 @@ class TestOneOddBackupInTheFolder:
         odd_folder.journal.write_bytes(bytes(data))
         line = odd_folder.fails(5, "check")
         assert "damaged" in line and "newest backup is" in line
+
+
+class TestSparseBackup:
+    def test_restore_refuses_a_small_file_that_unpacks_to_gigabytes(self, ready: CLI, tmp_path: Path) -> None:
+        ready.ok(*ENTRY)
+        made = tmp_path / "made.bjbackup"
+        ready.ok("backup", "--out", str(made))
+        bad = with_sparse_db(made, tmp_path / "tiny.bjbackup", 4 * 2**30)
+        assert bad.stat().st_size < 20_000
+        before = digest(ready.journal)
+        started = time.perf_counter()
+        assert "stored as a sparse file" in ready.fails(5, "restore", str(bad))
+        assert time.perf_counter() - started < 30
+        assert digest(ready.journal) == before
+        assert sorted(p.name for p in ready.data.iterdir()) == ["journal.db", "journal.key", "journal.lock"]

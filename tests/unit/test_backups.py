@@ -478,6 +478,80 @@ class TestOddBackupsInTheFolder:
             ("junk.bjbackup", True), ("new.bjbackup", True)]
 
 
+def sparse(name: str, realsize: int, data: bytes = b"x" * 512) -> tuple[tarfile.TarInfo, bytes]:
+    """A GNU sparse member (PAX format 1.0): `data` at the end of `realsize` bytes that are otherwise a hole."""
+    info = tarfile.TarInfo(f"GNUSparseFile.0/{name}")
+    info.pax_headers = {"GNU.sparse.major": "1", "GNU.sparse.minor": "0", "GNU.sparse.name": name,
+                        "GNU.sparse.realsize": str(realsize)}
+    payload = f"1\n{realsize - len(data)}\n{len(data)}\n".encode().ljust(512, b"\0") + data
+    info.size = len(payload)
+    return info, payload
+
+
+def with_sparse_db(backup: Path, out: Path, realsize: int) -> Path:
+    parts = members(backup)
+    with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in parts.items():
+            info, payload = sparse(name, realsize) if name == "journal.db" else (tarfile.TarInfo(name), data)
+            info.size = len(payload)
+            tar.addfile(info, io.BytesIO(payload))
+    return out
+
+
+def claiming_size(backup: Path, out: Path, name: str, size: int) -> Path:
+    """A copy of `backup` whose member `name` claims `size` bytes in its header (the archive holds fewer)."""
+    shutil.copyfile(backup, out)
+    with tarfile.open(out) as tar:
+        header = tar.getmember(name).offset
+    data = bytearray(out.read_bytes())
+    assert size < 8**11  # what the header's octal field holds
+    data[header + 124:header + 136] = f"{size:011o}\0".encode()
+    data[header + 148:header + 156] = b" " * 8
+    data[header + 148:header + 156] = f"{sum(data[header:header + 512]):06o}\0 ".encode()
+    out.write_bytes(bytes(data))
+    return out
+
+
+OVERSIZE = [
+    pytest.param(lambda saved: with_sparse_db(saved, saved.with_name("tiny.bjbackup"), 64 * 2**20),
+                 "stored as a sparse file", id="sparse 64 MiB in 10 KB"),
+    pytest.param(lambda saved: with_sparse_db(saved, saved.with_name("tiny.bjbackup"), 1024),
+                 "stored as a sparse file", id="sparse and small"),
+    pytest.param(lambda saved: claiming_size(saved, saved.with_name("claims.bjbackup"), "journal.db", 2**32),
+                 "truncated", id="claims 4 GiB"),
+    pytest.param(lambda saved: claiming_size(saved, saved.with_name("claims.bjbackup"), "journal.key", 2**20),
+                 "truncated", id="key claims 1 MiB"),
+]
+
+
+class TestSparseAndOversizeMembers:
+    """A member that would unpack to more than the archive holds (sparse, or a size its header claims) makes the
+    file not a backup, found before anything is read out of it or written."""
+
+    @pytest.fixture(autouse=True)
+    def nothing_unpacked(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        def copy(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("a member was unpacked before it was checked")
+
+        monkeypatch.setattr(backups.shutil, "copyfileobj", copy)
+
+    @pytest.mark.parametrize(("make", "why"), OVERSIZE)
+    def test_read_info(self, saved: Path, make, why: str) -> None:  # type: ignore[no-untyped-def]
+        bad = make(saved)
+        for verify in (True, False):
+            with pytest.raises(NotAJournal, match=why):
+                backups.read_info(bad, verify=verify)
+
+    @pytest.mark.parametrize(("make", "why"), OVERSIZE)
+    def test_restore(self, written: Journal, saved: Path, data_dir: Path, make, why: str) -> None:  # type: ignore[no-untyped-def]
+        written.close()
+        bad = make(saved)
+        before = folder_state(data_dir)
+        with pytest.raises(NotAJournal, match=why):
+            backups.restore_backup(written.path, bad, PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+
 def texts_in_file(db: Path, key_file: bytes) -> list[str]:
     folder = db.parent / "opened"
     folder.mkdir()
