@@ -36,12 +36,14 @@ from boundary_journal import __version__, bounded_json, files, keys
 from boundary_journal.errors import (
     BackupDamaged,
     CannotWrite,
+    DiskFull,
     InvalidInput,
     JournalDamaged,
     JournalTooNew,
     NotAJournal,
     UserError,
     WrongPassphrase,
+    disk_full,
 )
 from boundary_journal.services.validation import local_naive
 from boundary_journal.storage import BACKUP_FOLDER, Journal, _raw_connect, _verify, file_integrity_problems
@@ -52,6 +54,7 @@ MANIFEST_VERSION = 1
 _DB_MEMBER, _KEY_MEMBER, _MANIFEST_MEMBER = "journal.db", "journal.key", "manifest.json"
 _MEMBERS = (_MANIFEST_MEMBER, _KEY_MEMBER, _DB_MEMBER)
 _MAX_MANIFEST = 64 * 1024
+_NOT_RESTORED = "Nothing was restored and the journal is unchanged"
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_SAFETY = 5
@@ -98,9 +101,10 @@ def backup_folder(data_dir: Path) -> Path:
     return data_dir / BACKUP_FOLDER
 
 
-def _cannot_write(where: Path, exc: OSError) -> CannotWrite:
-    return CannotWrite(
-        f"The backup could not be written in {where} ({exc.strerror or exc}); "
+def _cannot_write(where: Path, exc: Exception) -> CannotWrite:
+    return disk_full(exc, f"the backup could not be written in {where}", "The journal and earlier backups are "
+                     "unchanged") or CannotWrite(
+        f"The backup could not be written in {where} ({getattr(exc, 'strerror', None) or exc}); "
         "the journal and earlier backups are unchanged."
     )
 
@@ -194,14 +198,10 @@ def make_backup(
 
             files.atomic_write(out, write, what="backup")
             os.chmod(out, 0o600)
+    except (DiskFull, OSError, sqlcipher3.Error) as exc:
+        raise _cannot_write(out.parent, exc) from None
     except CannotWrite as exc:
         raise CannotWrite(f"{exc} The journal and earlier backups are unchanged.") from None
-    except OSError as exc:
-        raise _cannot_write(out.parent, exc) from None
-    except sqlcipher3.Error as exc:
-        out_error = OSError(str(exc))
-        out_error.strerror = str(exc)
-        raise _cannot_write(out.parent, out_error) from None
     # Read it back: a backup counts only once it unpacks and its checksums match.
     try:
         info = read_info(out)
@@ -422,6 +422,9 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
             members = _members(path, tar)
             manifest = _parse_manifest(path, _read(tar, members[_MANIFEST_MEMBER]))
             key_bytes = _read(tar, members[_KEY_MEMBER])
+            if members[_DB_MEMBER].size > shutil.disk_usage(into).free:
+                needs = members[_DB_MEMBER].size // 2**20 + 1
+                raise DiskFull.saying(f"restoring the backup needs {needs} MiB free in {into.parent}", _NOT_RESTORED)
             source = tar.extractfile(members[_DB_MEMBER])
             assert source is not None
             target = into / _DB_MEMBER
@@ -433,7 +436,8 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
     except (tarfile.TarError, EOFError):
         raise _not_a_backup(path, "it is truncated") from None
     except OSError as exc:
-        raise InvalidInput(f"Cannot read the backup {path} ({exc.strerror or exc}).") from None
+        raise disk_full(exc, f"the backup could not be unpacked in {into.parent}", _NOT_RESTORED) or InvalidInput(
+            f"Cannot read the backup {path} ({exc.strerror or exc}).") from None
     expected = manifest["sha256"]
     key_ok = hashlib.sha256(key_bytes).hexdigest() == expected.get(_KEY_MEMBER)
     if not key_ok or _sha256(target) != expected.get(_DB_MEMBER):

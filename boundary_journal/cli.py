@@ -3,7 +3,7 @@
 Exit status: 0 success, 1 a file could not be written, 2 bad usage or input, 3 wrong passphrase or
 recovery code, 4 an export refused because likely identifiers remain, 5 the journal file cannot be used
 (foreign, damaged, too new, failed integrity check), 6 a malformed shipped catalogue, 7 the journal is
-open in another window or command.
+open in another window or command, 8 the disk is full (nothing was left half-written).
 A user error is one line on stderr, never a traceback.
 
 Each command imports the services it uses when it runs: SQLAlchemy's ORM, the models and the services
@@ -31,6 +31,7 @@ from boundary_journal.errors import (
     JournalDamaged,
     JournalInUse,
     UserError,
+    disk_full,
 )
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
 from boundary_journal.services.validation import local_naive
@@ -943,6 +944,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             return args.handler(args, None if args.handler is _gui else _shipped_catalog())
+        except UserError:
+            raise
+        except Exception as error:  # a full disk met where no service said so (a library, a raw connection)
+            full = disk_full(error)
+            if full is None:
+                raise
+            raise full from None
         finally:
             if getattr(args, "instance_lock", None) is not None:
                 args.instance_lock.release()

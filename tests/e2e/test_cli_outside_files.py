@@ -5,6 +5,7 @@ in the backups folder never stops a command."""
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -125,3 +126,71 @@ class TestSparseBackup:
         assert time.perf_counter() - started < 30
         assert digest(ready.journal) == before
         assert sorted(p.name for p in ready.data.iterdir()) == ["journal.db", "journal.key", "journal.lock"]
+
+
+def patched(patch: str) -> list[str]:
+    """The command line in a Python where `patch` ran first (to make the disk look full)."""
+    return [sys.executable, "-c", f"import errno, os, sys\n{patch}\nfrom boundary_journal.cli import main\n"
+            "sys.exit(main())"]
+
+
+NO_SPACE = "raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))"
+TINY_JOURNAL = """
+from boundary_journal import storage
+real = storage._configured_connect
+def capped(path, key):
+    conn = real(path, key)
+    (pages,) = conn.execute("PRAGMA page_count").fetchone()
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    return conn
+storage._configured_connect = capped
+"""
+
+
+class TestDiskFull:
+    """A full disk is exit status 8 and one line that says so and to free some space; nothing is changed."""
+
+    def says_disk_full(self, line: str) -> None:
+        assert line.startswith("boundary-journal: The disk is full") and "free some space" in line
+
+    def test_export(self, ready: CLI, tmp_path: Path) -> None:
+        ready.ok(*ENTRY)
+        out = tmp_path / "everything.json"
+        command = patched(f"def fsync(fd): {NO_SPACE}\nos.fsync = fsync")
+        self.says_disk_full(ready.fails(8, "export", "json", "--out", str(out), command=command))
+        assert list(tmp_path.glob("*.json*")) == []
+
+    def test_saving_an_entry(self, ready: CLI) -> None:
+        ready.ok(*ENTRY)
+        before = ready.ok("list", "--json")
+        big = [*ENTRY[:-1], "documentation_note=" + "Declined with thanks. " * 5000]
+        line = ready.fails(8, *big, command=patched(TINY_JOURNAL))
+        self.says_disk_full(line)
+        assert "damaged" not in line
+        assert ready.ok("list", "--json") == before
+
+    @pytest.mark.parametrize("patch", [
+        pytest.param("import tempfile\ndef mkstemp(*args, **kwargs): " + NO_SPACE + "\ntempfile.mkstemp = mkstemp",
+                     id="no room for a file"),
+        pytest.param("from boundary_journal import storage\nreal = storage._raw_connect\n"
+                     "def tiny(path, key, *, create=False, **kwargs):\n"
+                     "    conn = real(path, key, create=create, **kwargs)\n"
+                     "    conn.execute('PRAGMA max_page_count = 1')\n"
+                     "    return conn\n"
+                     "storage._raw_connect = tiny", id="no room in SQLite"),
+    ])
+    def test_creating_a_journal(self, cli: CLI, patch: str) -> None:
+        self.says_disk_full(cli.fails(8, "init", command=patched(patch)))
+        assert not cli.journal.exists()
+
+    def test_restore(self, ready: CLI, tmp_path: Path) -> None:
+        ready.ok(*ENTRY)
+        out = tmp_path / "saved.bjbackup"
+        ready.ok("backup", "--out", str(out))
+        before = digest(ready.journal)
+        patch = ("import shutil\nreal = shutil.disk_usage\n"
+                 "shutil.disk_usage = lambda path: real(path)._replace(free=1000)")
+        line = ready.fails(8, "restore", str(out), command=patched(patch))
+        self.says_disk_full(line)
+        assert "cannot read" not in line.lower()
+        assert digest(ready.journal) == before

@@ -20,6 +20,7 @@ from boundary_journal.backups import BackupInfo, Reason
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import (
     CannotWrite,
+    DiskFull,
     InvalidInput,
     JournalDamaged,
     JournalTooNew,
@@ -228,7 +229,7 @@ class TestFailedBackup:
             return real(source, target, length, *args, **kwargs)
 
         monkeypatch.setattr(tarfile, "copyfileobj", fill_up)
-        self.fails(written, CannotWrite, "No space left on device.*unchanged")
+        self.fails(written, DiskFull, "disk is full.*unchanged; free some space")
 
     def test_disk_full_while_writing_the_snapshot(self, written: Journal, earlier: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
@@ -236,7 +237,7 @@ class TestFailedBackup:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         monkeypatch.setattr(backups, "_snapshot", full)
-        self.fails(written, CannotWrite, "No space left on device.*unchanged")
+        self.fails(written, DiskFull, "disk is full.*unchanged; free some space")
 
     def test_snapshot_failing_its_integrity_check_leaves_nothing(
         self, written: Journal, earlier: Path, monkeypatch: pytest.MonkeyPatch
@@ -760,7 +761,7 @@ class TestRestore:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         monkeypatch.setattr(backups, "_snapshot", full)
-        with pytest.raises(CannotWrite, match="No space left"):
+        with pytest.raises(DiskFull, match="disk is full"):
             backups.restore_backup(written.path, saved, PASSPHRASE)
         assert folder_state(data_dir) == before
         assert "only in the journal now" in texts_in(written.path)
