@@ -33,6 +33,7 @@ from boundary_journal.errors import (
     UserError,
     disk_full,
 )
+from boundary_journal.hardening import disable_core_dumps
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
 from boundary_journal.services.validation import local_naive
 
@@ -938,6 +939,7 @@ def _shipped_catalog() -> Catalog:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    disable_core_dumps()  # before any secret is read: a core file would hold the key and entries in the clear
     args = build_parser().parse_args(argv)
     if args.command is None:
         args.handler = _gui
