@@ -256,7 +256,7 @@ def _engine(path: Path, key: bytes | Callable[[], bytes]) -> Engine:
     def _damage(context):  # type: ignore[no-untyped-def]
         error = context.original_exception
         return damage_from(error, path) or disk_full(
-            error, f"the change could not be saved in the journal {path}", "Nothing of it was saved")
+            error, f"there is no room to write to the journal {path}", "The journal is as it was before")
 
     return engine
 

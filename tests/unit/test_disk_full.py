@@ -135,7 +135,7 @@ class TestSaving:
         with pytest.raises(DiskFull) as refused:
             entries.add_entry(journal, catalog, entry_draft("a long entry " * 20_000))
         says_disk_full(refused.value)
-        assert "journal" in str(refused.value) and "Nothing" in str(refused.value)
+        assert "journal" in str(refused.value) and "as it was before" in str(refused.value)
         assert [e.fields["what_happened"] for e in entries.list_entries(journal)] == ["before the disk filled up"]
 
 
