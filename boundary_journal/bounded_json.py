@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -30,15 +31,21 @@ class NotJson(ValueError):
 
 
 def read_at_most(path: Path, max_bytes: int) -> bytes:
-    """The first `max_bytes` + 1 bytes of `path`: enough for `loads` to tell a file too large, never all of it."""
+    """The bytes of `path`, or NotJson if it holds more than `max_bytes`: a file is refused by its size before it
+    is read, anything else (a pipe) once more than that has come."""
     with path.open("rb") as handle:
-        return handle.read(max_bytes + 1)
+        if os.fstat(handle.fileno()).st_size > max_bytes:
+            raise _too_large(max_bytes)
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise _too_large(max_bytes)
+    return raw
 
 
 def loads(raw: bytes, *, max_bytes: int, max_depth: int = MAX_DEPTH, max_digits: int = MAX_DIGITS) -> Any:
     """The JSON document in `raw` (UTF-8, a byte order mark allowed), or NotJson saying why not."""
     if len(raw) > max_bytes:
-        raise NotJson(f"is larger than {_size(max_bytes)}, more than this kind of file ever holds")
+        raise _too_large(max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -85,6 +92,10 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constants(name: str) -> Any:
     raise NotJson(f"is not JSON: it contains {name}, which JSON does not allow")
+
+
+def _too_large(max_bytes: int) -> NotJson:
+    return NotJson(f"is larger than {_size(max_bytes)}, more than this kind of file ever holds")
 
 
 def _size(count: int) -> str:

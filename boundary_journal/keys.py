@@ -281,9 +281,13 @@ def key_path_for(journal: Path) -> Path:
     return journal.with_suffix(".key")
 
 
+def _damaged(source: str) -> JournalDamaged:
+    return JournalDamaged(f"The key file {source} is damaged or not a Boundary Journal key file; "
+                          "restore it from a backup.")
+
+
 def parse_key_file(raw: bytes, source: str) -> KeyFile:
-    damaged = JournalDamaged(f"The key file {source} is damaged or not a Boundary Journal key file; "
-                             "restore it from a backup.")
+    damaged = _damaged(source)
     try:
         data = bounded_json.loads(raw, max_bytes=MAX_KEY_FILE_BYTES)
     except bounded_json.NotJson:
@@ -312,6 +316,8 @@ def read_key_file(path: Path) -> KeyFile:
         raise
     except OSError as exc:
         raise JournalDamaged(f"The key file {path} cannot be read ({exc.strerror}).") from None
+    except bounded_json.NotJson:
+        raise _damaged(str(path)) from None
     return parse_key_file(raw, str(path))
 
 

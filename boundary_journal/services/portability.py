@@ -406,11 +406,13 @@ def load_export(source: Source, catalog: Catalog) -> CheckedExport:
     if isinstance(source, bytes):
         return _check_document(_parse(source, "The export"), catalog, "The export")
     path = Path(source)
+    label = f"The file {path}"
     try:
         raw = bounded_json.read_at_most(path, MAX_IMPORT_BYTES)
     except OSError as exc:
         raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    label = f"The file {path}"
+    except bounded_json.NotJson as exc:
+        raise InvalidInput(f"{label} {exc}.") from None
     return _check_document(_parse(raw, label), catalog, label)
 
 

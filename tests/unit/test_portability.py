@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import stat
+import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -407,6 +408,19 @@ class TestRefusals:
         assert big.stat().st_size > 10 * 1024
         with pytest.raises(InvalidInput, match=r"big\.json is larger than 10 KiB"):
             portability.import_json(shared_empty, big)
+
+    def test_a_huge_file_is_refused_by_its_size_unread(self, tmp_path: Path, shared_empty: Journal) -> None:
+        huge = tmp_path / "huge.json"
+        with huge.open("wb") as handle:
+            handle.truncate(64 * 2**30)  # sparse: takes no room on the disk
+        tracemalloc.start()
+        try:
+            with pytest.raises(InvalidInput, match=r"huge\.json is larger than 1 GiB"):
+                portability.import_json(shared_empty, huge)
+            _now, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 2**20
 
     def test_byte_order_mark_is_accepted(self, document: dict[str, Any], fresh: Journal) -> None:
         portability.import_json(fresh, b"\xef\xbb\xbf" + json.dumps(document).encode())
