@@ -36,17 +36,20 @@ from typing import IO, Any
 
 import sqlcipher3
 
-from boundary_journal import __version__, files, keys
+from boundary_journal import __version__, bounded_json, files, keys
 from boundary_journal.errors import (
     BackupDamaged,
     CannotWrite,
+    DiskFull,
     InvalidInput,
     JournalDamaged,
     JournalTooNew,
     NotAJournal,
     UserError,
     WrongPassphrase,
+    disk_full,
 )
+from boundary_journal.services.validation import local_naive
 from boundary_journal.storage import (
     BACKUP_FOLDER,
     Journal,
@@ -62,6 +65,7 @@ MANIFEST_VERSION = 1
 _DB_MEMBER, _KEY_MEMBER, _MANIFEST_MEMBER = "journal.db", "journal.key", "manifest.json"
 _MEMBERS = (_MANIFEST_MEMBER, _KEY_MEMBER, _DB_MEMBER)
 _MAX_MANIFEST = 64 * 1024
+_NOT_RESTORED = "Nothing was restored and the journal is unchanged"
 
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_SAFETY = 5
@@ -121,9 +125,10 @@ def backup_folder(data_dir: Path) -> Path:
     return data_dir / BACKUP_FOLDER
 
 
-def _cannot_write(where: Path, exc: OSError) -> CannotWrite:
-    return CannotWrite(
-        f"The backup could not be written in {where} ({exc.strerror or exc}); "
+def _cannot_write(where: Path, exc: Exception) -> CannotWrite:
+    return disk_full(exc, f"the backup could not be written in {where}", "The journal and earlier backups are "
+                     "unchanged") or CannotWrite(
+        f"The backup could not be written in {where} ({getattr(exc, 'strerror', None) or exc}); "
         "the journal and earlier backups are unchanged."
     )
 
@@ -203,14 +208,10 @@ def make_backup(
                 "app_version": __version__,
             }
             _pack(out, manifest, key_bytes, db, journal.key, now)
+    except (DiskFull, OSError, sqlcipher3.Error) as exc:
+        raise _cannot_write(out.parent, exc) from None
     except CannotWrite as exc:
         raise CannotWrite(f"{exc} The journal and earlier backups are unchanged.") from None
-    except OSError as exc:
-        raise _cannot_write(out.parent, exc) from None
-    except sqlcipher3.Error as exc:
-        out_error = OSError(str(exc))
-        out_error.strerror = str(exc)
-        raise _cannot_write(out.parent, out_error) from None
     # Read it back: a backup counts only once it unpacks and its checksums match.
     try:
         info = read_info(out)
@@ -265,9 +266,9 @@ def _not_a_backup(path: Path, why: str) -> NotAJournal:
 
 def _parse_manifest(path: Path, raw: bytes) -> dict[str, Any]:
     try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _not_a_backup(path, "its manifest is not readable") from None
+        manifest = bounded_json.loads(raw, max_bytes=_MAX_MANIFEST)
+    except bounded_json.NotJson as exc:
+        raise _not_a_backup(path, f"its manifest {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise _not_a_backup(path, "no backup manifest")
     version = manifest.get("version")
@@ -277,17 +278,26 @@ def _parse_manifest(path: Path, raw: bytes) -> dict[str, Any]:
         raise JournalTooNew(f"The backup {path} was made by a newer version of Boundary Journal; update the app.")
     if not isinstance(manifest.get("sha256"), dict) or not isinstance(manifest.get("journal_id"), str):
         raise _not_a_backup(path, "its manifest is incomplete")
-    try:
-        datetime.fromisoformat(str(manifest.get("created_at")))
-    except ValueError:
-        raise _not_a_backup(path, "its manifest has no valid date") from None
+    _created_at(path, manifest)
     return manifest
+
+
+def _created_at(path: Path, manifest: dict[str, Any]) -> datetime:
+    """When the backup was made, as local wall-clock time. A time with an offset (a backup copied from another
+    computer or time zone) is converted, so that every backup compares with every other."""
+    value = manifest.get("created_at")
+    try:
+        if not isinstance(value, str):
+            raise ValueError("created_at")
+        return local_naive(datetime.fromisoformat(value))
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves the time past year 1 or 9999
+        raise _not_a_backup(path, "its manifest has no valid date") from None
 
 
 def _info(path: Path, manifest: dict[str, Any]) -> BackupInfo:
     return BackupInfo(
         path=path,
-        created_at=datetime.fromisoformat(manifest["created_at"]),
+        created_at=_created_at(path, manifest),
         reason=str(manifest.get("reason", "")),
         journal_id=manifest["journal_id"],
         schema_revision=manifest.get("schema_revision"),
@@ -310,11 +320,18 @@ def _open_tar(path: Path) -> tarfile.TarFile:
 
 
 def _members(path: Path, tar: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
+    """The three members, checked before anything is read out of them: a sparse member, or one that claims more
+    than the file holds, would unpack to more than the backup is (a 10 KB file can claim gigabytes)."""
     members: dict[str, tarfile.TarInfo] = {}
+    archive_size = os.fstat(tar.fileobj.fileno()).st_size  # type: ignore[union-attr]
     try:
-        for member in tar.getmembers():
+        for member in tar:  # one at a time: a file of many members is refused at the first unexpected one
             if member.name not in _MEMBERS or not member.isfile() or member.name in members:
                 raise _not_a_backup(path, f"unexpected content '{member.name}'")
+            if member.issparse():
+                raise _not_a_backup(path, f"'{member.name}' is stored as a sparse file")
+            if member.offset_data + member.size > archive_size:
+                raise _not_a_backup(path, "it is truncated")
             members[member.name] = member
     except (tarfile.TarError, EOFError):
         raise _not_a_backup(path, "it is truncated") from None
@@ -353,17 +370,34 @@ def read_info(path: Path, *, verify: bool = True) -> BackupInfo:
     return _info(path, manifest)
 
 
-def list_backups(folder: Path) -> list[BackupInfo]:
-    """Backups in `folder` whose manifest reads, newest first (contents are checked on restore)."""
+@dataclass(frozen=True)
+class BackupScan:
+    found: list[BackupInfo]  # newest first
+    skipped: list[tuple[Path, str]]  # files named like backups that are not usable ones, with why
+
+
+def scan_backups(folder: Path) -> BackupScan:
+    """Backups in `folder` whose manifest reads (contents are checked on restore), and the files skipped.
+
+    One file that cannot be read, is damaged or is too new is skipped, never a reason to stop: listing,
+    rotation and the day's automatic backup go on with the others.
+    """
     found: list[BackupInfo] = []
+    skipped: list[tuple[Path, str]] = []
     if not folder.is_dir():
-        return found
-    for path in folder.glob(f"*{BACKUP_SUFFIX}"):
+        return BackupScan(found, skipped)
+    for path in sorted(folder.glob(f"*{BACKUP_SUFFIX}")):
         try:
             found.append(read_info(path, verify=False))
-        except (NotAJournal, JournalDamaged, JournalTooNew, InvalidInput):
-            continue
-    return sorted(found, key=lambda info: (info.created_at, info.path.name), reverse=True)
+        except UserError as error:
+            skipped.append((path, str(error)))
+    found.sort(key=lambda info: (info.created_at, info.path.name), reverse=True)
+    return BackupScan(found, skipped)
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Backups in `folder` whose manifest reads, newest first; see `scan_backups`."""
+    return scan_backups(folder).found
 
 
 def backup_due(folder: Path, now: datetime) -> bool:
@@ -425,6 +459,9 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
             members = _members(path, tar)
             manifest = _parse_manifest(path, _read(tar, members[_MANIFEST_MEMBER]))
             key_bytes = _read(tar, members[_KEY_MEMBER])
+            if members[_DB_MEMBER].size > shutil.disk_usage(into).free:
+                needs = members[_DB_MEMBER].size // 2**20 + 1
+                raise DiskFull.saying(f"restoring the backup needs {needs} MiB free in {into.parent}", _NOT_RESTORED)
             source = tar.extractfile(members[_DB_MEMBER])
             assert source is not None
             target = into / _DB_MEMBER
@@ -436,7 +473,8 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
     except (tarfile.TarError, EOFError):
         raise _not_a_backup(path, "it is truncated") from None
     except OSError as exc:
-        raise InvalidInput(f"Cannot read the backup {path} ({exc.strerror or exc}).") from None
+        raise disk_full(exc, f"the backup could not be unpacked in {into.parent}", _NOT_RESTORED) or InvalidInput(
+            f"Cannot read the backup {path} ({exc.strerror or exc}).") from None
     expected = manifest["sha256"]
     key_ok = hashlib.sha256(key_bytes).hexdigest() == expected.get(_KEY_MEMBER)
     if not key_ok or _sha256(target) != expected.get(_DB_MEMBER):

@@ -3,7 +3,7 @@
 Exit status: 0 success, 1 a file could not be written, 2 bad usage or input, 3 wrong passphrase or
 recovery code, 4 an export refused because likely identifiers remain, 5 the journal file cannot be used
 (foreign, damaged, too new, failed integrity check), 6 a malformed shipped catalogue, 7 the journal is
-open in another window or command.
+open in another window or command, 8 the disk is full (nothing was left half-written).
 A user error is one line on stderr, never a traceback.
 
 Each command imports the services it uses when it runs: SQLAlchemy's ORM, the models and the services
@@ -30,7 +30,9 @@ from boundary_journal.errors import (
     InvalidInput,
     JournalDamaged,
     UserError,
+    disk_full,
 )
+from boundary_journal.hardening import disable_core_dumps
 from boundary_journal.paths import data_dir, ensure_exists, journal_path
 from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal, local_naive
 
@@ -937,11 +939,13 @@ def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import backups
 
     if args.list:
-        found = backups.list_backups(backups.backup_folder(data_dir(args.data_dir)))
+        scan = backups.scan_backups(backups.backup_folder(data_dir(args.data_dir)))
         if args.json:
-            _print_json([info.to_json() for info in found])
-        for info in [] if args.json else found:
+            _print_json([info.to_json() for info in scan.found])
+        for info in [] if args.json else scan.found:
             print(f"{info.created_at:%Y-%m-%d %H:%M}  {info.reason:<15} {info.path}")
+        for _path, why in scan.skipped:
+            print(f"{PROG}: skipped: {why}", file=sys.stderr)
         return 0
     if args.out is not None:
         files.check_output_path(args.out, backups.BACKUP_SUFFIX)
@@ -1129,6 +1133,7 @@ def _shipped_catalog() -> Catalog:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    disable_core_dumps()  # before any secret is read: a core file would hold the key and entries in the clear
     args = build_parser().parse_args(argv)
     if args.command is None:
         args.handler = _gui
@@ -1136,6 +1141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             _read_standard_input(args)
             return args.handler(args, None if args.handler is _gui else _shipped_catalog())
+        except UserError:
+            raise
+        except Exception as error:  # a full disk met where no service said so (a library, a raw connection)
+            full = disk_full(error)
+            if full is None:
+                raise
+            raise full from None
         finally:
             if getattr(args, "instance_lock", None) is not None:
                 args.instance_lock.release()

@@ -5,6 +5,8 @@ Anything not derived from `UserError` is a bug and is reported as such.
 
 from __future__ import annotations
 
+import errno
+
 
 class UserError(Exception):
     """Something the user can fix; `str(error)` is one plain sentence."""
@@ -17,9 +19,48 @@ class InvalidInput(UserError):
 
 
 class CannotWrite(UserError):
-    """The computer refused to write a file (disk full, no permission); nothing was half-written."""
+    """The computer refused to write a file (no permission, a read-only folder); nothing was half-written."""
 
     exit_code = 1
+
+
+class DiskFull(CannotWrite):
+    """The disk, or the user's share of it, is full: what was being written was not finished, and freeing space
+    is the fix (not restoring a backup: nothing is damaged)."""
+
+    exit_code = 8
+
+    @classmethod
+    def saying(cls, what: str, kept: str) -> DiskFull:
+        """The one wording of a full disk: what could not be done, what is as it was, and to free some space."""
+        return cls(f"The disk is full: {what}. {kept}; free some space and try again.")
+
+
+# ENOSPC: no space left on the device; EDQUOT: the user's quota is used up (not defined on Windows).
+_FULL_ERRNOS = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code is not None)
+# SQLite's own report of a write that found no room: its code, and its text (the backup API gives only the text).
+_SQLITE_FULL, _SQLITE_FULL_TEXT = 13, "database or disk is full"
+
+
+def disk_full(error: BaseException, what: str = "what was being written could not be finished",
+              kept: str = "Nothing was left half-written") -> DiskFull | None:
+    """A DiskFull saying that `what` (e.g. "the backup could not be written") and `kept`, if `error`, or an error
+    it wraps (a driver error inside SQLAlchemy's, a cause), is the disk or the quota being full; else None.
+    Without `what` and `kept`, the words fit a full disk met anywhere (the command line's and the window's
+    last resort)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DiskFull) or (isinstance(current, OSError) and current.errno in _FULL_ERRNOS):
+            break
+        code = getattr(current, "sqlite_errorcode", None)
+        if (code & 0xFF == _SQLITE_FULL) if isinstance(code, int) else str(current) == _SQLITE_FULL_TEXT:
+            break
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    else:
+        return None
+    return DiskFull.saying(what, kept)
 
 
 class WrongPassphrase(UserError):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from boundary_journal.errors import CannotWrite, InvalidInput
+from boundary_journal.errors import CannotWrite, InvalidInput, disk_full
 
 
 def check_output_path(path: Path, suffix: str) -> None:
@@ -56,7 +56,8 @@ def atomic_write(out: Path, write: Callable[[IO[bytes]], None], *, what: str) ->
         sync_folder(out.parent)
     except OSError as exc:
         _remove(temp_path)
-        raise CannotWrite(f"Cannot write the {what} {out}: {exc.strerror or exc}.") from None
+        raise disk_full(exc, f"the {what} {out} could not be written", "Nothing was changed") or CannotWrite(
+            f"Cannot write the {what} {out}: {exc.strerror or exc}.") from None
     except BaseException:
         _remove(temp_path)
         raise

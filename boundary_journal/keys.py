@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from boundary_journal import files
+from boundary_journal import bounded_json, files
 from boundary_journal.errors import JournalDamaged, JournalTooNew, UserError, WrongPassphrase, WrongRecoveryCode
 
 KEY_FORMAT = "boundary-journal-key"
@@ -39,11 +39,22 @@ PASSPHRASE_SLOT = "passphrase"
 RECOVERY_SLOT = "recovery"
 _PUBLIC_KIND = "x25519"
 _PUBLIC_BYTES = 32
+MAX_KEY_FILE_BYTES = 64 * 1024  # a key file with two slots takes about 2 KiB
 
 # Crockford's base32: no I, L, O or U, so a code copied by hand is hard to misread.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_CHARS = 24  # 120 bits
 _CODE_READS_AS = {"O": "0", "I": "1", "L": "1"}
+
+
+# What a key file may ask of Argon2id, checked before any derivation: a tampered file asking for gigabytes would
+# otherwise push a laptop into swap or get the app killed before the passphrase is even tried. Each bound is four
+# times the production setting (256 MiB, 2 passes, 4 lanes), room to raise the setting later. 1 GiB is lent for
+# a moment by any machine that runs the window; 8 passes at 1 GiB, the worst case, is 16 times the production
+# work (some 8 seconds): slow, not harmful. Lanes add no memory; they cap the threads a derivation may use.
+_MAX_MEMORY_KIB = 1024 * 1024
+_MAX_ITERATIONS = 8
+_MAX_LANES = 16
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ class KdfParams:
         if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
             raise ValueError("kdf")
         memory, iterations, lanes = values
-        if memory < 8 * lanes or memory > 4 * 1024 * 1024 or iterations > 64 or lanes > 64:
+        if memory < 8 * lanes or memory > _MAX_MEMORY_KIB or iterations > _MAX_ITERATIONS or lanes > _MAX_LANES:
             raise ValueError("kdf")
         return cls(memory, iterations, lanes)
 
@@ -418,12 +429,16 @@ def key_path_for(journal: Path) -> Path:
     return journal.with_suffix(".key")
 
 
+def _damaged(source: str) -> JournalDamaged:
+    return JournalDamaged(f"The key file {source} is damaged or not a Boundary Journal key file; "
+                          "restore it from a backup.")
+
+
 def parse_key_file(raw: bytes, source: str) -> KeyFile:
-    damaged = JournalDamaged(f"The key file {source} is damaged or not a Boundary Journal key file; "
-                             "restore it from a backup.")
+    damaged = _damaged(source)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = bounded_json.loads(raw, max_bytes=MAX_KEY_FILE_BYTES)
+    except bounded_json.NotJson:
         raise damaged from None
     if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
         raise damaged
@@ -450,11 +465,13 @@ def _slot_from_json(name: str, data: Any) -> AnySlot:
 
 def read_key_file(path: Path) -> KeyFile:
     try:
-        raw = path.read_bytes()
+        raw = bounded_json.read_at_most(path, MAX_KEY_FILE_BYTES)
     except FileNotFoundError:
         raise
     except OSError as exc:
         raise JournalDamaged(f"The key file {path} cannot be read ({exc.strerror}).") from None
+    except bounded_json.NotJson:
+        raise _damaged(str(path)) from None
     return parse_key_file(raw, str(path))
 
 

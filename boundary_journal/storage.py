@@ -43,6 +43,7 @@ from boundary_journal.errors import (
     UpgradeNeeded,
     UserError,
     WrongPassphrase,
+    disk_full,
 )
 from boundary_journal.paths import ensure_exists
 
@@ -269,11 +270,14 @@ def _engine(path: Path, key: bytes | Callable[[], bytes]) -> Engine:
     def _begin(conn):  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ_ONLY) else "BEGIN IMMEDIATE")
 
-    # A page that fails authentication or SQLite's own checks, met while reading or writing, is damage:
-    # said as such (the transaction was rolled back), never as an unexplained database error.
+    # A page that fails authentication or SQLite's own checks, met while reading or writing, is damage; a write
+    # that finds no room is a full disk: each said as such (the transaction was rolled back), never as an
+    # unexplained database error.
     @event.listens_for(engine, "handle_error")
     def _damage(context):  # type: ignore[no-untyped-def]
-        return damage_from(context.original_exception, path)
+        error = context.original_exception
+        return damage_from(error, path) or disk_full(
+            error, f"there is no room to write to the journal {path}", "The journal is as it was before")
 
     return engine
 

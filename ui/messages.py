@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 from boundary_journal import APP_NAME
-from boundary_journal.errors import UserError
+from boundary_journal.errors import UserError, disk_full
 
 
 class UnsavedChoice(enum.Enum):
@@ -18,9 +18,13 @@ class UnsavedChoice(enum.Enum):
 
 
 def error_text(error: BaseException | str) -> str:
-    """What the user reads: a UserError's own sentence, or a plain note that this is a bug."""
+    """What the user reads: a UserError's own sentence, a full disk said as such, or a plain note that this is
+    a bug."""
     if isinstance(error, str | UserError):
         return str(error)
+    full = disk_full(error)
+    if full is not None:
+        return str(full)
     return (
         "Something went wrong that should not have (a bug in Boundary Journal). "
         f"Nothing else was changed.\n\n{type(error).__name__}: {error}"

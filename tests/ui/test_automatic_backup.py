@@ -13,6 +13,7 @@ from boundary_journal import backups
 from boundary_journal.catalog import Catalog
 from boundary_journal.storage import Journal
 from tests.conftest import PASSPHRASE
+from tests.unit.test_backups import with_manifest
 from ui.main_window import MainWindow
 
 
@@ -65,3 +66,17 @@ def test_made_again_after_unlocking(qtbot: QtBot, journal: Journal, catalog: Cat
     qtbot.waitUntil(lambda: len(made(data_dir)) == 1)
     window.close()
     window.close_journal()
+
+
+def test_made_beside_a_copied_in_backup_from_another_time_zone(
+    qtbot: QtBot, journal: Journal, catalog: Catalog, clock, data_dir: Path, tmp_path: Path
+) -> None:
+    template = backups.make_backup(journal, out=tmp_path / "template.bjbackup").path
+    folder = backups.backup_folder(data_dir)
+    folder.mkdir(mode=0o700)
+    with_manifest(template, folder / "from-the-laptop.bjbackup", created_at="2026-11-22T10:00:00+05:00")
+    window = backing_up_window(qtbot, journal, catalog, clock)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Today's automatic backup is made and checked")
+    assert not window.backup_notice.isVisible()
+    assert len(made(data_dir)) == 2
+    window.close()

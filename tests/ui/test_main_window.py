@@ -26,6 +26,7 @@ from boundary_journal.catalog import NOTE_FIELD, Catalog
 from boundary_journal.services import actions, entries, escalation, selfchecks, slope
 from boundary_journal.services.entries import EntryView
 from boundary_journal.storage import Journal
+from tests.unit.test_disk_full import cap_journal_size
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION
 from ui.main_window import MainWindow
 from ui.messages import UnsavedChoice
@@ -708,3 +709,18 @@ def test_closing_the_window_asks_about_an_open_check_in(qtbot: QtBot, window: Ma
     assert window.isVisible() and dialog.isVisible()
     dialog.confirm_unsaved_changes = lambda: UnsavedChoice.DISCARD  # type: ignore[method-assign]
     assert window.close()
+
+
+def test_saving_on_a_full_disk_says_so_and_keeps_the_entry_open(
+    qtbot: QtBot, window: MainWindow, journal: Journal, stored, prompts
+) -> None:
+    entry = stored()
+    show_stored(window)
+    click_row_of(qtbot, window, entry.id)
+    cap_journal_size(journal)
+    window.editor.field_edit("reflection").setPlainText("A long reflection. " * 20_000)
+    press(qtbot, window.editor.field_edit("reflection"), Qt.Key.Key_S, CTRL)
+    assert prompts.errors and prompts.errors[-1].startswith("The disk is full")
+    assert "free some space" in prompts.errors[-1] and "bug" not in prompts.errors[-1]
+    assert window.editor.entry_id() == entry.id and window.editor.is_dirty()
+    assert "reflection" not in entries.get_entry(journal, entry.id).fields

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import os
+from pathlib import Path
+
+import pytest
+import sqlcipher3
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
+from sqlalchemy.exc import OperationalError
 
 from boundary_journal.errors import InvalidInput
 from ui.messages import UnsavedChoice, ask_text, ask_unsaved_changes, error_text, show_error
@@ -62,6 +69,23 @@ class TestErrors:
         assert seen[0].text() == HOSTILE
         assert seen[0].textFormat() == Qt.TextFormat.PlainText
         assert seen[0].icon() == QMessageBox.Icon.Warning
+
+    @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT])
+    def test_a_full_disk_is_said_as_such_not_as_a_bug(self, code: int) -> None:
+        text = error_text(OSError(code, os.strerror(code)))
+        assert text.startswith("The disk is full") and "free some space" in text and "bug" not in text
+
+    def test_sqlite_finding_the_disk_full_is_said_as_such(self, tmp_path: Path) -> None:
+        conn = sqlcipher3.connect(str(tmp_path / "tiny.db"))
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
+        conn.execute("PRAGMA max_page_count = 1")
+        with pytest.raises(sqlcipher3.OperationalError) as raised:
+            conn.execute("INSERT INTO t VALUES (?)", ("x" * 100_000,))
+        conn.close()
+        wrapped = OperationalError("INSERT INTO t VALUES (?)", None, raised.value)
+        for error in (raised.value, wrapped):
+            assert error_text(error).startswith("The disk is full")
 
     def test_a_bug_is_not_dressed_up_as_a_user_error(self) -> None:
         text = error_text(KeyError("x"))

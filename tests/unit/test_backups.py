@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import tarfile
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from boundary_journal.backups import BackupInfo, Reason
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import (
     CannotWrite,
+    DiskFull,
     InvalidInput,
     JournalDamaged,
     JournalTooNew,
@@ -227,7 +229,7 @@ class TestFailedBackup:
             return real(source, target, length, *args, **kwargs)
 
         monkeypatch.setattr(tarfile, "copyfileobj", fill_up)
-        self.fails(written, CannotWrite, "No space left on device.*unchanged")
+        self.fails(written, DiskFull, "disk is full.*unchanged; free some space")
 
     def test_disk_full_while_writing_the_snapshot(self, written: Journal, earlier: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,7 +237,7 @@ class TestFailedBackup:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         monkeypatch.setattr(backups, "_snapshot", full)
-        self.fails(written, CannotWrite, "No space left on device.*unchanged")
+        self.fails(written, DiskFull, "disk is full.*unchanged; free some space")
 
     def test_snapshot_failing_its_integrity_check_leaves_nothing(
         self, written: Journal, earlier: Path, monkeypatch: pytest.MonkeyPatch
@@ -338,6 +340,220 @@ class TestAutomaticBackup:
         (written.folder / "backups" / "junk.bjbackup").write_bytes(b"\x00" * 1000)
         assert [b.created_at for b in backups.list_backups(written.folder / "backups")] == [
             NOW, NOW - timedelta(days=2)]
+
+
+def with_raw_manifest(backup: Path, out: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """A copy of `backup` whose manifest bytes are `edit(bytes)` (the checksums of the other members still match)."""
+    parts = members(backup)
+    parts["manifest.json"] = edit(json.dumps(json.loads(parts["manifest.json"]), indent=2).encode())
+    return pack(out, list(parts.items()))
+
+
+HOSTILE_MANIFESTS = [
+    pytest.param(lambda raw: b"[" * 30_000 + b"]" * 30_000, id="nested 30,000 deep"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + b"1" * 5000), id="5,000-digit version"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "extra": ' + b"7" * 5000),
+                 id="5,000-digit extra field"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "extra": 1e999'), id="infinite number"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "version": 1'), id="duplicate key"),
+    pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "extra": ' + b"[" * 50 + b"]" * 50),
+                 id="nested field"),
+]
+
+
+class TestHostileManifest:
+    """A manifest is read bounded and total: whatever it holds, the backup is refused as not a backup (exit 5)
+    and the others in the folder are still listed."""
+
+    @pytest.mark.parametrize("hostile", HOSTILE_MANIFESTS)
+    def test_refused_as_not_a_backup(self, saved: Path, hostile) -> None:  # type: ignore[no-untyped-def]
+        bad = with_raw_manifest(saved, saved.with_name("hostile.bjbackup"), hostile)
+        with pytest.raises(NotAJournal, match="not a usable Boundary Journal backup"):
+            backups.read_info(bad)
+        with pytest.raises(NotAJournal, match="not a usable Boundary Journal backup"):
+            backups.read_info(bad, verify=False)
+
+    @pytest.mark.parametrize("hostile", HOSTILE_MANIFESTS)
+    def test_restore_refuses_it_and_changes_nothing(self, written: Journal, saved: Path, data_dir: Path,
+                                                    hostile) -> None:  # type: ignore[no-untyped-def]
+        written.close()
+        bad = with_raw_manifest(saved, saved.with_name("hostile.bjbackup"), hostile)
+        before = folder_state(data_dir)
+        with pytest.raises(NotAJournal):
+            backups.restore_backup(written.path, bad, PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+    @pytest.mark.parametrize("hostile", HOSTILE_MANIFESTS)
+    def test_the_others_are_still_listed(self, written: Journal, hostile) -> None:  # type: ignore[no-untyped-def]
+        good = backups.make_backup(written, now=NOW)
+        with_raw_manifest(good.path, good.path.with_name("copied-in.bjbackup"), hostile)
+        assert [b.path for b in backups.list_backups(good.path.parent)] == [good.path]
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone().replace(tzinfo=None)
+
+
+ODD_DATES = [
+    pytest.param("2026-11-22T10:00:00+05:00", local(datetime.fromisoformat("2026-11-22T10:00:00+05:00")),
+                 id="UTC offset"),
+    pytest.param("2026-11-22T10:00:00Z", local(datetime.fromisoformat("2026-11-22T10:00:00+00:00")), id="Z"),
+    pytest.param("0001-01-01T00:00:00", datetime(1, 1, 1), id="year 1"),
+    pytest.param("9999-12-31T23:59:59", datetime(9999, 12, 31, 23, 59, 59), id="year 9999"),
+    pytest.param("0001-01-01T00:00:00+14:00", None, id="offset before year 1"),
+    pytest.param("9999-12-31T23:59:59-14:00", None, id="offset past year 9999"),
+    pytest.param(20261122, None, id="a number"),
+    pytest.param(None, None, id="null"),
+    pytest.param("2026-02-30", None, id="no such day"),
+    pytest.param("yesterday", None, id="words"),
+]
+
+
+class TestOddBackupsInTheFolder:
+    """One odd file among the backups (a copied-in backup with a date in another time zone, a far date, a
+    damaged, too new or unreadable file) never stops listing, rotation, the day's automatic backup or a
+    backup: it is listed with its date as local time, or skipped."""
+
+    @pytest.fixture
+    def folder(self, written: Journal, tmp_path: Path) -> Path:
+        backups.make_backup(written, reason=Reason.AUTOMATIC, now=NOW - timedelta(days=3))
+        return written.folder / "backups"
+
+    @pytest.fixture
+    def template(self, written: Journal, tmp_path: Path) -> Path:
+        return backups.make_backup(written, out=tmp_path / "template.bjbackup").path
+
+    def still_works(self, journal: Journal, folder: Path, odd: Path) -> list[BackupInfo]:
+        found = backups.list_backups(folder)
+        assert NOW - timedelta(days=3) in [b.created_at for b in found]
+        backups.to_remove(found)
+        assert backups.backup_due(folder, NOW)
+        assert backups.automatic_backup(journal, NOW) is not None
+        assert backups.make_backup(journal, now=NOW + timedelta(minutes=1)).path.exists()
+        assert odd.exists() or odd.is_symlink()  # nothing is removed for being odd
+        return found
+
+    @pytest.mark.parametrize(("created_at", "listed_as"), ODD_DATES)
+    @pytest.mark.parametrize("reason", [Reason.AUTOMATIC, Reason.MANUAL])
+    def test_manifest_dates(self, written: Journal, folder: Path, template: Path, created_at: object,
+                            listed_as: datetime | None, reason: Reason) -> None:
+        odd = with_manifest(template, folder / "copied-in.bjbackup", created_at=created_at, reason=reason.value)
+        found = self.still_works(written, folder, odd)
+        listed = [b.created_at for b in found if b.path == odd]
+        assert listed == ([] if listed_as is None else [listed_as])
+        assert all(b.created_at.tzinfo is None for b in found)
+
+    def test_an_offset_is_read_as_local_time(self, template: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        aware = with_manifest(template, template.with_name("aware.bjbackup"), created_at="2026-11-22T10:00:00+05:00")
+        monkeypatch.setenv("TZ", "America/New_York")
+        time.tzset()
+        try:
+            assert backups.read_info(aware).created_at == datetime(2026, 11, 22, 0, 0)  # 05:00 UTC is 00:00 EST
+        finally:
+            monkeypatch.undo()
+            time.tzset()
+
+    @pytest.mark.parametrize("make", [
+        pytest.param(lambda folder, template: with_manifest(template, folder / "new.bjbackup", version=2),
+                     id="too new"),
+        pytest.param(lambda folder, template: (folder / "empty.bjbackup").write_bytes(b"") and None,
+                     id="empty"),
+        pytest.param(lambda folder, template: (folder / "half.bjbackup").write_bytes(
+            template.read_bytes()[:3000]), id="truncated"),
+        pytest.param(lambda folder, template: (folder / "a-folder.bjbackup").mkdir(), id="a folder"),
+        pytest.param(lambda folder, template: (folder / "gone.bjbackup").symlink_to(folder / "nowhere"),
+                     id="broken link"),
+        pytest.param(lambda folder, template: with_raw_manifest(template, folder / "deep.bjbackup",
+                                                                lambda raw: b"[" * 30_000 + b"]" * 30_000),
+                     id="hostile manifest"),
+    ])
+    def test_other_odd_files(self, written: Journal, folder: Path, template: Path, make) -> None:  # type: ignore[no-untyped-def]
+        make(folder, template)
+        [odd] = [p for p in folder.iterdir() if p.name.startswith(("new", "empty", "half", "a-folder", "gone", "deep"))]
+        found = self.still_works(written, folder, odd)
+        assert odd not in [b.path for b in found]
+
+    def test_skipped_files_are_named_with_why(self, written: Journal, folder: Path, template: Path) -> None:
+        with_manifest(template, folder / "new.bjbackup", version=2)
+        (folder / "junk.bjbackup").write_bytes(b"junk" * 100)
+        scan = backups.scan_backups(folder)
+        assert [b.created_at for b in scan.found] == [NOW - timedelta(days=3)]
+        assert sorted((p.name, "newer version" in why or "not a usable" in why) for p, why in scan.skipped) == [
+            ("junk.bjbackup", True), ("new.bjbackup", True)]
+
+
+def sparse(name: str, realsize: int, data: bytes = b"x" * 512) -> tuple[tarfile.TarInfo, bytes]:
+    """A GNU sparse member (PAX format 1.0): `data` at the end of `realsize` bytes that are otherwise a hole."""
+    info = tarfile.TarInfo(f"GNUSparseFile.0/{name}")
+    info.pax_headers = {"GNU.sparse.major": "1", "GNU.sparse.minor": "0", "GNU.sparse.name": name,
+                        "GNU.sparse.realsize": str(realsize)}
+    payload = f"1\n{realsize - len(data)}\n{len(data)}\n".encode().ljust(512, b"\0") + data
+    info.size = len(payload)
+    return info, payload
+
+
+def with_sparse_db(backup: Path, out: Path, realsize: int) -> Path:
+    parts = members(backup)
+    with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in parts.items():
+            info, payload = sparse(name, realsize) if name == "journal.db" else (tarfile.TarInfo(name), data)
+            info.size = len(payload)
+            tar.addfile(info, io.BytesIO(payload))
+    return out
+
+
+def claiming_size(backup: Path, out: Path, name: str, size: int) -> Path:
+    """A copy of `backup` whose member `name` claims `size` bytes in its header (the archive holds fewer)."""
+    shutil.copyfile(backup, out)
+    with tarfile.open(out) as tar:
+        header = tar.getmember(name).offset
+    data = bytearray(out.read_bytes())
+    assert size < 8**11  # what the header's octal field holds
+    data[header + 124:header + 136] = f"{size:011o}\0".encode()
+    data[header + 148:header + 156] = b" " * 8
+    data[header + 148:header + 156] = f"{sum(data[header:header + 512]):06o}\0 ".encode()
+    out.write_bytes(bytes(data))
+    return out
+
+
+OVERSIZE = [
+    pytest.param(lambda saved: with_sparse_db(saved, saved.with_name("tiny.bjbackup"), 64 * 2**20),
+                 "stored as a sparse file", id="sparse 64 MiB in 10 KB"),
+    pytest.param(lambda saved: with_sparse_db(saved, saved.with_name("tiny.bjbackup"), 1024),
+                 "stored as a sparse file", id="sparse and small"),
+    pytest.param(lambda saved: claiming_size(saved, saved.with_name("claims.bjbackup"), "journal.db", 2**32),
+                 "truncated", id="claims 4 GiB"),
+    pytest.param(lambda saved: claiming_size(saved, saved.with_name("claims.bjbackup"), "journal.key", 2**20),
+                 "truncated", id="key claims 1 MiB"),
+]
+
+
+class TestSparseAndOversizeMembers:
+    """A member that would unpack to more than the archive holds (sparse, or a size its header claims) makes the
+    file not a backup, found before anything is read out of it or written."""
+
+    @pytest.fixture(autouse=True)
+    def nothing_unpacked(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        def copy(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("a member was unpacked before it was checked")
+
+        monkeypatch.setattr(backups.shutil, "copyfileobj", copy)
+
+    @pytest.mark.parametrize(("make", "why"), OVERSIZE)
+    def test_read_info(self, saved: Path, make, why: str) -> None:  # type: ignore[no-untyped-def]
+        bad = make(saved)
+        for verify in (True, False):
+            with pytest.raises(NotAJournal, match=why):
+                backups.read_info(bad, verify=verify)
+
+    @pytest.mark.parametrize(("make", "why"), OVERSIZE)
+    def test_restore(self, written: Journal, saved: Path, data_dir: Path, make, why: str) -> None:  # type: ignore[no-untyped-def]
+        written.close()
+        bad = make(saved)
+        before = folder_state(data_dir)
+        with pytest.raises(NotAJournal, match=why):
+            backups.restore_backup(written.path, bad, PASSPHRASE)
+        assert folder_state(data_dir) == before
 
 
 def texts_in_file(db: Path, key_file: bytes) -> list[str]:
@@ -582,7 +798,7 @@ class TestRestore:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         monkeypatch.setattr(backups, "_snapshot", full)
-        with pytest.raises(CannotWrite, match="No space left"):
+        with pytest.raises(DiskFull, match="disk is full"):
             backups.restore_backup(written.path, saved, PASSPHRASE)
         assert folder_state(data_dir) == before
         assert "only in the journal now" in texts_in(written.path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +234,29 @@ class TestKeyDerivation:
         monkeypatch.setattr(keys, "DEFAULT_KDF", keys.KdfParams(memory_kib=128, iterations=2, lanes=1))
         assert keys.unlock(keyfile, PASSPHRASE) == key
 
+    def test_bounds_leave_room_above_the_production_setting(self) -> None:
+        raised = keys.KdfParams(keys.PRODUCTION_KDF.memory_kib * 4, keys.PRODUCTION_KDF.iterations * 4,
+                                keys.PRODUCTION_KDF.lanes * 4)
+        assert keys.KdfParams.from_json(raised.to_json()) == raised
+        assert keys.KdfParams.from_json(TEST_KDF.to_json()) == TEST_KDF
+
+    def test_a_tampered_setting_is_refused_before_any_derivation(
+        self, journal, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        journal.close()
+        key_path = keys.key_path_for(journal.path)
+        data = json.loads(key_path.read_bytes())
+        data["slots"]["passphrase"]["kdf"]["memory_kib"] = 4 * 1024 * 1024
+        key_path.write_text(json.dumps(data), encoding="utf-8")
+
+        def derive(*_args: object) -> bytes:
+            raise AssertionError("a key was derived with a tampered setting")
+
+        monkeypatch.setattr(keys, "_derive", derive)
+        assert keys.start_unlock(key_path, PASSPHRASE) is None
+        with pytest.raises(JournalDamaged, match=r"key file .* is damaged"):
+            open_journal(journal.path, PASSPHRASE)
+
     def test_production_setting_is_the_default(self, data_dir: Path) -> None:
         """Unpatched, a new journal's key file is wrapped with PRODUCTION_KDF (costs about half a second)."""
         assert keys.PRODUCTION_KDF.memory_kib >= 64 * 1024 and keys.PRODUCTION_KDF.iterations >= 2
@@ -299,12 +323,49 @@ class TestKeyFileFormat:
         pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(lanes=True), id="lanes bool"),
         pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(lanes=1000), id="lanes huge"),
         pytest.param(lambda d: d["slots"]["passphrase"].pop("kdf"), id="no kdf"),
+        pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(memory_kib=4 * 1024 * 1024), id="memory 4 GiB"),
+        pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(memory_kib=2 * 1024 * 1024), id="memory 2 GiB"),
+        pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(iterations=64), id="iterations 64"),
+        pytest.param(lambda d: d["slots"]["passphrase"]["kdf"].update(lanes=64, memory_kib=65536), id="lanes 64"),
+        pytest.param(lambda d: d["slots"]["recovery"]["kdf"].update(memory_kib=4 * 1024 * 1024),
+                     id="recovery memory 4 GiB"),
         pytest.param(lambda d: d["slots"]["recovery"].update(nonce=""), id="recovery nonce empty"),
     ])
     def test_malformed_fields_are_damage(self, good: dict[str, Any], change) -> None:
         change(good)
         with pytest.raises(JournalDamaged, match=r"key file journal\.key is damaged"):
             parse(good)
+
+    @pytest.mark.parametrize("hostile", [
+        pytest.param(lambda raw: b"[" * 100_000 + b"]" * 100_000, id="nested 100,000 deep"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['
+                                             b"1" + b"]" * 38), id="nested value"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + b"1" * 5000), id="5,000-digit version"),
+        pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": ' + b"9" * 5000),
+                     id="5,000-digit iterations"),
+        pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": 1e999'), id="infinite number"),
+        pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": NaN'), id="NaN"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "version": 1'), id="duplicate key"),
+        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "padding": "' + b"x" * 100_000 + b'"'),
+                     id="larger than a key file"),
+    ])
+    def test_hostile_json_is_damage_not_a_crash(self, good: dict[str, Any], hostile) -> None:
+        raw = hostile(json.dumps(good, indent=2).encode())
+        with pytest.raises(JournalDamaged, match=r"key file journal\.key is damaged"):
+            keys.parse_key_file(raw, "journal.key")
+
+    def test_a_huge_key_file_is_not_read_whole(self, tmp_path: Path) -> None:
+        path = tmp_path / "journal.key"
+        with path.open("wb") as handle:
+            handle.truncate(64 * 2**20)  # sparse: a terabyte would be refused the same way, without reading it
+        tracemalloc.start()
+        try:
+            with pytest.raises(JournalDamaged, match="is damaged"):
+                keys.read_key_file(path)
+            _now, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 2**20
 
     def test_reading_a_missing_file_is_left_to_the_caller(self, tmp_path: Path) -> None:
         # open_journal tells a missing key file (an older journal) from a damaged one.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import stat
+import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -418,6 +419,8 @@ class TestRefusals:
         (b'{"format": "boundary-journal-export", "version": NaN}', "it contains NaN"),
         (b'{"format": "a", "format": "b"}', 'has the key "format" twice'),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"format": "boundary-journal-export", "version": ' + b"1" * 5000 + b"}", "a number of more than"),
+        (b'{"format": "boundary-journal-export", "version": 1e999}', "a number too large"),
     ])
     def test_not_an_export(self, shared_empty: Journal, catalog: Catalog, raw: bytes, message: str) -> None:
         with pytest.raises(InvalidInput) as refused:
@@ -431,6 +434,29 @@ class TestRefusals:
             portability.import_json(shared_empty, bad)
         with pytest.raises(InvalidInput, match=r"Cannot read .*missing\.json"):
             portability.import_json(shared_empty, tmp_path / "missing.json")
+
+    def test_a_file_larger_than_an_import_reads_is_refused_unread(
+        self, tmp_path: Path, shared_empty: Journal, document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(portability, "MAX_IMPORT_BYTES", 10 * 1024)
+        big = tmp_path / "big.json"
+        big.write_text(json.dumps(document), encoding="utf-8")
+        assert big.stat().st_size > 10 * 1024
+        with pytest.raises(InvalidInput, match=r"big\.json is larger than 10 KiB"):
+            portability.import_json(shared_empty, big)
+
+    def test_a_huge_file_is_refused_by_its_size_unread(self, tmp_path: Path, shared_empty: Journal) -> None:
+        huge = tmp_path / "huge.json"
+        with huge.open("wb") as handle:
+            handle.truncate(64 * 2**30)  # sparse: takes no room on the disk
+        tracemalloc.start()
+        try:
+            with pytest.raises(InvalidInput, match=r"huge\.json is larger than 1 GiB"):
+                portability.import_json(shared_empty, huge)
+            _now, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 2**20
 
     def test_byte_order_mark_is_accepted(self, document: dict[str, Any], fresh: Journal) -> None:
         portability.import_json(fresh, b"\xef\xbb\xbf" + json.dumps(document).encode())

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from boundary_journal import files
 from boundary_journal.catalog import Catalog
-from boundary_journal.errors import CannotWrite, InvalidInput
+from boundary_journal.errors import CannotWrite, DiskFull, InvalidInput
 from boundary_journal.report import FOOTER_NOTE, check_output_path, write_entries_pdf
 from boundary_journal.services.entries import EntryView
 
@@ -259,7 +259,7 @@ class TestAtomicWrite:
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(os, "fsync", fail)
-        with pytest.raises(CannotWrite, match="No space left on device"):
+        with pytest.raises(DiskFull, match=r"disk is full.*free some space"):
             write_entries_pdf(out, [make_entry()], catalog, **PERIOD)
         assert out.read_bytes() == b"previous export"
         assert [p.name for p in out.parent.iterdir()] == [out.name]
