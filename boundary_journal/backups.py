@@ -486,6 +486,10 @@ class BackupSecretNeeded(WrongPassphrase):
     """The backup is of an earlier key: besides today's passphrase, the secret of its day is needed."""
 
 
+class WrongBackupSecret(WrongPassphrase):
+    """The secret given for the backup's day does not open it (today's passphrase was right)."""
+
+
 def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_secret: str | None = None) -> Restored:
     """Replace the journal with `backup`, after backing up the journal as it is now.
 
@@ -576,7 +580,10 @@ def _backup_key(backup: Path, db: Path, backup_keyfile: keys.KeyFile, current_ke
             if opens_with(db, key):
                 return key
             raise BackupDamaged(f"The backup {backup} is damaged: its key file does not open its journal.")
-    if current_key is not None and backup_secret is None:
+    if current_key is not None and backup_secret is not None:
+        raise WrongBackupSecret("Neither today's passphrase nor the passphrase or recovery code given for the backup's "
+                                "day opens this backup.")
+    if current_key is not None:
         raise BackupSecretNeeded(
             "This backup was made under an earlier passphrase or key, so besides today's passphrase it needs the "
             "passphrase (or recovery code) that was in use when it was made."

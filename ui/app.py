@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # event loop (ui.preload). What a package imports comes before it, to keep each step short; SQLAlchemy's core
 # and its ORM are the longest steps, as any part of either imports the whole.
 PRELOAD = (
+    "encodings.utf_8_sig",  # a key file may start with a byte order mark
     # unlocking: the standard library SQLAlchemy needs, SQLAlchemy, the key file's cryptography, the database
     "typing_extensions",
     "asyncio",
@@ -108,6 +109,10 @@ def run(data_dir: Path, catalog: Catalog | Callable[[], Catalog]) -> int:
         messages.show_error(None, error)
         return error.exit_code
     try:
+        from boundary_journal import journal_files
+
+        # As the folder's holder: finish or drop a re-key or restore a crash interrupted, sweep leftovers.
+        journal_files.tidy(journal_path(data_dir))
         return _open_and_show(app, data_dir, catalog)
     finally:
         held.release()

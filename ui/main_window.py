@@ -1340,9 +1340,13 @@ class MainWindow(QMainWindow):
         if self._opened_here and self._journal is not None:
             self._journal.close()
 
+    def wait_for_backups(self) -> None:
+        """Until no automatic backup is reading the journal (before it is re-encrypted, replaced or closed)."""
+        self._backup_pool.waitForDone()
+
     def close_journal(self) -> None:
         """When the app ends: whatever journal the window holds is closed (app.run calls this)."""
-        self._backup_pool.waitForDone()
+        self.wait_for_backups()
         self.clipboard_guard.clear_if_ours()
         if self._journal is not None:
             self._journal.close()

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QRadioButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -50,8 +52,15 @@ REASONS: dict[str, str] = {
 }
 NO_RECOVERY_CODE = "This journal has no recovery code; only its passphrase opens it."
 NOT_THE_CURRENT_PASSPHRASE = "That is not the current passphrase. Check Caps Lock and the keyboard layout."
-BACKUP_PASSPHRASE = (
-    "That passphrase does not open this backup. Use today's passphrase, or the one in use when the backup was made."
+BACKUP_PASSPHRASE = "That passphrase does not open this backup."
+NOT_TODAYS_PASSPHRASE = "That is not the journal's passphrase of today; a restore needs the passphrase in use now."
+RECOVERY_DROPPED = (
+    "Your recovery code was made by an earlier version of the app and cannot open the journal's new key, so it no "
+    "longer works. Make a new one now: Security ▸ New Recovery Code."
+)
+ELSEWHERE = (
+    "Backups you saved elsewhere (Back Up Now…) still open with the old secret: if someone else may know it, delete "
+    "them."
 )
 
 
@@ -107,8 +116,9 @@ class RecoveryUnlockDialog(_InlineProblemDialog):
         self.journal: Journal | None = None
 
         intro = plain_label(
-            "Type the recovery code you printed or wrote down, and choose a new passphrase. The forgotten "
-            "passphrase stops working; the recovery code keeps working."
+            "Type the recovery code you printed or wrote down, and choose a new passphrase. The journal gets a new "
+            "key: the forgotten passphrase opens nothing written from now on, and the backups in the app's folder "
+            "are re-encrypted under the new key. The recovery code keeps working."
         )
         self.code_edit = QLineEdit()
         self.code_edit.setAccessibleName("Recovery code")
@@ -147,7 +157,7 @@ class RecoveryUnlockDialog(_InlineProblemDialog):
             return
         try:
             with WaitCursor():
-                self.journal = access.open_with_recovery_code(self.path, code, self.fields.text())
+                self.journal, change = access.open_with_recovery_code(self.path, code, self.fields.text())
         except WrongRecoveryCode as error:
             self.say(str(error), self.code_edit)
             return
@@ -159,6 +169,11 @@ class RecoveryUnlockDialog(_InlineProblemDialog):
             return
         self.code_edit.clear()
         self.fields.clear()
+        try:
+            with WaitCursor():
+                access.reencrypt_backups(self.journal, change.previous_key)
+        except UserError as error:  # the journal is open with its new key; only the backups are behind
+            self.show_error(f"The journal has its new key, but its backups could not all be re-encrypted: {error}")
         super().accept()
 
 
@@ -210,9 +225,25 @@ class DamagedJournalDialog(_InlineProblemDialog):
         self.close_button.clicked.connect(self.reject)
         (self.restore_button if self.newest is not None else self.close_button).setDefault(True)
 
+        # A backup made under an earlier passphrase needs that one too: asked for only then.
+        self._waiting: Path | None = None
+        self.backup_secret_edit = password_edit("Passphrase or recovery code of the backup's day")
+        self.backup_secret_label = buddy_label("Passphrase or recovery code of the &backup's day",
+                                               self.backup_secret_edit)
+        self.retry_button = QPushButton("Restore &with it")
+        self.retry_button.setAccessibleName("Restore with the passphrase of the backup's day")
+        self.retry_button.clicked.connect(self.restore_waiting)
+        secret_form = QFormLayout()
+        secret_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        secret_form.addRow(self.backup_secret_label, self.backup_secret_edit)
+        secret_form.addRow("", self.retry_button)
+        for widget in (self.backup_secret_label, self.backup_secret_edit, self.retry_button):
+            widget.hide()
+
         layout = QVBoxLayout(self)
         layout.addWidget(what)
         layout.addWidget(self.offer_label)
+        layout.addLayout(secret_form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
@@ -230,13 +261,26 @@ class DamagedJournalDialog(_InlineProblemDialog):
         if chosen:
             self.restore(Path(chosen))
 
+    def restore_waiting(self) -> None:
+        if self._waiting is not None:
+            self.restore(self._waiting)
+
     def restore(self, backup: Path) -> None:
+        secret = self.backup_secret_edit.text() if backup == self._waiting else ""
         try:
             with WaitCursor():
-                restored = backups.restore_backup(self.path, backup, self._passphrase)
+                restored = backups.restore_backup(self.path, backup, self._passphrase, backup_secret=secret or None)
                 self.journal = open_with_key(self.path, restored.key)
+        except (backups.BackupSecretNeeded, backups.WrongBackupSecret) as error:
+            # Shown with the button that retries this backup with the secret of its day.
+            self._waiting = backup
+            self.backup_secret_label.show()
+            self.backup_secret_edit.show()
+            self.retry_button.show()
+            self.say(str(error), self.backup_secret_edit)
+            return
         except WrongPassphrase:
-            self.say(BACKUP_PASSPHRASE + " Close this and unlock again with that passphrase.")
+            self.say(BACKUP_PASSPHRASE + " Close this and unlock again with the passphrase it was made with.")
             return
         except UserError as error:
             self.say(str(error))
@@ -245,33 +289,107 @@ class DamagedJournalDialog(_InlineProblemDialog):
             self.show_error(error)
             return
         self._passphrase = ""
+        self.backup_secret_edit.clear()
         super().accept()
 
     def done(self, result: int) -> None:
         self._passphrase = ""
+        self.backup_secret_edit.clear()
         super().done(result)
 
 
 # --- from the window --------------------------------------------------------------------------------------
 
 
+class OldBackupsChoice(QGroupBox):
+    """What to do with the backups in the app's folder after a change of secret: they keep the key file of their
+    day, so they still open with the old secret. Re-encrypt them (the default), keep them, or remove them with
+    CONFIRM_WORD typed. Hidden when there are none."""
+
+    def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
+        super().__init__("Backups in the app's folder", parent)
+        self.count = len(backups.list_backups(backups.backup_folder(journal.folder)))
+        plural = "s" if self.count != 1 else ""
+        explain = plain_label(
+            f"There {'are' if self.count != 1 else 'is'} {self.count} backup{plural} in the app's folder. Each keeps "
+            "the key file of its day, so until it is re-encrypted it opens with the old secret."
+        )
+        self.reencrypt_radio = QRadioButton(f"&Re-encrypt {'them' if self.count != 1 else 'it'} under the new key "
+                                            "(recommended)")
+        self.keep_radio = QRadioButton("&Keep as they are" if self.count != 1 else "&Keep it as it is")
+        self.remove_radio = QRadioButton(f"Remo&ve {'them' if self.count != 1 else 'it'}")
+        self.reencrypt_radio.setChecked(True)
+        self.confirm_edit = QLineEdit()
+        self.confirm_edit.setAccessibleName(f"Type {CONFIRM_WORD} to remove the backups")
+        self.confirm_edit.setPlaceholderText(f"Type {CONFIRM_WORD}")
+        self.confirm_edit.setEnabled(False)
+        self.remove_radio.toggled.connect(self.confirm_edit.setEnabled)
+        remove_row = QHBoxLayout()
+        remove_row.addWidget(self.remove_radio)
+        remove_row.addWidget(self.confirm_edit, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addWidget(self.reencrypt_radio)
+        layout.addWidget(self.keep_radio)
+        layout.addLayout(remove_row)
+        self.setVisible(self.count > 0)  # after its children exist, so they are shown with it
+
+    def refused(self) -> str | None:
+        """Why the choice cannot be carried out as it stands (a removal not confirmed), else None."""
+        if self.count and self.remove_radio.isChecked() and self.confirm_edit.text().strip() != CONFIRM_WORD:
+            return f"To remove the backups, type {CONFIRM_WORD} beside that choice; or choose to keep them."
+        return None
+
+    def apply(self, journal: Journal, change: access.KeyChange) -> str:
+        """Carry out the choice after the change; returns what to tell the user."""
+        done = ""
+        if self.count and self.reencrypt_radio.isChecked():
+            result = access.reencrypt_backups(journal, change.previous_key)
+            done = f"{len(result.done)} backup{'s' if len(result.done) != 1 else ''} re-encrypted. " if result.done \
+                else ""
+        elif self.count and self.remove_radio.isChecked():
+            result = access.remove_backups_of_older_keys(journal)
+            done = f"{len(result.done)} backup{'s' if len(result.done) != 1 else ''} removed. " if result.done else ""
+        left = access.backups_of_older_keys(journal)
+        if left:
+            done += (f"{len(left)} backup{'s' if len(left) != 1 else ''} in the app's folder still open"
+                     f"{'s' if len(left) == 1 else ''} only with an earlier secret. ")
+        return done
+
+
+def _after_change(dialog: _InlineProblemDialog, journal: Journal, change: access.KeyChange,
+                  choice: OldBackupsChoice) -> str:
+    """The backups, and a recovery code that could not be carried over; returns the status line."""
+    try:
+        with WaitCursor():
+            status = choice.apply(journal, change)
+    except UserError as error:  # the change itself is done: say what went wrong with the backups
+        status = ""
+        dialog.show_error(f"The new key is in place, but the backups could not all be handled: {error}")
+    if change.recovery_dropped:
+        messages.show_info(dialog, "Recovery code stopped working", RECOVERY_DROPPED)
+    return status
+
+
 class ChangePassphraseDialog(_InlineProblemDialog):
-    """Current passphrase, new one twice; only the key file is rewritten."""
+    """Current passphrase, new one twice; the journal is re-encrypted with a new key, and the backups in the app's
+    folder re-encrypted, kept or removed (`backups_choice`). After Accepted, `status` says what was done."""
 
     def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
         super().__init__("Change passphrase", parent)
         self.journal = journal
+        self.status = ""
 
         intro = plain_label(
-            "The journal itself is not rewritten, so this takes a moment at any size. Your recovery code, if "
-            "you made one, keeps working."
+            "The journal is re-encrypted with a new key: the old passphrase, and any copy of the old key file, open "
+            "nothing written from now on. Your recovery code, if you made one, keeps working."
         )
         note = NoticeLabel(
-            "Backups made before the change still open with the old passphrase. If you are changing it because "
-            "someone else may know it, also delete backup copies you saved outside the app's folder.",
+            "Backups made before the change open with the passphrase of their day. " + ELSEWHERE,
             bold=False,
         )
         note.setAccessibleName("About older backups")
+        self.backups_choice = OldBackupsChoice(journal)
         self.current_edit = password_edit("Current passphrase")
         self.fields = NewPassphraseFields("&New passphrase", "&Again")
         self.fields.form.insertRow(0, buddy_label("&Current passphrase", self.current_edit), self.current_edit)
@@ -282,6 +400,7 @@ class ChangePassphraseDialog(_InlineProblemDialog):
         layout.addWidget(intro)
         layout.addWidget(note)
         layout.addWidget(self.fields)
+        layout.addWidget(self.backups_choice)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
@@ -296,9 +415,12 @@ class ChangePassphraseDialog(_InlineProblemDialog):
         if self.fields.text() == current:
             self.fields.refuse("The new passphrase is the same as the current one.")
             return
+        if (problem := self.backups_choice.refused()) is not None:
+            self.say(problem, self.backups_choice.confirm_edit)
+            return
         try:
             with WaitCursor():
-                access.change_passphrase(self.journal, self.fields.text(), current=current)
+                change = access.change_passphrase(self.journal, self.fields.text(), current=current)
         except WrongPassphrase:
             self.say(NOT_THE_CURRENT_PASSPHRASE, self.current_edit)
             return
@@ -310,6 +432,8 @@ class ChangePassphraseDialog(_InlineProblemDialog):
             return
         self.current_edit.clear()
         self.fields.clear()
+        self.status = "Passphrase changed; the journal has a new key. " + _after_change(
+            self, self.journal, change, self.backups_choice)
         super().accept()
 
 
@@ -330,8 +454,9 @@ class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
             had_code = True  # the stronger warning, when the key file cannot tell
         if had_code:
             warning = (
-                "A new recovery code replaces the one you have: the old code stops working for this journal "
-                "as soon as the new one is made. Backups made before now still open with the old code."
+                "A new recovery code replaces the one you have: the old code stops working as soon as the new one is "
+                "made. The journal gets a new key, so the old code, with any copy of the old key file, opens nothing "
+                "written from now on. Backups made before now open with the code of their day."
             )
         else:
             warning = (
@@ -343,6 +468,8 @@ class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
         self.passphrase_edit = password_edit("Passphrase")
         form = QFormLayout()
         form.addRow(buddy_label("Your &passphrase", self.passphrase_edit), self.passphrase_edit)
+        self.backups_choice = OldBackupsChoice(journal)
+        self.status = ""
         self._build_error_label("Problem with the passphrase")
         self.buttons, self.ok_button = dialog_buttons(self, "&Make a new code", "Cancel")
 
@@ -351,6 +478,7 @@ class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
         ask.setContentsMargins(0, 0, 0, 0)
         ask.addWidget(self.warning_label)
         ask.addLayout(form)
+        ask.addWidget(self.backups_choice)
         ask.addWidget(self.error_label)
         ask.addStretch(1)
         ask.addWidget(self.buttons)
@@ -369,9 +497,12 @@ class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
         if not passphrase:
             self.say("Type your passphrase to make a new code.", self.passphrase_edit)
             return
+        if (problem := self.backups_choice.refused()) is not None:
+            self.say(problem, self.backups_choice.confirm_edit)
+            return
         try:
             with WaitCursor():
-                self.code = access.new_recovery_code(self.journal, passphrase=passphrase)
+                change = access.new_recovery_code(self.journal, passphrase=passphrase)
         except WrongPassphrase:
             self.say(NOT_THE_CURRENT_PASSPHRASE, self.passphrase_edit)
             return
@@ -379,20 +510,25 @@ class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
             self.show_error(error)
             return
         self.passphrase_edit.clear()
-        self._show_code_page(self.code)
+        self.code = change.recovery_code
+        assert self.code is not None
+        self._show_code_page(self.code)  # first: the old code no longer works, the new one must be seen
+        self.status = "New recovery code made; the old one no longer works. " + _after_change(
+            self, self.journal, change, self.backups_choice)
 
 
 class RestoreDialog(_InlineProblemDialog):
-    """Choose a backup (from the list or a file) and type the passphrase; `restore` does the rest.
+    """Choose a backup (from the list or a file) and type today's passphrase; `restore` does the rest.
 
-    `restore(backup, passphrase)` closes the window's journal, restores and reopens it, and returns what
-    was restored; a UserError it raises is shown here and the dialog stays open.
+    `restore(backup, passphrase, backup_secret)` closes the window's journal, restores and reopens it, and
+    returns what was restored; a UserError it raises is shown here and the dialog stays open. A backup made
+    under an earlier key also needs the passphrase or recovery code of its day: the dialog then asks for it.
     """
 
     def __init__(
         self,
         found: Sequence[BackupInfo],
-        restore: Callable[[Path, str], BackupInfo],
+        restore: Callable[[Path, str, str | None], BackupInfo],
         folder: Path,
         parent: QWidget | None = None,
         *,
@@ -424,11 +560,18 @@ class RestoreDialog(_InlineProblemDialog):
         choose_row.addStretch(1)
         choose_row.addWidget(self.choose_button)
 
-        self.passphrase_edit = password_edit("Passphrase")
+        self.passphrase_edit = password_edit("Today's passphrase")
+        self.backup_secret_edit = password_edit("Passphrase or recovery code of the backup's day")
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(buddy_label("&Passphrase", self.passphrase_edit), self.passphrase_edit)
-        hint = plain_label("Today's passphrase, or the one in use when the backup was made.")
+        form.addRow(buddy_label("Today's &passphrase", self.passphrase_edit), self.passphrase_edit)
+        self.backup_secret_label = buddy_label("Passphrase or recovery code of the &backup's day",
+                                               self.backup_secret_edit)
+        form.addRow(self.backup_secret_label, self.backup_secret_edit)
+        self.backup_secret_label.hide()
+        self.backup_secret_edit.hide()
+        self.list.currentItemChanged.connect(self._forget_backup_secret)
+        hint = plain_label("The passphrase you use now: only it can replace the journal.")
         self._build_error_label("Problem restoring")
 
         self.buttons, self.ok_button = dialog_buttons(self, "&Restore this backup", "Cancel")
@@ -454,6 +597,16 @@ class RestoreDialog(_InlineProblemDialog):
         else:
             self.list.addItem(item)
         return item
+
+    def _forget_backup_secret(self) -> None:
+        self.backup_secret_edit.clear()
+        self.backup_secret_edit.hide()
+        self.backup_secret_label.hide()
+
+    def _ask_backup_secret(self, message: str) -> None:
+        self.backup_secret_label.show()
+        self.backup_secret_edit.show()
+        self.say(message, self.backup_secret_edit)
 
     def chosen_backup(self) -> Path | None:
         item = self.list.currentItem()
@@ -484,13 +637,20 @@ class RestoreDialog(_InlineProblemDialog):
             return
         passphrase = self.passphrase_edit.text()
         if not passphrase:
-            self.say("Type the passphrase that opens this backup.", self.passphrase_edit)
+            self.say("Type the passphrase you use now.", self.passphrase_edit)
             return
+        backup_secret = self.backup_secret_edit.text() if self.backup_secret_edit.isVisible() else ""
         try:
             with WaitCursor():
-                self.restored = self._restore(backup, passphrase)
+                self.restored = self._restore(backup, passphrase, backup_secret or None)
+        except backups.BackupSecretNeeded as error:
+            self._ask_backup_secret(str(error))
+            return
+        except backups.WrongBackupSecret as error:
+            self._ask_backup_secret(str(error))
+            return
         except WrongPassphrase:
-            self.say(BACKUP_PASSPHRASE, self.passphrase_edit)
+            self.say(NOT_TODAYS_PASSPHRASE, self.passphrase_edit)
             return
         except UserError as error:
             self.say(str(error))
@@ -499,6 +659,7 @@ class RestoreDialog(_InlineProblemDialog):
             self.show_error(error)
             return
         self.passphrase_edit.clear()
+        self.backup_secret_edit.clear()
         super().accept()
 
 

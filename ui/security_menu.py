@@ -24,6 +24,7 @@ from boundary_journal.storage import Journal, open_with_key
 from ui import messages
 from ui.security_dialogs import (
     BACKUP_FILTER,
+    RECOVERY_DROPPED,
     ChangePassphraseDialog,
     DeleteEverythingDialog,
     NewRecoveryCodeDialog,
@@ -182,7 +183,7 @@ class SecurityMenu(QObject):
         dialog.accepted.connect(lambda: self._restored(dialog.restored))
         return self._open(dialog)
 
-    def _restore(self, backup: Path, passphrase: str) -> BackupInfo:
+    def _restore(self, backup: Path, passphrase: str, backup_secret: str | None = None) -> BackupInfo:
         """Close the window's journal, restore `backup` over it, and give the window the restored journal.
 
         On any failure nothing was replaced (restore_backup checks everything first), so the journal as it
@@ -192,11 +193,13 @@ class SecurityMenu(QObject):
         path, key = journal.path, journal.key
         self.window.close_journal()  # waits for an automatic backup that is still reading it
         try:
-            restored = backups.restore_backup(path, backup, passphrase)
+            restored = backups.restore_backup(path, backup, passphrase, backup_secret=backup_secret)
         except BaseException:
             self._reopen(path, key, reset=False)
             raise
         self._reopen(path, restored.key, reset=True)
+        if restored.recovery_dropped:
+            self.show_info("Recovery code stopped working", RECOVERY_DROPPED)
         return restored.backup
 
     def _reopen(self, path: Path, key: bytes, *, reset: bool) -> None:
@@ -220,22 +223,23 @@ class SecurityMenu(QObject):
 
     # --- passphrase and recovery code ----------------------------------------------------------------
 
-    def change_passphrase(self) -> ChangePassphraseDialog:
+    def change_passphrase(self) -> ChangePassphraseDialog | None:
+        """The journal is re-encrypted under a new key: no backup may be reading it meanwhile."""
+        if self.busy():
+            return None
+        self.window.wait_for_backups()
         dialog = ChangePassphraseDialog(self.window.journal, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(
-            lambda: self.window.statusBar().showMessage("Passphrase changed", STATUS_TIMEOUT_MS)
-        )
+        dialog.accepted.connect(lambda: self.window.statusBar().showMessage(dialog.status.strip(), STATUS_TIMEOUT_MS))
         return self._open(dialog)
 
-    def new_recovery_code(self) -> NewRecoveryCodeDialog:
+    def new_recovery_code(self) -> NewRecoveryCodeDialog | None:
+        if self.busy():
+            return None
+        self.window.wait_for_backups()
         dialog = NewRecoveryCodeDialog(self.window.journal, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(
-            lambda: self.window.statusBar().showMessage(
-                "New recovery code made; the old one no longer works", STATUS_TIMEOUT_MS
-            )
-        )
+        dialog.accepted.connect(lambda: self.window.statusBar().showMessage(dialog.status.strip(), STATUS_TIMEOUT_MS))
         return self._open(dialog)
 
     # --- delete everything -----------------------------------------------------------------------------

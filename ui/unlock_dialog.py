@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boundary_journal.errors import JournalDamaged, WrongPassphrase
+from boundary_journal.errors import JournalDamaged, KeyFileMissing, WrongPassphrase
 from ui import messages
 from ui.sizing import WaitCursor, dialog_buttons, show_inline_problem
 
@@ -113,11 +113,11 @@ class UnlockDialog(QDialog):
                 from boundary_journal.storage import open_journal  # usually preloaded by now
 
                 self.journal = open_journal(self.path, passphrase)
-        except WrongPassphrase as error:
-            from boundary_journal import keys
-
-            # Without a key file beside it, the storage's own sentence says where that file should be.
-            self._say(WRONG_PASSPHRASE if keys.key_path_for(self.path).exists() else str(error))
+        except WrongPassphrase:
+            self._say(WRONG_PASSPHRASE)
+            return
+        except KeyFileMissing as error:  # the storage's own sentence says where that file should be
+            self._say(str(error))
             return
         except JournalDamaged as error:
             self.error_label.hide()

@@ -33,12 +33,19 @@ def _note(moment):
     with open(os.environ["BJ_PROBE"], "a") as out:
         out.write(f"{moment} {dumpable} {soft} {hard}\\n")
 
-class _Stdin:
+class _Reading:
+    """Standard input (text or its bytes): notes the moment a line or everything is read from it."""
     def __init__(self, inner):
         self._inner = inner
     def readline(self, *args):
         _note("passphrase")
         return self._inner.readline(*args)
+    def read(self, *args):
+        _note("passphrase")
+        return self._inner.read(*args)
+    @property
+    def buffer(self):
+        return _Reading(self._inner.buffer)
     def __getattr__(self, name):
         return getattr(self._inner, name)
 
@@ -47,7 +54,7 @@ def _hook(event, args):
         _note("window")
 
 _note("start")
-sys.stdin = _Stdin(sys.stdin)
+sys.stdin = _Reading(sys.stdin)
 sys.addaudithook(_hook)
 '''
 

@@ -23,10 +23,10 @@ from tests.conftest import PASSPHRASE
 from ui.clipboard import sensitive_marks
 from ui.main_window import MainWindow
 from ui.security_dialogs import (
-    BACKUP_PASSPHRASE,
     CONFIRM_WORD,
     NO_RECOVERY_CODE,
     NOT_THE_CURRENT_PASSPHRASE,
+    NOT_TODAYS_PASSPHRASE,
     ChangePassphraseDialog,
     DeleteEverythingDialog,
     NewRecoveryCodeDialog,
@@ -234,11 +234,50 @@ class TestChangePassphrase:
         keys.unlock(keys.read_key_file(security.journal.key_path), PASSPHRASE)  # still the old one
 
 
+class TestBackupsAfterAChange:
+    """The change dialogs say what a new key means for the backups, and re-encrypt, keep or remove them."""
+
+    def change(self, qtbot: QtBot, security: MainWindow) -> ChangePassphraseDialog:
+        dialog = security.security.change_passphrase()
+        assert dialog is not None
+        qtbot.keyClicks(dialog.current_edit, PASSPHRASE)
+        qtbot.keyClicks(dialog.fields.passphrase_edit, NEW_PASSPHRASE)
+        qtbot.keyClicks(dialog.fields.repeat_edit, NEW_PASSPHRASE)
+        return dialog
+
+    def test_backups_are_reencrypted_by_default(self, qtbot: QtBot, security: MainWindow) -> None:
+        made = backups.make_backup(security.journal, reason=backups.Reason.AUTOMATIC)
+        dialog = self.change(qtbot, security)
+        assert dialog.backups_choice.isVisible() and dialog.backups_choice.reencrypt_radio.isChecked()
+        assert "open with the passphrase of their day" in visible_texts(dialog)
+        click(qtbot, dialog.ok_button)
+        assert not dialog.isVisible()
+        assert "1 backup re-encrypted" in security.statusBar().currentMessage()
+        assert backups.read_info(made.path).opens_with(security.journal.key)
+        assert access.backups_of_older_keys(security.journal) == []
+
+    def test_removing_them_needs_the_word_typed(self, qtbot: QtBot, security: MainWindow) -> None:
+        made = backups.make_backup(security.journal, reason=backups.Reason.AUTOMATIC)
+        dialog = self.change(qtbot, security)
+        click(qtbot, dialog.backups_choice.remove_radio)
+        click(qtbot, dialog.ok_button)
+        assert dialog.isVisible() and CONFIRM_WORD in dialog.error_label.text()
+        keys.unlock(keys.read_key_file(security.journal.key_path), PASSPHRASE)  # nothing was changed yet
+        qtbot.keyClicks(dialog.backups_choice.confirm_edit, CONFIRM_WORD)
+        click(qtbot, dialog.ok_button)
+        assert not dialog.isVisible() and not made.path.exists()
+
+    def test_without_backups_there_is_nothing_to_choose(self, qtbot: QtBot, security: MainWindow) -> None:
+        dialog = self.change(qtbot, security)
+        assert not dialog.backups_choice.isVisible()
+
+
 class TestNewRecoveryCode:
     """A new code needs the passphrase, is shown once, and the old code stops working."""
 
     def test_old_code_stops_working(self, qtbot: QtBot, security: MainWindow, data_dir: Path) -> None:
-        old = access.new_recovery_code(security.journal)
+        old = access.new_recovery_code(security.journal, passphrase=PASSPHRASE).recovery_code
+        assert old is not None
         security.security.recovery_action.trigger()
         dialog = security.security.dialog
         assert isinstance(dialog, NewRecoveryCodeDialog)
@@ -303,7 +342,7 @@ class TestBackUpAndRestore:
         assert "backed up first" in visible_texts(dialog)
         qtbot.keyClicks(dialog.passphrase_edit, "not the passphrase")
         click(qtbot, dialog.ok_button)
-        assert dialog.isVisible() and dialog.error_label.text() == BACKUP_PASSPHRASE
+        assert dialog.isVisible() and dialog.error_label.text() == NOT_TODAYS_PASSPHRASE
         assert entries.count_entries(security.journal) == 0  # reopened as it was
 
         qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
@@ -327,6 +366,35 @@ class TestBackUpAndRestore:
         assert len(prompts.errors) == 1 and "does not exist" in prompts.errors[0]
         assert security.security.infos == []
         assert entries.count_entries(security.journal) == 0
+
+
+class TestRestoreOfAnEarlierKey:
+    """A backup from before a change of passphrase needs today's passphrase and the one of its day."""
+
+    def test_the_second_passphrase_is_asked_for(self, qtbot: QtBot, security: MainWindow, tmp_path: Path,
+                                                 stored: Callable[..., EntryView]) -> None:
+        stored()
+        saved = backups.make_backup(security.journal, out=tmp_path / "before.bjbackup").path
+        access.change_passphrase(security.journal, NEW_PASSPHRASE)
+        dialog = security.security.restore_from_backup()
+        assert isinstance(dialog, RestoreDialog)
+        dialog.choose_file = lambda: str(saved)  # type: ignore[method-assign]
+        click(qtbot, dialog.choose_button)
+        assert not dialog.backup_secret_edit.isVisible()
+        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)  # the old one: not enough to replace the journal
+        click(qtbot, dialog.ok_button)
+        assert dialog.error_label.text() == NOT_TODAYS_PASSPHRASE and not dialog.backup_secret_edit.isVisible()
+        dialog.passphrase_edit.clear()
+        qtbot.keyClicks(dialog.passphrase_edit, NEW_PASSPHRASE)
+        click(qtbot, dialog.ok_button)
+        assert dialog.isVisible() and dialog.backup_secret_edit.isVisible()
+        assert "earlier passphrase" in dialog.error_label.text()
+        qtbot.keyClicks(dialog.backup_secret_edit, PASSPHRASE)
+        click(qtbot, dialog.ok_button)
+        assert not dialog.isVisible()
+        assert entries.count_entries(security.journal) == 1
+        with pytest.raises(WrongPassphrase):
+            keys.unlock(keys.read_key_file(security.journal.key_path), PASSPHRASE)
 
 
 def flip_first_page_byte(path: Path) -> None:

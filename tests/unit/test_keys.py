@@ -18,6 +18,7 @@ from boundary_journal.storage import open_journal
 from tests.conftest import PASSPHRASE, TEST_KDF
 
 CODE = "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"
+VERSION = f'"version": {keys.KEY_VERSION}'.encode()  # as the key file writes it
 
 
 def key_file_json(keyfile: keys.KeyFile) -> dict[str, Any]:
@@ -338,15 +339,15 @@ class TestKeyFileFormat:
 
     @pytest.mark.parametrize("hostile", [
         pytest.param(lambda raw: b"[" * 100_000 + b"]" * 100_000, id="nested 100,000 deep"),
-        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['
+        pytest.param(lambda raw: raw.replace(VERSION, b'"version": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['
                                              b"1" + b"]" * 38), id="nested value"),
-        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + b"1" * 5000), id="5,000-digit version"),
+        pytest.param(lambda raw: raw.replace(VERSION, b'"version": ' + b"1" * 5000), id="5,000-digit version"),
         pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": ' + b"9" * 5000),
                      id="5,000-digit iterations"),
         pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": 1e999'), id="infinite number"),
         pytest.param(lambda raw: raw.replace(b'"iterations": 1', b'"iterations": NaN'), id="NaN"),
-        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "version": 1'), id="duplicate key"),
-        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": 1, "padding": "' + b"x" * 100_000 + b'"'),
+        pytest.param(lambda raw: raw.replace(VERSION, VERSION + b', "version": 1'), id="duplicate key"),
+        pytest.param(lambda raw: raw.replace(VERSION, b'"version": 1, "padding": "' + b"x" * 100_000 + b'"'),
                      id="larger than a key file"),
     ])
     def test_hostile_json_is_damage_not_a_crash(self, good: dict[str, Any], hostile) -> None:
