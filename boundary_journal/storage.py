@@ -193,8 +193,10 @@ def _damaged_message(path: Path, problem: str) -> str:
     return f"The journal at {path} is damaged ({problem}). It was not changed; restore the newest backup."
 
 
+@functools.cache
 def silence_cipher_log() -> None:
-    # SQLCipher prints decryption failures to stderr; the app reports them itself.
+    """SQLCipher prints decryption failures to stderr; the app reports them itself. Once per process, before any
+    connection to a journal (`_raw_connect`, `opens_with`), so no path of the app lets its lines through."""
     conn = sqlcipher3.connect(":memory:")
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.close()
@@ -213,6 +215,7 @@ def _raw_connect(
     # A read-only connection reads a write-ahead log left by a crash, but never folds it into the file. In a
     # folder that cannot be written, SQLite could not even make the log's index file: the file is read as it
     # is (immutable), which is all anyone can do there.
+    silence_cipher_log()
     mode = "ro" if read_only else "rwc" if create else "rw"
     uri = f"file:{quote(str(path))}?mode={mode}"
     if not create and in_read_only_folder(path):
@@ -491,6 +494,7 @@ def opens_with(path: Path, key: bytes | str) -> bool:
     Immutable and read-only: a write-ahead log left by a crash is neither read nor checkpointed, which
     an ordinary connection does when it closes, even with a wrong key.
     """
+    silence_cipher_log()
     try:
         conn = sqlcipher3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         conn.execute(_key_pragma(key))

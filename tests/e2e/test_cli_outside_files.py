@@ -38,7 +38,8 @@ class TestHostileJson:
 
     @pytest.mark.parametrize("edit", [
         pytest.param(lambda raw: NESTED, id="nested"),
-        pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + LONG_NUMBER), id="long number"),
+        pytest.param(lambda raw: raw.replace(f'"version": {keys.KEY_VERSION}'.encode(), b'"version": ' + LONG_NUMBER),
+                     id="long number"),
     ])
     def test_key_file(self, ready: CLI, edit) -> None:  # type: ignore[no-untyped-def]
         key_path = keys.key_path_for(ready.journal)

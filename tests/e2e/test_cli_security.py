@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
 
 from boundary_journal import instance, keys
-from tests.e2e.test_cli import CLI, digest
+from tests.e2e.test_cli import CLI, PASSPHRASE, digest, installed_command
 
 pytestmark = pytest.mark.e2e
 
@@ -61,12 +64,13 @@ class TestInitWithRecoveryCode:
 
 
 class TestPassphraseAndCodes:
-    def test_change_passphrase_keeps_the_journal_file(self, ready: CLI, tmp_path: Path) -> None:
+    def test_change_passphrase_re_encrypts_the_journal(self, ready: CLI, tmp_path: Path) -> None:
         entry_id = int(ready.ok(*ENTRY))
         before = digest(ready.journal)
         new = secret_file(tmp_path, "new.txt", "another long passphrase")
-        ready.ok("change-passphrase", "--new-passphrase-file", str(new))
-        assert digest(ready.journal) == before
+        out = ready.ok("change-passphrase", "--new-passphrase-file", str(new))
+        assert "new key" in out and "saved elsewhere" in out
+        assert digest(ready.journal) != before
         assert listed_ids(ready, passphrase=new) == [entry_id]
         assert "does not open" in ready.fails(3, "list")
         short = secret_file(tmp_path, "short.txt", "short")
@@ -123,7 +127,7 @@ class TestBackupAndRestore:
         out = tmp_path / "good.bjbackup"
         ready.ok("backup", "--out", str(out))
         wrong = secret_file(tmp_path, "wrong.txt", "not the passphrase")
-        assert "does not open this backup" in ready.fails(3, "restore", str(out), passphrase=wrong)
+        assert "passphrase in use now" in ready.fails(3, "restore", str(out), passphrase=wrong)
         assert digest(ready.journal) == before
 
     def test_a_damaged_backup_is_said_without_pointing_to_another(self, ready: CLI, tmp_path: Path) -> None:
@@ -299,3 +303,127 @@ class TestSecretFilesReadAsThePromptReads:
         typed.ok("unlock-with-recovery-code", "--recovery-code-file", str(code_file), "--new-passphrase-file",
                  str(plain), passphrase=plain)
         assert typed.ok("list", "--json", passphrase=plain).strip() == "[]"
+
+
+class TestRevokedSecrets:
+    """Issue 12, critical 1: a changed passphrase or recovery code locks the old one out of what comes after."""
+
+    def test_an_old_key_file_and_passphrase_open_nothing_written_after_a_change(self, cli: CLI, tmp_path: Path) -> None:
+        cli.ok("init")
+        cli.ok(*ENTRY)
+        cli.ok("backup")
+        old_key_file = keys.key_path_for(cli.journal).read_bytes()
+        new = secret_file(tmp_path, "new.txt", "another long passphrase")
+        out = cli.ok("change-passphrase", "--new-passphrase-file", str(new))
+        assert "Re-encrypted 1 backup" in out
+        after = ["add", "--template", "gift_offered", "--relationship", "Client K", "--occurred", "2026-03-03T10:00",
+                 "--field", "what_happened=Zanzibarian written after the change", "--field",
+                 "documentation_note=Declined."]
+        cli.ok(*after, passphrase=new)
+        keys.key_path_for(cli.journal).write_bytes(old_key_file)
+        result = cli.run("search", "Zanzibarian")
+        assert result.returncode == 5 and "Zanzibarian" not in result.stdout
+        # Nor does any backup in the data folder open with the old passphrase any more.
+        for backup in (cli.data / "backups").glob("*.bjbackup"):
+            with tarfile.open(backup) as tar:
+                handle = tar.extractfile("journal.key")
+                assert handle is not None
+                with pytest.raises(keys.WrongPassphrase):
+                    keys.unlock(keys.parse_key_file(handle.read(), "backup"), "a long and private passphrase")
+
+    def test_a_revoked_recovery_code_opens_nothing_written_after(self, cli: CLI, tmp_path: Path) -> None:
+        first = re.search(r"Recovery code: (\S+)", cli.ok("init", "--recovery-code")).group(1)  # type: ignore[union-attr]
+        old_key_file = keys.key_path_for(cli.journal).read_bytes()
+        cli.ok("recovery-code")
+        cli.ok(*ENTRY)
+        keys.key_path_for(cli.journal).write_bytes(old_key_file)
+        old_code = secret_file(tmp_path, "old.txt", first)
+        new = secret_file(tmp_path, "new.txt", "another long passphrase")
+        assert "damaged" in cli.fails(5, "unlock-with-recovery-code", "--recovery-code-file", str(old_code),
+                                      "--new-passphrase-file", str(new))
+
+    def test_old_backups_can_be_kept_or_removed_with_the_word_typed(self, ready: CLI, tmp_path: Path) -> None:
+        ready.ok(*ENTRY)
+        ready.ok("backup")
+        new = secret_file(tmp_path, "new.txt", "another long passphrase")
+        out = ready.ok("change-passphrase", "--new-passphrase-file", str(new), "--old-backups", "keep")
+        assert "1 backup in" in out and "still open only with an earlier" in out
+        third = secret_file(tmp_path, "third.txt", "a third long passphrase")
+        assert "DELETE" in ready.fails(2, "change-passphrase", "--new-passphrase-file", str(third),
+                                       "--old-backups", "remove", passphrase=new)
+        out = ready.ok("change-passphrase", "--new-passphrase-file", str(third), "--old-backups", "remove",
+                       "--confirm-remove", "DELETE", passphrase=new)
+        assert "Removed 1 backup" in out
+        assert list((ready.data / "backups").glob("*.bjbackup")) == []
+
+    def test_restoring_a_backup_from_before_the_change(self, ready: CLI, tmp_path: Path) -> None:
+        kept = int(ready.ok(*ENTRY))
+        saved = tmp_path / "saved.bjbackup"
+        ready.ok("backup", "--out", str(saved))
+        new = secret_file(tmp_path, "new.txt", "another long passphrase")
+        ready.ok("change-passphrase", "--new-passphrase-file", str(new))
+        later = int(ready.ok(*ENTRY, passphrase=new))
+        # The old passphrase alone may not replace today's journal, even though it opens the backup.
+        assert "passphrase in use now" in ready.fails(3, "restore", str(saved))
+        assert "--backup-passphrase-file" in ready.fails(3, "restore", str(saved), passphrase=new)
+        out = ready.ok("restore", str(saved), "--backup-passphrase-file", str(ready.passphrase_file), passphrase=new)
+        assert "new key" in out
+        assert listed_ids(ready, passphrase=new) == [kept]
+        assert "does not open" in ready.fails(3, "list")
+        assert later not in listed_ids(ready, passphrase=new)
+
+
+class TestReadersAndTheWriterLock:
+    def test_a_reader_waiting_at_its_prompt_never_blocks_a_writer(self, ready: CLI) -> None:
+        """Issue 12: `list | less` took the writer lock when it was free, and `add` then failed with exit 7."""
+        reader = subprocess.Popen(
+            [*installed_command(), "--data-dir", str(ready.data), "--passphrase-file", "-", "list"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ready.env,
+        )
+        try:
+            time.sleep(1.0)  # long enough to have taken the lock, were it to take it (not a timing assertion)
+            assert reader.poll() is None
+            assert int(ready.ok(*ENTRY)) > 0
+        finally:
+            _out, err = reader.communicate(PASSPHRASE + "\n", timeout=60)
+        assert reader.returncode == 0, err
+
+    def test_a_missing_key_file_is_exit_5_naming_it(self, ready: CLI) -> None:
+        keys.key_path_for(ready.journal).unlink()
+        assert "journal.key is missing" in ready.fails(5, "list")
+
+
+def read_only_mount(folder: Path) -> bool:
+    """Make `folder` read-only as root does it (a read-only bind mount), or by its mode for other users."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return True
+    made = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    if made.returncode != 0:
+        return False
+    subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
+    return True
+
+
+def undo_read_only(folder: Path) -> None:
+    if os.geteuid() != 0:
+        folder.chmod(0o700)
+    else:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+class TestReadOnlyDataFolder:
+    """Reading works in a folder that cannot be written; writing says why."""
+
+    def test_reading_commands_work_and_writing_says_why(self, ready: CLI) -> None:
+        entry_id = int(ready.ok(*ENTRY))
+        if not read_only_mount(ready.data):
+            pytest.skip("cannot make a read-only folder here (no bind mounts)")
+        try:
+            assert listed_ids(ready) == [entry_id]
+            assert [e["id"] for e in json.loads(ready.ok("search", "scarf", "--json"))] == [entry_id]
+            assert "passes its integrity checks" in ready.ok("check")
+            line = ready.fails(1, *ENTRY)
+            assert "read-only" in line or "Read-only" in line
+        finally:
+            undo_read_only(ready.data)

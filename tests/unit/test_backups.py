@@ -901,3 +901,58 @@ def _journal_at_revision(folder: Path, revision: str) -> Journal:
     engine.dispose()
     keys.write_key_file(keys.key_path_for(path), keys.new_key_file(key, PASSPHRASE))
     return storage._open(path, key)
+
+
+RESTORE_FOREVER = """
+from boundary_journal import backups
+from boundary_journal.storage import open_journal
+path, passphrase, other = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+print("ready", flush=True)
+while True:
+    for backup in sys.argv[4:]:
+        backups.restore_backup(path, Path(backup), passphrase, backup_secret=other)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGKILL is POSIX")
+def test_a_kill_anywhere_in_a_restore_of_another_journals_backup_leaves_a_journal_that_opens(
+    written: Journal, tmp_path: Path, catalog: Catalog
+) -> None:
+    """Issue 12, item 5: a restore killed between installing the key file and the journal left a "damaged"
+    folder. Restores of another journal's backups (each re-keyed, installed as a pair) run until killed; the
+    next holder of the folder tidies, and the journal opens with today's passphrase holding one whole content."""
+    import random
+    import signal
+
+    from boundary_journal import journal_files
+    from tests.unit.journal_files import start_library
+
+    foreign = []
+    for number in range(2):
+        other = create_journal(journal_path(tmp_path / f"other{number}"), "the other passphrase")
+        entries.add_entry(other, catalog, entry_draft(f"foreign content {number}"))
+        foreign.append(backups.make_backup(other, out=tmp_path / f"foreign{number}.bjbackup").path)
+        other.close()
+    written.close()
+    contents = {tuple(sorted([SECRET, "second entry"])), ("foreign content 0",), ("foreign content 1",)}
+    chance = random.Random()
+    for _ in range(8):
+        child = start_library(RESTORE_FOREVER, str(written.path), PASSPHRASE, "the other passphrase",
+                              *map(str, foreign))
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
+            time.sleep(chance.uniform(0.0, 0.6))  # a random moment in the loop, not a timing assertion
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.communicate(timeout=60)
+        journal_files.tidy(written.path)
+        assert tuple(texts_in(written.path)) in contents
+        reopened = open_journal(written.path, PASSPHRASE)
+        try:
+            assert integrity_problems(reopened) == []
+        finally:
+            reopened.close()
+        with pytest.raises(WrongPassphrase):
+            open_journal(written.path, "the other passphrase")
+        assert journal_files.leftovers(written.path) == []

@@ -4,6 +4,7 @@ the upgrade of journals keyed by their passphrase, and schema ownership."""
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 import sqlcipher3
 from sqlalchemy.exc import DBAPIError
 
-from boundary_journal import keys, migrations
+from boundary_journal import journal_files, keys, migrations
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import (
     InvalidInput,
@@ -44,6 +45,7 @@ from tests.unit.journal_files import (
     legacy_journal,
     opens_with_passphrase_as_key,
     run_library,
+    start_library,
 )
 
 
@@ -654,3 +656,41 @@ class TestReadsBesideAWriter:
         finally:
             other.execute("ROLLBACK")
             other.close()
+
+
+FILL_AND_HANG = """
+import time
+from boundary_journal.storage import create_journal
+
+def fill(journal):
+    print("filling", flush=True)
+    time.sleep(60)
+
+create_journal(Path(sys.argv[1]), sys.argv[2], fill=fill)
+"""
+
+
+class TestKilledSetUp:
+    """Issue 12: a killed `demo` or `import json` left a journal that blocked a rerun."""
+
+    def test_a_set_up_killed_while_filling_leaves_no_journal_and_a_rerun_works(self, data_dir: Path) -> None:
+        path = journal_path(data_dir)
+        child = start_library(FILL_AND_HANG, str(path), PASSPHRASE)
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "filling", child.stderr.read() if child.stderr else ""
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.communicate(timeout=60)
+        assert not path.exists() and not keys.key_path_for(path).exists()
+        create_journal(path, PASSPHRASE).close()  # a rerun goes ahead: nothing is in its way
+        journal_files.tidy(path)
+        assert sorted(p.name for p in data_dir.iterdir()) == ["journal.db", "journal.key"]
+
+    def test_a_failed_fill_leaves_nothing(self, data_dir: Path) -> None:
+        def fail(_journal: Journal) -> None:
+            raise InvalidInput("the export is not importable")
+
+        with pytest.raises(InvalidInput):
+            create_journal(journal_path(data_dir), PASSPHRASE, fill=fail)
+        assert list(data_dir.iterdir()) == []
