@@ -340,17 +340,18 @@ class OldBackupsChoice(QGroupBox):
             return f"To remove the backups, type {CONFIRM_WORD} beside that choice; or choose to keep them."
         return None
 
+    def reencrypt_from(self, change: access.KeyChange) -> bytes | None:
+        """The previous key, when the backups are to be re-encrypted (off the UI thread, by the window)."""
+        return change.previous_key if self.count and self.reencrypt_radio.isChecked() else None
+
     def apply(self, journal: Journal, change: access.KeyChange) -> str:
-        """Carry out the choice after the change; returns what to tell the user."""
+        """Carry out a removal after the change (re-encrypting is the window's, see `reencrypt_from`); returns
+        what to tell the user."""
         done = ""
-        if self.count and self.reencrypt_radio.isChecked():
-            result = access.reencrypt_backups(journal, change.previous_key)
-            done = f"{len(result.done)} backup{'s' if len(result.done) != 1 else ''} re-encrypted. " if result.done \
-                else ""
-        elif self.count and self.remove_radio.isChecked():
+        if self.count and self.remove_radio.isChecked():
             result = access.remove_backups_of_older_keys(journal)
             done = f"{len(result.done)} backup{'s' if len(result.done) != 1 else ''} removed. " if result.done else ""
-        left = access.backups_of_older_keys(journal)
+        left = [] if self.reencrypt_from(change) else access.backups_of_older_keys(journal)
         if left:
             done += (f"{len(left)} backup{'s' if len(left) != 1 else ''} in the app's folder still open"
                      f"{'s' if len(left) == 1 else ''} only with an earlier secret. ")
@@ -379,6 +380,7 @@ class ChangePassphraseDialog(_InlineProblemDialog):
         super().__init__("Change passphrase", parent)
         self.journal = journal
         self.status = ""
+        self.reencrypt_from: bytes | None = None  # the previous key, when the window is to re-encrypt backups
 
         intro = plain_label(
             "The journal is re-encrypted with a new key: the old passphrase, and any copy of the old key file, open "
@@ -434,6 +436,7 @@ class ChangePassphraseDialog(_InlineProblemDialog):
         self.fields.clear()
         self.status = "Passphrase changed; the journal has a new key. " + _after_change(
             self, self.journal, change, self.backups_choice)
+        self.reencrypt_from = self.backups_choice.reencrypt_from(change)
         super().accept()
 
 
@@ -470,6 +473,7 @@ class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
         form.addRow(buddy_label("Your &passphrase", self.passphrase_edit), self.passphrase_edit)
         self.backups_choice = OldBackupsChoice(journal)
         self.status = ""
+        self.reencrypt_from: bytes | None = None
         self._build_error_label("Problem with the passphrase")
         self.buttons, self.ok_button = dialog_buttons(self, "&Make a new code", "Cancel")
 
@@ -515,6 +519,7 @@ class NewRecoveryCodeDialog(RecoveryCodeStep, _InlineProblemDialog):
         self._show_code_page(self.code)  # first: the old code no longer works, the new one must be seen
         self.status = "New recovery code made; the old one no longer works. " + _after_change(
             self, self.journal, change, self.backups_choice)
+        self.reencrypt_from = self.backups_choice.reencrypt_from(change)
 
 
 class RestoreDialog(_InlineProblemDialog):

@@ -252,6 +252,8 @@ class TestBackupsAfterAChange:
         assert "open with the passphrase of their day" in visible_texts(dialog)
         click(qtbot, dialog.ok_button)
         assert not dialog.isVisible()
+        # Re-encrypting runs off the UI thread, behind a progress dialog; the journal stays usable meanwhile.
+        qtbot.waitUntil(lambda: not security.security.busy(), timeout=20_000)
         assert "1 backup re-encrypted" in security.statusBar().currentMessage()
         assert backups.read_info(made.path).opens_with(security.journal.key)
         assert access.backups_of_older_keys(security.journal) == []
