@@ -427,3 +427,21 @@ class TestReadOnlyDataFolder:
             assert "read-only" in line or "Read-only" in line
         finally:
             undo_read_only(ready.data)
+
+
+class TestRestoreSaysOneLine:
+    def test_a_backup_whose_journal_its_key_file_does_not_open(self, ready: CLI, tmp_path: Path) -> None:
+        """Issue 12: restore printed SQLCipher's raw 'ERROR CORE' lines on stderr before its own."""
+        from tests.unit.test_backups import with_journal_of
+
+        ready.ok(*ENTRY)
+        saved = tmp_path / "saved.bjbackup"
+        ready.ok("backup", "--out", str(saved))
+        (tmp_path / "other").mkdir()
+        other = CLI(tmp_path / "other")
+        other.ok("init")
+        other_backup = tmp_path / "other.bjbackup"
+        other.ok("backup", "--out", str(other_backup))
+        mixed = with_journal_of(saved, other_backup, tmp_path / "mixed.bjbackup")
+        line = ready.fails(5, "restore", str(mixed))  # exactly one line on stderr
+        assert "ERROR CORE" not in line and "damaged" in line

@@ -64,6 +64,16 @@ def pack(out: Path, parts: list[tuple[str, bytes]]) -> Path:
     return out
 
 
+def with_journal_of(backup: Path, other: Path, out: Path) -> Path:
+    """A copy of `backup` whose journal is `other`'s (checksums fixed up): its key file does not open it."""
+    parts = members(backup)
+    parts["journal.db"] = members(other)["journal.db"]
+    manifest = json.loads(parts["manifest.json"])
+    manifest["sha256"]["journal.db"] = hashlib.sha256(parts["journal.db"]).hexdigest()
+    parts["manifest.json"] = json.dumps(manifest).encode()
+    return pack(out, list(parts.items()))
+
+
 def with_manifest(backup: Path, out: Path, **changes: object) -> Path:
     """A copy of `backup` whose manifest has `changes` (the checksums still match the members)."""
     parts = members(backup)
@@ -680,7 +690,7 @@ class TestRestore:
         before = folder_state(data_dir)
         with pytest.raises(backups.BackupSecretNeeded):
             backups.restore_backup(written.path, foreign, PASSPHRASE)
-        with pytest.raises(WrongPassphrase, match="does not open this backup"):
+        with pytest.raises(backups.WrongBackupSecret, match="opens this backup"):
             backups.restore_backup(written.path, foreign, PASSPHRASE, backup_secret="not the other passphrase")
         assert folder_state(data_dir) == before
 
@@ -765,12 +775,7 @@ class TestRestore:
         other_db = backups.make_backup(other, out=tmp_path / "other.bjbackup").path
         other.close()
         written.close()
-        parts = members(saved)
-        parts["journal.db"] = members(other_db)["journal.db"]
-        manifest = json.loads(parts["manifest.json"])
-        manifest["sha256"]["journal.db"] = hashlib.sha256(parts["journal.db"]).hexdigest()
-        parts["manifest.json"] = json.dumps(manifest).encode()
-        mixed = pack(tmp_path / "mixed.bjbackup", list(parts.items()))
+        mixed = with_journal_of(saved, other_db, tmp_path / "mixed.bjbackup")
         before = folder_state(data_dir)
         with pytest.raises(JournalDamaged):
             backups.restore_backup(written.path, mixed, PASSPHRASE)
