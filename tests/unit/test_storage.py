@@ -694,3 +694,22 @@ class TestKilledSetUp:
         with pytest.raises(InvalidInput):
             create_journal(journal_path(data_dir), PASSPHRASE, fill=fail)
         assert list(data_dir.iterdir()) == []
+
+
+class TestReadersDoNotUpgrade:
+    """A reader holds nothing, so it may not upgrade a journal of an earlier version: it says so (UpgradeNeeded),
+    and the command line then takes the data folder as a writer would."""
+
+    def test_a_reader_leaves_an_older_journal_as_it_is(self, tmp_path: Path) -> None:
+        from boundary_journal.errors import UpgradeNeeded
+        from tests.unit.test_backups import _journal_at_revision
+
+        old = _journal_at_revision(tmp_path / "old", "0003_weekly_exercise")
+        old.close()
+        before = folder_state(tmp_path / "old")
+        with pytest.raises(UpgradeNeeded):
+            open_journal(old.path, PASSPHRASE, upgrade=False)
+        assert folder_state(tmp_path / "old") == before
+        upgraded = open_journal(old.path, PASSPHRASE)
+        upgraded.close()
+        assert folder_state(tmp_path / "old") != before
