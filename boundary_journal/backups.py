@@ -109,16 +109,14 @@ class Restored:
     """What a restore did: the backup it used, the key that opens the journal now, and where the
     journal it replaced went (a backup, or the files moved aside when they could not be opened).
 
-    `rekeyed`: the backup was of an earlier key, so its content was given a new key opened by today's
-    passphrase (and recovery code, unless `recovery_dropped`: a code of the first key-file version cannot be
-    carried over to a new key, so it stopped working and a new one should be made).
+    `rekeyed`: the backup was of another key (an earlier one, or another journal's), so its content was
+    re-encrypted with today's key, which today's passphrase and recovery code open.
     """
 
     backup: BackupInfo
     key: bytes = field(repr=False)
     previous: Path | None
     rekeyed: bool = False
-    recovery_dropped: bool = False
 
 
 def backup_folder(data_dir: Path) -> Path:
@@ -312,10 +310,15 @@ def _hex_or_none(value: Any) -> str | None:
         else None
 
 
+# What Python's tarfile raises on a malformed file: its own errors, and for headers it cannot parse (a GNU sparse
+# map that is not one, a number field of letters) plain ValueError or OverflowError.
+_TAR_FAILURES = (tarfile.TarError, EOFError, ValueError, OverflowError)
+
+
 def _open_tar(path: Path) -> tarfile.TarFile:
     try:
         return tarfile.open(path, mode="r:")
-    except (tarfile.TarError, EOFError):
+    except _TAR_FAILURES:
         raise _not_a_backup(path, "it is not a backup file or it is truncated") from None
 
 
@@ -333,7 +336,7 @@ def _members(path: Path, tar: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
             if member.offset_data + member.size > archive_size:
                 raise _not_a_backup(path, "it is truncated")
             members[member.name] = member
-    except (tarfile.TarError, EOFError):
+    except _TAR_FAILURES:
         raise _not_a_backup(path, "it is truncated") from None
     if set(members) != set(_MEMBERS):
         raise _not_a_backup(path, "parts are missing")
@@ -365,7 +368,7 @@ def read_info(path: Path, *, verify: bool = True) -> BackupInfo:
                         raise BackupDamaged(f"The backup {path} is damaged: {name} does not match its checksum.")
     except OSError as exc:
         raise InvalidInput(f"Cannot read the backup {path} ({exc.strerror or exc}).") from None
-    except (tarfile.TarError, EOFError):
+    except _TAR_FAILURES:
         raise _not_a_backup(path, "it is truncated") from None
     return _info(path, manifest)
 
@@ -470,7 +473,7 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
                 shutil.copyfileobj(source, out, 1 << 20)
                 out.flush()
                 os.fsync(out.fileno())
-    except (tarfile.TarError, EOFError):
+    except _TAR_FAILURES:
         raise _not_a_backup(path, "it is truncated") from None
     except OSError as exc:
         raise disk_full(exc, f"the backup could not be unpacked in {into.parent}", _NOT_RESTORED) or InvalidInput(
@@ -495,8 +498,8 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
 
     A restore is authorised by today's passphrase of the journal in place (WrongPassphrase). A backup of an
     earlier key also needs the passphrase or recovery code of its day (`backup_secret`, else
-    BackupSecretNeeded); its content is then given a new key, opened by today's passphrase and recovery code,
-    so the old secrets open nothing of the restored journal. Without a journal key file in place (a new
+    BackupSecretNeeded); its content is then re-encrypted with today's key, opened by today's passphrase and
+    recovery code, so the old secrets open nothing of the restored journal. Without a journal key file in place (a new
     computer, a lost or damaged key file), `passphrase` is the backup's own and its key file comes with it.
 
     The caller holds the data folder and has closed the journal. Every check runs before anything in the data
@@ -522,7 +525,14 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
                                   "now.") from None
     with files.held_folder(folder) as scratch:
         info, key_bytes = _unpack(backup, scratch)
-        backup_keyfile = keys.parse_key_file(key_bytes, f"{backup} ({_KEY_MEMBER})")
+        try:
+            backup_keyfile = keys.parse_key_file(key_bytes, f"{backup} ({_KEY_MEMBER})")
+        except JournalTooNew:
+            raise JournalTooNew(f"The backup {backup} was made by a newer version of Boundary Journal; update the "
+                                "app.") from None
+        except JournalDamaged:  # said of the backup: the journal's own key file and backups are not in question
+            raise BackupDamaged(f"The backup {backup} is damaged: the key file in it cannot be used. The journal was "
+                                "not changed.") from None
         restored_db = scratch / _DB_MEMBER
         key = _backup_key(backup, restored_db, backup_keyfile, current_key, passphrase, backup_secret)
         revision = _verify(restored_db, key, check=True)
@@ -535,7 +545,7 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
         previous = _keep_current(journal_path, current_key) if journal_path.exists() else None
         staged = journal_files.pending_journal(journal_path)
         journal_files.remove_database(staged)
-        rekeyed = recovery_dropped = False
+        rekeyed = False
         if current_keyfile is None:  # nothing to authorise against: the backup comes with its own key file
             install, final_key = key_bytes, key
             os.replace(restored_db, staged)
@@ -543,11 +553,16 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
             install, final_key = keys.key_file_bytes(current_keyfile), key
             os.replace(restored_db, staged)
         else:
+            # Another key's content takes today's key: today's key file (passphrase and recovery code) opens it, the
+            # backup's old secrets do not. Today's key stays, so the backups of today stay this journal's.
             assert current_key is not None
-            final_key = keys.new_journal_key()
+            final_key = current_key
             conn = _raw_connect(restored_db, key)
             try:
                 export_copy(conn, staged, final_key)
+            except BaseException:
+                journal_files.remove_database(staged)
+                raise
             finally:
                 conn.close()
             problems = file_integrity_problems(staged, final_key)
@@ -555,12 +570,11 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
                 journal_files.remove_database(staged)
                 raise BackupDamaged(f"The backup {backup} could not be re-encrypted ({problems[0]}); the journal "
                                     "was not changed.")
-            change = keys.rekeyed(current_keyfile, current_key, final_key, passphrase)
-            install, rekeyed, recovery_dropped = keys.key_file_bytes(change.keyfile), True, not change.recovery_kept
+            install, rekeyed = keys.key_file_bytes(current_keyfile), True
         journal_files.install_pair(journal_path, install)
     # Opening once runs migrations (after a backup) if the backup is from an older version.
     open_with_key(journal_path, final_key).close()
-    return Restored(info, final_key, previous, rekeyed, recovery_dropped)
+    return Restored(info, final_key, previous, rekeyed)
 
 
 def _backup_key(backup: Path, db: Path, backup_keyfile: keys.KeyFile, current_key: bytes | None, passphrase: str,

@@ -304,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "set a new passphrase; the journal gets a new key, so the old passphrase opens nothing new")
     change.add_argument("--new-passphrase-file", metavar="FILE",
                         help="read the new passphrase from the first line of FILE (- for stdin)")
+    change.add_argument("--new-recovery-code", action="store_true",
+                        help="also replace the recovery code (printed once): do so if the old passphrase may be known, "
+                        "as whoever had it could have added a code of their own")
     old_backups(change)
     old_backups(command("recovery-code", _recovery_code,
                         "make a new recovery code (printed once) and a new key; an earlier code stops working"))
@@ -920,18 +923,25 @@ def _import_json(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _check(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.services import entries
+    from boundary_journal.services import access, entries
     from boundary_journal.storage import integrity_problems
 
     journal = _open(args, write=False)
     try:
         problems = integrity_problems(journal)
         count = entries.count_entries(journal)
+        older = access.backups_of_older_keys(journal, certain=True)
     finally:
         journal.close()
     if problems:
         raise JournalDamaged(f"The journal failed its integrity check: {problems[0]}")
     print(f"The journal opens and passes its integrity checks ({count} {'entry' if count == 1 else 'entries'}).")
+    if older:
+        # Kept by a change of passphrase, or left by one that was cut short: they open with a retired secret.
+        one = len(older) == 1
+        print(f"{len(older)} backup{'' if one else 's'} in {older[0].parent} open{'s' if one else ''} only with an "
+              f"earlier passphrase or recovery code: {', '.join(path.name for path in older)}. If that secret may "
+              "be known, delete them.")
     return 0
 
 
@@ -975,10 +985,8 @@ def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
         raise backups.BackupSecretNeeded(f"{error} Give it with --backup-passphrase-file FILE.") from None
     print(f"Restored the backup of {restored.backup.created_at:%Y-%m-%d %H:%M} into {path}.")
     if restored.rekeyed:
-        print("It was made under an earlier key, so the restored journal has a new key: today's passphrase opens "
-              "it, and the passphrase of the backup's day does not.")
-    if restored.recovery_dropped:
-        print(_RECOVERY_DROPPED)
+        print("It was made under another key, so it was re-encrypted with the journal's key of today: today's "
+              "passphrase opens it, the passphrase of the backup's day does not.")
     if restored.previous is not None:
         print(f"The journal as it was before is kept at {restored.previous}.")
     return 0
@@ -1038,12 +1046,20 @@ def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access
 
     _confirm_old_backups(args)
-    journal = _open(args)
+    journal, current = _open_with_passphrase(args)
     try:
         new = read_secret(args.new_passphrase_file, "new passphrase", "--new-passphrase-file", confirm=True)
-        change = access.change_passphrase(journal, new)
+        had_code = access.has_recovery_code(journal)
+        change = access.change_passphrase(journal, new, current=current, new_recovery_code=args.new_recovery_code)
         print("The passphrase is changed, and the journal has a new key: the old passphrase, and any copy of the old "
               "key file, open nothing written from now on.")
+        if change.recovery_code is not None:
+            print(f"Recovery code: {change.recovery_code}")
+            print("Write it down or print it and keep it apart from this computer; any earlier code no longer works.")
+        elif had_code and not change.recovery_dropped:
+            print("The recovery code keeps working. If the old passphrase may be known to someone, replace the code "
+                  "too (--new-recovery-code, or 'recovery-code'): with the old passphrase they could have added a "
+                  "code of their own.")
         _after_key_change(args, journal, change)
     finally:
         journal.close()

@@ -55,7 +55,8 @@ def disk_full(error: BaseException, what: str = "what was being written could no
         if isinstance(current, DiskFull) or (isinstance(current, OSError) and current.errno in _FULL_ERRNOS):
             break
         code = getattr(current, "sqlite_errorcode", None)
-        if (code & 0xFF == _SQLITE_FULL) if isinstance(code, int) else str(current) == _SQLITE_FULL_TEXT:
+        # sqlcipher_export reports a full disk as a plain SQLITE_ERROR with SQLite's words for it.
+        if (isinstance(code, int) and code & 0xFF == _SQLITE_FULL) or str(current) == _SQLITE_FULL_TEXT:
             break
         current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     else:

@@ -82,14 +82,26 @@ def finish_interrupted_install(journal: Path) -> bool:
     Only for the holder of the data folder (nobody else may be installing at the same time).
     """
     staged, staged_key = pending_journal(journal), pending_key_file(journal)
-    if staged_key.exists():
+    if staged_key.exists() and _usable_key_file(staged_key):
         _finish(journal)
         return True
+    staged_key.unlink(missing_ok=True)  # written whole or not at all: one that does not read is not ours
     if staged.exists() or any(part.exists() for part in database_files(staged)):
         remove_database(staged)
         files.sync_folder(journal.parent)
         return True
     return False
+
+
+def _usable_key_file(path: Path) -> bool:
+    from boundary_journal import keys
+    from boundary_journal.errors import UserError
+
+    try:
+        keys.read_key_file(path)
+    except (OSError, UserError):
+        return False
+    return True
 
 
 def leftovers(journal: Path) -> list[Path]:

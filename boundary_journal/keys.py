@@ -208,9 +208,15 @@ def _derive(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
     ).derive(secret.encode("utf-8"))
 
 
+# The label every wrap is bound to says "1" in every version of the key file: it names how a wrap is bound, not
+# which version wrote the file, so files of every version unwrap with it. (Never change it: a wrap made with
+# another label opens with nothing.)
+_AAD_VERSION = 1
+
+
 def _aad(journal_id: str, slot: str) -> bytes:
     # Binds a wrapped key to its journal and slot, so slots cannot be swapped between files.
-    return f"{KEY_FORMAT}/{KEY_VERSION}/{journal_id}/{slot}".encode()
+    return f"{KEY_FORMAT}/{_AAD_VERSION}/{journal_id}/{slot}".encode()
 
 
 def _wrap(key: bytes, secret: str, journal_id: str, slot: str, kdf: KdfParams) -> Slot:

@@ -34,6 +34,7 @@ from sqlalchemy.pool import QueuePool
 from boundary_journal import files, keys
 from boundary_journal.errors import (
     CannotWrite,
+    DiskFull,
     InvalidInput,
     JournalDamaged,
     JournalExists,
@@ -41,8 +42,6 @@ from boundary_journal.errors import (
     KeyFileMissing,
     NotAJournal,
     UpgradeNeeded,
-    UserError,
-    WrongPassphrase,
     disk_full,
 )
 from boundary_journal.paths import ensure_exists
@@ -218,8 +217,10 @@ def _raw_connect(
     silence_cipher_log()
     mode = "ro" if read_only else "rwc" if create else "rw"
     uri = f"file:{quote(str(path))}?mode={mode}"
-    if not create and in_read_only_folder(path):
+    if not create and in_read_only_folder(path) and not left_unclosed(path):
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+    elif not create and in_read_only_folder(path):
+        uri = f"file:{quote(str(path))}?mode=ro"  # a log a crash left is read through its index, never ignored
     conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False)
     conn.execute(_key_pragma(key))
     return conn
@@ -392,6 +393,9 @@ def open_journal(
     key_path = keys.key_path_for(path)
     _check_looks_like_journal(path, has_key_file=key_path.exists())
     silence_cipher_log()
+    waiting = _open_waiting_pair(path, passphrase, check=check)
+    if waiting is not None:
+        return waiting
     try:
         keyfile = keys.read_key_file(key_path)
     except FileNotFoundError:
@@ -401,43 +405,33 @@ def open_journal(
             raise UpgradeNeeded(f"The journal at {path} needs an upgrade by this version first.")
         key = _upgrade_legacy(path, passphrase)
     else:
-        # The key file tells a wrong passphrase for certain, unless a new one is waiting to replace it.
+        # The key file tells a wrong passphrase for certain.
         early = pending is not None and pending.keyfile == keyfile
-        try:
-            key = pending.result() if early else keys.unlock(keyfile, passphrase)  # type: ignore[union-attr]
-        except WrongPassphrase:
-            if not journal_files_pending(path):
-                raise
-            key = _key_of_an_unfinished_change(path, passphrase)
-        if not opens_with(path, key) and journal_files_pending(path):
-            key = _key_of_an_unfinished_change(path, passphrase)
+        key = pending.result() if early else keys.unlock(keyfile, passphrase)  # type: ignore[union-attr]
         if not opens_with(path, key) and opens_with(path, passphrase):
             key = _upgrade_legacy(path, passphrase)  # an upgrade was interrupted before the swap
     return open_with_key(path, key, check=check, upgrade=upgrade)
 
 
-def journal_files_pending(path: Path) -> bool:
-    from boundary_journal import journal_files
-
-    return journal_files.pending_key_file(path).exists()
-
-
-def _key_of_an_unfinished_change(path: Path, passphrase: str) -> bytes:
-    """The key of a re-keyed or restored journal whose key file is still waiting beside it (a reader met the
-    moment between the two renames of journal_files.install_pair, or a crash did and nobody tidied since).
-
-    The key file in place is on its way out: a passphrase that opens only that one is no longer the journal's.
-    """
+def _open_waiting_pair(path: Path, passphrase: str, *, check: bool | None) -> Journal | None:
+    """The journal, if a new journal and key file were being installed (journal_files.install_pair) when this
+    opener came: a reader met the moment between the renames, or a crash cut the install after the pair was
+    complete and nobody has held the folder since. The new pair is the journal, as the next holder will make it
+    (journal_files.tidy), so it is read where it is now, and the passphrase of the key file it replaces is no
+    longer the journal's. None when nothing is waiting (or the install finished meanwhile)."""
     from boundary_journal import journal_files
 
     try:
         waiting = keys.read_key_file(journal_files.pending_key_file(path))
-    except (OSError, UserError):
-        raise _first_page_damaged(path) from None
+    except (FileNotFoundError, JournalDamaged):
+        return None  # nothing waiting, or nothing usable (the next holder drops it)
     key = keys.unlock(waiting, passphrase)
-    if not opens_with(path, key):  # waiting, but not yet in effect: the journal in place is still the old one
-        raise WrongPassphrase("The passphrase does not open this journal.")
-    return key
+    staged = journal_files.pending_journal(path)
+    for target in (staged, path):  # the new journal before its rename, or after it
+        if target.exists() and opens_with(target, key):
+            # Only the holder of the folder upgrades, and it installs the pair first.
+            return open_with_key(target, key, check=check, upgrade=False)
+    raise _first_page_damaged(path)
 
 
 def open_with_key(path: Path, key: bytes, *, check: bool | None = None, upgrade: bool = True) -> Journal:
@@ -510,6 +504,24 @@ def opens_with(path: Path, key: bytes | str) -> bool:
         conn.close()
 
 
+# Less free space than this in the journal's folder, and an I/O error on open is the disk being full: SQLite
+# then cannot size the write-ahead log's index (it reports "disk I/O error", not "disk is full").
+_ROOM_TO_OPEN = 1 << 20
+
+
+def _no_room(path: Path, error: BaseException) -> DiskFull | None:
+    """A DiskFull if `error`, met while opening the journal, comes of the disk being full."""
+    what, kept = f"the journal at {path} could not be opened", "It was not changed"
+    found = disk_full(error, what, kept)
+    if found is None:
+        try:
+            if shutil.disk_usage(path.parent).free < _ROOM_TO_OPEN:
+                found = DiskFull.saying(what, kept)
+        except OSError:
+            pass
+    return found
+
+
 def _first_page_damaged(path: Path) -> JournalDamaged:
     # The key file vouched for the passphrase, so the journal's own first page is bad, or the key file
     # beside it belongs to another journal.
@@ -531,14 +543,21 @@ def _verify(path: Path, key: bytes, *, check: bool) -> str | None:
         # log, a read-only connection would leave an empty one behind instead.)
         conn = _raw_connect(path, key, read_only=left_unclosed(path))
     except sqlcipher3.Error as exc:
-        raise JournalDamaged(f"The journal at {path} cannot be opened ({exc}); it was not changed.") from None
+        raise _no_room(path, exc) or JournalDamaged(
+            f"The journal at {path} cannot be opened ({exc}); it was not changed.") from None
     try:
         try:
             (app_id,) = conn.execute("PRAGMA application_id").fetchone()
         except sqlcipher3.DatabaseError as exc:
             if getattr(exc, "sqlite_errorcode", None) == sqlcipher3.SQLITE_CORRUPT:
                 raise JournalDamaged(_damaged_message(path, str(exc))) from None
-            raise _first_page_damaged(path) from None
+            # The first page decrypted just before (opens_with): a failure now is the disk, not the journal.
+            if in_read_only_folder(path) and left_unclosed(path):
+                raise CannotWrite(
+                    f"The journal at {path} holds changes a crash left in its log, and its folder cannot be written "
+                    "to here (it is read-only), so they cannot be read safely. Open it once where it can be written."
+                ) from None
+            raise _no_room(path, exc) or _first_page_damaged(path) from None
         if app_id != APPLICATION_ID:
             raise NotAJournal(f"{path} is an encrypted database, but not a Boundary Journal.")
         try:
@@ -606,22 +625,28 @@ def _sql_text(text: str) -> str:
 def export_copy(conn: sqlcipher3.Connection, target: Path, key: bytes) -> None:
     """Write everything `conn`'s database holds into the new file `target`, encrypted with `key`, in WAL mode,
     synced and private. The caller checks the copy (`file_integrity_problems`) before it counts."""
-    conn.execute(f"ATTACH DATABASE '{_sql_text(str(target))}' AS copied KEY \"x'{key.hex()}'\"")
     try:
-        conn.execute("SELECT sqlcipher_export('copied')")
-        for pragma in ("application_id", "user_version"):
-            (value,) = conn.execute(f"PRAGMA main.{pragma}").fetchone()
-            conn.execute(f"PRAGMA copied.{pragma} = {int(value)}")
-    finally:
-        conn.execute("DETACH DATABASE copied")
-    os.chmod(target, 0o600)
-    copy = _raw_connect(target, key)
-    try:
-        copy.execute("PRAGMA journal_mode = WAL")
-    finally:
-        copy.close()
-    with open(target, "rb+") as handle:
-        os.fsync(handle.fileno())
+        conn.execute(f"ATTACH DATABASE '{_sql_text(str(target))}' AS copied KEY \"x'{key.hex()}'\"")
+        try:
+            conn.execute("SELECT sqlcipher_export('copied')")
+            for pragma in ("application_id", "user_version"):
+                (value,) = conn.execute(f"PRAGMA main.{pragma}").fetchone()
+                conn.execute(f"PRAGMA copied.{pragma} = {int(value)}")
+        finally:
+            conn.execute("DETACH DATABASE copied")
+        os.chmod(target, 0o600)
+        copy = _raw_connect(target, key)
+        try:
+            copy.execute("PRAGMA journal_mode = WAL")
+        finally:
+            copy.close()
+        with open(target, "rb+") as handle:
+            os.fsync(handle.fileno())
+    except (sqlcipher3.Error, OSError) as exc:
+        full = disk_full(exc, f"a copy of the journal could not be written in {target.parent}", "Nothing was changed")
+        if full is not None:
+            raise full from None
+        raise
 
 
 def replace_key(journal: Journal, new_key: bytes, key_file: bytes) -> None:

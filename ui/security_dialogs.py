@@ -64,12 +64,15 @@ ELSEWHERE = (
 )
 
 
-def describe_backup(info: BackupInfo, journal_id: str | None = None) -> str:
-    """One line for a list: when, why, and whether it is a backup of another journal."""
+def describe_backup(info: BackupInfo, journal_id: str | None = None, key: bytes | None = None) -> str:
+    """One line for a list: when, why, whether it is a backup of another journal, and whether it opens only with
+    an earlier passphrase (then the restore asks for that one too)."""
     reason = REASONS.get(info.reason, info.reason) if info.reason else "reason not recorded"
     text = f"{info.created_at:%Y-%m-%d %H:%M} — {reason}"
     if journal_id is not None and info.journal_id != journal_id:
         text += " — of another journal"
+    elif key is not None and info.opens_with(key) is False:
+        text += " — opens with an earlier passphrase"
     return text
 
 
@@ -384,7 +387,9 @@ class ChangePassphraseDialog(_InlineProblemDialog):
 
         intro = plain_label(
             "The journal is re-encrypted with a new key: the old passphrase, and any copy of the old key file, open "
-            "nothing written from now on. Your recovery code, if you made one, keeps working."
+            "nothing written from now on. Your recovery code, if you made one, keeps working; if someone may know "
+            "the old passphrase, make a new code afterwards too (Security ▸ New Recovery Code), as with the old "
+            "passphrase they could have added a code of their own."
         )
         note = NoticeLabel(
             "Backups made before the change open with the passphrase of their day. " + ELSEWHERE,
@@ -538,8 +543,10 @@ class RestoreDialog(_InlineProblemDialog):
         parent: QWidget | None = None,
         *,
         journal_id: str | None = None,
+        key: bytes | None = None,
     ) -> None:
         super().__init__("Restore from a backup", parent)
+        self._key = key
         self._restore = restore
         self.folder = folder
         self.journal_id = journal_id
@@ -594,7 +601,7 @@ class RestoreDialog(_InlineProblemDialog):
         self.passphrase_edit.setFocus()
 
     def _add(self, info: BackupInfo, *, first: bool = False) -> QListWidgetItem:
-        item = QListWidgetItem(describe_backup(info, self.journal_id))
+        item = QListWidgetItem(describe_backup(info, self.journal_id, self._key))
         item.setData(Qt.ItemDataRole.UserRole, str(info.path))
         item.setToolTip(str(info.path))
         if first:

@@ -24,7 +24,6 @@ from boundary_journal.storage import open_with_key
 from ui import messages
 from ui.security_dialogs import (
     BACKUP_FILTER,
-    RECOVERY_DROPPED,
     ChangePassphraseDialog,
     DeleteEverythingDialog,
     NewRecoveryCodeDialog,
@@ -196,7 +195,8 @@ class SecurityMenu(QObject):
             journal_id: str | None = keys.read_key_file(journal.key_path).journal_id
         except (OSError, UserError):
             journal_id = None
-        dialog = RestoreDialog(backups.list_backups(folder), self._restore, folder, self.window, journal_id=journal_id)
+        dialog = RestoreDialog(backups.list_backups(folder), self._restore, folder, self.window, journal_id=journal_id,
+                               key=journal.key)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._restored(dialog.restored))
         return self._open(dialog)
@@ -216,8 +216,6 @@ class SecurityMenu(QObject):
             self._reopen(path, key, reset=False)
             raise
         self._reopen(path, restored.key, reset=True)
-        if restored.recovery_dropped:
-            self.show_info("Recovery code stopped working", RECOVERY_DROPPED)
         return restored.backup
 
     def _reopen(self, path: Path, key: bytes, *, reset: bool) -> None:

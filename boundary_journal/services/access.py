@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from boundary_journal import backups, keys
-from boundary_journal.errors import WrongRecoveryCode
+from boundary_journal.errors import InvalidInput, WrongRecoveryCode
 from boundary_journal.storage import Journal, replace_key, validate_new_passphrase
 
 
@@ -34,15 +34,22 @@ class KeyChange:
     recovery_dropped: bool = False
 
 
-def change_passphrase(journal: Journal, new_passphrase: str, *, current: str | None = None) -> KeyChange:
-    """Give the open journal a new key wrapped by `new_passphrase`; the recovery code, if any, keeps working.
+def change_passphrase(journal: Journal, new_passphrase: str, *, current: str | None = None,
+                      new_recovery_code: bool = False) -> KeyChange:
+    """Give the open journal a new key wrapped by `new_passphrase`; the recovery code, if any, keeps working,
+    or with `new_recovery_code` is replaced by a new one (`KeyChange.recovery_code`) in the same step.
 
+    Replacing it matters when the old passphrase may be known: whoever had it, and could write the key file,
+    could have added a recovery code of their own, which a plain change carries over like the clinician's.
     With `current`, the passphrase in use is checked first (WrongPassphrase): an unlocked window left
     unattended must not let someone else set a passphrase. The caller holds the data folder.
     """
     validate_new_passphrase(new_passphrase)
+    if current is not None and new_passphrase == current:
+        raise InvalidInput("The new passphrase is the same as the current one; nothing was changed.")
     keyfile = _checked_key_file(journal, current)
-    return _rekey(journal, keyfile, new_passphrase)
+    return _rekey(journal, keyfile, new_passphrase,
+                  recovery_code=keys.make_recovery_code() if new_recovery_code else None)
 
 
 def new_recovery_code(journal: Journal, *, passphrase: str) -> KeyChange:
@@ -103,9 +110,15 @@ def open_with_recovery_code(path: Path, code: str, new_passphrase: str) -> tuple
 # --- the backups of earlier keys -----------------------------------------------------------------------------
 
 
-def backups_of_older_keys(journal: Journal) -> list[Path]:
-    """The backups in the app's backups folder that still open with an earlier secret, not today's."""
-    return backups.of_older_keys(backups.backup_folder(journal.folder), journal.key)
+def backups_of_older_keys(journal: Journal, *, certain: bool = False) -> list[Path]:
+    """The backups in the app's backups folder that still open with an earlier secret, not today's. `certain`:
+    only those whose manifest says so (not the backups of versions before manifests named their key)."""
+    found = backups.of_older_keys(backups.backup_folder(journal.folder), journal.key)
+    if not certain:
+        return found
+    known = {info.path for info in backups.list_backups(backups.backup_folder(journal.folder))
+             if info.opens_with(journal.key) is False}
+    return [path for path in found if path in known or path.suffix != backups.BACKUP_SUFFIX]
 
 
 def reencrypt_backups(journal: Journal, previous_key: bytes,

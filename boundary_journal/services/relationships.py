@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -23,8 +24,20 @@ class RelationshipView:
     entry_count: int
 
 
+# Joiners that scripts and emoji need (Persian, Indic, family emoji): the only invisible characters a name keeps.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def clean_pseudonym(raw: str) -> str:
+    """A pseudonym as it is stored and compared: spaces collapsed, and refused when it holds an invisible
+    character (a zero-width space, a direction mark, a tag): two pseudonyms that look the same must be one."""
     pseudonym = " ".join(clean_text(raw, "The pseudonym", single_line=True).split())
+    for index, char in enumerate(pseudonym):
+        if unicodedata.category(char) == "Cf" and char not in _JOINERS:
+            raise InvalidInput(
+                f"The pseudonym holds an invisible character (U+{ord(char):04X}, at position {index + 1}), so it "
+                "would look the same as another pseudonym; type it without."
+            )
     if not pseudonym:
         raise InvalidInput("Give the relationship a pseudonym, such as 'Client K'.")
     if len(pseudonym) > MAX_PSEUDONYM_LENGTH:

@@ -342,12 +342,29 @@ class TestRevokedSecrets:
         assert "damaged" in cli.fails(5, "unlock-with-recovery-code", "--recovery-code-file", str(old_code),
                                       "--new-passphrase-file", str(new))
 
+    def test_a_change_can_replace_the_recovery_code_in_the_same_step(self, cli: CLI, tmp_path: Path) -> None:
+        first = re.search(r"Recovery code: (\S+)", cli.ok("init", "--recovery-code")).group(1)  # type: ignore[union-attr]
+        new = secret_file(tmp_path, "new.txt", "another long passphrase")
+        out = cli.ok("change-passphrase", "--new-passphrase-file", str(new))
+        assert "recovery code keeps working" in out and "--new-recovery-code" in out
+        third = secret_file(tmp_path, "third.txt", "a third long passphrase")
+        out = cli.ok("change-passphrase", "--new-passphrase-file", str(third), "--new-recovery-code", passphrase=new)
+        second = re.search(r"Recovery code: (\S+)", out).group(1)  # type: ignore[union-attr]
+        assert second != first
+        old_code = secret_file(tmp_path, "old.txt", first)
+        assert "does not open" in cli.fails(3, "unlock-with-recovery-code", "--recovery-code-file", str(old_code),
+                                            "--new-passphrase-file", str(new))
+        assert "same as the current one" in cli.fails(2, "change-passphrase", "--new-passphrase-file", str(third),
+                                                      passphrase=third)
+
     def test_old_backups_can_be_kept_or_removed_with_the_word_typed(self, ready: CLI, tmp_path: Path) -> None:
         ready.ok(*ENTRY)
         ready.ok("backup")
         new = secret_file(tmp_path, "new.txt", "another long passphrase")
         out = ready.ok("change-passphrase", "--new-passphrase-file", str(new), "--old-backups", "keep")
         assert "1 backup in" in out and "still open only with an earlier" in out
+        # Later too (a change cut short by a kill leaves them the same way): `check` names them.
+        assert "only with an earlier passphrase" in ready.ok("check", passphrase=new)
         third = secret_file(tmp_path, "third.txt", "a third long passphrase")
         assert "DELETE" in ready.fails(2, "change-passphrase", "--new-passphrase-file", str(third),
                                        "--old-backups", "remove", passphrase=new)
@@ -367,7 +384,7 @@ class TestRevokedSecrets:
         assert "passphrase in use now" in ready.fails(3, "restore", str(saved))
         assert "--backup-passphrase-file" in ready.fails(3, "restore", str(saved), passphrase=new)
         out = ready.ok("restore", str(saved), "--backup-passphrase-file", str(ready.passphrase_file), passphrase=new)
-        assert "new key" in out
+        assert "re-encrypted with the journal's key of today" in out
         assert listed_ids(ready, passphrase=new) == [kept]
         assert "does not open" in ready.fails(3, "list")
         assert later not in listed_ids(ready, passphrase=new)
@@ -425,6 +442,21 @@ class TestReadOnlyDataFolder:
             assert "passes its integrity checks" in ready.ok("check")
             line = ready.fails(1, *ENTRY)
             assert "read-only" in line or "Read-only" in line
+        finally:
+            undo_read_only(ready.data)
+
+    def test_changes_a_crash_left_in_the_log_are_read_or_refused_never_skipped(self, ready: CLI) -> None:
+        """Review of issue 12: in a read-only folder the journal was read as it is on disk (immutable), so entries
+        committed to the write-ahead log before a crash were silently missing from list and backups."""
+        from tests.unit.journal_files import CRASH_AFTER_COMMIT, run_library
+
+        ready.ok(*ENTRY)
+        crashed = run_library(CRASH_AFTER_COMMIT, str(ready.journal), PASSPHRASE)
+        assert crashed.returncode == 0, crashed.stderr
+        if not read_only_mount(ready.data):
+            pytest.skip("cannot make a read-only folder here (no bind mounts)")
+        try:
+            assert "only in the write-ahead log" in ready.ok("list")
         finally:
             undo_read_only(ready.data)
 

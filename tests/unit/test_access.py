@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -173,6 +174,34 @@ class TestChangePassphrase:
         assert change.recovery_dropped and not access.has_recovery_code(with_code)
 
 
+class TestAPlantedRecoveryCode:
+    """Review of issue 12: whoever had the old passphrase and could write the key file could add a recovery code of
+    their own, which a plain change carries over; replacing the code in the same step shuts it out."""
+
+    def plant(self, journal: Journal) -> str:
+        attacker_code = keys.make_recovery_code()
+        keyfile = keys.read_key_file(journal.key_path)
+        key = keys.unlock(keyfile, PASSPHRASE)  # all the attacker needs: the old passphrase
+        keys.write_key_file(journal.key_path, keys.rekeyed(keyfile, key, key, PASSPHRASE,
+                                                            recovery_code=attacker_code).keyfile)
+        return attacker_code
+
+    def test_a_change_with_a_new_code_shuts_the_planted_one_out(self, journal: Journal) -> None:
+        attacker_code = self.plant(journal)
+        change = access.change_passphrase(journal, NEW_PASSPHRASE, current=PASSPHRASE, new_recovery_code=True)
+        assert change.recovery_code is not None
+        keyfile = keys.read_key_file(journal.key_path)
+        with pytest.raises(WrongRecoveryCode):
+            keys.unlock_with_recovery_code(keyfile, attacker_code)
+        assert keys.unlock_with_recovery_code(keyfile, change.recovery_code) == journal.key
+
+    def test_the_same_passphrase_again_is_refused(self, journal: Journal, data_dir: Path) -> None:
+        before = folder_state(data_dir)
+        with pytest.raises(InvalidInput, match="same as the current one"):
+            access.change_passphrase(journal, PASSPHRASE, current=PASSPHRASE)
+        assert folder_state(data_dir) == before
+
+
 class TestBackupsOfTheOldKey:
     """Backups in the backups folder keep the key file of their day, until re-encrypted or removed."""
 
@@ -293,6 +322,32 @@ class TestRecoveryCode:
         assert folder_state(data_dir) == before
 
 
+@pytest.mark.parametrize("renamed", [False, True], ids=["before-the-renames", "between-the-renames"])
+def test_a_reader_after_an_install_cut_short_agrees_with_the_next_holder(
+    with_code: Journal, monkeypatch: pytest.MonkeyPatch, renamed: bool
+) -> None:
+    """Review of issue 12: with the new pair complete but not yet in place, a reader opened the old pair with the
+    old passphrase, while the next writer finished the install and refused it."""
+    path = with_code.path
+    real_replace = journal_files.os.replace
+
+    def cut(source: object, target: object) -> None:
+        if Path(str(target)) == path.with_suffix(".key") or (not renamed and Path(str(target)) == path):
+            raise KeyboardInterrupt("cut short")  # as a kill would, with the pair complete
+        real_replace(source, target)
+
+    monkeypatch.setattr(journal_files.os, "replace", cut)
+    with pytest.raises(KeyboardInterrupt):
+        access.change_passphrase(with_code, NEW_PASSPHRASE)
+    monkeypatch.setattr(journal_files.os, "replace", real_replace)
+    with_code.close()
+    assert journal_files.pending_key_file(path).exists()
+    assert opens_with(path, NEW_PASSPHRASE) and not opens_with(path, PASSPHRASE)  # a reader, holding nothing
+    journal_files.tidy(path)
+    assert opens_with(path, NEW_PASSPHRASE) and not opens_with(path, PASSPHRASE)  # the next holder
+    assert journal_files.leftovers(path) == [] and not journal_files.pending_key_file(path).exists()
+
+
 CHANGE_FOREVER = """
 from boundary_journal.services import access
 from boundary_journal.storage import open_journal
@@ -332,6 +387,12 @@ def test_a_kill_in_the_middle_of_a_change_leaves_one_passphrase_that_works(
             journal_files.tidy(path)
         works = [p for p in (PASSPHRASE, NEW_PASSPHRASE) if opens_with(path, p)]
         assert len(works) == 1
+        if not tidy_first:  # a reader and the next holder of the folder agree on which passphrase it is
+            shutil.copytree(path.parent, path.parent.with_name("tidied"), dirs_exist_ok=False)
+            tidied = path.parent.with_name("tidied") / path.name
+            journal_files.tidy(tidied)
+            assert [p for p in (PASSPHRASE, NEW_PASSPHRASE) if opens_with(tidied, p)] == works
+            shutil.rmtree(tidied.parent)
         reopened = open_journal(path, works[0])
         try:
             assert integrity_problems(reopened) == []

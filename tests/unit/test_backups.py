@@ -526,6 +526,19 @@ def claiming_size(backup: Path, out: Path, name: str, size: int) -> Path:
     return out
 
 
+def with_pax_headers(backup: Path, out: Path, headers: dict[str, str]) -> Path:
+    """A copy of `backup` whose journal member carries `headers` (PAX), its data as it was."""
+    parts = members(backup)
+    with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in parts.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            if name == "journal.db":
+                info.pax_headers = headers
+            tar.addfile(info, io.BytesIO(data))
+    return out
+
+
 OVERSIZE = [
     pytest.param(lambda saved: with_sparse_db(saved, saved.with_name("tiny.bjbackup"), 64 * 2**20),
                  "stored as a sparse file", id="sparse 64 MiB in 10 KB"),
@@ -535,6 +548,12 @@ OVERSIZE = [
                  "truncated", id="claims 4 GiB"),
     pytest.param(lambda saved: claiming_size(saved, saved.with_name("claims.bjbackup"), "journal.key", 2**20),
                  "truncated", id="key claims 1 MiB"),
+    # Headers Python's tarfile cannot parse raise ValueError, not TarError (found in review of issue 12).
+    pytest.param(lambda saved: with_pax_headers(saved, saved.with_name("gnu10.bjbackup"), {
+        "GNU.sparse.major": "1", "GNU.sparse.minor": "0", "GNU.sparse.name": "journal.db",
+        "GNU.sparse.realsize": "1000"}), "truncated|sparse", id="GNU sparse 1.0 map that is not one"),
+    pytest.param(lambda saved: with_pax_headers(saved, saved.with_name("gnu01.bjbackup"), {
+        "GNU.sparse.map": "0,x,5", "GNU.sparse.size": "1000"}), "truncated|sparse", id="GNU sparse 0.1 map of letters"),
 ]
 
 
@@ -595,17 +614,34 @@ class TestRestore:
             backups.restore_backup(written.path, saved, NEW_PASSPHRASE)
         assert folder_state(data_dir) == before
         restored = backups.restore_backup(written.path, saved, NEW_PASSPHRASE, backup_secret=PASSPHRASE)
-        assert restored.rekeyed and not restored.recovery_dropped
+        assert restored.rekeyed
         assert texts_in(written.path, NEW_PASSPHRASE) == sorted([SECRET, "second entry"])
         with pytest.raises(WrongPassphrase):
             open_journal(written.path, PASSPHRASE)
         backup_key = keys.unlock(keys.parse_key_file(members(saved)["journal.key"], "saved"), PASSPHRASE)
         assert restored.key != backup_key and not storage.opens_with(written.path, backup_key)
+        # Today's key stays: the backups of today's key stay the journal's, and the journal's before-restore
+        # backups can be told apart by what they hold (no pile of copies).
+        assert restored.key == keys.unlock(keys.read_key_file(written.key_path), NEW_PASSPHRASE)
         # The journal as it was is a before-restore backup, and restoring that brings it back.
         assert restored.previous is not None and restored.previous.suffix == ".bjbackup"
         assert backups.read_info(restored.previous).reason == Reason.BEFORE_RESTORE
         backups.restore_backup(written.path, restored.previous, NEW_PASSPHRASE)
         assert "written after the backup" in texts_in(written.path, NEW_PASSPHRASE)
+
+    def test_restores_of_an_earlier_key_do_not_pile_up_copies(self, written: Journal, saved: Path,
+                                                               catalog: Catalog) -> None:
+        """Review of issue 12: each restore of an earlier key's backup gave the journal a new key, so the check for
+        identical content never matched and every restore left one more before-restore backup."""
+        entries.add_entry(written, catalog, entry_draft("written after the backup"))
+        access.change_passphrase(written, NEW_PASSPHRASE)
+        written.close()
+        for _ in range(4):
+            backups.restore_backup(written.path, saved, NEW_PASSPHRASE, backup_secret=PASSPHRASE)
+        kept = [b for b in backups.list_backups(written.folder / "backups") if b.reason == Reason.BEFORE_RESTORE]
+        assert len(kept) == 2  # the journal before the first restore, and the restored content once
+        key = keys.unlock(keys.read_key_file(written.key_path), NEW_PASSPHRASE)
+        assert all(b.opens_with(key) for b in kept)  # so a later change of key re-encrypts them all
 
     def test_a_restore_is_authorised_by_todays_passphrase_only(self, written: Journal, saved: Path,
                                                                 data_dir: Path) -> None:

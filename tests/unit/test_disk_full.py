@@ -208,3 +208,67 @@ class TestRestore:
             backups.restore_backup(journal.path, saved, PASSPHRASE)
         says_disk_full(refused.value)
         assert folder_state(journal.folder) == before
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Any:
+    """A 2 MiB file system of its own (tmpfs, as root), filled on demand; skipped where none can be mounted."""
+    import subprocess
+
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "none", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("needs a small file system of its own (tmpfs, mounted as root)")
+
+    def fill(leave: int = 0) -> None:
+        fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        if leave:
+            os.truncate(folder / "filler", max(0, (folder / "filler").stat().st_size - leave))
+
+    try:
+        yield folder, fill
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+class TestOnARealFullDisk:
+    """Found in review of issue 12: a full disk at open, or during a change of passphrase, was said as damage."""
+
+    def test_opening_on_a_full_disk_says_so(self, small_disk: Any) -> None:
+        from boundary_journal.storage import create_journal, open_journal
+
+        folder, fill = small_disk
+        create_journal(folder / "journal.db", PASSPHRASE).close()
+        fill()
+        with pytest.raises(DiskFull) as caught:
+            open_journal(folder / "journal.db", PASSPHRASE)
+        says_disk_full(caught.value)
+
+    def test_a_change_of_passphrase_without_room_changes_nothing(self, small_disk: Any, catalog: Catalog) -> None:
+        from boundary_journal import keys
+        from boundary_journal.services import access
+        from boundary_journal.storage import create_journal, open_journal
+
+        folder, fill = small_disk
+        journal = create_journal(folder / "journal.db", PASSPHRASE)
+        for number in range(40):
+            entries.add_entry(journal, catalog, entry_draft(f"entry {number} " + "words " * 500))
+        fill(leave=48 * 1024)  # room for the log, not for a whole copy of the journal
+        try:
+            with pytest.raises(DiskFull) as caught:
+                access.change_passphrase(journal, "a brand new passphrase")
+            says_disk_full(caught.value)
+            assert entries.count_entries(journal) == 40
+        finally:
+            journal.close()
+        (folder / "filler").unlink()
+        keys.unlock(keys.read_key_file(folder / "journal.key"), PASSPHRASE)
+        open_journal(folder / "journal.db", PASSPHRASE).close()

@@ -59,6 +59,11 @@ class TestAdd:
         [only] = list_relationships(journal)
         assert (only.pseudonym, only.entry_count) == ("Client K", 2)
 
+    def test_joiners_that_scripts_need_are_kept(self, journal, catalog: Catalog) -> None:
+        for name in ("مراجع\u200cالف", "Family 👨\u200d👩\u200d👧"):  # Persian ZWNJ, an emoji family
+            entries.add_entry(journal, catalog, draft(relationship=name))
+        assert {r.pseudonym for r in list_relationships(journal)} == {"مراجع\u200cالف", "Family 👨\u200d👩\u200d👧"}
+
     @pytest.mark.parametrize(
         ("overrides", "message"),
         [
@@ -66,6 +71,11 @@ class TestAdd:
             ({"channel": "carrier_pigeon"}, "no channel 'carrier_pigeon'"),
             ({"relationship": "   "}, "pseudonym"),
             ({"relationship": "Two\nlines"}, "one line"),
+            # Invisible characters made look-alike relationships (review of issue 12).
+            ({"relationship": "Client\u200bK"}, "invisible character"),
+            ({"relationship": "Client K\u200e"}, "invisible character"),
+            ({"relationship": "Client K\U000e0041"}, "invisible character"),
+            ({"relationship": "\ufeffClient K"}, "invisible character"),
             ({"occurred": datetime(1899, 1, 1)}, "before 1950"),
             ({"occurred": datetime.now() + timedelta(days=3)}, "in the future"),
             ({"fields": {"what_happened": "x"}}, "Please fill in"),
