@@ -26,12 +26,16 @@ class RelationshipView:
 
 # Joiners that scripts and emoji need (Persian, Indic, family emoji): the only invisible characters a name keeps.
 _JOINERS = frozenset("\u200c\u200d")
+# Direction marks (LRM, RLM, ALM) are dropped from a name, as extra spaces are: the window sets a name's
+# direction itself, and "Client K" with a mark must be the same relationship as without.
+_DIRECTION_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")
 
 
 def clean_pseudonym(raw: str) -> str:
-    """A pseudonym as it is stored and compared: spaces collapsed, and refused when it holds an invisible
-    character (a zero-width space, a direction mark, a tag): two pseudonyms that look the same must be one."""
-    pseudonym = " ".join(clean_text(raw, "The pseudonym", single_line=True).split())
+    """A pseudonym as it is stored and compared: spaces collapsed and direction marks dropped, and refused when
+    it holds another invisible character (a zero-width space, a tag): two pseudonyms that look the same are one."""
+    cleaned = clean_text(raw, "The pseudonym", single_line=True)
+    pseudonym = " ".join(cleaned.translate(_DIRECTION_MARKS).split())
     for index, char in enumerate(pseudonym):
         if unicodedata.category(char) == "Cf" and char not in _JOINERS:
             raise InvalidInput(

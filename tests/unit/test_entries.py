@@ -56,8 +56,9 @@ class TestAdd:
     def test_relationship_is_created_once_case_insensitively(self, journal, catalog: Catalog) -> None:
         entries.add_entry(journal, catalog, draft(relationship="Client K"))
         entries.add_entry(journal, catalog, draft(relationship="  client   k "))
+        entries.add_entry(journal, catalog, draft(relationship="Client K\u200e"))  # a direction mark is dropped
         [only] = list_relationships(journal)
-        assert (only.pseudonym, only.entry_count) == ("Client K", 2)
+        assert (only.pseudonym, only.entry_count) == ("Client K", 3)
 
     def test_joiners_that_scripts_need_are_kept(self, journal, catalog: Catalog) -> None:
         for name in ("مراجع\u200cالف", "Family 👨\u200d👩\u200d👧"):  # Persian ZWNJ, an emoji family
@@ -73,7 +74,6 @@ class TestAdd:
             ({"relationship": "Two\nlines"}, "one line"),
             # Invisible characters made look-alike relationships (review of issue 12).
             ({"relationship": "Client\u200bK"}, "invisible character"),
-            ({"relationship": "Client K\u200e"}, "invisible character"),
             ({"relationship": "Client K\U000e0041"}, "invisible character"),
             ({"relationship": "\ufeffClient K"}, "invisible character"),
             ({"occurred": datetime(1899, 1, 1)}, "before 1950"),
