@@ -506,15 +506,15 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
     folder changes, and the journal and key file are replaced as one pair (journal_files.install_pair).
     """
     from boundary_journal import journal_files, migrations
-    from boundary_journal.storage import export_copy, open_with_key, silence_cipher_log
+    from boundary_journal.storage import copy_with_key, open_with_key
 
-    silence_cipher_log()
     folder = journal_path.parent
     key_path = keys.key_path_for(journal_path)
     current_keyfile: keys.KeyFile | None
     try:
-        current_keyfile = keys.read_key_file(key_path)
-    except (FileNotFoundError, JournalDamaged):
+        current_bytes = key_path.read_bytes()
+        current_keyfile = keys.parse_key_file(current_bytes, str(key_path))
+    except (OSError, JournalDamaged):  # none, unreadable or damaged: the backup's own key file comes with it
         current_keyfile = None
     current_key: bytes | None = None
     if current_keyfile is not None:
@@ -550,27 +550,22 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
             install, final_key = key_bytes, key
             os.replace(restored_db, staged)
         elif key == current_key:  # the journal's own key: today's key file opens it as it is
-            install, final_key = keys.key_file_bytes(current_keyfile), key
+            install, final_key = current_bytes, key
             os.replace(restored_db, staged)
         else:
             # Another key's content takes today's key: today's key file (passphrase and recovery code) opens it, the
             # backup's old secrets do not. Today's key stays, so the backups of today stay this journal's.
             assert current_key is not None
-            final_key = current_key
-            conn = _raw_connect(restored_db, key)
+            install, final_key, rekeyed = current_bytes, current_key, True
             try:
-                export_copy(conn, staged, final_key)
+                problems = copy_with_key(restored_db, key, staged, final_key)
             except BaseException:
                 journal_files.remove_database(staged)
                 raise
-            finally:
-                conn.close()
-            problems = file_integrity_problems(staged, final_key)
             if problems:
                 journal_files.remove_database(staged)
                 raise BackupDamaged(f"The backup {backup} could not be re-encrypted ({problems[0]}); the journal "
                                     "was not changed.")
-            install, rekeyed = keys.key_file_bytes(current_keyfile), True
         journal_files.install_pair(journal_path, install)
     # Opening once runs migrations (after a backup) if the backup is from an older version.
     open_with_key(journal_path, final_key).close()
@@ -705,7 +700,7 @@ def reencrypt(folder: Path, old_key: bytes, new_key: bytes, key_file: bytes,
     Each is rewritten whole (atomically) and read back; what it holds is unchanged. Backups of keys before
     `old_key`, and the legacy copies, cannot be opened here and are left (see `remove_older_keys`).
     """
-    from boundary_journal.storage import export_copy, opens_with
+    from boundary_journal.storage import copy_with_key, opens_with
 
     candidates = of_older_keys(folder, new_key)
     done, left = [], []
@@ -723,12 +718,7 @@ def reencrypt(folder: Path, old_key: bytes, new_key: bytes, key_file: bytes,
                     left.append(path)
                     continue
                 rekeyed = scratch / "rekeyed.db"
-                conn = _raw_connect(db, old_key)
-                try:
-                    export_copy(conn, rekeyed, new_key)
-                finally:
-                    conn.close()
-                problems = file_integrity_problems(rekeyed, new_key)
+                problems = copy_with_key(db, old_key, rekeyed, new_key)
                 if problems:
                     raise BackupDamaged(f"The backup {path} could not be re-encrypted ({problems[0]}).")
                 manifest = {

@@ -27,9 +27,9 @@ import time
 from pathlib import Path
 
 from boundary_journal import files
+from boundary_journal.paths import BACKUP_FOLDER
 
 PENDING = ".pending"
-BACKUP_FOLDER = "backups"
 # Without OS file locks (Windows), only what is this old is taken for abandoned.
 _STALE_SECONDS = 3600
 

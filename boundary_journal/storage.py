@@ -31,7 +31,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from boundary_journal import files, keys
+from boundary_journal import files, journal_files, keys
 from boundary_journal.errors import (
     CannotWrite,
     DiskFull,
@@ -44,12 +44,11 @@ from boundary_journal.errors import (
     UpgradeNeeded,
     disk_full,
 )
-from boundary_journal.paths import ensure_exists
+from boundary_journal.paths import BACKUP_FOLDER, ensure_exists
 
 # Written into the SQLite header so a journal can be told from other encrypted databases.
 APPLICATION_ID = 0x424A524E  # "BJRN"
 MIN_PASSPHRASE_LENGTH = 8
-BACKUP_FOLDER = "backups"
 _READ_ONLY = "boundary_journal_read_only"  # an execution option: the transaction only reads
 _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
 
@@ -80,7 +79,8 @@ class Journal:
         While a background check runs, it waits for it; a journal the check found damaged is not written to.
         """
         if self.read_only:
-            raise read_only_error(self.path)
+            raise CannotWrite(f"The journal's folder {self.folder} cannot be written to (it is read-only here), so "
+                              "nothing can be saved; reading works. Open the journal where it can be written.")
         if self._check is not None:
             self._check.wait_passed()
         with self.session_factory.begin() as session:
@@ -174,11 +174,6 @@ class _BackgroundCheck:
                 self._conn.interrupt()
         if self._thread is not threading.current_thread():
             self._thread.join()
-
-
-def read_only_error(path: Path) -> CannotWrite:
-    return CannotWrite(f"The journal's folder {path.parent} cannot be written to (it is read-only here), so nothing "
-                       "can be saved; reading works. Open the journal where it can be written.")
 
 
 def damage_from(error: BaseException, path: Path) -> JournalDamaged | None:
@@ -344,7 +339,6 @@ def create_journal(path: Path, passphrase: str, recovery_code: str | None = None
     ensure_absent(path)
     validate_new_passphrase(passphrase)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    silence_cipher_log()
     key = keys.new_journal_key()
     keyfile = keys.new_key_file(key, passphrase, recovery_code)
     # Build the file under a temporary name of its own, so an interrupted set-up never leaves a half
@@ -370,13 +364,8 @@ def create_journal(path: Path, passphrase: str, recovery_code: str | None = None
             raise JournalExists(f"A journal was just created at {path} by another start; open it instead.") from None
         files.sync_folder(path.parent)
     finally:
-        _remove_database_files(partial)
+        journal_files.remove_database(partial)
     return _open(path, key)
-
-
-def _remove_database_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def open_journal(
@@ -392,7 +381,6 @@ def open_journal(
     _check_passphrase_characters(passphrase)
     key_path = keys.key_path_for(path)
     _check_looks_like_journal(path, has_key_file=key_path.exists())
-    silence_cipher_log()
     waiting = _open_waiting_pair(path, passphrase, check=check)
     if waiting is not None:
         return waiting
@@ -419,8 +407,6 @@ def _open_waiting_pair(path: Path, passphrase: str, *, check: bool | None) -> Jo
     complete and nobody has held the folder since. The new pair is the journal, as the next holder will make it
     (journal_files.tidy), so it is read where it is now, and the passphrase of the key file it replaces is no
     longer the journal's. None when nothing is waiting (or the install finished meanwhile)."""
-    from boundary_journal import journal_files
-
     try:
         waiting = keys.read_key_file(journal_files.pending_key_file(path))
     except (FileNotFoundError, JournalDamaged):
@@ -592,14 +578,9 @@ def _upgrade_legacy(path: Path, passphrase: str) -> bytes:
     key = keys.new_journal_key()
     keyfile = keys.new_key_file(key, passphrase)
     converted = path.with_name(f".{path.name}.upgrading")
-    _remove_database_files(converted)
+    journal_files.remove_database(converted)
     try:
-        conn = _raw_connect(path, passphrase)
-        try:
-            export_copy(conn, converted, key)
-        finally:
-            conn.close()
-        problems = file_integrity_problems(converted, key)
+        problems = copy_with_key(path, passphrase, converted, key)
         if problems:
             raise JournalDamaged(f"The journal at {path} could not be upgraded ({problems[0]}); it was not changed.")
         backup_folder = path.parent / BACKUP_FOLDER
@@ -614,7 +595,7 @@ def _upgrade_legacy(path: Path, passphrase: str) -> bytes:
         os.replace(converted, path)
         files.sync_folder(path.parent)
     finally:
-        _remove_database_files(converted)
+        journal_files.remove_database(converted)
     return key
 
 
@@ -649,6 +630,17 @@ def export_copy(conn: sqlcipher3.Connection, target: Path, key: bytes) -> None:
         raise
 
 
+def copy_with_key(source: Path, source_key: bytes | str, target: Path, key: bytes) -> list[str]:
+    """Copy the closed database `source` into the new file `target` under `key` (export_copy) and check the copy
+    whole; returns what the check found (empty when the copy counts). A copy that fails is the caller's to remove."""
+    conn = _raw_connect(source, source_key)
+    try:
+        export_copy(conn, target, key)
+    finally:
+        conn.close()
+    return file_integrity_problems(target, key)
+
+
 def replace_key(journal: Journal, new_key: bytes, key_file: bytes) -> None:
     """Re-encrypt the open journal with `new_key` and install `key_file` beside it, as one crash-safe step.
 
@@ -656,8 +648,6 @@ def replace_key(journal: Journal, new_key: bytes, key_file: bytes) -> None:
     (journal_files.install_pair): after a crash the old journal with its old key file, or the new journal
     with the new one, opens. The open `journal` carries on with the new key. The caller holds the data folder.
     """
-    from boundary_journal import journal_files
-
     staged = journal_files.pending_journal(journal.path)
     journal_files.remove_database(staged)
     if journal._check is not None:

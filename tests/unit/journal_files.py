@@ -139,6 +139,23 @@ def run_library(script: str, *args: str, timeout: float = 120) -> subprocess.Com
     )
 
 
+def kill_when(said: str, script: str, *args: str, after: float = 0.0) -> None:
+    """Run `script` in a fresh Python, and SIGKILL it `after` seconds once it has printed the line `said`
+    (a random `after` puts the kill at a random moment of what it then does, never a timing assertion)."""
+    import signal
+    import time
+
+    child = start_library(script, *args)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == said, child.stderr.read() if child.stderr else ""
+        time.sleep(after)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=60)
+    assert child.returncode == -signal.SIGKILL, "it ended before it was killed"
+
+
 def start_library(script: str, *args: str) -> subprocess.Popen[str]:
     """Start `script` (after CHILD_PREAMBLE) in a fresh Python that reports on its stdout, one line at a time."""
     return subprocess.Popen(

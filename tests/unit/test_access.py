@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import random
 import shutil
-import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from boundary_journal.paths import journal_path
 from boundary_journal.services import access, entries
 from boundary_journal.storage import Journal, create_journal, file_integrity_problems, integrity_problems, open_journal
 from tests.conftest import PASSPHRASE
-from tests.unit.journal_files import entry_draft, folder_state, start_library
+from tests.unit.journal_files import entry_draft, folder_state, kill_when
 
 NEW_PASSPHRASE = "a brand new passphrase"
 
@@ -373,15 +371,7 @@ def test_a_kill_in_the_middle_of_a_change_leaves_one_passphrase_that_works(
     chance = random.Random()
     current, other = PASSPHRASE, NEW_PASSPHRASE
     for _ in range(8):
-        child = start_library(CHANGE_FOREVER, str(path), current, other)
-        try:
-            assert child.stdout is not None
-            assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
-            time.sleep(chance.uniform(0.0, 0.4))  # a random moment in the loop, not a timing assertion
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.communicate(timeout=60)
-        assert child.returncode == -signal.SIGKILL
+        kill_when("ready", CHANGE_FOREVER, str(path), current, other, after=chance.uniform(0.0, 0.4))
 
         if tidy_first:
             journal_files.tidy(path)

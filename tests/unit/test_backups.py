@@ -963,10 +963,9 @@ def test_a_kill_anywhere_in_a_restore_of_another_journals_backup_leaves_a_journa
     folder. Restores of another journal's backups (each re-keyed, installed as a pair) run until killed; the
     next holder of the folder tidies, and the journal opens with today's passphrase holding one whole content."""
     import random
-    import signal
 
     from boundary_journal import journal_files
-    from tests.unit.journal_files import start_library
+    from tests.unit.journal_files import kill_when
 
     foreign = []
     for number in range(2):
@@ -978,15 +977,8 @@ def test_a_kill_anywhere_in_a_restore_of_another_journals_backup_leaves_a_journa
     contents = {tuple(sorted([SECRET, "second entry"])), ("foreign content 0",), ("foreign content 1",)}
     chance = random.Random()
     for _ in range(8):
-        child = start_library(RESTORE_FOREVER, str(written.path), PASSPHRASE, "the other passphrase",
-                              *map(str, foreign))
-        try:
-            assert child.stdout is not None
-            assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
-            time.sleep(chance.uniform(0.0, 0.6))  # a random moment in the loop, not a timing assertion
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.communicate(timeout=60)
+        kill_when("ready", RESTORE_FOREVER, str(written.path), PASSPHRASE, "the other passphrase",
+                  *map(str, foreign), after=chance.uniform(0.0, 0.6))
         journal_files.tidy(written.path)
         assert tuple(texts_in(written.path)) in contents
         reopened = open_journal(written.path, PASSPHRASE)

@@ -8,7 +8,6 @@ it is complete (Linux), or to a hidden temporary name held with an OS lock that 
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from boundary_journal import files, journal_files
 from boundary_journal.paths import journal_path
 from boundary_journal.storage import create_journal
 from tests.conftest import PASSPHRASE
-from tests.unit.journal_files import start_library
+from tests.unit.journal_files import kill_when
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGKILL is POSIX")
 
@@ -43,13 +42,7 @@ files.atomic_write(out, write, what="export")
 
 
 def killed_while_writing(out: Path, mode: str) -> None:
-    child = start_library(WRITE_AND_HANG, str(out), mode, CANARY)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "written", child.stderr.read() if child.stderr else ""
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.communicate(timeout=60)
+    kill_when("written", WRITE_AND_HANG, str(out), mode, CANARY)
 
 
 def readable_canaries(folder: Path) -> list[Path]:

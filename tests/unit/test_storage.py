@@ -4,7 +4,6 @@ the upgrade of journals keyed by their passphrase, and schema ownership."""
 from __future__ import annotations
 
 import json
-import signal
 import sqlite3
 from pathlib import Path
 
@@ -42,10 +41,10 @@ from tests.unit.journal_files import (
     fill,
     flip_byte,
     folder_state,
+    kill_when,
     legacy_journal,
     opens_with_passphrase_as_key,
     run_library,
-    start_library,
 )
 
 
@@ -675,13 +674,7 @@ class TestKilledSetUp:
 
     def test_a_set_up_killed_while_filling_leaves_no_journal_and_a_rerun_works(self, data_dir: Path) -> None:
         path = journal_path(data_dir)
-        child = start_library(FILL_AND_HANG, str(path), PASSPHRASE)
-        try:
-            assert child.stdout is not None
-            assert child.stdout.readline().strip() == "filling", child.stderr.read() if child.stderr else ""
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.communicate(timeout=60)
+        kill_when("filling", FILL_AND_HANG, str(path), PASSPHRASE)
         assert not path.exists() and not keys.key_path_for(path).exists()
         create_journal(path, PASSPHRASE).close()  # a rerun goes ahead: nothing is in its way
         journal_files.tidy(path)
