@@ -1008,7 +1008,9 @@ def _confirm_old_backups(args: argparse.Namespace) -> None:
     if args.old_backups != "remove" or args.confirm_remove == CONFIRM_WORD:
         return
     if args.confirm_remove is None and sys.stdin.isatty():
-        folder = _journal_file(args).parent / "backups"
+        from boundary_journal.backups import backup_folder
+
+        folder = backup_folder(_journal_file(args).parent)
         typed = input(f"This removes every backup in {folder} made before this change, for good. "
                       f"Type {CONFIRM_WORD} to go ahead: ")
         if typed.strip() == CONFIRM_WORD:
@@ -1019,11 +1021,12 @@ def _confirm_old_backups(args: argparse.Namespace) -> None:
 
 def _after_key_change(args: argparse.Namespace, journal: Journal, change: Any) -> None:
     """Say what a new key means for the backups, and re-encrypt or remove those in the backups folder."""
+    from boundary_journal import backups
     from boundary_journal.services import access
 
     if change.recovery_dropped:
         print(_RECOVERY_DROPPED)
-    folder = journal.folder / "backups"
+    folder = backups.backup_folder(journal.folder)
     if args.old_backups == "reencrypt":
         result = access.reencrypt_backups(journal, change.previous_key)
         if result.done:

@@ -373,6 +373,28 @@ class TestRevokedSecrets:
         assert "Removed 1 backup" in out
         assert list((ready.data / "backups").glob("*.bjbackup")) == []
 
+    def test_removing_them_at_a_terminal_asks_for_the_word(self, ready: CLI, tmp_path: Path) -> None:
+        import pty
+
+        ready.ok(*ENTRY)
+        ready.ok("backup")
+        new = secret_file(tmp_path, "new.txt", "another long passphrase")
+        main, terminal = pty.openpty()
+        try:
+            process = subprocess.Popen(
+                [*installed_command(), "--data-dir", str(ready.data), "--passphrase-file", str(ready.passphrase_file),
+                 "change-passphrase", "--new-passphrase-file", str(new), "--old-backups", "remove"],
+                stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ready.env,
+            )
+            os.write(main, b"DELETE\n")
+            out, err = process.communicate(timeout=120)
+        finally:
+            os.close(main)
+            os.close(terminal)
+        assert process.returncode == 0, err
+        assert "Type DELETE" in out and "Removed 1 backup" in out
+        assert list((ready.data / "backups").glob("*.bjbackup")) == []
+
     def test_restoring_a_backup_from_before_the_change(self, ready: CLI, tmp_path: Path) -> None:
         kept = int(ready.ok(*ENTRY))
         saved = tmp_path / "saved.bjbackup"

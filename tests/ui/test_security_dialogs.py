@@ -438,6 +438,35 @@ class TestDamagedJournal:
         kept = [p for p in backups.backup_folder(data_dir).rglob("journal.db") if p.read_bytes() == damaged]
         assert kept, "the damaged file is kept, unchanged, beside the backups"
 
+    def test_a_backup_of_the_passphrase_before_asks_for_that_one(
+        self, qtbot: QtBot, journal: Journal, data_dir: Path, stored: Callable[..., EntryView]
+    ) -> None:
+        """The newest backup was made before a change of passphrase (and kept): the offer asks for the
+        passphrase of its day beside the one just typed, and restores with both."""
+        entry = stored()
+        backups.make_backup(journal, reason=backups.Reason.AUTOMATIC)
+        access.change_passphrase(journal, NEW_PASSPHRASE)  # the backup is not re-encrypted
+        journal.close()
+        path = journal_path(data_dir)
+        flip_first_page_byte(path)
+
+        unlock, boxes = unlock_dialog(qtbot, path)
+        qtbot.keyClicks(unlock.passphrase_edit, NEW_PASSPHRASE)
+        click(qtbot, unlock.ok_button)
+        offer = unlock.damaged_dialog
+        assert offer is not None and not offer.backup_secret_edit.isVisible()
+        click(qtbot, offer.restore_button)
+        assert offer.isVisible() and offer.backup_secret_edit.isVisible() and offer.retry_button.isVisible()
+        assert "earlier passphrase" in offer.error_label.text()
+        qtbot.keyClicks(offer.backup_secret_edit, PASSPHRASE)
+        click(qtbot, offer.retry_button)
+
+        assert unlock.result() == QDialog.DialogCode.Accepted and boxes == []
+        assert [e.id for e in entries.list_entries(unlock.journal)] == [entry.id]
+        unlock.journal.close()
+        with pytest.raises(WrongPassphrase):  # the restored journal opens with today's passphrase only
+            open_journal(path, PASSPHRASE)
+
     def test_closing_the_offer_changes_nothing(self, qtbot: QtBot, journal: Journal, data_dir: Path) -> None:
         journal.close()
         path = journal_path(data_dir)
