@@ -44,9 +44,9 @@ def test_context_marks_the_finding() -> None:
 
 
 def test_pseudonyms_allowed_words_and_sentence_starts_are_not_names() -> None:
-    text = "Client K asked again. Bed 4 in March said Thanks. Later Westfield came up."
+    text = "Client K asked again. Bed 4 in March said Thanks. Later Westfield came up. Then Oisin came."
     found = kinds(text, pseudonyms=["Client K", "Bed 4 in March"], allowed=["westfield"])
-    assert found == [("name", "Thanks")]
+    assert found == [("name", "Oisin")]
 
 
 def test_dates_without_an_identifying_word_are_fine() -> None:
