@@ -549,6 +549,9 @@ class _NameFinder:
         words = [t for t in run if t.bare not in _CONNECTORS]
         if not words:
             return
+        if len(words) == 2 and len(words[1].bare) == 1 and words[0].bare not in self.lex.given and \
+                words[0].bare not in self.lex.surname_rank:
+            return  # a role and an initial ("Ärztin Ö", "Caller K"): the form of a pseudonym
         pairs = self.lex.not_name_pairs
         cleared: set[int] = set()
         for first, second in itertools.pairwise(words):
@@ -689,6 +692,11 @@ def scan_text(
             spans.append((start, end, kind))
     spans.sort()
     return [Finding(location, kind, s, e, text[s:e], _context(text, s, e)) for s, e, kind in spans]
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a person's name as typed ("Dr A. Okafor" gives "A", "Okafor"), titles left out."""
+    return [w for w in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", name) if w.casefold() not in _TITLES]
 
 
 def scan_pseudonym(pseudonym: str, location: str, *, allowed: Iterable[str] = ()) -> list[Finding]:

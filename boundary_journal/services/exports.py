@@ -21,6 +21,7 @@ from boundary_journal.services.escalation import recommended_steps, step_text
 from boundary_journal.services.relationships import (
     CONSENT_FIELDS,
     CONTEXT_FIELDS,
+    confirmed_pseudonyms,
     get_relationship,
     list_relationships,
 )
@@ -673,13 +674,18 @@ def scan(journal: Journal, document: SupervisionPacket | EthicsBrief) -> list[de
     """Likely identifiers in what the document would carry, the pseudonyms included; confirmed words are skipped.
 
     In the clinician's texts a pseudonym's words are not names; a pseudonym itself is checked without that help.
+    The words of the author's own display name are not findings: it is on the cover by the author's choice.
     """
     pseudonyms = [r.pseudonym for r in list_relationships(journal)]
-    allowed = settings.not_identifying(journal)
+    allowed = settings.not_identifying(journal) + deidentify.name_words(document.display_name)
+    confirmed = confirmed_pseudonyms(journal)
     findings: list[deidentify.Finding] = []
     for item in outgoing(document):
         if item.record == PSEUDONYM_RECORD:
-            findings += deidentify.scan_pseudonym(item.text, item.location, allowed=allowed)
+            found = deidentify.scan_pseudonym(item.text, item.location, allowed=allowed)
+            if item.text.casefold() in confirmed:  # the clinician said it only looks like a name
+                found = [f for f in found if f.kind != "name"]
+            findings += found
         else:
             findings += deidentify.scan_text(item.text, item.location, pseudonyms=pseudonyms, allowed=allowed)
     return findings
