@@ -412,10 +412,11 @@ def _is_capitalised(word: str) -> bool:
 class _NameFinder:
     """Names in one text: titled names, runs of capitalised words, and lowercase given names."""
 
-    def __init__(self, lex: Lexicon, known: frozenset[str], phrases: tuple[str, ...]) -> None:
+    def __init__(self, lex: Lexicon, known: frozenset[str], phrases: tuple[str, ...], *, strict: bool) -> None:
         self.lex = lex
         self.known = known
         self.phrases = phrases
+        self.strict = strict  # a pseudonym: a given name counts even as its first word ("Rose")
 
     def word_class(self, bare: str) -> str:
         """strong (not an English word: a likely name), given (a given name that is also a word), surname
@@ -568,15 +569,18 @@ class _NameFinder:
                 classes.append("none")
                 continue
             kind = "none" if _acronym(token.text) else self.word_class(token.bare)
-            if position == 0 and _at_sentence_start(text, token.start):
+            if position == 0 and not self.strict and _at_sentence_start(text, token.start):
                 kind = self._sentence_start(token, kind, words, tokens, after)
             classes.append(kind)
+        if any(self._inside(t, masked) for t in words):
+            # "Rose Smith" beside the pseudonym "Rose": the pseudonym does not vouch for a surname next to it.
+            classes = ["given" if kind == "surname" else kind for kind in classes]
         flagged = [i for i, kind in enumerate(classes) if kind in ("strong", "given")]
         if not flagged:
             return
         # A common surname that is also a word ("Brown") counts beside a name ("Will Brown").
         first, last = flagged[0], flagged[-1]
-        while first > 0 and classes[first - 1] == "surname":
+        while first > 0 and (classes[first - 1] == "surname" or self._inside(words[first - 1], masked)):
             first -= 1
         while last + 1 < len(classes) and classes[last + 1] in ("surname", "none") and \
                 words[last + 1].bare in self.lex.surname_rank and not self._inside(words[last + 1], masked):
@@ -644,10 +648,10 @@ def _known_words(pseudonyms: frozenset[str], allowed: frozenset[str]) -> frozens
 
 
 @functools.lru_cache(maxsize=32)
-def _finder(pseudonyms: frozenset[str], allowed: frozenset[str]) -> _NameFinder:
+def _finder(pseudonyms: frozenset[str], allowed: frozenset[str], strict: bool) -> _NameFinder:
     phrases = tuple(sorted({" ".join(p.casefold().split()) for p in pseudonyms | allowed if p.strip()},
                            key=len, reverse=True))
-    return _NameFinder(lexicon(), _known_words(pseudonyms, allowed), phrases)
+    return _NameFinder(lexicon(), _known_words(pseudonyms, allowed), phrases, strict=strict)
 
 
 def scan_text(
@@ -658,10 +662,11 @@ def scan_text(
 
     A pseudonym, where the text uses it whole ("Client K", "Client K's"), is not a name, and neither are the
     `allowed` words and phrases; a pseudonym's words elsewhere still count ("Rose" as a pseudonym does not clear
-    "Rose Smith"). `every_date` counts a full date even without a word such as "born" near it.
+    "Rose Smith"). `every_date` (for a pseudonym) counts a full date even without a word such as "born" near it,
+    and a given name even where it starts the text.
     """
     allowed_set = frozenset(" ".join(a.casefold().split()) for a in allowed if a.strip())
-    finder = _finder(frozenset(pseudonyms), allowed_set)
+    finder = _finder(frozenset(pseudonyms), allowed_set, every_date)
     spans: list[tuple[int, int, str]] = []
     detectors: list[tuple[str, Iterable[tuple[int, int]]]] = [
         ("email", ((m.start(), m.end()) for m in _EMAIL.finditer(text))),

@@ -694,3 +694,20 @@ def scan(journal: Journal, document: SupervisionPacket | EthicsBrief) -> list[de
 def with_check(document: Document, findings: Sequence[deidentify.Finding]) -> Document:
     """The document, noting that it was scanned and how many findings are left in it (its cover says so)."""
     return replace(document, unresolved_findings=len(findings))
+
+
+def identifier_check(
+    journal: Journal, catalog: Catalog, *, date_from: date | None = None, date_to: date | None = None,
+    relationship: str | None = None,
+) -> list[deidentify.Finding]:
+    """The findings an export would meet, without writing anything: every entry of the period (the whole journal
+    without dates) as `export pdf --all-entries` would carry it, or the brief of one relationship."""
+    if relationship is not None:
+        return scan(journal, gather_brief(journal, catalog, relationship))
+    if date_from is None or date_to is None:
+        days = [e.occurred.date() for e in list_entries(journal)]
+        today = date.today()
+        date_from = date_from or min(days, default=today)
+        date_to = date_to or max(days, default=today)
+    return scan(journal, gather_supervision(journal, catalog, date_from=date_from, date_to=date_to,
+                                            all_entries=True))

@@ -82,6 +82,8 @@ def confirm_pseudonym(journal: Journal, raw_pseudonym: str) -> str:
     findings = deidentify.scan_pseudonym(pseudonym, "Pseudonym")
     if findings and not all(f.kind == "name" for f in findings):
         raise PseudonymLooksIdentifying(pseudonym, findings)
+    if not findings:
+        return pseudonym  # nothing to confirm
     with journal.transaction() as session:
         stored = session.get(Setting, CONFIRMED_PSEUDONYMS_KEY)
         names = list(stored.value.get("pseudonyms", [])) if stored else []
