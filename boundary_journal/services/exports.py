@@ -711,3 +711,18 @@ def identifier_check(
         date_to = date_to or max(days, default=today)
     return scan(journal, gather_supervision(journal, catalog, date_from=date_from, date_to=date_to,
                                             all_entries=True))
+
+
+def entry_findings(journal: Journal, catalog: Catalog, view: EntryView) -> list[deidentify.Finding]:
+    """Likely identifiers in one saved entry (its fields, tags and pseudonym), as an export would find them: the
+    window shows them at save time, so they are fixed or confirmed long before an export."""
+    template = catalog.template(view.template)
+    labels = {f.key: f.label for f in template.fields} if template else {}
+    pseudonyms = [r.pseudonym for r in list_relationships(journal)]
+    allowed = settings.not_identifying(journal)
+    findings = deidentify.scan_pseudonym(view.relationship, f"Relationship · {view.relationship}", allowed=allowed)
+    if view.relationship.casefold() in confirmed_pseudonyms(journal):
+        findings = [f for f in findings if f.kind != "name"]
+    texts = {labels.get(key, key): text for key, text in view.fields.items() if text.strip()}
+    texts |= {f"Tag {index}": tag for index, tag in enumerate(view.tags, start=1)}
+    return findings + deidentify.scan_texts(texts, pseudonyms=pseudonyms, allowed=allowed)
