@@ -701,9 +701,18 @@ def identifier_check(
     relationship: str | None = None,
 ) -> list[deidentify.Finding]:
     """The findings an export would meet, without writing anything: every entry of the period (the whole journal
-    without dates) as `export pdf --all-entries` would carry it, or the brief of one relationship."""
+    without dates) as `export pdf --all-entries` would carry it, or the brief of one relationship and every field
+    of its entries."""
     if relationship is not None:
-        return scan(journal, gather_brief(journal, catalog, relationship))
+        findings = scan(journal, gather_brief(journal, catalog, relationship))
+        seen = {(f.kind, f.context) for f in findings}
+        for view in list_entries(journal, EntryFilter(relationship=relationship)):
+            for found in entry_findings(journal, catalog, view):
+                if found.location.startswith("Relationship · ") or (found.kind, found.context) in seen:
+                    continue
+                seen.add((found.kind, found.context))
+                findings.append(replace(found, location=f"Entry {view.occurred:%Y-%m-%d %H:%M} · {found.location}"))
+        return findings
     if date_from is None or date_to is None:
         days = [e.occurred.date() for e in list_entries(journal)]
         today = date.today()
