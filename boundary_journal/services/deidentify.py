@@ -38,6 +38,7 @@ KINDS = {
     "name": "Word that looks like a person's or place's name",
 }
 
+_DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Top-level domains a link in a note is likely to carry (country codes and the common generic and new ones).
 _TLDS = (
@@ -162,6 +163,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:['’]s?)?")
 _CONNECTORS = frozenset(("de", "da", "di", "del", "della", "van", "von", "der", "den", "le", "la", "du", "bin",
                          "bint", "al", "el", "ibn", "ap", "dos", "das", "ter", "te"))
 _LATIN = re.compile(r"[a-z'\u00c0-\u024f-]+")
+_FIRST_WORD = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"['’]s(?![^\W_])")
 _SENTENCE_END = ".!?…\n"
 # Capitalised words that are everywhere in a clinician's notes and never a name on their own.
 COMMON_CAPITALISED = frozenset((
@@ -416,6 +419,12 @@ class _NameFinder:
         self.lex = lex
         self.known = known
         self.phrases = phrases
+        # The phrases by their first word (longest first), so a text is read once whatever their number.
+        self._by_first: dict[str, list[str]] = {}
+        for phrase in phrases:
+            first = _FIRST_WORD.match(phrase)
+            if first is not None:
+                self._by_first.setdefault(first.group(0), []).append(phrase)
         self.strict = strict  # a pseudonym: a given name counts even as its first word ("Rose")
 
     def word_class(self, bare: str) -> str:
@@ -463,11 +472,24 @@ class _NameFinder:
 
     def _masked(self, text: str) -> list[tuple[int, int]]:
         """Spans of the pseudonyms and confirmed phrases in `text`: their words are not names there."""
-        spans: list[tuple[int, int]] = []
+        if not self._by_first:
+            return []
         folded = text.casefold()
-        for phrase in self.phrases:
-            for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?:['’]s)?(?!\w)", folded):
-                spans.append((match.start(), match.end()))
+        if len(folded) != len(text):
+            folded = text.lower()  # casefold changes lengths ("ß"): positions must stay those of `text`
+        spans: list[tuple[int, int]] = []
+        for word in _FIRST_WORD.finditer(folded):
+            start = word.start()
+            if (spans and start < spans[-1][1]) or (start and (folded[start - 1].isalnum() or
+                                                                folded[start - 1] == "_")):
+                continue
+            for phrase in self._by_first.get(word.group(0), ()):
+                end = start + len(phrase)
+                if folded.startswith(phrase, start) and not (end < len(folded) and (folded[end].isalnum() or
+                                                                                    folded[end] == "_")):
+                    possessive = _POSSESSIVE.match(folded, end)
+                    spans.append((start, possessive.end() if possessive else end))
+                    break
         return spans
 
     @staticmethod
@@ -673,15 +695,20 @@ def scan_text(
         ("url", _urls(text)),
         ("handle", _handles(text)),
         ("email", _spoken_emails(text)),
-        ("date", _dates(text, cued=not every_date)),
-        ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text))),
-        ("postcode", _postcodes(text)),
-        ("vehicle", ((m.start(), m.end()) for m in _PLATE.finditer(text))),
-        ("record_number", _records(text, _RECORD)),
-        ("phone", _phones(text)),
-        ("record_number", _records(text, _UNLABELLED_RECORD)),
+    ]
+    if _DIGIT.search(text):  # most notes have no digit at all: these patterns all need one
+        detectors += [
+            ("date", _dates(text, cued=not every_date)),
+            ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text))),
+            ("postcode", _postcodes(text)),
+            ("vehicle", ((m.start(), m.end()) for m in _PLATE.finditer(text))),
+            ("record_number", _records(text, _RECORD)),
+            ("phone", _phones(text)),
+            ("record_number", _records(text, _UNLABELLED_RECORD)),
+            ("age", ((m.start(), m.end()) for m in _AGE.finditer(text))),
+        ]
+    detectors += [
         ("phone", _spoken_numbers(text)),
-        ("age", ((m.start(), m.end()) for m in _AGE.finditer(text))),
         ("name", finder.find(text)),
     ]
     for kind, found in detectors:
