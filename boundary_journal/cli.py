@@ -277,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     json_import.set_defaults(handler=_import_json)
     json_import.add_argument("file", type=Path, metavar="FILE")
+    json_import.add_argument("--confirm-pseudonym", action="append", default=[], type=_text_argument,
+                             metavar="NAME", help="a pseudonym in the file that only looks like a name: keep it "
+                             "(repeat for more)" + _AT)
 
     command("check", _check, "verify the journal opens and passes its integrity checks")
 
@@ -1029,7 +1032,12 @@ def _import_json(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import portability
 
     # Check the whole file before asking for a passphrase or creating a journal: a refused file changes nothing.
-    checked = portability.load_export(args.file, catalog)
+    try:
+        checked = portability.load_export(args.file, catalog, confirmed_pseudonyms=args.confirm_pseudonym)
+    except InvalidInput as error:
+        if getattr(error, "confirmable", False):
+            raise InvalidInput(f"{error} Add --confirm-pseudonym NAME to keep it; nothing was imported.") from None
+        raise
     path = _journal_file(args)
     _hold_data_folder(args)  # an import writes, and nothing may create or fill the journal meanwhile
     if path.exists():

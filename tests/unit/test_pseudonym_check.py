@@ -9,9 +9,10 @@ import pytest
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.services import entries, exports, relationships, selfchecks, settings, weekly
+from boundary_journal.services import entries, exports, portability, relationships, selfchecks, settings, weekly
 from boundary_journal.services.entries import EntryDraft, add_entry
 from boundary_journal.services.relationships import PseudonymLooksIdentifying
+from boundary_journal.storage import open_journal
 
 MARCH = datetime(2026, 3, 2, 10)
 
@@ -123,3 +124,35 @@ class TestExportCheck:
         assert settings.forget_not_identifying(journal, " WESTFIELD ") == []
         with pytest.raises(NotFound):
             settings.forget_not_identifying(journal, "Westfield")
+
+
+class TestImport:
+    """An import checks its pseudonyms as creating them would; confirmations travel with the file."""
+
+    def test_refused_unless_confirmed(self, journal, catalog: Catalog, tmp_path) -> None:
+        with journal.transaction() as session:  # as a journal of an earlier version may hold it
+            relationships.get_or_create_relationship(session, "Maria Gonzalez", check=False)
+        add_entry(journal, catalog, draft("Maria Gonzalez"))
+        relationships.confirm_pseudonym(journal, "Rose")
+        add_entry(journal, catalog, draft("Rose"))
+        out = tmp_path / "all.json"
+        portability.write_json_export(journal, out)
+        with pytest.raises(PseudonymLooksIdentifying, match="Maria Gonzalez"):
+            portability.load_export(out, catalog)
+        checked = portability.load_export(out, catalog, confirmed_pseudonyms=["maria gonzalez"])
+        fresh = tmp_path / "fresh" / "journal.db"
+        fresh.parent.mkdir()
+        portability.import_into_new_journal(fresh, "a passphrase for the test", checked)
+        imported = open_journal(fresh, "a passphrase for the test")
+        try:
+            assert relationships.confirmed_pseudonyms(imported) == {"rose", "maria gonzalez"}
+        finally:
+            imported.close()
+
+    def test_a_phone_number_is_refused(self, journal, catalog: Catalog, tmp_path) -> None:
+        with journal.transaction() as session:
+            relationships.get_or_create_relationship(session, "Client K 07700 900123", check=False)
+        out = tmp_path / "all.json"
+        portability.write_json_export(journal, out)
+        with pytest.raises(PseudonymLooksIdentifying, match="phone number"):
+            portability.load_export(out, catalog, confirmed_pseudonyms=["Client K 07700 900123"])
