@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import phonenumbers
 
@@ -117,6 +118,11 @@ _ADDRESS = re.compile(
     r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|"
     r"court|ct|place|pl|square|sq|terrace|tce|way|close|crescent|cres|gardens|parkway|highway|hwy|grove|parade|"
     r"row|mews|walk|strasse|straße|rue)\b\.?",
+    re.IGNORECASE)
+_SMALL_NUMBER = re.compile(r"(?<![\d.,:/])\d{1,3}(?![\d.,:/]\d|\d)")  # what an age needs: "87", not "14:30"
+_STREET = re.compile(
+    r"\b(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|square|sq|terrace|tce|"
+    r"way|close|crescent|cres|gardens|parkway|highway|hwy|grove|parade|row|mews|walk|strasse|straße|rue)\b",
     re.IGNORECASE)
 _POSTCODE = re.compile(
     r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b"  # UK
@@ -396,8 +402,7 @@ def _drug_like(word: str) -> bool:
     return len(word) > 5 and word.endswith(_DRUG_ENDINGS)
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -632,10 +637,11 @@ class _NameFinder:
         """Names typed in lower case ("priya said"): a given name that is not an English word."""
         lex = self.lex
         for index, token in enumerate(tokens):
-            word = token.text
+            word, bare = token.text, token.bare
+            if "-" not in bare and bare not in lex.given:
+                continue  # most words: no given name, so nothing more to ask
             if not word[:1].islower() or self._inside(token, masked):
                 continue
-            bare = token.bare
             if len(bare) < 3 or bare in _LOWERCASE_NOT_NAMES or bare in self.known or bare in lex.not_names \
                     or bare in COMMON_CAPITALISED:
                 continue
@@ -699,13 +705,13 @@ def scan_text(
     if _DIGIT.search(text):  # most notes have no digit at all: these patterns all need one
         detectors += [
             ("date", _dates(text, cued=not every_date)),
-            ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text))),
+            ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text)) if _STREET.search(text) else ()),
             ("postcode", _postcodes(text)),
             ("vehicle", ((m.start(), m.end()) for m in _PLATE.finditer(text))),
             ("record_number", _records(text, _RECORD)),
             ("phone", _phones(text)),
             ("record_number", _records(text, _UNLABELLED_RECORD)),
-            ("age", ((m.start(), m.end()) for m in _AGE.finditer(text))),
+            ("age", ((m.start(), m.end()) for m in _AGE.finditer(text)) if _SMALL_NUMBER.search(text) else ()),
         ]
     detectors += [
         ("phone", _spoken_numbers(text)),
