@@ -77,3 +77,26 @@ class TestPseudonymQuestion:
         qtbot.waitUntil(window.editor.error_label.isVisible)
         assert "phone number" in window.editor.error_label.text()
         assert entries.count_entries(journal) == 0
+
+
+class TestWeeklyDialogPseudonym:
+    """The weekly exercise asks the same question for a new pseudonym that only looks like a name."""
+
+    def test_keep_and_change(self, qtbot: QtBot, journal: Journal, catalog) -> None:
+        from datetime import date
+
+        from boundary_journal.services import weekly
+        from ui.weekly_dialog import WeeklyDialog
+
+        dialog = WeeklyDialog(journal, catalog, [], date(2026, 11, 25))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        answers = [False, True]
+        dialog.confirm_pseudonym = lambda who, why: answers.pop(0)  # type: ignore[method-assign]
+        qtbot.keyClicks(dialog.relationship_combo.lineEdit(), "Rose")
+        qtbot.keyClicks(dialog.unease_edit, "She keeps asking for my number.")
+        dialog.move_buttons["talk_to_supervisor"].setChecked(True)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert dialog.result_view is None and weekly.list_exercises(journal) == []
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert [e.relationship for e in weekly.list_exercises(journal)] == ["Rose"]
