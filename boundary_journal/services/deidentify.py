@@ -540,6 +540,8 @@ class _NameFinder:
         given name or a common surname ("Mrs Brown", "Mr Will")."""
         lex = self.lex
         parts = [part for part in bare.split("-") if part]
+        if all(lex.surname_rank.get(p, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK for p in parts):
+            return False  # "Mr Ward", "Mrs Graves": a common surname, whatever else the word means
         if all(p in lex.not_names or p in COMMON_CAPITALISED for p in parts) and title not in _FAMILY_TITLES:
             return True
         if not all(p in lex.english and p not in lex.given for p in parts):
