@@ -62,7 +62,7 @@ _PLATFORMS = (r"insta(?:gram)?|ig|snap(?:chat)?|sc|tik\s?tok|tt|twitter|x|discor
 _NAMED_HANDLE = re.compile(
     rf"\b(?:{_PLATFORMS})(?:\s+(?:handle|user\s?name|name|account|profile|id|tag|channel|page))?"
     rf"(?:\s*(?::|=|-)\s*|\s+(?:is|was|as|called|named|of)\s+(?:@\s*)?|\s+(?:@\s*)?)"
-    r"(?P<handle>(?=[\w.#]*[\d_.#]|[a-z]*[A-Z])[A-Za-z0-9][\w.#]{2,40}[A-Za-z0-9])",
+    r"(?P<handle>[A-Za-z0-9][\w.#]{2,40}[A-Za-z0-9])",
     re.IGNORECASE)
 _UNDERSCORED = re.compile(r"(?<![\w@/.])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
 _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
@@ -98,6 +98,16 @@ _AGE = re.compile(
     rf"|(?:^|(?<=[.;!?]\s))(?:at\s+)?\d{{1,3}},\s+(?:he|she|they)\b"
     rf"|\b[Aa]t\s+\d{{2,3}},?\s+(?:he|she|they)\b",
     re.IGNORECASE | re.MULTILINE)
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_SPELLED_AGE = (rf"(?:(?:{_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|"
+                r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a hundred(?: and \w+)?)")
+# An age in words: "aged seventy-two", "she is eighty-seven", "he turned sixty" (not "in her eighties").
+_WORDED_AGE = re.compile(
+    rf"\b(?:aged|turned|turns|turning)\s+{_SPELLED_AGE}\b"
+    rf"|\b{_PERSON}(?:\s+(?:is|was|'s|’s|is now|will be|is nearly|is almost))\s+(?:now\s+|only\s+|nearly\s+)?"
+    rf"{_SPELLED_AGE}\b(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|times|percent|per cent|%|pounds|kg))"
+    rf"|\b{_SPELLED_AGE}[- ]years?[- ]old\b|\b{_SPELLED_AGE} years of age\b",
+    re.IGNORECASE)
 _RECORD = re.compile(
     r"\b(?:mrn|urn|nhs(?: number| no\.?)?|chi(?: number)?|ssn|sin|ird(?: number)?|pps(?: number)?|tfn|"
     r"tax file number|medicare(?: number| no\.?)?|medicaid(?: id| number)?|social security(?: number)?|"
@@ -320,8 +330,10 @@ def _handles(text: str) -> Iterable[tuple[int, int]]:
         yield match.start(), match.end()
     for match in _NAMED_HANDLE.finditer(text):
         handle = match.group("handle")
-        if handle.casefold() in _lexicon_english() or handle.casefold() in ("is", "was", "called", "named"):
-            continue
+        folded = handle.casefold()
+        if folded in _lexicon_english() or folded in COMMON_CAPITALISED or folded in lexicon().not_names or \
+                folded.rstrip("s") in _lexicon_english() or folded.isdigit():
+            continue  # "her insta is private", "on Facebook yesterday": words, not a handle
         yield match.start("handle"), match.end("handle")
     for match in _UNDERSCORED.finditer(text):
         yield match.start(), match.end()
@@ -717,6 +729,7 @@ def scan_text(
         ]
     detectors += [
         ("phone", _spoken_numbers(text)),
+        ("age", ((m.start(), m.end()) for m in _WORDED_AGE.finditer(text))),
         ("name", finder.find(text)),
     ]
     for kind, found in detectors:

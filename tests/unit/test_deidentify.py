@@ -241,6 +241,7 @@ class TestContactDetails:
         ("Snap: kitkat_mia04", "handle"),
         ("His TikTok is daniel.runs.uk", "url"),  # a handle with a domain-like ending reads as a link
         ("Her Twitter handle is katiemoo88.", "handle"),
+        ("On snap as jessicawhite now.", "handle"),
         ("He goes by gamer_boi_77 on Discord.", "handle"),
         ("He sent a link: bit.ly/3xYzQwe", "url"),
         ("She shared t.co/abc123XYZ in a message.", "url"),
@@ -278,6 +279,8 @@ class TestContactDetails:
         "Risk rated 85/100 for text messages.",
         "I gave her the crisis line number for after hours.",
         "She uses the clinic portal for messages.",
+        "Her insta is private; I looked at her Facebook page once.",
+        "She found me on Tinder and books rides on Uber.",
     ])
     def test_not_found(self, text: str) -> None:
         assert kinds(text) == []
@@ -297,6 +300,9 @@ class TestAges:
         "The boy, 9, was very attached to me.",
         "At 92 she is the oldest person on the ward.",
         "The client (aged 19) asked for my number.",
+        "She is eighty-seven and lives alone.",
+        "Aged seventy-two, she is still working.",
+        "A forty-year-old man brought a cake.",
     ])
     def test_found(self, text: str) -> None:
         assert "age" in {f.kind for f in scan_text(text, "note")}
@@ -307,6 +313,7 @@ class TestAges:
         "She is 5 minutes late most weeks.",
         "His score is 14, down from 19.",
         "He has seen me 12 times this year.",
+        "He is twenty minutes late again.",
     ])
     def test_not_found(self, text: str) -> None:
         assert kinds(text) == []
