@@ -1,4 +1,5 @@
-"""Recall and false-alarm rate of the identifier check on the development sets beside this file.
+"""Recall and false-alarm rate of the identifier check on the development sets beside this file
+(identifiers*.txt: each sentence holds an identifier; clean*.txt: none does).
 
     python benchmarks/deid/evaluate.py [--show]
 
@@ -29,7 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="list the misses and the false alarms")
     args = parser.parse_args()
-    positives, negatives = sentences("identifiers.txt"), sentences("clean.txt")
+    positives = [s for path in sorted(HERE.glob("identifiers*.txt")) for s in sentences(path.name)]
+    negatives = [s for path in sorted(HERE.glob("clean*.txt")) for s in sentences(path.name)]
     started = time.perf_counter()
     missed = [s for s in positives if not scan_text(s, "s")]
     alarms = [(s, scan_text(s, "s")) for s in negatives]

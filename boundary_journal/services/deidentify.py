@@ -238,7 +238,10 @@ _DEPARTMENT_WORDS = frozenset((
     "act", "code", "policy", "scale", "inventory", "score", "test", "assessment", "questionnaire", "chart",
     "syndrome", "disease", "disorder", "day", "week", "eve",
 ))
-_DRUG_ENDINGS = ("ine", "pam", "lam", "zole", "pine", "done", "mab", "nib", "pril", "sartan", "olol", "statin",
+_DRUG_ENDINGS = ("osin", "pram", "ridone", "tadine", "axine", "iptan", "zosin", "olam", "ipine", "oxacin",
+                 "mab", "tinib", "ciclovir", "navir", "sartan", "dipine", "xaban", "gatran", "glitazone", "lutide",
+                 "glutide", "parib", "zumab", "ximab", "cept", "stim", "tropin", "relin", "pressin", "lukast",
+                 "ine", "pam", "lam", "zole", "pine", "done", "mab", "nib", "pril", "sartan", "olol", "statin",
                  "cycline", "cillin", "mycin", "floxacin", "tidine", "prazole", "triptan", "oxetine", "afil",
                  "gliptin", "gliflozin", "parin", "vir", "dronate", "lukast", "terol", "sone", "olone", "caine",
                  "azepam", "azine", "idone", "apine", "xetine", "zepam", "barb", "phen", "fen", "dol", "oxone",
@@ -613,6 +616,11 @@ class _NameFinder:
             if position == 0 and not self.strict and _at_sentence_start(text, token.start):
                 kind = self._sentence_start(token, kind, words, tokens, after)
             classes.append(kind)
+        if len(words) > 1 and any(t.bare in self.lex.not_names for t in words):
+            # "Invega Sustenna", "Panadol Osteo", "Oranga Tamariki": a word beside a medicine's or a service's name
+            # is part of that name, unless it is a given name.
+            classes = ["none" if kind == "strong" and t.bare not in self.lex.given else kind
+                       for t, kind in zip(words, classes, strict=True)]
         if any(self._inside(t, masked) for t in words):
             # "Rose Smith" beside the pseudonym "Rose": the pseudonym does not vouch for a surname next to it.
             classes = ["given" if kind == "surname" else kind for kind in classes]
