@@ -179,6 +179,19 @@ class TestFindings:
         text = pdf_text(tmp_path / "summary.pdf")
         assert "7946" not in text and "Client K [redacted]" in text
 
+    def test_not_identifying_on_a_pseudonym_confirms_that_pseudonym_only(
+        self, qtbot: QtBot, make_dialog, stored, journal: Journal, tmp_path: Path
+    ) -> None:
+        with journal.transaction() as session:  # as a journal of an earlier version may hold it (no check then)
+            relationships.get_or_create_relationship(session, "Rose", check=False)
+        stored(relationship="Rose", supervision=True)
+        dialog = make_dialog(chosen=str(tmp_path / "summary.pdf"))
+        click(qtbot, dialog.check_button)
+        assert dialog.findings_list.count() == 1
+        click(qtbot, dialog.not_identifying_button)
+        assert dialog.findings_list.count() == 0
+        assert relationships.confirmed_pseudonyms(journal) == {"rose"} and settings.not_identifying(journal) == []
+
 
 class TestBrief:
     """The brief saves the relationship's context and consent, then writes the brief."""
