@@ -534,7 +534,9 @@ class TestPseudonymsAreScanned:
         assert [(f.kind, f.location) for f in exports.scan(journal, packet)] == [
             ("name", "Relationship · Maria Gonzalez"),
         ]
-        settings.remember_not_identifying(journal, "Gonzalez")  # the clinician confirms it, as for any word
+        settings.remember_not_identifying(journal, "Gonzalez")  # a confirmed word counts, as for any text
+        assert [f.text for f in exports.scan(journal, packet)] == ["Maria"]  # a lone given name is still one
+        relationships.confirm_pseudonym(journal, "Maria Gonzalez")  # the clinician confirms the pseudonym
         assert exports.scan(journal, packet) == []
 
     @pytest.mark.parametrize("pseudonym", ["Client K", "Bed 4 in March", "Patient B", "Family of L"])
