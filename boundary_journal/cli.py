@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--supervision", action="store_true", help="bring to supervision")
     add.add_argument("--flow", type=_field, action="append", default=[], metavar="QUESTION_ID=yes|no",
                      help="answer a decision-flow question (see 'catalog --json', escalation)")
+    add.add_argument("--listen-after", action="store_true",
+                     help="for a held request (templates with listen_after), open an action some days later: "
+                     "did the request come back reworded, did the patient use the rehearsed route?")
 
     def filters(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON")
@@ -552,6 +555,7 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
         tags=args.tag,
         supervision=args.supervision,
         flow=dict(args.flow),
+        listen_after=args.listen_after,
     )
     # Validate before asking for the passphrase, so a typo costs no key derivation.
     entries.validate_draft(catalog, draft)

@@ -226,6 +226,11 @@ class EntryEditor(QWidget):
         self.supervision_check = QCheckBox("Bring to supervision")
         self.supervision_check.setAccessibleName("Bring to supervision")
         self.supervision_check.toggled.connect(self._edited)
+        # Seed 002's "what to listen for after you hold": a follow-up in the Actions tab some days later.
+        self.listen_check = QCheckBox()
+        self.listen_check.setAccessibleName("Listen back later")
+        self.listen_check.setChecked(True)
+        self.listen_check.hide()
 
         self.save_button = QPushButton("Save entry")
         self.save_button.setAccessibleName("Save entry")
@@ -246,6 +251,7 @@ class EntryEditor(QWidget):
         bottom.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         bottom.addRow(self._buddy("Ta&gs", self.tags_edit), self.tags_edit)
         bottom.addRow("", self.supervision_check)
+        bottom.addRow("", self.listen_check)
 
         form = QWidget()
         form_layout = QVBoxLayout(form)
@@ -405,6 +411,7 @@ class EntryEditor(QWidget):
             supervision=self.supervision_check.isChecked(),
             flow=self.guide.flow(),
             response_review=self.review.moves() if template.review_response else {},
+            listen_after=self._entry_id is None and bool(template.listen_after) and self.listen_check.isChecked(),
         )
 
     def unsaved_draft(self) -> EditorDraft:
@@ -531,6 +538,7 @@ class EntryEditor(QWidget):
         self._loading = True
         try:
             self._entry_id = entry_id
+            self.listen_check.setChecked(True)
             self._values = dict(fields)
             self._channel_chosen = channel is not None
             self.clear_error()
@@ -590,6 +598,12 @@ class EntryEditor(QWidget):
         self.guidance.show_template(template)
         self.guide.setVisible(template is not None)
         self.review.setVisible(template is not None and template.review_response)
+        listens = template is not None and bool(template.listen_after) and self._entry_id is None
+        self.listen_check.setVisible(listens)
+        if listens:
+            self.listen_check.setText(
+                f"In {template.listen_after_days} days, ask me in the Actions tab what I heard after holding the line")
+            self.listen_check.setToolTip(template.listen_after)
         if template is None:
             self.category_label.setText("Category: —")
             return

@@ -109,7 +109,7 @@ class TestTemplates:
         template = catalog.template(PHONE)
         assert catalog.script(template.scripts[0]).title in text
         assert catalog.red_flag(template.red_flags[0]).text in text
-        assert catalog.source_title(template.source) in text
+        assert catalog.source_lines(template.source)[0] in text
         assert "not a crisis tool" in editor.crisis_note.text().lower()
 
 

@@ -59,6 +59,74 @@ class TestShippedCatalog:
                 assert item["source"] == "app" or item["source"].split()[0] in seed_files, (key, item)
 
 
+class TestSourceLabels:
+    """Users see an article's short title and section, never the file name (PRODUCT.md)."""
+
+    def test_several_articles(self, catalog: Catalog) -> None:
+        lines = catalog.source_lines(catalog.template("phone_number_request").source)
+        assert len(lines) == 3
+        assert lines[0].startswith("Mistakes to Avoid When a Patient Asks for Your Personal Phone Number")
+
+    def test_a_section_without_file_continues_the_previous_article(self, catalog: Catalog) -> None:
+        file = catalog.sources[4].file
+        assert catalog.source_label(f"{file} §3 Digital boundaries; §7 Documentation") == (
+            "Boundary Mistakes with Patients That Can End Your Career Early, §3 Digital boundaries; §7 Documentation")
+
+    def test_own_additions_say_so_and_name_what_they_draw_on(self, catalog: Catalog) -> None:
+        assert catalog.source_label("app", own_addition=True) == "Boundary Journal's own rule"
+        weight = catalog.weights[0]
+        assert weight.own_addition
+        assert catalog.item_source(weight).startswith("Boundary Journal's own rule, drawing on: Boundary Mistakes")
+
+    def test_every_item_has_a_readable_label(self, catalog: Catalog) -> None:
+        for key in ("categories", "channels", "templates", "red_flags", "slope_stages", "escalation", "scripts",
+                    "response_moves", "levels", "weights", "warnings", "language", "weekly_moves",
+                    "retired_rules", "clinical_senses"):
+            for item in getattr(catalog, key):
+                label = catalog.item_source(item)
+                assert label and ".txt" not in label and "seed" not in label.casefold(), (key, item.id)
+
+    def test_the_sources_page_lists_five_articles_with_full_titles(self, catalog: Catalog) -> None:
+        assert len(catalog.sources) == 5
+        for source in catalog.sources:
+            assert source.title and source.short_title and source.uses and source.publisher
+
+
+class TestOwnRules:
+    """The app's own rules are marked as such (issue 13): weights, the language terms and their senses,
+    the channels the article does not chart."""
+
+    def test_marked(self, catalog: Catalog) -> None:
+        assert all(w.own_addition for w in catalog.weights)
+        assert all(t.own_addition for t in catalog.language)
+        assert all(s.own_addition for s in catalog.clinical_senses)
+        assert {c.id for c in catalog.channels if c.own_addition} >= {"in_person", "other"}
+
+    def test_the_channel_values_are_called_an_illustrative_ranking(self, catalog: Catalog) -> None:
+        note = catalog.channel_ranking_note()
+        assert "illustrative ranking" in note and "not a measured risk" in note
+        assert catalog.channel_rank(catalog.channel("text_message")) == "illustrative rank 85/100"
+        assert catalog.channel_rank(catalog.channel("in_person")) == "not ranked"
+
+
+class TestSectionsMatchTheArticles:
+    """Each cited section heading is one the article has (checked against the seed text where present)."""
+
+    def test_chance_meeting_is_the_confidentiality_section(self, catalog: Catalog) -> None:
+        assert "§5" in catalog.script("chance_meeting_outside").source
+
+    def test_section_numbers_exist_in_the_article(self, catalog: Catalog) -> None:
+        import re
+
+        numbered = {"004_3aad60ac7e6c23d2.txt": range(1, 8), "001_1a018c2b3fe19f40.txt": range(1, 9)}
+        for key, items in catalog.to_dict().items():
+            for item in items if key != "sources" else ():
+                for part in str(item.get("source", "")).split(";"):
+                    for number in re.findall(r"§(\d+)", part):
+                        files = [f for f in numbered if f in item["source"]]
+                        assert any(int(number) in numbered[f] for f in files), (key, item["id"], part)
+
+
 @pytest.fixture
 def catalog_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "catalog"
