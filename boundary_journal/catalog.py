@@ -26,6 +26,11 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 OWN_RULE = "Boundary Journal's own rule"
+OWN_RULES_NOTE = (
+    "Rules the app infers itself (the slope evidence, the red-flag weights, time windows, the wording lists of "
+    "the language check and their clinical senses, the channels the articles do not rank) are Boundary "
+    "Journal's own and say so wherever their source is shown."
+)
 CHANNEL_RANKING_NOTE = (
     "The channel values are an illustrative ranking from one article's chart, not a measured risk of a "
     "complaint; channels the app adds are not ranked."
@@ -369,6 +374,23 @@ class Catalog:
         charted = next((c for c in self.channels if c.risk is not None), None)
         return f"{CHANNEL_RANKING_NOTE} From: {self.item_source(charted)}." if charted else CHANNEL_RANKING_NOTE
 
+    @staticmethod
+    def source_origin(source: dict[str, Any]) -> str:
+        """'Residency Advisor, 8 January 2026 (article)', or just 'Article' when no publisher is named."""
+        return f"{source['publisher']} ({source['kind']})" if source["publisher"] else source["kind"].capitalize()
+
+    def sources_page(self) -> list[dict[str, Any]]:
+        """The Sources page (Help ▸ Sources, `catalog --sources`): each article with its full title, what the
+        app takes from it and how many catalogue items cite it; no file names."""
+        cited = [str(item.get("source", "")) for key, items in self.to_dict().items() if key != "sources"
+                 for item in items]
+        cited += [note.source for template in self.templates for note in template.notes]
+        return [
+            {"title": s.title, "short_title": s.short_title, "publisher": s.publisher, "kind": s.kind,
+             "uses": s.uses, "items": sum(s.file in source for source in cited)}
+            for s in self.sources
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         """The whole catalogue as plain JSON-ready data (the `catalog --json` contract)."""
         return {f.name: [asdict(item) for item in getattr(self, f.name)] for f in fields(self)}
@@ -489,7 +511,7 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         "source",
         lambda i: Source(
             i.ident("id"), i.text("file"), i.text("title"), i.text("kind"), i.text("short_title"),
-            i.text("publisher"), i.text("uses"),
+            i.text("publisher") if "publisher" in i.table else "", i.text("uses"),
         ),
     )
     files = {s.file for s in sources}

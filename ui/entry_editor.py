@@ -50,9 +50,9 @@ MAX_FIELD_LINES = 14
 NEXT_STEP_FIELD = "next_step"
 
 
-def channel_text(label: str, risk: int | None) -> str:
-    """A channel as the combo shows it: the seed's risk rating, or 'not rated' for the app's own."""
-    return f"{label} — {'not rated' if risk is None else f'risk {risk}'}"
+def channel_text(label: str, rank: str) -> str:
+    """A channel as the combo shows it, with its illustrative rank (Catalog.channel_rank) or 'not ranked'."""
+    return f"{label} — {rank}"
 
 
 def split_tags(text: str) -> list[str]:
@@ -174,11 +174,10 @@ class EntryEditor(QWidget):
 
         self.channel_combo = QComboBox()
         for channel in self._catalog.channels:
-            self.channel_combo.addItem(channel_text(channel.label, channel.risk), channel.id)
+            self.channel_combo.addItem(channel_text(channel.label, self._catalog.channel_rank(channel)), channel.id)
         self.channel_combo.setAccessibleName("Channel")
         self.channel_combo.setToolTip(
-            "How the interaction reached you; risk ratings are from seed 004 §3, "
-            "channels the app adds are not rated"
+            "How the interaction reached you. " + self._catalog.channel_ranking_note()
         )
         self.channel_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.channel_combo.setMinimumContentsLength(10)
@@ -565,7 +564,7 @@ class EntryEditor(QWidget):
     def _set_channel(self, channel_id: str) -> None:
         index = self.channel_combo.findData(channel_id)
         if index < 0:  # a channel the catalogue no longer has: keep it rather than change the entry
-            self.channel_combo.addItem(channel_text(channel_id, None), channel_id)
+            self.channel_combo.addItem(channel_text(channel_id, self._catalog.channel_rank(None)), channel_id)
             index = self.channel_combo.count() - 1
         self.channel_combo.setCurrentIndex(index)
 

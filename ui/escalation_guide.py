@@ -132,8 +132,8 @@ class EscalationGuide(QGroupBox):
 
     def set_flow(self, flow: Mapping[str, str]) -> None:
         """Show stored answers; questions not in `flow` are unanswered. Answers to questions of an earlier
-        version are shown as they were and kept on save. Emits `changed` once."""
-        self._kept = {k: v for k, v in flow.items() if k not in self.answer_buttons}
+        version are shown as they were and kept on save; ids no version knows are dropped. Emits `changed` once."""
+        self._kept = {k: v for k, v in flow.items() if self._catalog.retired_rule(k) is not None}
         earlier = [f"{question}: {answer}" for _id, question, answer
                    in escalation.answered_questions(self._catalog, self._kept)]
         self.earlier_label.setText(EARLIER + "\n" + "\n".join(earlier) if earlier else "")

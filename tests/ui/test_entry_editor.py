@@ -163,14 +163,14 @@ class TestPhrasings:
 
 
 class TestChannels:
-    """Channels show their seed risk rating, or 'not rated' for the app's own additions."""
+    """Channels show the article's illustrative rank, or 'not ranked' for the app's own additions."""
 
     def test_labels_with_risk(self, editor: EntryEditor, catalog: Catalog) -> None:
         texts = {editor.channel_combo.itemData(i): editor.channel_combo.itemText(i)
                  for i in range(editor.channel_combo.count())}
         text_message = catalog.channel("text_message")
-        assert texts["text_message"] == f"{text_message.label} — risk 85"
-        assert texts["in_person"].endswith("— not rated")
+        assert texts["text_message"] == f"{text_message.label} — illustrative rank 85/100"
+        assert texts["in_person"].endswith("— not ranked")
 
 
 class TestDraft:

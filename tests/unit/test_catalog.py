@@ -89,7 +89,7 @@ class TestSourceLabels:
     def test_the_sources_page_lists_five_articles_with_full_titles(self, catalog: Catalog) -> None:
         assert len(catalog.sources) == 5
         for source in catalog.sources:
-            assert source.title and source.short_title and source.uses and source.publisher
+            assert source.title and source.short_title and source.uses and source.kind
 
 
 class TestOwnRules:
