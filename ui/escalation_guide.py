@@ -134,8 +134,8 @@ class EscalationGuide(QGroupBox):
         """Show stored answers; questions not in `flow` are unanswered. Answers to questions of an earlier
         version are shown as they were and kept on save; ids no version knows are dropped. Emits `changed` once."""
         self._kept = {k: v for k, v in flow.items() if self._catalog.retired_rule(k) is not None}
-        earlier = [f"{question}: {answer}" for _id, question, answer
-                   in escalation.answered_questions(self._catalog, self._kept)]
+        earlier = [f"{retired.question}: {answer}" for rule_id, answer in self._kept.items()
+                   if (retired := self._catalog.retired_rule(rule_id)) is not None]
         self.earlier_label.setText(EARLIER + "\n" + "\n".join(earlier) if earlier else "")
         self.earlier_label.setVisible(bool(earlier))
         for rule_id, (yes, no) in self.answer_buttons.items():
