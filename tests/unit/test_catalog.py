@@ -109,6 +109,48 @@ class TestOwnRules:
         assert catalog.channel_rank(catalog.channel("in_person")) == "not ranked"
 
 
+class TestContentCorrections:
+    """Issue 13 §2: scripts promise nothing the service cannot keep, and the missing items are there,
+    each traced to its article and section."""
+
+    def test_scripts_state_real_limits(self, catalog: Catalog) -> None:
+        dual = catalog.script("dual_role_transparency").text
+        assert "stays here" not in dual and "serious risk of harm" in dual
+        assert "any time" not in catalog.script("refer_case_management").text
+        redirect = catalog.script("personal_line_redirect").text
+        assert "[on-call or crisis line]" in redirect
+        assert "If you are in danger now, call [emergency number]" in redirect
+        for script in catalog.scripts:
+            assert "any time" not in script.text and "24/7" not in script.text, script.id
+
+    @pytest.mark.parametrize(("kind", "item_id", "cited"), [
+        ("template", "former_patient_contact", ["004_3aad60ac7e6c23d2.txt §2", "000_1b5af673b2147d69.txt"]),
+        ("script", "former_patient_boundary", ["004_3aad60ac7e6c23d2.txt §2"]),
+        ("template", "token_gift_accepted", ["004_3aad60ac7e6c23d2.txt §1"]),
+        ("script", "accept_token_gift", ["004_3aad60ac7e6c23d2.txt §1"]),
+        ("template", "self_prescribing", ["004_3aad60ac7e6c23d2.txt §4"]),
+        ("template", "disclosure_without_authorisation", ["004_3aad60ac7e6c23d2.txt §5"]),
+        ("script", "family_not_on_release", ["004_3aad60ac7e6c23d2.txt §5"]),
+        ("red_flag", "pull_favouritism", ["001_1a018c2b3fe19f40.txt §1"]),
+        ("red_flag", "pull_own_wellbeing", ["003_3cee5c0103617de1.txt point 5", "001_1a018c2b3fe19f40.txt §1"]),
+    ])
+    def test_missing_items_are_there_with_their_source(
+        self, catalog: Catalog, kind: str, item_id: str, cited: list[str]
+    ) -> None:
+        item = getattr(catalog, kind)(item_id)
+        assert item is not None
+        for part in cited:
+            assert part in item.source, (item_id, part)
+
+    def test_notes_from_seed_002_and_the_prescribing_table(self, catalog: Catalog) -> None:
+        notes = {n.source: n.text for t in catalog.templates for n in t.notes}
+        assert any("structure of care" in text and "not the whole problem" in src for src, text in notes.items())
+        assert any("listen" in src and "reworded" not in text and "new words" in text for src, text in notes.items())
+        prescribing = catalog.template("favour_prescription")
+        assert any("contract" in n.text and "opioids" in n.text for n in prescribing.notes)
+        assert any("controlled-substance agreement" in p for p in prescribing.phrasings)
+
+
 class TestSectionsMatchTheArticles:
     """Each cited section heading is one the article has (checked against the seed text where present)."""
 
