@@ -1,7 +1,8 @@
 """The shipped catalogue: categories, channels, templates, red flags, slope stages, escalation
 rules, response scripts and moves, read from resources/catalog/*.toml and validated at start-up.
 
-Every item names the seed document (and section) it comes from in `source`; a malformed file
+Every item names the source file (and section) it comes from in `source`, a machine field: users see
+it only through `Catalog.source_label`, which names the article by its short title. A malformed file
 stops start-up with a `CatalogError` naming the file, the item and the field.
 """
 
@@ -24,12 +25,29 @@ NOTE_FIELD = "documentation_note"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+OWN_RULE = "Boundary Journal's own rule"
+OWN_RULES_NOTE = (
+    "Rules the app infers itself (the slope evidence, the red-flag weights, time windows, the wording lists of "
+    "the language check and their clinical senses, the channels the articles do not rank) are Boundary "
+    "Journal's own and say so wherever their source is shown."
+)
+CHANNEL_RANKING_NOTE = (
+    "The channel values are an illustrative ranking from one article's chart, not a measured risk of a "
+    "complaint; channels the app adds are not ranked."
+)
+
+
 @dataclass(frozen=True)
 class Source:
+    """One of the public articles; `short_title` is what users see beside a section, `title` the full title."""
+
     id: str
     file: str
     title: str
     kind: str
+    short_title: str
+    publisher: str
+    uses: str
 
 
 @dataclass(frozen=True)
@@ -99,12 +117,25 @@ class EscalationRule:
 
 
 @dataclass(frozen=True)
+class RetiredRule:
+    """A decision-flow question of an earlier version: stored answers to it stay readable and keep
+    recommending only the steps of `then`; `replaced_by` names the questions asked instead."""
+
+    id: str
+    question: str
+    replaced_by: tuple[str, ...]
+    then: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Script:
     id: str
     title: str
     when: str
     text: str
     source: str
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +166,7 @@ class Weight:
     points: int
     rationale: str
     source: str
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +189,25 @@ class LanguageTerm:
     suggestion: str
     why: str
     source: str
+    own_addition: bool = False
+
+
+@dataclass(frozen=True)
+class ClinicalSense:
+    """Words of the language check that also have a plain clinical sense, and the context that marks it.
+
+    A flagged word is left alone when the words right after it start with one of `after`, or the few words
+    before it (same sentence) hold one of `before`, unless those few words hold one of `unless_before`.
+    """
+
+    id: str
+    label: str
+    words: tuple[str, ...]
+    after: tuple[str, ...]
+    before: tuple[str, ...]
+    unless_before: tuple[str, ...]
+    source: str
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,6 +234,14 @@ class TemplateField:
 
 
 @dataclass(frozen=True)
+class TemplateNote:
+    """Guidance shown beside a template, traced to its own source."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Template:
     id: str
     category: str
@@ -196,6 +255,9 @@ class Template:
     escalation: tuple[str, ...]
     source: str
     review_response: bool = False
+    listen_after_days: int | None = None
+    listen_after: str = ""
+    notes: tuple[TemplateNote, ...] = ()
 
     def field(self, key: str) -> TemplateField | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -221,6 +283,8 @@ class Catalog:
     warnings: tuple[WarningRule, ...]
     language: tuple[LanguageTerm, ...]
     weekly_moves: tuple[WeeklyMove, ...]
+    retired_rules: tuple[RetiredRule, ...] = ()
+    clinical_senses: tuple[ClinicalSense, ...] = ()
 
     def category(self, category_id: str) -> Category | None:
         return _by_id(self.categories, category_id)
@@ -251,11 +315,81 @@ class Catalog:
     def stage(self, number: int) -> SlopeStage | None:
         return next((s for s in self.slope_stages if s.number == number), None)
 
-    def source_title(self, source: str) -> str:
-        """The seed's title for a `source` string, or the string itself for the app's own items."""
-        file = source.split()[0]
-        match = next((s for s in self.sources if s.file == file), None)
-        return match.title if match else source
+    def retired_rule(self, rule_id: str) -> RetiredRule | None:
+        return _by_id(self.retired_rules, rule_id)
+
+    def question(self, rule_id: str) -> str:
+        """A decision-flow question as shown beside a stored answer; earlier questions say so."""
+        rule = self.rule(rule_id)
+        if rule is not None:
+            return rule.question
+        retired = self.retired_rule(rule_id)
+        if retired is not None:
+            return f"{retired.question} (asked in an earlier version of the decision flow)"
+        return rule_id
+
+    def source_lines(self, source: str, own_addition: bool = False) -> list[str]:
+        """What a user reads for a `source`: '<short title>, <section>', one line per cited article.
+
+        A source may cite several parts separated by ';'; a part without a file name continues the
+        article named before it. The app's own items say so, with the articles they draw on.
+        """
+        known = {s.file: s.short_title for s in self.sources}
+        lines: list[str] = []
+        current: str | None = None
+        for part in (p.strip() for p in source.split(";")):
+            if not part or part == "app":
+                continue
+            first, _, rest = part.partition(" ")
+            if first in known:
+                current = first
+                lines.append(f"{known[first]}, {rest.strip()}" if rest.strip() else known[first])
+            elif current is not None:
+                lines[-1] += f"; {part}"
+            elif not re.match(r"^\d{3}_[0-9a-f]+\.txt$", first):
+                lines.append(part)
+        if own_addition or source.strip() == "app":
+            if lines:
+                return [f"{OWN_RULE}, drawing on: {lines[0]}", *lines[1:]]
+            return [OWN_RULE]
+        return lines
+
+    def source_label(self, source: str, own_addition: bool = False) -> str:
+        """One line naming where an item comes from, e.g.
+        'Boundary Mistakes with Patients That Can End Your Career Early, §3 Digital boundaries'."""
+        return " · ".join(self.source_lines(source, own_addition))
+
+    def item_source(self, item: object) -> str:
+        """`source_label` for any catalogue item (its `source` and, if it has one, `own_addition`)."""
+        return self.source_label(getattr(item, "source", ""), bool(getattr(item, "own_addition", False)))
+
+    def channel_rank(self, channel: Channel | None) -> str:
+        """A channel's chart value as users see it: an illustrative rank, never a 'risk'."""
+        if channel is None or channel.risk is None:
+            return "not ranked"
+        return f"illustrative rank {channel.risk}/100"
+
+    def channel_ranking_note(self) -> str:
+        """Where the channel values come from, for every place that shows them."""
+        charted = next((c for c in self.channels if c.risk is not None), None)
+        return f"{CHANNEL_RANKING_NOTE} From: {self.item_source(charted)}." if charted else CHANNEL_RANKING_NOTE
+
+    @staticmethod
+    def source_origin(source: dict[str, Any]) -> str:
+        """'Residency Advisor, 8 January 2026 (article)', or just 'Article' when no publisher is named."""
+        return f"{source['publisher']} ({source['kind']})" if source["publisher"] else source["kind"].capitalize()
+
+    def sources_page(self) -> list[dict[str, Any]]:
+        """The Sources page (Help ▸ Sources, `catalog --sources`): each article with its full title, what the
+        app takes from it and how many catalogue items cite it; no file names."""
+        cited = [str(item.get("source", "")) for key, items in self.to_dict().items() if key != "sources"
+                 for item in items]
+        cited += [note.source for template in self.templates for note in template.notes]
+        return [
+            {"title": s.title, "short_title": s.short_title, "publisher": s.publisher, "kind": s.kind,
+             "uses": s.uses, "items": sum(s.file in source for source in cited)}
+            for s in self.sources
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The whole catalogue as plain JSON-ready data (the `catalog --json` contract)."""
@@ -374,7 +508,11 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
 
     reader = _Reader(folder, "sources.toml")
     sources = reader.items(
-        "source", lambda i: Source(i.ident("id"), i.text("file"), i.text("title"), i.text("kind"))
+        "source",
+        lambda i: Source(
+            i.ident("id"), i.text("file"), i.text("title"), i.text("kind"), i.text("short_title"),
+            i.text("publisher") if "publisher" in i.table else "", i.text("uses"),
+        ),
     )
     files = {s.file for s in sources}
 
@@ -437,11 +575,30 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         for follow in rule.then:
             if follow not in rule_ids or follow == rule.id:
                 raise reader.fail(f"rule '{rule.id}' field 'then'", f"'{follow}' is not another rule's id")
+    retired: tuple[RetiredRule, ...] = ()
+    if "retired" in reader.data:
+        retired = reader.items(
+            "retired",
+            lambda i: RetiredRule(
+                i.ident("id"), i.text("question"), i.texts("replaced_by"),
+                i.texts("then") if "then" in i.table else (), i.source(files),
+            ),
+        )
+    for old in retired:
+        if old.id in rule_ids:
+            raise reader.fail(f"retired '{old.id}'", "is still a rule; a retired id must not be asked again")
+        for key, ids in (("replaced_by", old.replaced_by), ("then", old.then)):
+            for rule_id in ids:
+                if rule_id not in rule_ids:
+                    raise reader.fail(f"retired '{old.id}' field '{key}'", f"'{rule_id}' is not a rule's id")
 
     reader = _Reader(folder, "scripts.toml")
     scripts = reader.items(
         "script",
-        lambda i: Script(i.ident("id"), i.text("title"), i.text("when"), i.text("text"), i.source(files)),
+        lambda i: Script(
+            i.ident("id"), i.text("title"), i.text("when"), i.text("text"), i.source(files),
+            i.flag("own_addition", False),
+        ),
     )
 
     reader = _Reader(folder, "response_moves.toml")
@@ -460,7 +617,7 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         "term",
         lambda i: LanguageTerm(
             i.ident("id"), i.ident("kind"), tuple(w.casefold() for w in i.texts("words")), i.text("suggestion"),
-            i.text("why"), i.source(files),
+            i.text("why"), i.source(files), i.flag("own_addition", False),
         ),
     )
     seen_words: dict[str, str] = {}
@@ -471,6 +628,13 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
             if word in seen_words:
                 raise reader.fail(f"term '{term.id}' field 'words'", f"'{word}' is also in '{seen_words[word]}'")
             seen_words[word] = term.id
+    senses: tuple[ClinicalSense, ...] = ()
+    if "sense" in reader.data:
+        senses = reader.items("sense", lambda i: _sense(i, files))
+    for sense in senses:
+        for word in sense.words:
+            if word not in seen_words:
+                raise reader.fail(f"sense '{sense.id}' field 'words'", f"'{word}' is not a word of any term")
 
     reader = _Reader(folder, "weekly_moves.toml")
     weekly_moves = reader.items(
@@ -489,13 +653,31 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
     }
     reader = _Reader(folder, "templates.toml")
     templates = reader.items("template", lambda i: _template(i, files, known))
+    for template in templates:
+        if bool(template.listen_after) != (template.listen_after_days is not None):
+            raise reader.fail(f"template '{template.id}'", "give listen_after and listen_after_days together")
     uncovered = known["category"] - {t.category for t in templates}
     if uncovered:
         raise reader.fail("[[template]]", f"no template covers the categories {sorted(uncovered)}")
 
     return Catalog(
         sources, categories, channels, templates, red_flags, stages, rules, scripts, moves,
-        levels, weights, warnings, language, weekly_moves,
+        levels, weights, warnings, language, weekly_moves, retired, senses,
+    )
+
+
+def _sense(item: _Item, files: set[str]) -> ClinicalSense:
+    def cues(key: str) -> tuple[str, ...]:
+        if key not in item.table:
+            return ()
+        return tuple(" ".join(c.casefold().split()) for c in item.texts(key))
+
+    after, before = cues("after"), cues("before")
+    if not after and not before:
+        raise item.fail("after", "a sense needs words that mark it, after or before the flagged word")
+    return ClinicalSense(
+        item.ident("id"), item.text("label"), tuple(w.casefold() for w in item.texts("words")), after, before,
+        cues("unless_before"), item.source(files), item.flag("own_addition", False),
     )
 
 
@@ -534,7 +716,8 @@ def _scoring(
     weights = reader.items(
         "weight",
         lambda i: Weight(
-            i.ident("id"), i.ident("group"), i.number("points", 1, 5) or 1, i.text("rationale"), i.source(files)
+            i.ident("id"), i.ident("group"), i.number("points", 1, 5) or 1, i.text("rationale"), i.source(files),
+            i.flag("own_addition", False),
         ),
     )
     weighted = [w.group for w in weights]
@@ -570,6 +753,13 @@ def _template(item: _Item, files: set[str], known: dict[str, set[str]]) -> Templ
     if len(set(keys)) != len(keys):
         raise item.fail("fields", "a key is used twice")
 
+    notes = []
+    for index, table in enumerate(item._get("notes", list, [])):
+        if not isinstance(table, dict):
+            raise item.fail("notes", f"entry #{index + 1} must be a table")
+        sub = _Item(item.reader, f"{item.where} notes #{index + 1}", table)
+        notes.append(TemplateNote(sub.text("text"), sub.source(files)))
+
     return Template(
         id=item.ident("id"),
         category=ref("category", item.ident("category")),
@@ -583,6 +773,9 @@ def _template(item: _Item, files: set[str], known: dict[str, set[str]]) -> Templ
         escalation=tuple(ref("escalation", r) for r in item.texts("escalation")),
         source=item.source(files),
         review_response=item.flag("review_response", False),
+        listen_after_days=item.number("listen_after_days", 1, 60, optional=True),
+        listen_after=item.text("listen_after") if "listen_after" in item.table else "",
+        notes=tuple(notes),
     )
 
 

@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--supervision", action="store_true", help="bring to supervision")
     add.add_argument("--flow", type=_field, action="append", default=[], metavar="QUESTION_ID=yes|no",
                      help="answer a decision-flow question (see 'catalog --json', escalation)")
+    add.add_argument("--listen-after", action="store_true",
+                     help="for a held request (templates with listen_after), open an action some days later: "
+                     "did the request come back reworded, did the patient use the rehearsed route?")
 
     def filters(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON")
@@ -233,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     catalog = command("catalog", _catalog, "the shipped templates, red flags, scripts, channels")
     catalog.add_argument("--json", action="store_true", help="print the whole catalogue as JSON")
+    catalog.add_argument("--sources", action="store_true",
+                         help="only the articles the catalogue is written from, with their full titles")
 
     export = command("export", _export_help, "write the journal out")
     formats = export.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
@@ -552,6 +557,7 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
         tags=args.tag,
         supervision=args.supervision,
         flow=dict(args.flow),
+        listen_after=args.listen_after,
     )
     # Validate before asking for the passphrase, so a typo costs no key derivation.
     entries.validate_draft(catalog, draft)
@@ -639,17 +645,56 @@ def _search(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _catalog(args: argparse.Namespace, catalog: Catalog) -> int:
+    if args.sources:
+        _print_sources(catalog, args.json)
+        return 0
     if args.json:
         _print_json(catalog.to_dict())
         return 0
     by_category = {c.id: c for c in catalog.categories}
-    for template in catalog.templates:
-        print(f"{template.id:<32} {by_category[template.category].label}: {template.title}")
+    sections: list[tuple[str, Iterable[Any], Callable[[Any], str]]] = [
+        ("Templates", catalog.templates, lambda t: f"{by_category[t.category].label}: {t.title}"),
+        ("Channels", catalog.channels, lambda c: f"{c.label} ({catalog.channel_rank(c)})"),
+        ("Categories", catalog.categories, lambda c: c.label),
+        ("Red flags (self-check)", catalog.red_flags, lambda f: f.text),
+        ("Slope stages", catalog.slope_stages, lambda s: f"{s.number} · {s.label}"),
+        ("Decision-flow questions", catalog.escalation, lambda r: f"{r.question} → {r.step}"),
+        ("Response scripts", catalog.scripts, lambda s: s.title),
+        ("Looking back at a response", catalog.response_moves, lambda m: m.label),
+        ("Weekly exercise moves", catalog.weekly_moves, lambda m: m.label),
+        ("Self-check weights", catalog.weights, lambda w: f"{w.group}: {w.points} point(s) per step"),
+        ("Language check", catalog.language, lambda t: ", ".join(t.words)),
+    ]
+    for number, (heading, items, describe) in enumerate(sections):
+        if number:
+            print()
+        print(heading)
+        if heading == "Channels":
+            print(catalog.channel_ranking_note())
+        for item in items:
+            print(f"{item.id:<32} {describe(item)}")
+            print(f"{'':<32} Source: {catalog.item_source(item)}")
     print()
-    for channel in catalog.channels:
-        risk = "not rated" if channel.risk is None else f"risk {channel.risk}"
-        print(f"{channel.id:<32} {channel.label} ({risk})")
+    print(f"The articles, with their full titles: {PROG} catalog --sources")
     return 0
+
+
+def _print_sources(catalog: Catalog, as_json: bool) -> None:
+    from boundary_journal.catalog import OWN_RULES_NOTE
+
+    page = catalog.sources_page()
+    if as_json:
+        _print_json({"sources": page, "own_rules": OWN_RULES_NOTE})
+        return
+    print("Boundary Journal's catalogue is written in its own words from these public articles.")
+    for number, source in enumerate(page, start=1):
+        print()
+        print(f"{number}. {source['title']}")
+        print(f"   {catalog.source_origin(source)}; cited by {source['items']} catalogue items")
+        print(f"   Shown as: {source['short_title']}")
+        print(f"   What the app takes from it: {source['uses']}")
+    print()
+    print(OWN_RULES_NOTE)
 
 
 def _export_help(args: argparse.Namespace, catalog: Catalog) -> int:

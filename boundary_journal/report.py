@@ -348,7 +348,7 @@ def _entry(entry: EntryView, catalog: Catalog, styles: dict[str, ParagraphStyle]
     template = catalog.template(entry.template)
     channel_text = channel.label if channel else entry.channel
     if channel and channel.risk is not None:
-        channel_text += f" — risk {channel.risk}/100 (seed 004 chart)"
+        channel_text += f" — {catalog.channel_rank(channel)} (one article's chart, not a measured risk)"
     rows = [
         ("Category", category.label if category else entry.category),
         ("Channel", channel_text),
@@ -526,7 +526,14 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def _risk(risk: int | None) -> str:
-    return f"{risk}/100" if risk is not None else "not rated"
+    return f"{risk}/100" if risk is not None else "not ranked"
+
+
+def _cite(source: str) -> str:
+    """A catalogue `source` as readers see it: the article's short title and section, never a file name."""
+    from boundary_journal.catalog import shipped_catalog
+
+    return shipped_catalog().source_label(source)
 
 
 def _stage_text(stage: int | None, label: str) -> str:
@@ -621,7 +628,8 @@ def _glance(figures: Sequence[tuple[int, str]], styles: dict[str, ParagraphStyle
 
 
 def _stage_scale(catalog: Catalog) -> str:
-    return "Slope stages (seed 004 §2): " + " · ".join(f"{s.number} {s.label}" for s in catalog.slope_stages) + "."
+    source = catalog.item_source(catalog.slope_stages[0])
+    return f"Slope stages ({source}): " + " · ".join(f"{s.number} {s.label}" for s in catalog.slope_stages) + "."
 
 
 # -- the trend chart ---------------------------------------------------------------------------------------
@@ -760,7 +768,7 @@ def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, Par
         )
         channels = _table(
             [[_cell("Channel", styles["cell_head"]), _cell("Entries", styles["cell_head"]),
-              _cell("Risk", styles["cell_head"])]]
+              _cell("Rank*", styles["cell_head"])]]
             + [[_cell(c.label, styles["cell"]), _cell(str(c.count), styles["cell"]),
                 _cell(_risk(c.risk), styles["cell_bold" if (c.risk or 0) >= 50 else "cell"])]
                for c in packet.channels],
@@ -780,9 +788,7 @@ def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, Par
                       "channel.", styles["caption"]),
             side_by_side,
             Spacer(1, 1.5 * mm),
-            Paragraph("Risk: relative risk of a boundary complaint for the channel, 0–100, from the chart in seed 004 "
-                      "§3. The app's own channels (in person, a call to a personal phone, a chance meeting, other) "
-                      "are not rated.", styles["caption"]),
+            Paragraph(escape("* Rank: " + catalog.channel_ranking_note()), styles["caption"]),
         ]
     story.append(Paragraph("Relationships and their slope stage", styles["h2"]))
     if not packet.relationships:
@@ -872,7 +878,8 @@ def _entry_head(
 
 
 def _channel_text(entry: EntryRecord) -> str:
-    return f"{entry.channel_label} — risk {_risk(entry.channel_risk)}"
+    rank = "not ranked" if entry.channel_risk is None else f"illustrative rank {_risk(entry.channel_risk)}"
+    return f"{entry.channel_label} — {rank}"
 
 
 def _supervision_entry(entry: EntryRecord, styles: dict[str, ParagraphStyle], *, mark: bool) -> list[Flowable]:
@@ -1028,7 +1035,8 @@ def _brief_story(brief: EthicsBrief, catalog: Catalog) -> list[Flowable]:
 
 def _context(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     story = _section("Context", styles)
-    story.append(Paragraph("The circumstances that change how a boundary question is judged (seed 001 §6).",
+    story.append(Paragraph(escape("The circumstances that change how a boundary question is judged ("
+                                  + _cite("001_1a018c2b3fe19f40.txt §6 Context matters") + ")."),
                            styles["caption"]))
     if not brief.has_context:
         story.append(Paragraph("No context is recorded for this relationship.", styles["missing"]))
@@ -1046,8 +1054,10 @@ def _labelled_or_missing(part: LabelledText, styles: dict[str, ParagraphStyle]) 
 
 def _consent(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     story = _section("Consent record", styles)
-    story.append(Paragraph("For an exception to the usual contact arrangements, consent must be informed, voluntary, "
-                           "limited in scope and documented (seed 001 §8).", styles["caption"]))
+    story.append(Paragraph(escape("For an exception to the usual contact arrangements, consent must be informed, "
+                                  "voluntary, limited in scope and documented ("
+                                  + _cite("001_1a018c2b3fe19f40.txt §8 Consent implication") + ")."),
+                           styles["caption"]))
     if not brief.has_consent:
         story.append(Paragraph("No exception and no consent is recorded for this relationship.", styles["body"]))
         return story
@@ -1087,8 +1097,10 @@ def _decisions(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Fl
     if not answered:
         story.append(Paragraph("The decision flow was not answered for any entry.", styles["missing"]))
         return story
-    story.append(Paragraph("The questions of the decision flow (seed 004 §6) as answered for each entry, and the "
-                           "steps the answers recommend.", styles["caption"]))
+    flow_source = _cite("004_3aad60ac7e6c23d2.txt §6 Decision flow")
+    story.append(Paragraph(escape(f"The questions of the decision flow ({flow_source}) as answered for each entry, "
+                                  "and the steps the answers recommend."),
+                           styles["caption"]))
     for entry in answered:
         block: list[Flowable] = [
             Paragraph(f"{entry.occurred:%Y-%m-%d %H:%M} · {escape(entry.category_label)}", styles["h2"]),

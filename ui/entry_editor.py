@@ -50,9 +50,9 @@ MAX_FIELD_LINES = 14
 NEXT_STEP_FIELD = "next_step"
 
 
-def channel_text(label: str, risk: int | None) -> str:
-    """A channel as the combo shows it: the seed's risk rating, or 'not rated' for the app's own."""
-    return f"{label} — {'not rated' if risk is None else f'risk {risk}'}"
+def channel_text(label: str, rank: str) -> str:
+    """A channel as the combo shows it, with its illustrative rank (Catalog.channel_rank) or 'not ranked'."""
+    return f"{label} — {rank}"
 
 
 def split_tags(text: str) -> list[str]:
@@ -174,11 +174,10 @@ class EntryEditor(QWidget):
 
         self.channel_combo = QComboBox()
         for channel in self._catalog.channels:
-            self.channel_combo.addItem(channel_text(channel.label, channel.risk), channel.id)
+            self.channel_combo.addItem(channel_text(channel.label, self._catalog.channel_rank(channel)), channel.id)
         self.channel_combo.setAccessibleName("Channel")
         self.channel_combo.setToolTip(
-            "How the interaction reached you; risk ratings are from seed 004 §3, "
-            "channels the app adds are not rated"
+            "How the interaction reached you. " + self._catalog.channel_ranking_note()
         )
         self.channel_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.channel_combo.setMinimumContentsLength(10)
@@ -226,6 +225,11 @@ class EntryEditor(QWidget):
         self.supervision_check = QCheckBox("Bring to supervision")
         self.supervision_check.setAccessibleName("Bring to supervision")
         self.supervision_check.toggled.connect(self._edited)
+        # Seed 002's "what to listen for after you hold": a follow-up in the Actions tab some days later.
+        self.listen_check = QCheckBox()
+        self.listen_check.setAccessibleName("Listen back later")
+        self.listen_check.setChecked(True)
+        self.listen_check.hide()
 
         self.save_button = QPushButton("Save entry")
         self.save_button.setAccessibleName("Save entry")
@@ -246,6 +250,7 @@ class EntryEditor(QWidget):
         bottom.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         bottom.addRow(self._buddy("Ta&gs", self.tags_edit), self.tags_edit)
         bottom.addRow("", self.supervision_check)
+        bottom.addRow("", self.listen_check)
 
         form = QWidget()
         form_layout = QVBoxLayout(form)
@@ -405,6 +410,7 @@ class EntryEditor(QWidget):
             supervision=self.supervision_check.isChecked(),
             flow=self.guide.flow(),
             response_review=self.review.moves() if template.review_response else {},
+            listen_after=self._entry_id is None and bool(template.listen_after) and self.listen_check.isChecked(),
         )
 
     def unsaved_draft(self) -> EditorDraft:
@@ -531,6 +537,7 @@ class EntryEditor(QWidget):
         self._loading = True
         try:
             self._entry_id = entry_id
+            self.listen_check.setChecked(True)
             self._values = dict(fields)
             self._channel_chosen = channel is not None
             self.clear_error()
@@ -557,7 +564,7 @@ class EntryEditor(QWidget):
     def _set_channel(self, channel_id: str) -> None:
         index = self.channel_combo.findData(channel_id)
         if index < 0:  # a channel the catalogue no longer has: keep it rather than change the entry
-            self.channel_combo.addItem(channel_text(channel_id, None), channel_id)
+            self.channel_combo.addItem(channel_text(channel_id, self._catalog.channel_rank(None)), channel_id)
             index = self.channel_combo.count() - 1
         self.channel_combo.setCurrentIndex(index)
 
@@ -590,6 +597,12 @@ class EntryEditor(QWidget):
         self.guidance.show_template(template)
         self.guide.setVisible(template is not None)
         self.review.setVisible(template is not None and template.review_response)
+        listens = template is not None and bool(template.listen_after) and self._entry_id is None
+        self.listen_check.setVisible(listens)
+        if listens:
+            self.listen_check.setText(
+                f"In {template.listen_after_days} days, ask me in the Actions tab what I heard after holding the line")
+            self.listen_check.setToolTip(template.listen_after)
         if template is None:
             self.category_label.setText("Category: —")
             return

@@ -401,6 +401,9 @@ class MainWindow(QMainWindow):
         from ui.security_menu import add_security_menu  # it needs the window's menus built first
 
         self.security = add_security_menu(self)
+        self.sources_action = self._action("&Sources", None, self.show_sources)
+        self.sources_action.setToolTip("The articles the catalogue is written from, with their full titles")
+        self.menuBar().addMenu("&Help").addAction(self.sources_action)
 
     def settle_unsaved_changes(self) -> bool:
         """Before the journal is closed under the window: save or discard the editor's changes; False to go back."""
@@ -875,6 +878,15 @@ class MainWindow(QMainWindow):
 
     def _followup_closed(self, _result: int) -> None:
         self.followup_dialog = None
+
+    def show_sources(self) -> QDialog:
+        """Help ▸ Sources: the five articles, their full titles and what the app takes from each."""
+        from ui.sources_dialog import SourcesDialog
+
+        dialog = SourcesDialog(self.catalog, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def reminder_settings(self) -> ReminderDialog:
         if self.reminder_dialog is not None:

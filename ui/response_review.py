@@ -26,8 +26,9 @@ class ResponseReview(QGroupBox):
         super().__init__("Looking back at my response", parent)
         self.setAccessibleName("Looking back at my response")
         self.boxes: dict[str, QCheckBox] = {}
+        self._catalog = catalog
 
-        intro = QLabel("Which of these did I do? Hover a move for what it means (seed 002).")
+        intro = QLabel("Which of these did I do? Hover a move for what it means.")
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         # One column: the editor is narrow beside the list and the guidance.
@@ -46,7 +47,7 @@ class ResponseReview(QGroupBox):
 
     def _box(self, move: ResponseMove, heading: str) -> QCheckBox:
         box = QCheckBox(move.label)
-        box.setToolTip(rich_tooltip(move.text))
+        box.setToolTip(rich_tooltip(move.text, self._catalog.item_source(move)))
         box.setAccessibleName(move.label)
         box.setAccessibleDescription(f"{heading}. {move.text}")
         box.toggled.connect(self.changed)

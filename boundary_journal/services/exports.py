@@ -17,7 +17,7 @@ from boundary_journal.errors import InvalidInput
 from boundary_journal.services import deidentify, settings
 from boundary_journal.services.actions import ActionView, list_actions
 from boundary_journal.services.entries import EntryFilter, EntryView, list_entries
-from boundary_journal.services.escalation import recommended_steps, step_text
+from boundary_journal.services.escalation import answered_questions, recommended_steps, step_text
 from boundary_journal.services.relationships import (
     CONSENT_FIELDS,
     CONTEXT_FIELDS,
@@ -453,8 +453,7 @@ def _entry(catalog: Catalog, view: EntryView, *, keys: Sequence[str] | None = No
         if view.fields[key].strip():
             spec = template.field(key) if template else None
             filled.append(FieldText(key, spec.label if spec else key, view.fields[key]))
-    flow = [FlowAnswer(r.id, r.question, view.flow[r.id]) for r in catalog.escalation if r.id in view.flow]
-    flow += [FlowAnswer(k, k, v) for k, v in view.flow.items() if catalog.rule(k) is None]
+    flow = [FlowAnswer(*row) for row in answered_questions(catalog, view.flow)]
     moves = tuple(
         f"{move.label} ({'tends to make it worse' if move.kind == 'worsens' else 'tends to work'})"
         for move in catalog.response_moves if view.response_review.get(move.id)

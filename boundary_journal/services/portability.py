@@ -35,7 +35,7 @@ from boundary_journal.models import (
 )
 from boundary_journal.services.actions import ORIGINS
 from boundary_journal.services.entries import search_text_for
-from boundary_journal.services.escalation import ANSWERS
+from boundary_journal.services.escalation import ANSWERS, known_question
 from boundary_journal.services.relationships import CONSENT_FIELDS, CONTEXT_FIELDS, MAX_PSEUDONYM_LENGTH
 from boundary_journal.services.settings import NOT_IDENTIFYING_KEY, REMINDER_KEY
 from boundary_journal.services.validation import clean_text, moment_in_range, plausible_day, utcnow
@@ -588,7 +588,7 @@ def _check_catalogue(catalog: Catalog, records: dict[str, list[dict[str, Any]]])
             if template.field(key) is None:
                 raise _unknown(f"{where}.fields", key, f"a field of the template \"{template.id}\"")
         for rule_id, answer in row["flow"].items():
-            if catalog.rule(rule_id) is None:
+            if not known_question(catalog, rule_id):
                 raise _unknown(f"{where}.flow", rule_id, "a decision-flow question")
             if answer not in ANSWERS:
                 raise InvalidInput(f"{where}.flow.{rule_id} must be \"yes\" or \"no\".")

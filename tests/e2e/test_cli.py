@@ -388,10 +388,25 @@ class TestSelfChecksFlowAndLanguage:
     def test_flow_and_recommended_steps(self, ready: CLI) -> None:
         ready.ok("add", "--template", "flirtatious_remark", "--relationship", "Client K",
                  "--field", "what_happened=x", "--field", "documentation_note=y",
-                 "--flow", "romantic_involvement=yes", "--flow", "prescribing=no")
+                 "--flow", "patient_remark=yes", "--flow", "prescribing=no")
         [entry] = json.loads(ready.ok("list", "--json"))
-        assert entry["flow"] == {"romantic_involvement": "yes", "prescribing": "no"}
-        assert entry["recommended_steps"] == ["transfer_care", "consult_supervisor_ethics"]
+        assert entry["flow"] == {"patient_remark": "yes", "prescribing": "no"}
+        # A patient's remark met by the book: acknowledge and document, supervision; no transfer of care.
+        assert entry["recommended_steps"] == ["acknowledge_restate_document", "consult_supervisor_ethics"]
+
+    def test_an_earlier_versions_answer_is_still_accepted(self, ready: CLI) -> None:
+        ready.ok("add", "--template", "flirtatious_remark", "--relationship", "Client K",
+                 "--field", "what_happened=x", "--field", "documentation_note=y",
+                 "--flow", "romantic_involvement=yes")
+        [entry] = json.loads(ready.ok("list", "--json"))
+        assert entry["recommended_steps"] == ["consult_supervisor_ethics"]
+
+    def test_listen_after_opens_a_follow_up(self, ready: CLI) -> None:
+        ready.ok("add", "--template", "phone_number_request", "--relationship", "Client K",
+                 "--occurred", "2026-03-02T17:45", "--listen-after",
+                 "--field", "what_happened=x", "--field", "documentation_note=y")
+        [action] = json.loads(ready.ok("action", "list", "--json"))
+        assert action["due_on"] == "2026-03-09" and "reworded" in action["text"]
 
     def test_language_check(self, cli: CLI) -> None:
         text = "🙂 She was manipulative and Obviously upset."

@@ -109,7 +109,7 @@ class TestTemplates:
         template = catalog.template(PHONE)
         assert catalog.script(template.scripts[0]).title in text
         assert catalog.red_flag(template.red_flags[0]).text in text
-        assert catalog.source_title(template.source) in text
+        assert catalog.source_lines(template.source)[0] in text
         assert "not a crisis tool" in editor.crisis_note.text().lower()
 
 
@@ -163,14 +163,14 @@ class TestPhrasings:
 
 
 class TestChannels:
-    """Channels show their seed risk rating, or 'not rated' for the app's own additions."""
+    """Channels show the article's illustrative rank, or 'not ranked' for the app's own additions."""
 
     def test_labels_with_risk(self, editor: EntryEditor, catalog: Catalog) -> None:
         texts = {editor.channel_combo.itemData(i): editor.channel_combo.itemText(i)
                  for i in range(editor.channel_combo.count())}
         text_message = catalog.channel("text_message")
-        assert texts["text_message"] == f"{text_message.label} — risk 85"
-        assert texts["in_person"].endswith("— not rated")
+        assert texts["text_message"] == f"{text_message.label} — illustrative rank 85/100"
+        assert texts["in_person"].endswith("— not ranked")
 
 
 class TestDraft:

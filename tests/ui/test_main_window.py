@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer
@@ -27,6 +28,7 @@ from boundary_journal.services import actions, entries, escalation, selfchecks, 
 from boundary_journal.services.entries import EntryView
 from boundary_journal.storage import Journal
 from tests.unit.test_disk_full import cap_journal_size
+from ui.action_model import ACTION
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION
 from ui.main_window import MainWindow
 from ui.messages import UnsavedChoice
@@ -387,7 +389,7 @@ class TestKeys:
         assert window.actions_action.shortcut().toString() == "Ctrl+J"
         assert window.weekly_action.shortcut().toString() == "Ctrl+Shift+W"
         menus = [a.text() for a in window.menuBar().actions()]
-        assert menus == ["&File", "&Edit", "&View", "&Journal", "&Security"]
+        assert menus == ["&File", "&Edit", "&View", "&Journal", "&Security", "&Help"]
         journal_menu = window.menuBar().actions()[3].menu()
         listed = [a for a in journal_menu.actions() if not a.isSeparator()]
         assert listed == [window.self_check_action, window.trends_action, window.actions_action,
@@ -672,6 +674,61 @@ class TestEscalationJourney:
         notice = window.editor.guide.acute_notice
         assert notice.isVisible()
         assert "not a boundary script" in notice.text() and "not a crisis tool" in notice.text()
+
+
+class TestListenAfterHoldingJourney:
+    """Save a held request and, some days later, the Actions tab asks what was heard (seed 002)."""
+
+    def test_the_follow_up_is_in_the_actions_tab(
+        self, qtbot: QtBot, window: MainWindow, journal: Journal, catalog: Catalog, typist: Typist
+    ) -> None:
+        editor = window.editor
+        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        editor.select_template(PHONE)
+        days = catalog.template(PHONE).listen_after_days
+        assert editor.listen_check.isVisible() and editor.listen_check.isChecked()
+        assert f"In {days} days" in editor.listen_check.text()
+        typist(editor.relationship_combo.lineEdit(), "Client K")
+        typist(editor.field_edit("what_happened"), "Asked for my number at the door.")
+        typist(editor.field_edit(NOTE_FIELD), "Patient requested personal number; declined.")
+        assert window.save()
+        saved = entries.get_entry(journal, editor.entry_id())
+        assert not editor.listen_check.isVisible()  # asked once, when the entry is new
+
+        [action] = actions.list_actions(journal)
+        assert action.origin_id == saved.id and action.due_on == saved.occurred.date() + timedelta(days=days)
+        window.show_actions()
+        model = window.actions_panel.model
+        qtbot.waitUntil(lambda: any("reworded" in str(model.index(row, ACTION).data())
+                                    for row in range(model.rowCount())))
+
+    def test_unticked_means_no_follow_up(
+        self, qtbot: QtBot, window: MainWindow, journal: Journal, typist: Typist
+    ) -> None:
+        editor = window.editor
+        editor.select_template(PHONE)
+        visible_click(qtbot, window, editor.listen_check)
+        typist(editor.relationship_combo.lineEdit(), "Client K")
+        typist(editor.field_edit("what_happened"), "Asked for my number at the door.")
+        typist(editor.field_edit(NOTE_FIELD), "Patient requested personal number; declined.")
+        assert window.save()
+        assert actions.list_actions(journal) == []
+
+
+class TestSourcesPage:
+    """Help ▸ Sources lists the five articles by their full titles, never a file name."""
+
+    def test_help_sources(self, qtbot: QtBot, window: MainWindow, catalog: Catalog) -> None:
+        help_menu = window.menuBar().actions()[-1].menu()
+        assert window.sources_action in help_menu.actions()
+        dialog = window.show_sources()
+        qtbot.waitExposed(dialog)
+        text = dialog.browser.toPlainText()
+        for source in catalog.sources:
+            assert source.title in text and source.uses in text
+        assert ".txt" not in text and "seed 0" not in text.casefold()
+        assert "own" in text
+        dialog.close()
 
 
 class TestNeutralLanguageJourney:

@@ -201,7 +201,7 @@ class TestSupervisionSummary:
     def test_the_overview_names_counts_risks_and_stages(self, out: Path, catalog: Catalog) -> None:
         write_supervision_pdf(out, packet(), catalog)
         text = pdf_text(out)
-        for expected in ("85/100", "not rated", "seed 004 §3", "3 · Personal channel shift",
+        for expected in ("85/100", "not ranked", "illustrative ranking", "3 · Personal channel shift",
                          "4 · Emotional entanglement", "not set", "Привет client", "7 entries in the period"):
             assert expected in text
 
@@ -212,7 +212,7 @@ class TestSupervisionSummary:
                          "How I responded", "Replied next day through the portal.\nSecond line.", "Reflection",
                          "Recommended steps (decision flow)", "1. Redirect to clinic systems and document",
                          "2. Consult your supervisor or the ethics service", "What happened", "Next step",
-                         "Looking back at my response", "after hours, <tag>", "risk 85/100"):
+                         "Looking back at my response", "after hours, <tag>", "illustrative rank 85/100"):
             assert expected in text
         assert text.index("Documentation note") < text.index("How I responded") < text.index("Reflection") \
             < text.index("Recommended steps") < text.index("What happened")
