@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from boundary_journal.catalog import WARNING_IDS, Catalog
 from boundary_journal.errors import InvalidInput
 from boundary_journal.models import StageChange, WarningAck
-from boundary_journal.services.relationships import find_relationship
+from boundary_journal.services.relationships import clean_pseudonym, find_relationship
 from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
 from boundary_journal.services.validation import clean_text
 from boundary_journal.storage import Journal
@@ -111,8 +111,9 @@ def find_warning(
     """The warning of `kind` for `relationship` (None: overall) that holds now; InvalidInput when none does."""
     if kind not in WARNING_IDS:
         raise InvalidInput(f"'{kind}' is not a kind of warning; the kinds are {', '.join(WARNING_IDS)}.")
+    wanted = clean_pseudonym(relationship).casefold() if relationship else ""
     for warning in all_warnings(journal, catalog, as_of=as_of):
-        if warning.kind == kind and (warning.relationship or "").casefold() == (relationship or "").casefold():
+        if warning.kind == kind and (warning.relationship or "").casefold() == wanted:
             return warning
     raise InvalidInput(f"No '{kind}' warning holds now for {relationship or 'the overall check-ins'}.")
 
