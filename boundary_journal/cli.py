@@ -220,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="what you did on your side, a response move (see 'catalog --json', response_moves: "
                      "e.g. personal_channel, partial_cave_in, acknowledge_and_limit); repeatable")
 
+    def recent_options(sub: argparse.ArgumentParser) -> None:
+        """--json, and --as-of: where the window of recent evidence (slope suggestion, warnings) ends."""
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.add_argument("--as-of", type=_iso_datetime, metavar="ISO", help=_AS_OF)
+
     def filters(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON")
         sub.add_argument("--relationship", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
@@ -338,23 +343,26 @@ def build_parser() -> argparse.ArgumentParser:
     trend.set_defaults(handler=_selfcheck_trend)
     trend.add_argument("--relationship", type=_text_argument, metavar="NAME",
                        help="default: the overall check-ins" + _AT)
-    trend.add_argument("--json", action="store_true", help="print JSON")
-    trend.add_argument("--as-of", type=_iso_datetime, metavar="ISO", help=_AS_OF)
+    recent_options(trend)
 
     relationship = command("relationship", _subcommand_help, "relationships and their slope stage")
     relationship_commands = relationship.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     rel_list = relationship_commands.add_parser("list", help="each relationship with its stage and suggested stage")
     rel_list.set_defaults(handler=_relationship_list)
-    rel_list.add_argument("--json", action="store_true", help="print JSON")
-    rel_list.add_argument("--as-of", type=_iso_datetime, metavar="ISO", help=_AS_OF)
+    recent_options(rel_list)
+
+    rel_stage = relationship_commands.add_parser("stage", help="set a relationship's slope stage (1-5)")
+    rel_stage.set_defaults(handler=_relationship_stage)
+    rel_stage.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
+    rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
+    rel_stage.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="why" + _AT)
 
     warnings_parser = command("warnings", _subcommand_help, "drift warnings: list them, acknowledge one with a note")
     warning_commands = warnings_parser.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     warn_list = warning_commands.add_parser("list", help="the warnings that hold now (--all: acknowledged ones too)")
     warn_list.set_defaults(handler=_warnings_list)
     warn_list.add_argument("--all", action="store_true", help="also the acknowledged warnings, with their notes")
-    warn_list.add_argument("--json", action="store_true", help="print JSON")
-    warn_list.add_argument("--as-of", type=_iso_datetime, metavar="ISO", help=_AS_OF)
+    recent_options(warn_list)
     warn_ack = warning_commands.add_parser(
         "ack", help="acknowledge a warning with a note; it stays quiet until new evidence arrives")
     warn_ack.set_defaults(handler=_warnings_ack)
@@ -363,11 +371,6 @@ def build_parser() -> argparse.ArgumentParser:
                           help="default: the overall check-ins" + _AT)
     warn_ack.add_argument("--note", required=True, type=_text_argument, metavar="TEXT",
                           help="what you made of it or did about it" + _AT)
-    rel_stage = relationship_commands.add_parser("stage", help="set a relationship's slope stage (1-5)")
-    rel_stage.set_defaults(handler=_relationship_stage)
-    rel_stage.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
-    rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
-    rel_stage.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="why" + _AT)
 
     exercise = command("exercise", _subcommand_help, "the weekly grey-relationship exercise")
     exercise_commands = exercise.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
