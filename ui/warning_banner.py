@@ -1,7 +1,9 @@
 """The warning banner at the top of the window: one line per drift warning that holds now.
 
-It shows what `drift.active_warnings` computes from stored check-ins and stage changes, so it has no
-dismiss button: a warning goes away when the data behind it changes (say, a calmer check-in).
+It shows what `drift.active_warnings` computes from stored check-ins and stage changes: a warning goes
+away when the data behind it changes (say, a calmer check-in) or leaves the window of recent evidence.
+There is no plain dismiss: "Acknowledge…" asks for a note (the window stores it with
+`drift.acknowledge_warning`), and the warning stays quiet until new evidence arrives.
 """
 
 from __future__ import annotations
@@ -40,12 +42,14 @@ class WarningBanner(TintedFrame):
     """Hidden while nothing is wrong; emits `show_trend(pseudonym or None)` from a line's button."""
 
     show_trend = Signal(object)
+    acknowledge = Signal(object)  # the DriftWarning whose "Acknowledge…" was pressed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Warnings")
         self.lines: list[QLabel] = []
         self.trend_buttons: list[QPushButton] = []
+        self.ack_buttons: list[QPushButton] = []
         self._warnings: list[DriftWarning] = []
 
         icon = QLabel()
@@ -91,19 +95,27 @@ class WarningBanner(TintedFrame):
             button.setToolTip(rich_tooltip(f"Show the trend for {scope}"))
             pseudonym = warning.relationship
             button.clicked.connect(lambda _checked=False, chosen=pseudonym: self.show_trend.emit(chosen))
+            ack = QPushButton("Acknowledge…")
+            ack.setFlat(True)
+            ack.setAccessibleName(f"Acknowledge: {scope} — {warning.title}")
+            ack.setToolTip(rich_tooltip(
+                "Say what you made of it or did about it; the warning then stays quiet until new evidence arrives"))
+            ack.clicked.connect(lambda _checked=False, chosen=warning: self.acknowledge.emit(chosen))
             row_layout = QHBoxLayout()
             row_layout.addWidget(label, 1)
             row_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            row_layout.addWidget(ack, 0, Qt.AlignmentFlag.AlignTop)
             self.rows.addLayout(row_layout)
             self.lines.append(label)
             self.trend_buttons.append(button)
+            self.ack_buttons.append(ack)
 
     def _show_lines(self) -> None:
         shown = len(self._warnings) if self._expanded else COLLAPSED_LINES
         self._make_lines(shown)
-        for row, (label, button) in enumerate(zip(self.lines, self.trend_buttons, strict=True)):
-            label.setVisible(row < shown)
-            button.setVisible(row < shown)
+        for row, widgets in enumerate(zip(self.lines, self.trend_buttons, self.ack_buttons, strict=True)):
+            for widget in widgets:
+                widget.setVisible(row < shown)
         hidden = len(self._warnings) - COLLAPSED_LINES
         self.more_button.setVisible(hidden > 0)
         more = f"Show {hidden} more warning{'s' if hidden != 1 else ''}"
@@ -130,6 +142,6 @@ class WarningBanner(TintedFrame):
                         widget.hide()
                         widget.deleteLater()
                 row.layout().deleteLater()
-        self.lines, self.trend_buttons = [], []
+        self.lines, self.trend_buttons, self.ack_buttons = [], [], []
         self._show_lines()
         self.setVisible(bool(self._warnings))

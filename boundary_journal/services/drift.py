@@ -81,13 +81,13 @@ def active_warnings(journal: Journal, catalog: Catalog, *, as_of: datetime | Non
 
 
 def all_warnings(journal: Journal, catalog: Catalog, *, as_of: datetime | None = None) -> list[DriftWarning]:
-    """Every warning whose evidence is inside the window before `as_of` (default now), computed from the stored
-    check-ins and stage changes; acknowledged ones carry their note."""
+    """Every warning whose evidence is no older than the window before `as_of` (default now), computed from the
+    stored check-ins and stage changes; acknowledged ones carry their note."""
     now = (as_of or datetime.now()).replace(microsecond=0, tzinfo=None)
     window = timedelta(days=catalog.slope_rule.window_days)
     found = [
         replace(w, expires=w.since + window) for w in _computed(journal, catalog)
-        if now - window <= w.since <= now
+        if w.since >= now - window
     ]
     acks: dict[tuple[str, str | None], tuple[datetime, str, datetime]] = {}
     statement = select(WarningAck).options(joinedload(WarningAck.relationship)).order_by(WarningAck.id)

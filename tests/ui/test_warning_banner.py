@@ -90,3 +90,16 @@ def test_many_warnings_fold_behind_a_button(qtbot: QtBot) -> None:
     assert sum(label.isVisible() for label in banner.lines) == COLLAPSED_LINES
     banner.show_warnings([warning("score_rising", "Client K")])
     assert not banner.more_button.isVisible()
+
+
+def test_each_line_can_be_acknowledged(qtbot: QtBot) -> None:
+    banner = WarningBanner()
+    qtbot.addWidget(banner)
+    shown = [warning("higher_input", "Client K", "An item"), warning("score_rising", None)]
+    banner.show_warnings(shown)
+    asked: list[DriftWarning] = []
+    banner.acknowledge.connect(asked.append)
+    assert [b.text() for b in banner.ack_buttons] == ["Acknowledge…", "Acknowledge…"]
+    assert banner.ack_buttons[1].accessibleName() == f"Acknowledge: {OVERALL} — Title score_rising"
+    banner.ack_buttons[1].click()
+    assert asked == [shown[1]]

@@ -125,10 +125,6 @@ class TestExpiry:
         assert kinds(journal, catalog) == [("stage_up", "Client K")]
         assert kinds(journal, catalog, as_of=START + timedelta(days=200)) == []
 
-    def test_evidence_in_the_future_of_the_moment_asked_about_does_not_count(self, journal, catalog) -> None:
-        check(journal, catalog, 0, higher=True, day=40)
-        assert kinds(journal, catalog) == []
-
 
 class TestAcknowledge:
     def test_a_warning_acknowledged_stays_quiet_until_new_evidence(self, journal, catalog: Catalog) -> None:
