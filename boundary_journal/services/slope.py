@@ -36,15 +36,20 @@ class StageReason:
 
     stage: int
     reason: str
-    count: int
+    count: int  # entries, or (kind red_flag) items ticked at the latest check-in
     last: datetime | None = None
+    kind: str = ""  # the catalogue's evidence kind
 
     def to_json(self) -> dict[str, Any]:
         last = self.last.isoformat(timespec="minutes") if self.last else None
-        return {"stage": self.stage, "reason": self.reason, "count": self.count, "last": last}
+        return {"stage": self.stage, "reason": self.reason, "count": self.count, "last": last, "kind": self.kind}
 
     def text(self) -> str:
-        """'Stage 3: You replied … (2 times, last 2026-11-30)'."""
+        """'Stage 3: You replied … (2 times, last 2026-11-30)'; a check-in's: '(2 items at the check-in of …)'."""
+        if self.kind == "red_flag":
+            items = "1 item" if self.count == 1 else f"{self.count} items"
+            when = f" of {self.last:%Y-%m-%d}" if self.last else ""
+            return f"Stage {self.stage}: {self.reason} ({items} at the check-in{when})"
         times = "once" if self.count == 1 else f"{self.count} times"
         last = f", last {self.last:%Y-%m-%d}" if self.last else ""
         return f"Stage {self.stage}: {self.reason} ({times}{last})"
@@ -236,7 +241,7 @@ def _suggestions(
         for index, (stage, item) in enumerate(evidence):
             count, last = (len(flags & set(item.values)), taken_at) if item.kind == "red_flag" else row[index]
             if count:
-                reasons.append(StageReason(stage, item.reason, count, last))
+                reasons.append(StageReason(stage, item.reason, count, last, item.kind))
         suggested = max((r.stage for r in reasons), default=None)
         suggestions[relationship_id] = StageSuggestion(
             suggested, tuple(sorted(reasons, key=lambda r: -r.stage)), window, end, held.get(relationship_id, 0),

@@ -105,6 +105,8 @@ class TestSuggestion:
             {evidence.values[0]: 2}, relationship="Client K", taken_at=datetime(2026, 3, 5, 9)))
         suggestion = suggest(journal, catalog)
         assert (stage.number, evidence.reason) in [(r.stage, r.reason) for r in suggestion.reasons]
+        [flagged] = [r for r in suggestion.reasons if r.kind == "red_flag"]
+        assert flagged.text().endswith("(1 item at the check-in of 2026-03-05)")
         assert suggest(journal, catalog, as_of=datetime(2026, 6, 10)).stage is None  # the check-in is old now
 
     def test_reasons_read_as_lines(self, journal, catalog: Catalog) -> None:
@@ -182,7 +184,7 @@ def counted_one_by_one(journal, catalog: Catalog, pseudonym: str) -> slope.Stage
                 found = [entry.occurred for entry in stored if matches(evidence, entry)]
                 count, last = len(found), max(found, default=None)
             if count:
-                reasons.append(slope.StageReason(stage.number, evidence.reason, count, last))
+                reasons.append(slope.StageReason(stage.number, evidence.reason, count, last, evidence.kind))
     return slope.StageSuggestion(max((r.stage for r in reasons), default=None),
                                  tuple(sorted(reasons, key=lambda r: -r.stage)), 90, NOW, held)
 
