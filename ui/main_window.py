@@ -752,11 +752,11 @@ class MainWindow(QMainWindow):
         if self.is_locked:
             return
         try:
-            warnings = drift.active_warnings(self.journal, self.catalog, as_of=self.clock.now())
+            every = drift.all_warnings(self.journal, self.catalog, as_of=self.clock.now())
         except UserError as error:
             self.show_error(error)
             return
-        self.banner.show_warnings(warnings)
+        self.banner.show_warnings([w for w in every if not w.acknowledged], [w for w in every if w.acknowledged])
         self.trends.refresh()
 
     def ask_acknowledgement(self, warning: drift.DriftWarning) -> str | None:

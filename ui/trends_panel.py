@@ -471,9 +471,12 @@ class TrendsPanel(RefreshedWhenShown, QWidget):
         else:
             text = "Current: not set yet."
         self.current_stage_label.setText(text)
-        headline = slope.suggestion_headline(self.catalog, suggestion) if suggestion else ""
+        if suggestion is not None and suggestion.stage is not None:
+            headline = f"Suggested: {stage_text(self.catalog, suggestion.stage)}, {suggestion.basis}, because:"
+        else:
+            headline = slope.suggestion_headline(self.catalog, suggestion) if suggestion else ""
         lines = suggestion.reason_lines() if suggestion else []
-        self.suggestion_label.setText(f"{headline}, because:" if suggestion and suggestion.stage else headline)
+        self.suggestion_label.setText(headline)
         self.reasons_label.setText("\n".join(f"• {line}" for line in lines))
         self.reasons_label.setVisible(bool(lines))
         chosen = self._stage or (suggestion.stage if suggestion else None) or 1

@@ -38,6 +38,18 @@ def warning_html(warning: DriftWarning) -> str:
     return f"<b>{escape(scope)} — {escape(warning.title)}:</b> {escape(warning.message)}{detail}"
 
 
+def acknowledged_text(acknowledged: Sequence[DriftWarning]) -> str:
+    """'Acknowledged, quiet until new evidence: Bed 4 — Needs a second view (2026-12-02: “Raised with Dr B.”)'."""
+    if not acknowledged:
+        return ""
+    parts = [
+        f"{w.relationship or OVERALL} — {w.title}"
+        + (f" ({w.acked_at:%Y-%m-%d}: “{w.ack_note}”)" if w.acked_at else f" (“{w.ack_note}”)")
+        for w in acknowledged
+    ]
+    return "Acknowledged, quiet until new evidence: " + "; ".join(parts)
+
+
 class WarningBanner(TintedFrame):
     """Hidden while nothing is wrong; emits `show_trend(pseudonym or None)` from a line's button."""
 
@@ -69,6 +81,13 @@ class WarningBanner(TintedFrame):
         self.more_button.setAccessibleName("Show more warnings")
         self.more_button.clicked.connect(self._toggle_expanded)
         column.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # What the clinician acknowledged, with their note: resting, not gone, until new evidence arrives.
+        self.acknowledged_label = QLabel()
+        self.acknowledged_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.acknowledged_label.setWordWrap(True)
+        self.acknowledged_label.setAccessibleName("Acknowledged warnings")
+        self.acknowledged_label.hide()
+        column.addWidget(self.acknowledged_label)
         layout.addLayout(column, 1)
         self._expanded = False
         self.hide()
@@ -128,8 +147,11 @@ class WarningBanner(TintedFrame):
     def line_texts(self) -> list[str]:
         return [warning_line(w) for w in self._warnings]
 
-    def show_warnings(self, warnings: Sequence[DriftWarning]) -> None:
-        """Replace the lines with `warnings` (in the order given); hide the banner when there are none."""
+    def show_warnings(self, warnings: Sequence[DriftWarning], acknowledged: Sequence[DriftWarning] = ()) -> None:
+        """Replace the lines with `warnings` (in the order given); hide the banner when there are none.
+        `acknowledged` ones are named below them, with their notes (they alone do not show the banner)."""
+        self.acknowledged_label.setText(acknowledged_text(acknowledged))
+        self.acknowledged_label.setVisible(bool(acknowledged))
         if list(warnings) == self._warnings:
             return
         self._warnings = list(warnings)

@@ -628,7 +628,7 @@ class TestStageJourney:
         # Replying from the personal phone is the clinician's own conduct: it moves the suggestion.
         visible_click(qtbot, window, window.editor.review.boxes["personal_channel"])
         assert window.save()
-        assert window.trends.suggestion_label.text().startswith("Suggested: 3 · Personal channel shift, based on")
+        assert window.trends.suggestion_label.text().startswith("Suggested: Stage 3 — Personal channel shift, based on")
         assert "You replied or wrote from your personal phone" in window.trends.reasons_label.text()
 
 

@@ -126,7 +126,7 @@ class TestStage:
         suggestion = slope.suggest_stage(journal, catalog, "Client K", as_of=NOW)
         assert suggestion.stage == 3
         assert panel.suggestion_label.text() == (
-            f"Suggested: 3 · {catalog.stage(3).label}, based on the last 90 days to 2026-03-20, because:")
+            f"Suggested: Stage 3 — {catalog.stage(3).label}, based on the last 90 days to 2026-03-20, because:")
         for reason in suggestion.reasons:
             assert f"• {reason.text()}" in panel.reasons_label.text()
         assert "90 days" in panel.suggestion_label.toolTip()  # the rule, in the app's words
