@@ -805,10 +805,11 @@ def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, Par
             _cell(relationship.pseudonym, styles["cell_bold"]),
             _cell(str(relationship.entries), styles["cell"]),
             _cell(_stage_text(relationship.stage, relationship.stage_label), styles["cell"]),
-            Paragraph("<br/>".join(escape(line) for line in _suggested_lines(relationship)), styles["cell"]),
+            Paragraph("<br/>".join(escape(line) if n == 0 else f"• {escape(line)}"
+                                   for n, line in enumerate(_suggested_lines(relationship))), styles["cell"]),
         ])
     story += [
-        _table(rows, [52 * mm, 16 * mm, 51 * mm, CONTENT_WIDTH - 119 * mm]),
+        _table(rows, [40 * mm, 14 * mm, 38 * mm, CONTENT_WIDTH - 92 * mm]),
         Spacer(1, 1.5 * mm),
         Paragraph(escape(_stage_scale(catalog)), styles["caption"]),
     ]
