@@ -809,7 +809,7 @@ def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, Par
                                    for n, line in enumerate(_suggested_lines(relationship))), styles["cell"]),
         ])
     story += [
-        _table(rows, [40 * mm, 14 * mm, 38 * mm, CONTENT_WIDTH - 92 * mm]),
+        _table(rows, [36 * mm, 15 * mm, 45 * mm, CONTENT_WIDTH - 96 * mm]),
         Spacer(1, 1.5 * mm),
         Paragraph(escape(_stage_scale(catalog)), styles["caption"]),
     ]

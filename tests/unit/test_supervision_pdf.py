@@ -216,7 +216,7 @@ class TestSupervisionSummary:
         assert "Suggested by my own conduct, and why" in flat
         assert "4 · Emotional entanglement (based on the last 90 days to 2026-10-31)" in flat
         assert "Stage 4: You logged romantic or sexual feelings of your own" in flat
-        assert "none (based on the last 90 days to 2026-10-31) In your favour: 2 requests" in flat
+        assert "none (based on the last 90 days to 2026-10-31) • In your favour: 2 requests" in flat
         assert "→" not in flat.split("Relationships and their slope stage")[1].split("Slope stages")[0]
 
     def test_entries_show_note_response_reflection_and_steps(self, out: Path, catalog: Catalog) -> None:
