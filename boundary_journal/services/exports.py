@@ -461,7 +461,7 @@ def _entry(catalog: Catalog, view: EntryView, *, keys: Sequence[str] | None = No
     flow = [FlowAnswer(r.id, r.question, view.flow[r.id]) for r in catalog.escalation if r.id in view.flow]
     flow += [FlowAnswer(k, k, v) for k, v in view.flow.items() if catalog.rule(k) is None]
     moves = tuple(
-        f"{move.label} ({'tends to make it worse' if move.kind == 'worsens' else 'tends to work'})"
+        f"{move.label} ({_MOVE_KINDS.get(move.kind, move.kind)})"
         for move in catalog.response_moves if view.response_review.get(move.id)
     )
     return EntryRecord(
@@ -502,6 +502,9 @@ def _channel_counts(catalog: Catalog, views: Sequence[EntryView]) -> tuple[Count
         Count(k, c.label if (c := catalog.channel(k)) else k, n, c.risk if c else None) for k, n in counts.items()
     ]
     return tuple(sorted(rows, key=lambda r: (-r.count, order.get(r.id, len(order)), r.id)))
+
+
+_MOVE_KINDS = {"worsens": "tends to make it worse", "works": "tends to work", "conduct": "my own conduct"}
 
 
 def _stage_label(catalog: Catalog, number: int | None) -> str:

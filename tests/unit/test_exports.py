@@ -114,6 +114,14 @@ class TestGatherSupervision:
         assert [(a.rule_id, a.answer) for a in entry.flow] == [("acute_risk", "no"), ("outside_channels", "yes")]
         assert entry.channel_risk == 85 and entry.template_title == template.title
 
+    def test_the_moves_ticked_say_which_kind_they_are(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 9, 23), supervision=True,
+            did=("over_justification", "acknowledge_and_limit", "personal_channel"))
+        [entry] = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE).entries
+        assert entry.response_moves == (
+            "Over-justification (tends to make it worse)", "Acknowledge the feeling, state the limit (tends to work)",
+            "I replied or wrote from my personal phone, email or account (my own conduct)")
+
     def test_relationships_in_the_period_with_their_stage(self, journal, catalog: Catalog) -> None:
         log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K")
         log(journal, catalog, datetime(2026, 10, 10, 23), who="Client K", did=("personal_channel",))
