@@ -77,7 +77,12 @@ class RedFlag:
     source: str
 
 
-EVIDENCE_KINDS = ("category", "channel", "after_hours", "red_flag")
+# What can suggest a stage: only the clinician's own conduct (see [rule] in slope_stages.toml).
+# conduct: a response move ticked on an entry; template: an entry written with a template about one's own
+# feelings or contact; after_hours: a contact move ticked on an entry dated in the hours given; red_flag: an
+# item of the latest check-in.
+EVIDENCE_KINDS = ("conduct", "template", "after_hours", "red_flag")
+RESPONSE_MOVE_KINDS = ("worsens", "works", "conduct")
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,20 @@ class StageEvidence:
     reason: str
     from_hour: int | None = None
     to_hour: int | None = None
+
+
+@dataclass(frozen=True)
+class SlopeRule:
+    """How the suggested stage is worked out (the app's own rule): the window of recent evidence, and why."""
+
+    id: str
+    window_days: int
+    text: str
+    source: str
+    own_addition: bool = True
+
+    def explanation(self) -> str:
+        return self.text.replace("{days}", str(self.window_days))
 
 
 @dataclass(frozen=True)
@@ -141,10 +160,11 @@ class Script:
 @dataclass(frozen=True)
 class ResponseMove:
     id: str
-    kind: str
+    kind: str  # worsens | works (seed 002) | conduct (what the clinician did on their side; the app's own)
     label: str
     text: str
     source: str
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
@@ -283,6 +303,7 @@ class Catalog:
     warnings: tuple[WarningRule, ...]
     language: tuple[LanguageTerm, ...]
     weekly_moves: tuple[WeeklyMove, ...]
+    slope_rule: SlopeRule
     retired_rules: tuple[RetiredRule, ...] = ()
     clinical_senses: tuple[ClinicalSense, ...] = ()
 
@@ -382,8 +403,8 @@ class Catalog:
     def sources_page(self) -> list[dict[str, Any]]:
         """The Sources page (Help ▸ Sources, `catalog --sources`): each article with its full title, what the
         app takes from it and how many catalogue items cite it; no file names."""
-        cited = [str(item.get("source", "")) for key, items in self.to_dict().items() if key != "sources"
-                 for item in items]
+        cited = [str(item.get("source", "")) for key, value in self.to_dict().items() if key != "sources"
+                 for item in (value if isinstance(value, list) else [value])]
         cited += [note.source for template in self.templates for note in template.notes]
         return [
             {"title": s.title, "short_title": s.short_title, "publisher": s.publisher, "kind": s.kind,
@@ -393,7 +414,10 @@ class Catalog:
 
     def to_dict(self) -> dict[str, Any]:
         """The whole catalogue as plain JSON-ready data (the `catalog --json` contract)."""
-        return {f.name: [asdict(item) for item in getattr(self, f.name)] for f in fields(self)}
+        return {
+            f.name: asdict(value) if f.name == "slope_rule" else [asdict(item) for item in value]
+            for f in fields(self) if (value := getattr(self, f.name)) is not None
+        }
 
 
 T = TypeVar("T")
@@ -543,24 +567,6 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         ),
     )
 
-    reader = _Reader(folder, "slope_stages.toml")
-    red_flag_ids = {f.id for f in red_flags}
-    evidence_ids = {
-        "category": {c.id for c in categories},
-        "channel": {c.id for c in channels},
-        "red_flag": red_flag_ids,
-    }
-    stages = reader.items(
-        "stage",
-        lambda i: SlopeStage(
-            i.ident("id"), i.number("number", 1, 5) or 0, i.text("label"), i.text("description"),
-            i.texts("signs"), _evidence(i, evidence_ids), i.source(files),
-        ),
-    )
-    if sorted(s.number for s in stages) != [1, 2, 3, 4, 5]:
-        raise reader.fail("[[stage]]", "the stages must be numbered 1 to 5, once each")
-    stages = tuple(sorted(stages, key=lambda s: s.number))
-
     reader = _Reader(folder, "escalation.toml")
     rules = reader.items(
         "rule",
@@ -604,11 +610,16 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
     reader = _Reader(folder, "response_moves.toml")
     moves = reader.items(
         "move",
-        lambda i: ResponseMove(i.ident("id"), i.ident("kind"), i.text("label"), i.text("text"), i.source(files)),
+        lambda i: ResponseMove(
+            i.ident("id"), i.ident("kind"), i.text("label"), i.text("text"), i.source(files),
+            i.flag("own_addition", False),
+        ),
     )
     for move in moves:
-        if move.kind not in ("worsens", "works"):
-            raise reader.fail(f"move '{move.id}' field 'kind'", "must be 'worsens' or 'works'")
+        if move.kind not in RESPONSE_MOVE_KINDS:
+            raise reader.fail(f"move '{move.id}' field 'kind'", f"must be one of {', '.join(RESPONSE_MOVE_KINDS)}")
+        if move.kind == "conduct" and not move.own_addition:
+            raise reader.fail(f"move '{move.id}' field 'own_addition'", "must be true for a 'conduct' move")
 
     levels, weights, warnings = _scoring(_Reader(folder, "scoring.toml"), files, {f.group for f in red_flags})
 
@@ -660,9 +671,15 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
     if uncovered:
         raise reader.fail("[[template]]", f"no template covers the categories {sorted(uncovered)}")
 
+    stages, slope_rule = _slope(_Reader(folder, "slope_stages.toml"), files, {
+        "conduct": {m.id for m in moves if m.kind in ("conduct", "worsens")},
+        "template": {t.id for t in templates},
+        "red_flag": {f.id for f in red_flags},
+    })
+
     return Catalog(
         sources, categories, channels, templates, red_flags, stages, rules, scripts, moves,
-        levels, weights, warnings, language, weekly_moves, retired, senses,
+        levels, weights, warnings, language, weekly_moves, slope_rule, retired, senses,
     )
 
 
@@ -681,6 +698,30 @@ def _sense(item: _Item, files: set[str]) -> ClinicalSense:
     )
 
 
+def _slope(
+    reader: _Reader, files: set[str], known: dict[str, set[str]]
+) -> tuple[tuple[SlopeStage, ...], SlopeRule]:
+    stages = reader.items(
+        "stage",
+        lambda i: SlopeStage(
+            i.ident("id"), i.number("number", 1, 5) or 0, i.text("label"), i.text("description"),
+            i.texts("signs"), _evidence(i, known), i.source(files),
+        ),
+    )
+    if sorted(s.number for s in stages) != [1, 2, 3, 4, 5]:
+        raise reader.fail("[[stage]]", "the stages must be numbered 1 to 5, once each")
+    table = reader.data.get("rule")
+    if not isinstance(table, dict):
+        raise reader.fail("[rule]", "the rule for suggesting a stage is missing")
+    rule = _Item(reader, "rule", table)
+    if rule.table.get("own_addition") is not True:
+        raise rule.fail("own_addition", "must be true: the rule for suggesting a stage is the app's own")
+    slope_rule = SlopeRule(
+        rule.ident("id"), rule.number("window_days", 7, 3650) or 90, rule.text("text"), rule.source(files),
+    )
+    return tuple(sorted(stages, key=lambda s: s.number)), slope_rule
+
+
 def _evidence(item: _Item, known: dict[str, set[str]]) -> tuple[StageEvidence, ...]:
     tables = item._get("evidence", list)
     found: list[StageEvidence] = []
@@ -691,12 +732,10 @@ def _evidence(item: _Item, known: dict[str, set[str]]) -> tuple[StageEvidence, .
         kind = sub.ident("kind")
         if kind not in EVIDENCE_KINDS:
             raise sub.fail("kind", f"must be one of {', '.join(EVIDENCE_KINDS)}")
-        values: tuple[str, ...] = ()
-        if kind in known:
-            values = sub.texts("values")
-            for value in values:
-                if value not in known[kind]:
-                    raise sub.fail("values", f"'{value}' is not a known {kind} id")
+        values = sub.texts("values")
+        for value in values:
+            if value not in known["conduct" if kind == "after_hours" else kind]:
+                raise sub.fail("values", f"'{value}' is not a known {kind} id")
         hours: tuple[int | None, int | None] = (None, None)
         if kind == "after_hours":
             hours = (sub.number("from_hour", 0, 23), sub.number("to_hour", 0, 23))

@@ -99,6 +99,7 @@ class _StandardInput:
     """Stands for an `@-` value until the whole command line is read: see `_read_standard_input`."""
 
 
+_AS_OF = "the moment the window of recent evidence (the last 90 days) ends; default: now"
 _AT = " (@- reads standard input, @FILE a UTF-8 file, @@ a leading @)"
 AT_FORMS = (
     "Options that take your words (--relationship, --field, --note, --context, --unease, --other, --question, "
@@ -218,6 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--listen-after", action="store_true",
                      help="for a held request (templates with listen_after), open an action some days later: "
                      "did the request come back reworded, did the patient use the rehearsed route?")
+    add.add_argument("--did", action="append", default=[], metavar="MOVE_ID",
+                     help="what you did on your side, a response move (see 'catalog --json', response_moves: "
+                     "e.g. personal_channel, partial_cave_in, acknowledge_and_limit); repeatable")
+
+    def recent_options(sub: argparse.ArgumentParser) -> None:
+        """--json, and --as-of: where the window of recent evidence (slope suggestion, warnings) ends."""
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.add_argument("--as-of", type=_iso_datetime, metavar="ISO", help=_AS_OF)
 
     def filters(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON")
@@ -339,18 +348,34 @@ def build_parser() -> argparse.ArgumentParser:
     trend.set_defaults(handler=_selfcheck_trend)
     trend.add_argument("--relationship", type=_text_argument, metavar="NAME",
                        help="default: the overall check-ins" + _AT)
-    trend.add_argument("--json", action="store_true", help="print JSON")
+    recent_options(trend)
 
     relationship = command("relationship", _subcommand_help, "relationships and their slope stage")
     relationship_commands = relationship.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     rel_list = relationship_commands.add_parser("list", help="each relationship with its stage and suggested stage")
     rel_list.set_defaults(handler=_relationship_list)
-    rel_list.add_argument("--json", action="store_true", help="print JSON")
+    recent_options(rel_list)
+
     rel_stage = relationship_commands.add_parser("stage", help="set a relationship's slope stage (1-5)")
     rel_stage.set_defaults(handler=_relationship_stage)
     rel_stage.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
     rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
     rel_stage.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="why" + _AT)
+
+    warnings_parser = command("warnings", _subcommand_help, "drift warnings: list them, acknowledge one with a note")
+    warning_commands = warnings_parser.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    warn_list = warning_commands.add_parser("list", help="the warnings that hold now (--all: acknowledged ones too)")
+    warn_list.set_defaults(handler=_warnings_list)
+    warn_list.add_argument("--all", action="store_true", help="also the acknowledged warnings, with their notes")
+    recent_options(warn_list)
+    warn_ack = warning_commands.add_parser(
+        "ack", help="acknowledge a warning with a note; it stays quiet until new evidence arrives")
+    warn_ack.set_defaults(handler=_warnings_ack)
+    warn_ack.add_argument("kind", metavar="KIND", help="the warning's kind, as `warnings list` shows it")
+    warn_ack.add_argument("--relationship", type=_text_argument, metavar="NAME",
+                          help="default: the overall check-ins" + _AT)
+    warn_ack.add_argument("--note", required=True, type=_text_argument, metavar="TEXT",
+                          help="what you made of it or did about it" + _AT)
 
     exercise = command("exercise", _subcommand_help, "the weekly grey-relationship exercise")
     exercise_commands = exercise.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -558,6 +583,7 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
         supervision=args.supervision,
         flow=dict(args.flow),
         listen_after=args.listen_after,
+        response_review=dict.fromkeys(args.did, True),
     )
     # Validate before asking for the passphrase, so a typo costs no key derivation.
     entries.validate_draft(catalog, draft)
@@ -742,7 +768,7 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
             checks = selfchecks.list_self_checks(journal, catalog, overall=True)
             stages = []
         wanted = clean_pseudonym(args.relationship).casefold() if args.relationship else None
-        warnings = [w for w in drift.active_warnings(journal, catalog)
+        warnings = [w for w in drift.active_warnings(journal, catalog, as_of=args.as_of)
                     if wanted is None or (w.relationship or "").casefold() == wanted]
     finally:
         journal.close()
@@ -769,7 +795,7 @@ def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
 
     journal = _open(args, write=False)
     try:
-        statuses = slope.relationship_statuses(journal, catalog)
+        statuses = slope.relationship_statuses(journal, catalog, as_of=args.as_of)
     finally:
         journal.close()
     if args.json:
@@ -777,7 +803,49 @@ def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for status in statuses:
         stage, suggested = status.stage or "-", status.suggestion.stage or "-"
-        _show(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested}")
+        _show(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested} "
+              f"({status.suggestion.basis})")
+        for line in status.suggestion.reason_lines():
+            _show(f"    {line}")
+    return 0
+
+
+def _warning_line(warning: Any) -> str:
+    line = f"{warning.kind}  {warning.relationship or 'overall'}: {warning.title} — {warning.detail or warning.message}"
+    line += f" (since {warning.since:%Y-%m-%d}"
+    line += f", until {warning.expires:%Y-%m-%d} unless new evidence)" if warning.expires else ")"
+    if warning.acknowledged:
+        line += f"  [acknowledged {warning.acked_at:%Y-%m-%d}: {warning.ack_note}]"
+    return line
+
+
+def _warnings_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import drift
+
+    journal = _open(args, write=False)
+    try:
+        found = (drift.all_warnings if args.all else drift.active_warnings)(journal, catalog, as_of=args.as_of)
+    finally:
+        journal.close()
+    if args.json:
+        _print_json([w.to_json() for w in found])
+        return 0
+    for warning in found:
+        _show(_warning_line(warning))
+    return 0
+
+
+def _warnings_ack(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import drift
+    from boundary_journal.services.validation import clean_text
+
+    clean_text(args.note, "The note", limit=5_000)  # said before the passphrase is asked for
+    journal = _open(args)
+    try:
+        warning = drift.find_warning(journal, catalog, args.kind, args.relationship)
+        drift.acknowledge_warning(journal, warning, args.note)
+    finally:
+        journal.close()
     return 0
 
 

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         EthicsBrief,
         ExerciseRecord,
         LabelledText,
+        RelationshipStage,
         StageMark,
         SupervisionPacket,
         Trend,
@@ -540,6 +541,12 @@ def _stage_text(stage: int | None, label: str) -> str:
     return f"{stage} · {label}" if stage is not None else "not set"
 
 
+def _suggested_lines(stage: RelationshipStage) -> list[str]:
+    """The suggested stage (or none), the window it rests on, then each reason: as shown in the window."""
+    head = _stage_text(stage.suggested_stage, stage.suggested_label) if stage.suggested_stage else "none"
+    return [f"{head} ({stage.suggested_basis})" if stage.suggested_basis else head, *stage.suggested_reasons]
+
+
 def _identifier_line(unresolved: int | None, styles: dict[str, ParagraphStyle]) -> Paragraph:
     if unresolved is None:
         return Paragraph("Not checked for identifiers before export: check it before sharing.", styles["check_warn"])
@@ -797,17 +804,18 @@ def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, Par
         return story
     rows: list[list[Any]] = [[
         _cell("Relationship (pseudonym)", styles["cell_head"]), _cell("Entries", styles["cell_head"]),
-        _cell("Stage I set", styles["cell_head"]), _cell("Suggested by the entries and check-ins", styles["cell_head"]),
+        _cell("Stage I set", styles["cell_head"]), _cell("Suggested by my own conduct, and why", styles["cell_head"]),
     ]]
     for relationship in packet.relationships:
         rows.append([
             _cell(relationship.pseudonym, styles["cell_bold"]),
             _cell(str(relationship.entries), styles["cell"]),
             _cell(_stage_text(relationship.stage, relationship.stage_label), styles["cell"]),
-            _cell(_stage_text(relationship.suggested_stage, relationship.suggested_label), styles["cell"]),
+            Paragraph("<br/>".join(escape(line) if n == 0 else f"• {escape(line)}"
+                                   for n, line in enumerate(_suggested_lines(relationship))), styles["cell"]),
         ])
     story += [
-        _table(rows, [52 * mm, 16 * mm, 51 * mm, CONTENT_WIDTH - 119 * mm]),
+        _table(rows, [36 * mm, 15 * mm, 45 * mm, CONTENT_WIDTH - 96 * mm]),
         Spacer(1, 1.5 * mm),
         Paragraph(escape(_stage_scale(catalog)), styles["caption"]),
     ]
@@ -1013,9 +1021,10 @@ def _brief_story(brief: EthicsBrief, catalog: Catalog) -> list[Flowable]:
         facts.append(f"Entries: {len(brief.entries)}, from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
     else:
         facts.append("Entries: none")
+    suggested = _suggested_lines(brief.stage)
     facts.append(f"Slope stage set by the author: {_stage_text(brief.stage.stage, brief.stage.stage_label)}; "
-                 f"suggested by the entries and check-ins: "
-                 f"{_stage_text(brief.stage.suggested_stage, brief.stage.suggested_label)}")
+                 f"suggested by the author's own conduct: {suggested[0]}")
+    facts += [f"• {reason}" for reason in suggested[1:]]
     if brief.display_name:
         facts.append(f"Prepared by: {brief.display_name}")
     facts.append(f"Made on {brief.made:%Y-%m-%d %H:%M}")

@@ -409,7 +409,7 @@ class EntryEditor(QWidget):
             tags=split_tags(self.tags_edit.text()),
             supervision=self.supervision_check.isChecked(),
             flow=self.guide.flow(),
-            response_review=self.review.moves() if template.review_response else {},
+            response_review=self.review.moves(seed=template.review_response),
             listen_after=self._entry_id is None and bool(template.listen_after) and self.listen_check.isChecked(),
         )
 
@@ -426,7 +426,7 @@ class EntryEditor(QWidget):
             tags=split_tags(self.tags_edit.text()),
             supervision=self.supervision_check.isChecked(),
             flow=self.guide.flow(),
-            response_review=self.review.moves(),
+            response_review=self.review.moves(seed=True),
         )
 
     def restore_draft(self, draft: EditorDraft, stored: EntryView | None = None) -> None:
@@ -596,7 +596,8 @@ class EntryEditor(QWidget):
         self.fields_hint.setVisible(template is None)
         self.guidance.show_template(template)
         self.guide.setVisible(template is not None)
-        self.review.setVisible(template is not None and template.review_response)
+        self.review.setVisible(template is not None)
+        self.review.show_seed_moves(template is not None and template.review_response)
         listens = template is not None and bool(template.listen_after) and self._entry_id is None
         self.listen_check.setVisible(listens)
         if listens:
@@ -699,10 +700,10 @@ class EntryEditor(QWidget):
         )
 
     def _review_state(self) -> tuple[str, ...]:
-        """The ticked response moves that count: only templates that ask for the look-back store them."""
-        if self._template is None or not self._template.review_response:
+        """The ticked moves that count: "What I did" always, the look-back only for templates that ask for it."""
+        if self._template is None:
             return ()
-        return tuple(sorted(self.review.moves()))
+        return tuple(sorted(self.review.moves(seed=self._template.review_response)))
 
     def _edited(self, *_args: object) -> None:
         if not self._loading:

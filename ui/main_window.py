@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
 
         self.banner = WarningBanner()
         self.banner.show_trend.connect(self.show_trends)
+        self.banner.acknowledge.connect(self.acknowledge_warning)
         self.weekly_banner = WeeklyBanner()
         self.weekly_banner.exercise_requested.connect(self.weekly_exercise)
         self._self_check_dialog: SelfCheckDialog | None = None
@@ -754,12 +755,33 @@ class MainWindow(QMainWindow):
         if self.is_locked:
             return
         try:
-            warnings = drift.active_warnings(self.journal, self.catalog)
+            every = drift.all_warnings(self.journal, self.catalog, as_of=self.clock.now())
         except UserError as error:
             self.show_error(error)
             return
-        self.banner.show_warnings(warnings)
+        self.banner.show_warnings([w for w in every if not w.acknowledged], [w for w in every if w.acknowledged])
         self.trends.refresh()
+
+    def ask_acknowledgement(self, warning: drift.DriftWarning) -> str | None:
+        """The note for acknowledging `warning`; None when the clinician cancels (replaced in tests)."""
+        scope = warning.relationship or "your overall check-ins"
+        return messages.ask_text(
+            self, "Acknowledge the warning",
+            f"{warning.title} ({scope}).\n\nWhat did you make of it or do about it? The warning stays quiet "
+            "until new evidence arrives.",
+        )
+
+    def acknowledge_warning(self, warning: drift.DriftWarning) -> None:
+        note = self.ask_acknowledgement(warning)
+        if note is None:
+            return
+        try:
+            drift.acknowledge_warning(self.journal, warning, note, when=self.clock.now())
+        except UserError as error:
+            self.show_error(error)
+            return
+        self.refresh_warnings()
+        self.statusBar().showMessage(f"Warning acknowledged: {warning.title}", STATUS_TIMEOUT_MS)
 
     def show_trends(self, pseudonym: str | None) -> None:
         self.trends.set_scope(pseudonym)
@@ -1013,6 +1035,7 @@ class MainWindow(QMainWindow):
         """The Trends and Actions tabs, read from `journal`. They are built anew at each unlock, so a locked
         window keeps nothing they showed."""
         self.trends = TrendsPanel(journal, self.catalog)
+        self.trends.now = self.clock.now
         self.trends.self_check_requested.connect(self.self_check)
         self.trends.journal_changed.connect(self.refresh_after_change)
         self.actions_panel = ActionsPanel(journal, self.catalog, self.clock)

@@ -27,6 +27,7 @@ from boundary_journal.services.relationships import (
 from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
 from boundary_journal.services.slope import (
     StageChangeView,
+    StageSuggestion,
     stage_histories,
     stage_history,
     suggest_stage,
@@ -145,8 +146,10 @@ class RelationshipStage:
     entries: int  # in the document's period (the supervision summary) or in all (the brief)
     stage: int | None  # the stage the clinician last set; None when never set
     stage_label: str
-    suggested_stage: int | None
+    suggested_stage: int | None  # what the clinician's own conduct in the window suggests; None: nothing does
     suggested_label: str
+    suggested_basis: str = ""  # "based on the last 90 days to 2026-03-31"
+    suggested_reasons: tuple[str, ...] = ()  # one line per reason, then the one in the clinician's favour
 
 
 @dataclass(frozen=True)
@@ -345,9 +348,11 @@ def gather_supervision(
     involved |= {c.relationship for c in checks if c.relationship is not None}
     involved |= {p for p, history in histories.items() if any(within(c.set_at) for c in history)}
     # Only the relationships the period involves: their suggestions read all their entries, not just the period's.
-    suggestions = suggest_stages(journal, catalog, involved)
+    # The window of recent conduct ends with the period (or now, for a period that has not ended).
+    as_of = min(made, datetime.combine(date_to, datetime.max.time()).replace(microsecond=0))
+    suggestions = suggest_stages(journal, catalog, involved, as_of=as_of)
     stages = [
-        _stage(catalog, pseudonym, per_relationship.get(pseudonym, 0), histories.get(pseudonym, []), suggestion.stage)
+        _stage(catalog, pseudonym, per_relationship.get(pseudonym, 0), histories.get(pseudonym, []), suggestion)
         for pseudonym, suggestion in suggestions.items()
     ]
     # The supervisor reads the furthest-along relationships first.
@@ -396,7 +401,7 @@ def gather_brief(
     detail = get_relationship(journal, pseudonym)
     found = _chronological(list_entries(journal, EntryFilter(relationship=detail.pseudonym)))
     history = stage_history(journal, detail.pseudonym)
-    suggested = suggest_stage(journal, catalog, detail.pseudonym).stage
+    suggested = suggest_stage(journal, catalog, detail.pseudonym, as_of=made)
     checks = list_self_checks(journal, catalog, relationship=detail.pseudonym)
     today = made.date()
     actions = [_action(a, today) for a in list_actions(journal) if a.relationship == detail.pseudonym]
@@ -455,7 +460,7 @@ def _entry(catalog: Catalog, view: EntryView, *, keys: Sequence[str] | None = No
             filled.append(FieldText(key, spec.label if spec else key, view.fields[key]))
     flow = [FlowAnswer(*row) for row in answered_questions(catalog, view.flow)]
     moves = tuple(
-        f"{move.label} ({'tends to make it worse' if move.kind == 'worsens' else 'tends to work'})"
+        f"{move.label} ({_MOVE_KINDS.get(move.kind, move.kind)})"
         for move in catalog.response_moves if view.response_review.get(move.id)
     )
     return EntryRecord(
@@ -498,17 +503,21 @@ def _channel_counts(catalog: Catalog, views: Sequence[EntryView]) -> tuple[Count
     return tuple(sorted(rows, key=lambda r: (-r.count, order.get(r.id, len(order)), r.id)))
 
 
+_MOVE_KINDS = {"worsens": "tends to make it worse", "works": "tends to work", "conduct": "my own conduct"}
+
+
 def _stage_label(catalog: Catalog, number: int | None) -> str:
     stage = catalog.stage(number) if number is not None else None
     return stage.label if stage else ""
 
 
 def _stage(
-    catalog: Catalog, pseudonym: str, entries: int, history: Sequence[StageChangeView], suggested: int | None
+    catalog: Catalog, pseudonym: str, entries: int, history: Sequence[StageChangeView], suggested: StageSuggestion
 ) -> RelationshipStage:
     current = history[-1].stage if history else None
     return RelationshipStage(
-        pseudonym, entries, current, _stage_label(catalog, current), suggested, _stage_label(catalog, suggested)
+        pseudonym, entries, current, _stage_label(catalog, current), suggested.stage,
+        _stage_label(catalog, suggested.stage), suggested.basis, tuple(suggested.reason_lines()),
     )
 
 
@@ -520,8 +529,9 @@ def _marks(catalog: Catalog, pseudonym: str, history: Sequence[StageChangeView])
     marks: list[StageMark] = []
     previous: int | None = None
     for change in history:
+        # The same stage set again is a confirmation, not a move: no "3 → 3".
         marks.append(StageMark(pseudonym, change.set_at, change.stage, _stage_label(catalog, change.stage),
-                               previous, change.note))
+                               previous if previous != change.stage else None, change.note))
         previous = change.stage
     return tuple(marks)
 

@@ -286,9 +286,13 @@ class TestEscalationAndReview:
         without = next(t for t in catalog.templates if not t.review_response)
         editor.select_template(PHONE)
         editor.review.boxes["over_justification"].click()
+        editor.review.boxes["personal_channel"].click()
         editor.select_template(without.id)
-        assert editor.guide.isVisible() and not editor.review.isVisible()
-        assert editor.draft().response_review == {}
+        # "What I did on my side" is asked of every entry; the look-back only of declined requests.
+        assert editor.guide.isVisible() and editor.review.isVisible()
+        assert not editor.review.boxes["over_justification"].isVisible()
+        assert editor.review.boxes["personal_channel"].isVisible()
+        assert editor.draft().response_review == {"personal_channel": True}
 
     def test_no_template_no_guide(self, editor: EntryEditor) -> None:
         assert not editor.guide.isVisible() and not editor.review.isVisible()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import NOTE_FIELD, Catalog
-from boundary_journal.services import actions, entries, escalation, selfchecks, slope
+from boundary_journal.services import actions, drift, entries, escalation, selfchecks, slope
 from boundary_journal.services.entries import EntryView
 from boundary_journal.storage import Journal
 from tests.unit.test_disk_full import cap_journal_size
@@ -621,8 +621,45 @@ class TestStageJourney:
         typist(window.editor.relationship_combo.lineEdit(), "Client K")
         typist(window.editor.field_edit("what_happened"), "Text at 23:40.")
         typist(window.editor.field_edit(NOTE_FIELD), "Patient texted clinician's personal phone.")
+        window.editor.when_edit.setDateTime(window.clock.now() - timedelta(days=2))
         assert window.save()
-        assert window.trends.suggestion_label.text().startswith("Suggested: Stage 3")
+        # The patient texting is context: it is held, not the clinician's drift.
+        assert window.trends.suggestion_label.text().startswith("No stage suggested, based on the last 90 days")
+        assert "In your favour: 1 request" in window.trends.reasons_label.text()
+        # Replying from the personal phone is the clinician's own conduct: it moves the suggestion.
+        visible_click(qtbot, window, window.editor.review.boxes["personal_channel"])
+        assert window.save()
+        assert window.trends.suggestion_label.text().startswith("Suggested: Stage 3 — Personal channel shift, based on")
+        assert "You replied or wrote from your personal phone" in window.trends.reasons_label.text()
+
+
+class TestAcknowledgeJourney:
+    """A warning acknowledged from the banner, with a note, stays quiet until new evidence arrives."""
+
+    def test_acknowledge_from_the_banner(
+        self, qtbot: QtBot, window: MainWindow, stored, journal: Journal, catalog: Catalog
+    ) -> None:
+        stored()
+        higher = next(f.id for f in catalog.red_flags if f.warrants_higher_input)
+        for who in ("Client K", "Bed 4"):
+            selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
+                {higher: 2}, relationship=who, taken_at=window.clock.now() - timedelta(days=1)))
+        window.refresh_warnings()
+        assert banner_kinds(window) == [("higher_input", "Bed 4"), ("higher_input", "Client K")]
+        notes: list[str | None] = [None, "Raised with Dr B; plan agreed."]
+        window.ask_acknowledgement = lambda warning: notes.pop(0)  # type: ignore[method-assign]
+        visible_click(qtbot, window, window.banner.ack_buttons[1])  # cancelled: nothing changes
+        assert banner_kinds(window) == [("higher_input", "Bed 4"), ("higher_input", "Client K")]
+        visible_click(qtbot, window, window.banner.ack_buttons[1])
+        assert banner_kinds(window) == [("higher_input", "Bed 4")]
+        assert "Warning acknowledged" in window.statusBar().currentMessage()
+        [kept] = [w for w in drift.all_warnings(journal, catalog, as_of=window.clock.now()) if w.acknowledged]
+        assert (kept.relationship, kept.ack_note) == ("Client K", "Raised with Dr B; plan agreed.")
+        # New evidence: the item ticked again at a later check-in, and the warning is back.
+        selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
+            {higher: 1}, relationship="Client K", taken_at=window.clock.now()))
+        window.refresh_warnings()
+        assert ("higher_input", "Client K") in banner_kinds(window)
 
 
 class TestEscalationJourney:

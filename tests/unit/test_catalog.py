@@ -47,13 +47,30 @@ class TestShippedCatalog:
         steps = {r.step_id for r in catalog.escalation}
         assert {"transfer_care", "document_and_refer", "redirect_and_document", "review_policy_formalise",
                 "consult_supervisor_ethics", "risk_assessment"} <= steps
-        assert {m.kind for m in catalog.response_moves} == {"worsens", "works"}
+        assert {m.kind for m in catalog.response_moves} == {"worsens", "works", "conduct"}
+        assert all(m.own_addition for m in catalog.response_moves if m.kind == "conduct")
+
+    def test_the_slope_rule_is_the_apps_own_and_rests_on_the_clinicians_conduct(self, catalog: Catalog) -> None:
+        rule = catalog.slope_rule
+        assert rule.own_addition and rule.window_days == 90 and "90 days" in rule.explanation()
+        assert all(part in rule.source for part in ("004_", "§2", "FAQ 2", "002_"))
+        conduct = {m.id for m in catalog.response_moves if m.kind in ("conduct", "worsens")}
+        for stage in catalog.slope_stages:
+            for evidence in stage.evidence:
+                # What a patient does (a category, a channel) is context, never evidence of drift.
+                assert evidence.kind in ("conduct", "template", "after_hours", "red_flag")
+                if evidence.kind in ("conduct", "after_hours"):
+                    assert set(evidence.values) <= conduct
+        templates = {v for s in catalog.slope_stages for e in s.evidence if e.kind == "template" for v in e.values}
+        assert templates == {"session_drift", "after_hours_call_undocumented", "my_own_attraction"}
 
     def test_every_item_names_a_seed_file_or_is_marked_as_the_apps_own(self, catalog: Catalog) -> None:
         seed_files = {s.file for s in catalog.sources}
         for key, items in catalog.to_dict().items():
             if key == "sources":
                 continue
+            if key == "slope_rule":
+                items = [items]
             for item in items:
                 assert item["id"] and item["source"], (key, item)
                 assert item["source"] == "app" or item["source"].split()[0] in seed_files, (key, item)
@@ -162,7 +179,7 @@ class TestSectionsMatchTheArticles:
 
         numbered = {"004_3aad60ac7e6c23d2.txt": range(1, 8), "001_1a018c2b3fe19f40.txt": range(1, 9)}
         for key, items in catalog.to_dict().items():
-            for item in items if key != "sources" else ():
+            for item in ([items] if isinstance(items, dict) else items) if key != "sources" else ():
                 for part in str(item.get("source", "")).split(";"):
                     for number in re.findall(r"§(\d+)", part):
                         files = [f for f in numbered if f in item["source"]]
@@ -194,6 +211,9 @@ class TestMalformedCatalog:
             ("templates.toml", 'category = "gifts_money_favours"', 'category = "gifts"', "field 'category'"),
             ("templates.toml", "[[template]]", "[[template]]\nbroken = ", "templates.toml: not valid TOML"),
             ("categories.toml", 'source = "', 'source = "999_unknown.txt ', "field 'source'"),
+            ("slope_stages.toml", "own_addition = true", "own_addition = false", "rule field 'own_addition'"),
+            ("slope_stages.toml", 'kind = "template"', 'kind = "category"', "field 'kind': must be one of conduct"),
+            ("slope_stages.toml", '"partial_cave_in"]', '"acknowledge_and_limit"]', "not a known conduct id"),
         ],
     )
     def test_bad_field(self, catalog_copy: Path, filename: str, old: str, new: str, message: str) -> None:

@@ -28,12 +28,14 @@ PHONE = "07700 900123"
 
 def log(
     journal, catalog: Catalog, when: datetime, *, who: str = "Client K", template: str = "late_night_text",
-    channel: str | None = None, supervision: bool = False, flow: dict[str, str] | None = None, **fields: str,
+    channel: str | None = None, supervision: bool = False, flow: dict[str, str] | None = None,
+    did: tuple[str, ...] = (), **fields: str,
 ) -> int:
     values = {"what_happened": "Texted after hours.", "documentation_note": "Patient texted; redirected to portal."}
     values.update(fields)
     return add_entry(journal, catalog, EntryDraft(template, who, when, values, channel=channel,
-                                                  supervision=supervision, flow=flow or {})).id
+                                                  supervision=supervision, flow=flow or {},
+                                                  response_review=dict.fromkeys(did, True))).id
 
 
 def check_in(journal, catalog: Catalog, when: datetime, who: str | None, level: int) -> None:
@@ -112,9 +114,17 @@ class TestGatherSupervision:
         assert [(a.rule_id, a.answer) for a in entry.flow] == [("acute_risk", "no"), ("outside_channels", "yes")]
         assert entry.channel_risk == 85 and entry.template_title == template.title
 
+    def test_the_moves_ticked_say_which_kind_they_are(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 9, 23), supervision=True,
+            did=("over_justification", "acknowledge_and_limit", "personal_channel"))
+        [entry] = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE).entries
+        assert entry.response_moves == (
+            "Over-justification (tends to make it worse)", "Acknowledge the feeling, state the limit (tends to work)",
+            "I replied or wrote from my personal phone, email or account (my own conduct)")
+
     def test_relationships_in_the_period_with_their_stage(self, journal, catalog: Catalog) -> None:
         log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K")
-        log(journal, catalog, datetime(2026, 10, 10, 23), who="Client K")
+        log(journal, catalog, datetime(2026, 10, 10, 23), who="Client K", did=("personal_channel",))
         log(journal, catalog, datetime(2026, 10, 12, 10), who="Bed 4", template="gift_offered")
         log(journal, catalog, datetime(2026, 8, 1, 10), who="Quiet in October", template="gift_offered")
         slope.set_stage(journal, "Client K", 2, when=datetime(2026, 9, 1, 9))
@@ -123,8 +133,14 @@ class TestGatherSupervision:
         assert [r.pseudonym for r in packet.relationships] == ["Client K", "Bed 4"]  # furthest along first
         client_k, bed_4 = packet.relationships
         assert (client_k.entries, client_k.stage, client_k.stage_label) == (2, 3, catalog.stage(3).label)  # type: ignore[union-attr]
-        assert client_k.suggested_stage is not None and client_k.suggested_label
-        assert (bed_4.stage, bed_4.stage_label) == (None, "")
+        assert (client_k.suggested_stage, client_k.suggested_label) == (3, catalog.stage(3).label)  # type: ignore[union-attr]
+        # The window of recent conduct ends with the period; the reasons travel with the suggestion.
+        assert client_k.suggested_basis == "based on the last 90 days to 2026-10-31"
+        assert client_k.suggested_reasons[0].startswith("Stage 3: You replied or wrote from your personal phone")
+        assert client_k.suggested_reasons[-1].startswith("In your favour: 1 request")  # the first text, held
+        assert (bed_4.stage, bed_4.stage_label, bed_4.suggested_stage) == (None, "", None)
+        assert bed_4.suggested_reasons == ("In your favour: 1 request, remark or gift from the patient met with a "
+                                           "documented professional response",)
         [trend] = packet.trends
         assert trend.relationship == "Client K" and trend.points == ()
         [mark] = trend.stage_changes  # September's change is outside the period
@@ -210,8 +226,9 @@ def relationships_one_by_one(journal, catalog: Catalog, date_from: date, date_to
                 or any(c.relationship == name for c in checks) or any(within(c.set_at) for c in history)):
             continue
         stage = history[-1].stage if history else None
-        suggested = slope.suggest_stage(journal, catalog, name).stage
-        marks = [(c.set_at, c.stage, before.stage if before else None, c.note)
+        as_of = min(MADE, datetime.combine(date_to, datetime.max.time()).replace(microsecond=0))
+        suggested = slope.suggest_stage(journal, catalog, name, as_of=as_of).stage
+        marks = [(c.set_at, c.stage, before.stage if before and before.stage != c.stage else None, c.note)
                  for before, c in zip([None, *history], history, strict=False) if within(c.set_at)]
         rows.append(((name, entries, stage, suggested), marks))
     rows.sort(key=lambda row: (-(row[0][2] or 0), row[0][0].casefold()))
@@ -229,19 +246,23 @@ class TestGatherSupervisionReadsOnlyThePeriod:
 
     @pytest.fixture
     def journal_of_months(self, journal, catalog: Catalog) -> None:
-        log(journal, catalog, datetime(2026, 9, 12, 23), who="Client K", channel="text_message")
-        log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K")
+        log(journal, catalog, datetime(2026, 9, 12, 23), who="Client K", channel="text_message",
+            did=("personal_channel",))
+        log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K", did=("extra_availability",))
         log(journal, catalog, datetime(2026, 10, 31, 23, 59), who="client k", template="gift_offered")
         log(journal, catalog, datetime(2026, 8, 1, 10), who="Bed 4", template="gift_offered")
         log(journal, catalog, datetime(2026, 7, 1, 10), who="Quiet all autumn", template="personal_question")
         log(journal, catalog, datetime(2026, 11, 1, 0, 0), who="Quiet all autumn", channel="social_dm")
-        log(journal, catalog, datetime(2026, 6, 3, 21), who="Staged in October", channel="personal_email")
+        log(journal, catalog, datetime(2026, 6, 3, 21), who="Staged in October", channel="personal_email",
+            did=("met_outside",))
+        log(journal, catalog, datetime(2026, 11, 1, 9), who="Bed 4", template="my_own_attraction")
         log(journal, catalog, datetime(2026, 10, 20, 9), who="ärztin B", template="personal_question")
         slope.set_stage(journal, "Client K", 2, when=datetime(2026, 9, 1, 9))
         slope.set_stage(journal, "Client K", 3, note="Personal phone now.", when=datetime(2026, 10, 10, 9))
         slope.set_stage(journal, "Quiet all autumn", 4, when=datetime(2026, 9, 30, 23, 59))
         slope.set_stage(journal, "Staged in October", 1, when=datetime(2026, 9, 2, 9))
         slope.set_stage(journal, "Staged in October", 2, when=datetime(2026, 10, 1, 0, 0))
+        slope.set_stage(journal, "Staged in October", 2, when=datetime(2026, 10, 2, 0, 0))  # no "2 → 2"
         check_in(journal, catalog, datetime(2026, 10, 3, 18), "Client K", 1)
         check_in(journal, catalog, datetime(2026, 9, 3, 18), "Client K", 2)
         check_in(journal, catalog, datetime(2026, 10, 17, 18), "Checked only", 2)

@@ -76,6 +76,10 @@ def entry(entry_id: int = 1, **changes: object) -> EntryRecord:
     return EntryRecord(**values)  # type: ignore[arg-type]
 
 
+REASON = "Stage 4: You logged romantic or sexual feelings of your own toward this patient (once, last 2026-10-09)"
+HELD = "In your favour: 2 requests, remarks or gifts from the patient met with a documented professional response"
+
+
 def trend(relationship: str | None = "Client K", *, points: int = 4, marks: bool = True) -> Trend:
     scores = [6, 11, 17, 22, 30, 41, 38, 45]
     stage_changes = (
@@ -101,8 +105,10 @@ def packet(**changes: object) -> SupervisionPacket:
                        Count("gifts_money_favours", "Gifts, money and favours", 3)),
         "channels": (Count("text_message", "Text message (personal phone)", 4, 85),
                      Count("in_person", "In person (in a session or on the ward)", 3, None)),
-        "relationships": (RelationshipStage("Client K", 4, 3, "Personal channel shift", 4, "Emotional entanglement"),
-                          RelationshipStage("Привет client", 3, None, "", 1, "Boundary softening")),
+        "relationships": (RelationshipStage("Client K", 4, 3, "Personal channel shift", 4, "Emotional entanglement",
+                                            "based on the last 90 days to 2026-10-31", (REASON,)),
+                          RelationshipStage("Привет client", 3, None, "", None, "",
+                                            "based on the last 90 days to 2026-10-31", (HELD,))),
         "trends": (trend(None, marks=False), trend()),
         "entries": (entry(1), entry(2, occurred=datetime(2026, 10, 20, 19), relationship="Привет client")),
         "exercises": (
@@ -129,7 +135,8 @@ def brief(**changes: object) -> EthicsBrief:
         "status": "active",
         "made": MADE,
         "display_name": "Dr A.",
-        "stage": RelationshipStage("Client K", 2, 3, "Personal channel shift", 4, "Emotional entanglement"),
+        "stage": RelationshipStage("Client K", 2, 3, "Personal channel shift", 4, "Emotional entanglement",
+                                   "based on the last 90 days", (REASON, HELD)),
         "context": tuple(LabelledText("context", k, label, f"{k} text {MARKUP}" if k != "capacity_vulnerability"
                                       else "") for k, label in CONTEXT_FIELDS.items()),
         "consent": tuple(LabelledText("consent", k, label, "") for k, label in CONSENT_FIELDS.items()),
@@ -204,6 +211,13 @@ class TestSupervisionSummary:
         for expected in ("85/100", "not ranked", "illustrative ranking", "3 · Personal channel shift",
                          "4 · Emotional entanglement", "not set", "Привет client", "7 entries in the period"):
             assert expected in text
+        # The suggestion shows its window and its reasons; none is "none", never "not set".
+        flat = " ".join(text.split())
+        assert "Suggested by my own conduct, and why" in flat
+        assert "4 · Emotional entanglement (based on the last 90 days to 2026-10-31)" in flat
+        assert "Stage 4: You logged romantic or sexual feelings of your own" in flat
+        assert "none (based on the last 90 days to 2026-10-31) • In your favour: 2 requests" in flat
+        assert "→" not in flat.split("Relationships and their slope stage")[1].split("Slope stages")[0]
 
     def test_entries_show_note_response_reflection_and_steps(self, out: Path, catalog: Catalog) -> None:
         write_supervision_pdf(out, packet(), catalog)
@@ -287,6 +301,13 @@ class TestEthicsBrief:
         assert f"emergency text {MARKUP}" in text
         assert "Not recorded." in text  # capacity and vulnerability
         assert "No exception and no consent is recorded for this relationship." in text
+
+    def test_the_cover_gives_the_suggested_stage_with_its_window_and_reasons(self, out: Path, catalog) -> None:
+        write_brief_pdf(out, brief(), catalog)
+        cover = " ".join(PdfReader(out).pages[0].extract_text().split())
+        assert ("Slope stage set by the author: 3 · Personal channel shift; suggested by the author's own conduct: "
+                "4 · Emotional entanglement (based on the last 90 days)") in cover
+        assert f"• {REASON}" in cover and "• In your favour: 2 requests" in cover
 
     def test_a_partial_consent_record_is_called_incomplete(self, out: Path, catalog: Catalog) -> None:
         consent = tuple(LabelledText("consent", k, label, "Explained." if k in ("informed", "voluntary") else "")
