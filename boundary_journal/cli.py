@@ -253,7 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--name", default="", type=_text_argument, metavar="TEXT",
                      help="a display name for the cover" + _AT)
     pdf.add_argument("--question", action="append", default=[], type=_text_argument, metavar="TEXT",
-                     help="a question to bring (repeat for more)" + _AT)
+                     help="a question to bring to supervision or to the consultation, shown first in the brief "
+                     "(repeat for more)" + _AT)
     pdf.add_argument("--redact", action="append", default=[], type=_text_argument, metavar="TEXT",
                      help="replace this exact text with [redacted] in this export only (repeat for more)" + _AT)
     pdf.add_argument("--allow-findings", action="store_true",
@@ -848,9 +849,9 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import report
     from boundary_journal.services import entries, exports
 
-    if args.relationship and (args.date_from or args.date_to or args.all_entries or args.question):
-        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to, "
-                           "--all-entries and --question with --relationship.")
+    if args.relationship and (args.date_from or args.date_to or args.all_entries):
+        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to and "
+                           "--all-entries with --relationship.")
     if not args.relationship and not (args.date_from and args.date_to):
         raise InvalidInput("Give the period with --from DATE --to DATE (or --relationship NAME for a brief).")
     if args.date_from and args.date_to:
@@ -860,7 +861,8 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     try:
         document: exports.SupervisionPacket | exports.EthicsBrief
         if args.relationship:
-            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name)
+            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name,
+                                            questions=args.question)
         else:
             document = exports.gather_supervision(
                 journal, catalog, date_from=args.date_from, date_to=args.date_to, all_entries=args.all_entries,
@@ -879,6 +881,9 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
             "Nothing was written."
         )
     document = exports.with_check(document, findings)
+    for where, what in report.unprintable(exports.outgoing_texts(document)):
+        print(for_terminal(f"Note: {where}: {what} cannot be drawn by the PDF's fonts; it is printed as its name "
+                           "in brackets."), file=sys.stderr)
     if isinstance(document, exports.EthicsBrief):
         report.write_brief_pdf(args.out, document, catalog)
         print(f"Wrote the ethics-consult brief for {args.relationship} to {args.out}.")

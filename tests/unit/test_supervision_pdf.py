@@ -129,6 +129,7 @@ def brief(**changes: object) -> EthicsBrief:
         "status": "active",
         "made": MADE,
         "display_name": "Dr A.",
+        "questions": ("Was redirecting enough?", f"Should I transfer care? {MARKUP}"),
         "stage": RelationshipStage("Client K", 2, 3, "Personal channel shift", 4, "Emotional entanglement"),
         "context": tuple(LabelledText("context", k, label, f"{k} text {MARKUP}" if k != "capacity_vulnerability"
                                       else "") for k, label in CONTEXT_FIELDS.items()),
@@ -189,9 +190,10 @@ class TestSupervisionSummary:
     def test_every_section_is_present_in_order(self, out: Path, catalog: Catalog) -> None:
         write_supervision_pdf(out, packet(), catalog)
         text = pdf_text(out)
-        headings = ["Supervision summary", "Overview", "Relationships and their slope stage", "Self-check trend",
-                    "Entries brought to supervision", "Weekly exercises", "Open and overdue actions",
-                    "Questions I want to bring", "Supervisor's notes"]
+        # The supervisor's reading order: the clinician's questions right after the overview.
+        headings = ["Supervision summary", "Overview", "Relationships and their slope stage",
+                    "Questions I want to bring", "Self-check trend", "Entries brought to supervision",
+                    "Weekly exercises", "Actions in the period", "Supervisor's notes"]
         positions = [text.index(heading) for heading in headings]
         assert positions == sorted(positions)
         for expected in ("Period: 2026-10-01 to 2026-10-31 (31 days)", "Made on 2026-11-02 09:30",
@@ -214,8 +216,11 @@ class TestSupervisionSummary:
                          "2. Consult your supervisor or the ethics service", "What happened", "Next step",
                          "Looking back at my response", "after hours, <tag>", "risk 85/100"):
             assert expected in text
-        assert text.index("Documentation note") < text.index("How I responded") < text.index("Reflection") \
-            < text.index("Recommended steps") < text.index("What happened")
+        first = text[text.index("2026-10-09 23:12 · Client K"):]
+        labels = ["What happened", "How I responded", "Documentation note", "Reflection", "Next step",
+                  "Recommended steps", "Looking back at my response"]
+        positions = [first.index(label) for label in labels]
+        assert positions == sorted(positions)
 
     def test_all_entries_variant_marks_the_supervision_ones(self, out: Path, catalog: Catalog) -> None:
         entries = (entry(1), entry(2, supervision=False, occurred=datetime(2026, 10, 12, 8)))
@@ -229,7 +234,7 @@ class TestSupervisionSummary:
         text = pdf_text(out)
         for expected in ("2026-W41", "Talk to a supervisor", "Booked it.", "Write a plan", "No follow-up yet",
                          "Overdue", "2026-10-20", "Read the gifts policy", "1. How do I name the pattern?",
-                         "3. Привет — what then?", "As of 2026-11-02, overdue first"):
+                         "3. Привет — what then?", "Actions due, done or opened in the period, as of 2026-11-02"):
             assert expected in text
 
     def test_markup_is_literal_and_non_latin_text_survives(self, out: Path, catalog: Catalog) -> None:
@@ -246,7 +251,8 @@ class TestSupervisionSummary:
         text = pdf_text(out)
         for expected in ("There are no entries in this period.", "No relationship had entries",
                          "No self-check was taken and no slope stage was set in this period.",
-                         "No weekly exercise was planned in this period.", "No open actions.",
+                         "No weekly exercise was planned in this period.",
+                         "No action was due, done or opened in this period.",
                          "No questions were added for this supervision.", "Supervisor's notes",
                          "Not checked for identifiers before export"):
             assert expected in text
@@ -271,8 +277,8 @@ class TestEthicsBrief:
     def test_every_section_is_present_in_order(self, out: Path, catalog: Catalog) -> None:
         write_brief_pdf(out, brief(), catalog)
         text = pdf_text(out)
-        headings = ["Ethics-consult brief", "Context", "Consent record", "Chronology",
-                    "Decision-flow answers and steps", "Self-check trend and stage history", "Stage history",
+        headings = ["Ethics-consult brief", "Questions for the consultation", "1. Was redirecting enough?",
+                    "Context", "Consent record", "Chronology", "Self-check trend and stage history", "Stage history",
                     "Actions"]
         positions = [text.index(heading) for heading in headings]
         assert positions == sorted(positions)
@@ -308,12 +314,12 @@ class TestEthicsBrief:
         assert "Reflection" not in text  # the brief is the factual account only
 
     def test_empty_brief(self, out: Path, catalog: Catalog) -> None:
-        empty = brief(entries=(), trend=Trend("Client K", (), ()), actions=(),
+        empty = brief(entries=(), trend=Trend("Client K", (), ()), actions=(), questions=(),
                       context=tuple(replace(part, text="") for part in brief().context), unresolved_findings=None)
         write_brief_pdf(out, empty, catalog)
         text = pdf_text(out)
         for expected in ("No context is recorded for this relationship.", "There are no entries for this relationship.",
-                         "The decision flow was not answered for any entry.", "No self-check was taken",
+                         "No questions were added", "No self-check was taken",
                          "No actions were recorded for this relationship.", "Entries: none"):
             assert expected in text
 
@@ -346,10 +352,11 @@ class TestStructure:
         for page in reader.pages:
             xobjects = page["/Resources"].get("/XObject", {})
             assert all(x.get_object().get("/Subtype") != "/Image" for x in xobjects.values())
-        # Axis labels and the stage marks are text drawn on the page by ReportLab, next to the chart's lines.
-        chart_pages = [p.extract_text() for p in reader.pages if "100%" in p.extract_text()]
-        assert chart_pages and all("75%" in text and "Oct" in text for text in chart_pages)
-        assert any("stage 2→3" in text for text in chart_pages)
+        # Axis labels and the stage marks are text drawn on the page by ReportLab, next to the chart's lines; the
+        # scores (6% to 22%) get an axis fitted to them, not 0-100.
+        chart_pages = [p.extract_text() for p in reader.pages if "stage 2→3" in p.extract_text()]
+        assert chart_pages and all("30%" in text and "Oct" in text for text in chart_pages)
+        assert not any("100%" in text for text in chart_pages)
 
     def test_every_page_numbered_with_the_confidentiality_line(self, out: Path, catalog: Catalog) -> None:
         long_entries = tuple(entry(i, fields=(FieldText("reflection", "Reflection", "A line.\n" * 80),))
