@@ -347,6 +347,22 @@ def build_parser() -> argparse.ArgumentParser:
     rel_stage.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
     rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
     rel_stage.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="why" + _AT)
+    from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
+
+    for group, fields, help_ in (
+        ("context", CONTEXT_FIELDS, "the circumstances that change how a boundary question is judged (shown in "
+         "the ethics-consult brief); without options, show them"),
+        ("consent", CONSENT_FIELDS, "the consent record of a sanctioned exception: informed, voluntary, scope, "
+         "documented (shown in the ethics-consult brief); without options, show it"),
+    ):
+        record = relationship_commands.add_parser(group, help=help_, description=help_ + ". An option given "
+                                                  "as '' clears that part; the parts not given are kept.")
+        record.set_defaults(handler=_relationship_record, record_group=group)
+        record.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
+        for key, label in fields.items():
+            record.add_argument(f"--{key.replace('_', '-')}", dest=key, type=_text_argument, metavar="TEXT",
+                                help=label + _AT)
+        record.add_argument("--json", action="store_true", help="print the record as JSON")
 
     exercise = command("exercise", _subcommand_help, "the weekly grey-relationship exercise")
     exercise_commands = exercise.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -745,6 +761,32 @@ def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
         slope.set_stage(journal, args.name, args.stage, note=args.note)
     finally:
         journal.close()
+    return 0
+
+
+def _relationship_record(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Show, or change part of, a relationship's context or consent record, as the export dialog does."""
+    from boundary_journal.services import relationships
+
+    group = args.record_group
+    fields = relationships.CONTEXT_FIELDS if group == "context" else relationships.CONSENT_FIELDS
+    changes = {key: getattr(args, key) for key in fields if getattr(args, key) is not None}
+    journal = _open(args, write=bool(changes))
+    try:
+        detail = relationships.get_relationship(journal, args.name)
+        if changes:
+            save = relationships.set_context if group == "context" else relationships.set_consent
+            detail = save(journal, args.name, {**getattr(detail, group), **changes})
+    finally:
+        journal.close()
+    values = getattr(detail, group)
+    if args.json:
+        _print_json({"relationship": detail.pseudonym, group: {key: values.get(key, "") for key in fields}})
+    elif not changes:
+        for key, label in fields.items():
+            _show(f"{label} (--{key.replace('_', '-')}):")
+            for line in (values.get(key) or "(not recorded)").splitlines():
+                _show(f"  {line}")
     return 0
 
 
