@@ -319,6 +319,10 @@ def _markup(text: str) -> str:
 
 def _font_of(char: str) -> str:
     code = ord(char)
+    if code > 0xFFFF:
+        # Beyond the first 65,536 characters ReportLab writes a wrong text layer (copying or a screen reader gets
+        # another character), so even an emoji DejaVu draws is printed by name.
+        return "missing"
     if code < 128 or code in _main_chars:
         return "main"
     if code in _fallback_chars:
@@ -354,7 +358,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "label": ParagraphStyle("label", parent=body, fontSize=8.5, leading=12, textColor=MUTED),
         "value": ParagraphStyle("value", parent=body, fontSize=9, leading=12),
         "field": ParagraphStyle("field", parent=body, fontName=FONT_BOLD, fontSize=9, leading=12,
-                                spaceBefore=7, spaceAfter=2),
+                                spaceBefore=7, spaceAfter=2, keepWithNext=1),
         "body": body,
         "empty": ParagraphStyle("empty", parent=body, fontSize=10.5, leading=15, spaceBefore=8),
     }
@@ -749,18 +753,21 @@ def _trend_chart(trend: Trend, start: date, end: date) -> Drawing:
 
 
 def _score_axis(scores: Sequence[int]) -> tuple[int, int, list[int]]:
-    """Bounds and ticks of the score axis, fitted to the scores with some room (scores of 10–30 are not drawn on
-    0–100), from 0 when the lowest is near it; between 0 and 100 either way."""
+    """Bounds and ticks (at most five steps) of the score axis, fitted to the scores with some room: scores of
+    40-60 are not drawn on 0-100. It starts at 0 when the lowest score is near it, and stays within 0-100."""
     low, high = min(scores), max(scores)
     span = max(high - low, 10)
-    step = next(s for s in (5, 10, 20, 25) if span / s <= 4)
-    bottom = max(0, (low - span // 5) // step * step)
-    if bottom <= step:
-        bottom = 0
-    top = min(100, -(-(high + span // 5 + 1) // step) * step)
+    pad = max(2, span // 5)
+    low, high = max(0, low - pad), min(100, high + pad)
+    if low <= span:
+        low = 0
+    for step in (5, 10, 20, 25):  # each divides 100, so the top stays within it
+        bottom, top = low // step * step, -(-high // step) * step
+        if (top - bottom) // step <= 5:
+            break
     if top - bottom < 2 * step:
         top = min(100, bottom + 2 * step)
-        bottom = max(0, top - 2 * step)
+        bottom = top - 2 * step
     return bottom, top, list(range(bottom, top + 1, step))
 
 
@@ -1083,7 +1090,11 @@ def _actions_table(actions: Sequence[ActionRecord], styles: dict[str, ParagraphS
         row = [status, due]
         if relationship:
             row.append(_cell(action.relationship or "—", styles["cell"]))
-        row.append(_cell(action.text, styles["cell"]))
+        what: list[Flowable] = [_cell(action.text, styles["cell"])]
+        if action.outcome:  # a table row cannot break across pages: a long outcome goes below the table
+            outcome = action.outcome if len(action.outcome) <= CELL_TEXT_LIMIT else "(below the table)"
+            what.append(_cell(f"Outcome: {outcome}", styles["caption"]))
+        row.append(what)
         rows.append(row)
     widths = [22 * mm, 23 * mm, *([36 * mm] if relationship else [])]
     return _table(rows, [*widths, CONTENT_WIDTH - sum(widths)])
@@ -1103,6 +1114,9 @@ def _period_actions(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]
                            f"{_plural(len(packet.actions), 'action')}, {packet.overdue} overdue, {done} done."
                            + older, styles["caption"]))
     story.append(_actions_table(packet.actions, styles, relationship=True))
+    for action in packet.actions:
+        if len(action.outcome) > CELL_TEXT_LIMIT:
+            story += _labelled(f"Outcome of action {action.id}: {action.text[:80]}", action.outcome, styles)
     return story
 
 
