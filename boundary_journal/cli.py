@@ -924,7 +924,7 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
         )
     document = exports.with_check(document, findings)
     for where, what in report.unprintable(exports.outgoing_texts(document)):
-        print(for_terminal(f"Note: {where}: {what} cannot be drawn by the PDF's fonts; it is printed as its name "
+        print(for_terminal(f"Note: {where}: the PDF's fonts cannot draw {what}; the PDF prints each as its name "
                            "in brackets."), file=sys.stderr)
     if isinstance(document, exports.EthicsBrief):
         report.write_brief_pdf(args.out, document, catalog)

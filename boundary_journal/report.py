@@ -807,8 +807,10 @@ def _trend_block(
                                "trend.", styles["body"]))
     else:
         block.append(Paragraph("No check-ins in this period.", styles["missing"]))
-    story: list[Flowable] = [KeepTogether(block)]
-    story += _flags_ticked(trend, styles, second_view)
+    # The red flags belong to the chart above them: at most one row per catalogue item, so they move with it.
+    story: list[Flowable] = [KeepTogether(block + _flags_ticked(trend, styles, second_view))]
+    if list_changes and trend.stage_changes:
+        story.append(Spacer(1, 1.5 * mm))
     for mark in trend.stage_changes if list_changes else ():
         story += _stage_change(mark, styles)
     return story

@@ -113,7 +113,7 @@ class TestCharacters:
         out = tmp_path / "summary.pdf"
         result = ready.run("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out))
         assert result.returncode == 0, result.stderr
-        assert "What happened: 👍 (thumbs up sign) cannot be drawn" in result.stderr
+        assert "What happened: the PDF's fonts cannot draw 👍 (thumbs up sign)" in result.stderr
         flat = pdf_text(out)
         for part in ("患者は電話番号を聞いた。", "한국어 메시지.", "中文", "[thumbs up sign]"):
             assert part in flat, part
