@@ -130,7 +130,6 @@ def brief(**changes: object) -> EthicsBrief:
         "status": "active",
         "made": MADE,
         "display_name": "Dr A.",
-        "questions": ("Was redirecting enough?", f"Should I transfer care? {MARKUP}"),
         "stage": RelationshipStage("Client K", 2, 3, "Personal channel shift", 4, "Emotional entanglement"),
         "context": tuple(LabelledText("context", k, label, f"{k} text {MARKUP}" if k != "capacity_vulnerability"
                                       else "") for k, label in CONTEXT_FIELDS.items()),
@@ -147,6 +146,7 @@ def brief(**changes: object) -> EthicsBrief:
             ActionRecord(5, "Client K", datetime(2026, 10, 1), None, datetime(2026, 10, 12), "done",
                          "Ask for my number to be removed", f"Removed {MARKUP}"),
         ),
+        "questions": ("Was redirecting enough?", f"Should I transfer care? {MARKUP}"),
         "unresolved_findings": 0,
     }
     values.update(changes)
