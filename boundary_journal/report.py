@@ -192,9 +192,10 @@ def _build(
     header_style = ParagraphStyle("header", fontName=FONT, fontSize=7.5, leading=9, textColor=MUTED,
                                   alignment=TA_LEFT)
 
+    line = ReportLabParagraph(_markup(header), header_style)  # laid out once, drawn on every page
+    line.wrap(CONTENT_WIDTH, 20 * mm)
+
     def running_header(pdf: canvas.Canvas, _document: Any) -> None:
-        line = ReportLabParagraph(_markup(header), header_style)
-        line.wrapOn(pdf, CONTENT_WIDTH, 20 * mm)
         line.drawOn(pdf, MARGIN, PAGE_SIZE[1] - MARGIN + 6 * mm - 2)
 
     frame = Frame(
@@ -358,7 +359,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "label": ParagraphStyle("label", parent=body, fontSize=8.5, leading=12, textColor=MUTED),
         "value": ParagraphStyle("value", parent=body, fontSize=9, leading=12),
         "field": ParagraphStyle("field", parent=body, fontName=FONT_BOLD, fontSize=9, leading=12,
-                                spaceBefore=7, spaceAfter=2, keepWithNext=1),
+                                spaceBefore=7, spaceAfter=2),
         "body": body,
         "empty": ParagraphStyle("empty", parent=body, fontSize=10.5, leading=15, spaceBefore=8),
     }
@@ -1040,7 +1041,7 @@ def _supervision_entry(entry: EntryRecord, styles: dict[str, ParagraphStyle], *,
         if text.key not in _FIRST_FIELDS:
             story += _labelled(text.label, text.text, styles)
     if entry.response_moves:
-        story += [Paragraph("Looking back at my response", styles["field"]),
+        story += [CondPageBreak(14 * mm), Paragraph("Looking back at my response", styles["field"]),
                   Paragraph(_markup("; ".join(entry.response_moves)), styles["body"])]
     return story
 
@@ -1241,7 +1242,7 @@ def _chronology(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[F
         by_key = {f.key: f for f in entry.fields}
         for key in _FIRST_FIELDS:
             if key == "documentation_note" and key not in by_key:
-                story += [Paragraph("Documentation note", styles["field"]),
+                story += [CondPageBreak(14 * mm), Paragraph("Documentation note", styles["field"]),
                           Paragraph("No documentation note was written.", styles["missing"])]
             elif key in by_key:
                 story += _labelled(by_key[key].label, by_key[key].text, styles)
