@@ -86,6 +86,9 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s")
 
 PAGE_SIZE = A4
 MARGIN = 20 * mm
+# Room a field label needs to start on this page: the label and two lines of its text (a paragraph leaves no
+# single first line at a page foot, so with less room the label would stand there alone).
+FIELD_NEED = 20 * mm
 CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#5c5c5c")
@@ -433,7 +436,7 @@ def _entry(entry: EntryView, catalog: Catalog, styles: dict[str, ParagraphStyle]
     for key, text in _ordered_fields(entry, template):
         field = template.field(key) if template else None
         # Keep a label with the first lines of its text without moving a whole long paragraph.
-        flowables.append(CondPageBreak(14 * mm))
+        flowables.append(CondPageBreak(FIELD_NEED))
         flowables.append(Paragraph(escape(field.label if field else key), styles["field"]))
         flowables += _text(text, styles["body"])
     return flowables
@@ -644,7 +647,7 @@ def _cell(text: str, style: ParagraphStyle) -> Paragraph:
 
 def _labelled(label: str, text: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     """A field label with its user text below it, the label kept with the text's first lines."""
-    return [CondPageBreak(14 * mm), Paragraph(_markup(label), styles["field"]), *_text(text, styles["body"])]
+    return [CondPageBreak(FIELD_NEED), Paragraph(_markup(label), styles["field"]), *_text(text, styles["body"])]
 
 
 def _numbered(items: Sequence[str], style: ParagraphStyle) -> list[Flowable]:
@@ -1032,7 +1035,7 @@ def _supervision_entry(entry: EntryRecord, styles: dict[str, ParagraphStyle], *,
         if key in by_key:
             story += _labelled(by_key[key].label, by_key[key].text, styles)
     if entry.flow:
-        story += [CondPageBreak(14 * mm), Paragraph("Recommended steps (decision flow)", styles["field"])]
+        story += [CondPageBreak(FIELD_NEED), Paragraph("Recommended steps (decision flow)", styles["field"])]
         if entry.steps:
             story += _numbered(entry.steps, styles["numbered"])
         else:
@@ -1041,7 +1044,7 @@ def _supervision_entry(entry: EntryRecord, styles: dict[str, ParagraphStyle], *,
         if text.key not in _FIRST_FIELDS:
             story += _labelled(text.label, text.text, styles)
     if entry.response_moves:
-        story += [CondPageBreak(14 * mm), Paragraph("Looking back at my response", styles["field"]),
+        story += [CondPageBreak(FIELD_NEED), Paragraph("Looking back at my response", styles["field"]),
                   Paragraph(_markup("; ".join(entry.response_moves)), styles["body"])]
     return story
 
@@ -1242,7 +1245,7 @@ def _chronology(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[F
         by_key = {f.key: f for f in entry.fields}
         for key in _FIRST_FIELDS:
             if key == "documentation_note" and key not in by_key:
-                story += [CondPageBreak(14 * mm), Paragraph("Documentation note", styles["field"]),
+                story += [CondPageBreak(FIELD_NEED), Paragraph("Documentation note", styles["field"]),
                           Paragraph("No documentation note was written.", styles["missing"])]
             elif key in by_key:
                 story += _labelled(by_key[key].label, by_key[key].text, styles)

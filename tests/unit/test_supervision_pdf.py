@@ -543,11 +543,14 @@ class TestLayout:
 
     @pytest.mark.parametrize("write", ["summary", "brief"])
     def test_no_heading_is_the_last_line_of_a_page(self, tmp_path: Path, catalog: Catalog, write: str) -> None:
-        # Longer and longer first entries move every later heading down the pages, through each page foot.
-        for lines in range(0, 64, 6):
+        # Longer and longer first entries move every later heading down the pages, through each page foot, one
+        # line at a time; every field wraps to several lines, as a paragraph keeps at least two at a page foot.
+        wrapped = "The patient asked again and I redirected to the portal, as agreed in supervision. " * 3
+        fields = tuple(replace(field, text=wrapped) for field in entry().fields)
+        for lines in range(0, 40):
             filler = FieldText("what_happened", "What happened", "\n".join(f"Line {i}." for i in range(lines)))
             entries = tuple(entry(i, occurred=datetime(2026, 10, i, 9), fields=(
-                filler if i == 1 else entry().fields[0], *entry().fields[1:])) for i in range(1, 5))
+                filler if i == 1 else fields[0], *fields[1:])) for i in range(1, 5))
             out = tmp_path / f"{write}-{lines}.pdf"
             if write == "summary":
                 write_supervision_pdf(out, packet(entries=entries), catalog)
