@@ -267,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--name", default="", type=_text_argument, metavar="TEXT",
                      help="a display name for the cover" + _AT)
     pdf.add_argument("--question", action="append", default=[], type=_text_argument, metavar="TEXT",
-                     help="a question to bring (repeat for more)" + _AT)
+                     help="a question to bring to supervision or to the consultation, shown first in the brief "
+                     "(repeat for more)" + _AT)
     pdf.add_argument("--redact", action="append", default=[], type=_text_argument, metavar="TEXT",
                      help="replace this exact text with [redacted] in this export only (repeat for more)" + _AT)
     pdf.add_argument("--allow-findings", action="store_true",
@@ -361,6 +362,22 @@ def build_parser() -> argparse.ArgumentParser:
     rel_stage.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
     rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
     rel_stage.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="why" + _AT)
+    from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
+
+    for group, fields, help_ in (
+        ("context", CONTEXT_FIELDS, "the circumstances that change how a boundary question is judged (shown in "
+         "the ethics-consult brief); without options, show them"),
+        ("consent", CONSENT_FIELDS, "the consent record of a sanctioned exception: informed, voluntary, scope, "
+         "documented (shown in the ethics-consult brief); without options, show it"),
+    ):
+        record = relationship_commands.add_parser(group, help=help_, description=help_ + ". An option given "
+                                                  "as '' clears that part; the parts not given are kept.")
+        record.set_defaults(handler=_relationship_record, record_group=group)
+        record.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
+        for key, label in fields.items():
+            record.add_argument(f"--{key.replace('_', '-')}", dest=key, type=_text_argument, metavar="TEXT",
+                                help=label + _AT)
+        record.add_argument("--json", action="store_true", help="print the record as JSON")
 
     warnings_parser = command("warnings", _subcommand_help, "drift warnings: list them, acknowledge one with a note")
     warning_commands = warnings_parser.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -860,6 +877,32 @@ def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
+def _relationship_record(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Show, or change part of, a relationship's context or consent record, as the export dialog does."""
+    from boundary_journal.services import relationships
+
+    group = args.record_group
+    fields = relationships.CONTEXT_FIELDS if group == "context" else relationships.CONSENT_FIELDS
+    changes = {key: getattr(args, key) for key in fields if getattr(args, key) is not None}
+    journal = _open(args, write=bool(changes))
+    try:
+        detail = relationships.get_relationship(journal, args.name)
+        if changes:
+            save = relationships.set_context if group == "context" else relationships.set_consent
+            detail = save(journal, args.name, {**getattr(detail, group), **changes})
+    finally:
+        journal.close()
+    values = getattr(detail, group)
+    if args.json:
+        _print_json({"relationship": detail.pseudonym, group: {key: values.get(key, "") for key in fields}})
+    elif not changes:
+        for key, label in fields.items():
+            _show(f"{label} (--{key.replace('_', '-')}):")
+            for line in (values.get(key) or "(not recorded)").splitlines():
+                _show(f"  {line}")
+    return 0
+
+
 def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import ics
     from boundary_journal.services import weekly
@@ -961,9 +1004,9 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import report
     from boundary_journal.services import entries, exports
 
-    if args.relationship and (args.date_from or args.date_to or args.all_entries or args.question):
-        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to, "
-                           "--all-entries and --question with --relationship.")
+    if args.relationship and (args.date_from or args.date_to or args.all_entries):
+        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to and "
+                           "--all-entries with --relationship.")
     if not args.relationship and not (args.date_from and args.date_to):
         raise InvalidInput("Give the period with --from DATE --to DATE (or --relationship NAME for a brief).")
     if args.date_from and args.date_to:
@@ -973,7 +1016,8 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     try:
         document: exports.SupervisionPacket | exports.EthicsBrief
         if args.relationship:
-            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name)
+            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name,
+                                            questions=args.question)
         else:
             document = exports.gather_supervision(
                 journal, catalog, date_from=args.date_from, date_to=args.date_to, all_entries=args.all_entries,
@@ -992,6 +1036,9 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
             "Nothing was written."
         )
     document = exports.with_check(document, findings)
+    for where, what in report.unprintable(exports.outgoing_texts(document)):
+        print(for_terminal(f"Note: {where}: the PDF's fonts cannot draw {what}; the PDF prints each as its name "
+                           "in brackets."), file=sys.stderr)
     if isinstance(document, exports.EthicsBrief):
         report.write_brief_pdf(args.out, document, catalog)
         print(f"Wrote the ethics-consult brief for {args.relationship} to {args.out}.")

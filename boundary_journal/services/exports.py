@@ -39,8 +39,9 @@ from boundary_journal.storage import Journal
 
 MAX_DISPLAY_NAME_LENGTH = 200
 MAX_QUESTIONS = 50
-# The brief is a factual account for a committee: the neutral note and what was decided, not the reflection.
-BRIEF_FIELDS = ("documentation_note", "next_step")
+# The brief is a factual account for a committee: what happened, the response, the neutral note and what was
+# decided, not the reflection.
+BRIEF_FIELDS = ("what_happened", "my_response", "documentation_note", "next_step")
 OUTCOME_LABELS = {"done": "Done", "not_done": "Not done", "partly": "Partly done"}
 _LABEL = "user_text"
 _PSEUDONYM = "pseudonym"
@@ -154,8 +155,12 @@ class RelationshipStage:
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """One check-in: its score, the red flags ticked (catalogue text), and those that need a second view."""
+
     taken_at: datetime
     percent: int
+    ticked: tuple[str, ...] = ()
+    higher_input: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,11 +263,13 @@ class SupervisionPacket:
     categories: tuple[Count, ...]  # over every entry in the period, most frequent first
     channels: tuple[Count, ...]
     relationships: tuple[RelationshipStage, ...]
+    questions: tuple[str, ...] = _user_text("Question")  # "questions I want to bring", typed at export time
     trends: tuple[Trend, ...]  # the overall check-ins first, then by relationship
     entries: tuple[EntryRecord, ...]
     exercises: tuple[ExerciseRecord, ...]
-    actions: tuple[ActionRecord, ...]  # open ones: overdue first, then due today, then the rest
-    questions: tuple[str, ...] = _user_text("Question")  # "questions I want to bring", typed at export time
+    # Those due, done or opened in the period: overdue first, then due today, open, done.
+    actions: tuple[ActionRecord, ...]
+    older_open: int = 0  # open actions opened before the period and not due in it
     # Set by `with_check` once scanned: how many findings were left in on purpose; None = never checked.
     unresolved_findings: int | None = None
 
@@ -285,6 +292,7 @@ class EthicsBrief:
     status: str
     made: datetime
     display_name: str = _user_text("Display name")
+    questions: tuple[str, ...] = _user_text("Question")  # the questions for the consultation, typed at export time
     stage: RelationshipStage
     context: tuple[LabelledText, ...]  # every seed 001 §6 part, in order, "" where nothing is recorded
     consent: tuple[LabelledText, ...]  # every seed 001 §8 part, likewise
@@ -323,7 +331,8 @@ def gather_supervision(
     questions: Iterable[str] = (),
     made: datetime | None = None,
 ) -> SupervisionPacket:
-    """Collect the supervision summary of a period: the marked entries (or all), trends, exercises, open actions."""
+    """Collect the supervision summary of a period: the marked entries (or all), trends, exercises, and the
+    actions due, done or opened in the period."""
     if date_from > date_to:
         raise InvalidInput(f"The start date {date_from} is after the end date {date_to}.")
     made = _made(made)
@@ -361,9 +370,9 @@ def gather_supervision(
     trends: list[Trend] = []
     overall = [c for c in checks if c.relationship is None]
     if overall:
-        trends.append(Trend(None, _points(overall), ()))
+        trends.append(Trend(None, _points(catalog, overall), ()))
     for relationship in stages:
-        points = _points([c for c in checks if c.relationship == relationship.pseudonym])
+        points = _points(catalog, [c for c in checks if c.relationship == relationship.pseudonym])
         marks = tuple(m for m in _marks(catalog, relationship.pseudonym, histories.get(relationship.pseudonym, []))
                       if within(m.set_at))
         if points or marks:
@@ -371,8 +380,16 @@ def gather_supervision(
 
     today = made.date()
     order = {"overdue": 0, "due": 1, "open": 2}
-    open_actions = [_action(a, today) for a in list_actions(journal, open_only=True)]
-    open_actions.sort(key=lambda a: (order.get(a.status, 3), a.due_on or date.max, a.created, a.id))
+    period_actions: list[ActionRecord] = []
+    older_open = 0
+    for view in list_actions(journal):
+        moments = (view.created, view.due_on, view.done_at)
+        if any(m is not None and within(m) for m in moments):
+            period_actions.append(_action(view, today))
+        elif view.done_at is None and view.created.date() < date_from:
+            older_open += 1
+    period_actions.sort(key=lambda a: (order.get(a.status, 3), a.done_at or datetime.max, a.due_on or date.max,
+                                  a.created, a.id))
 
     return SupervisionPacket(
         date_from=date_from,
@@ -386,18 +403,22 @@ def gather_supervision(
         trends=tuple(trends),
         entries=tuple(_entry(catalog, e) for e in shown),
         exercises=tuple(_exercise(catalog, e) for e in exercises),
-        actions=tuple(open_actions),
+        actions=tuple(period_actions),
+        older_open=older_open,
         display_name=name,
         questions=asked,
     )
 
 
 def gather_brief(
-    journal: Journal, catalog: Catalog, pseudonym: str, *, display_name: str = "", made: datetime | None = None
+    journal: Journal, catalog: Catalog, pseudonym: str, *, display_name: str = "", questions: Iterable[str] = (),
+    made: datetime | None = None,
 ) -> EthicsBrief:
-    """Collect the ethics-consult brief of one relationship: context, consent, chronology, trend, actions."""
+    """Collect the ethics-consult brief of one relationship: questions, context, consent, chronology, trend,
+    actions."""
     made = _made(made)
     name = _display_name(display_name)
+    asked = _questions(questions)
     detail = get_relationship(journal, pseudonym)
     found = _chronological(list_entries(journal, EntryFilter(relationship=detail.pseudonym)))
     history = stage_history(journal, detail.pseudonym)
@@ -416,9 +437,10 @@ def gather_brief(
         consent=tuple(LabelledText("consent", k, label, detail.consent.get(k, "")) for k, label in
                       CONSENT_FIELDS.items()),
         entries=tuple(_entry(catalog, e, keys=BRIEF_FIELDS) for e in found),
-        trend=Trend(detail.pseudonym, _points(checks), _marks(catalog, detail.pseudonym, history)),
+        trend=Trend(detail.pseudonym, _points(catalog, checks), _marks(catalog, detail.pseudonym, history)),
         actions=tuple(actions),
         display_name=name,
+        questions=asked,
     )
 
 
@@ -521,8 +543,12 @@ def _stage(
     )
 
 
-def _points(checks: Sequence[SelfCheckView]) -> tuple[TrendPoint, ...]:
-    return tuple(TrendPoint(c.taken_at, c.score.percent) for c in sorted(checks, key=lambda c: (c.taken_at, c.id)))
+def _points(catalog: Catalog, checks: Sequence[SelfCheckView]) -> tuple[TrendPoint, ...]:
+    def texts(ids: Sequence[str]) -> tuple[str, ...]:
+        return tuple(flag.text if (flag := catalog.red_flag(i)) else i for i in ids)
+
+    return tuple(TrendPoint(c.taken_at, c.score.percent, texts(c.ticked), texts(c.higher_input))
+                 for c in sorted(checks, key=lambda c: (c.taken_at, c.id)))
 
 
 def _marks(catalog: Catalog, pseudonym: str, history: Sequence[StageChangeView]) -> tuple[StageMark, ...]:
