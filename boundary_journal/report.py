@@ -496,7 +496,8 @@ BRIEF_NOTE = "Confidential · pseudonymised notes for an ethics consultation · 
 
 # The section headings, in order: the supervisor (and the tests) can rely on them.
 SUPERVISION_SECTIONS = (
-    "Overview", "Questions I want to bring", "Self-check trend", "Entries", "Weekly exercises",
+    "Overview", "Questions I want to bring", "Relationships and their slope stage", "Self-check trend", "Entries",
+    "Weekly exercises",
     "Actions in the period", "Supervisor's notes",
 )
 BRIEF_SECTIONS = (
@@ -900,6 +901,7 @@ def _supervision_story(packet: SupervisionPacket, catalog: Catalog) -> list[Flow
     ], styles)]
     story += _overview(packet, catalog, styles)
     story += _questions(packet, styles)
+    story += _relationships(packet, catalog, styles)
     story += _supervision_trends(packet, catalog, styles)
     story += _supervision_entries(packet, styles)
     story += _exercises(packet, styles)
@@ -943,7 +945,12 @@ def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, Par
             Spacer(1, 1.5 * mm),
             Paragraph(escape("* Rank: " + catalog.channel_ranking_note()), styles["caption"]),
         ]
-    story.append(Paragraph("Relationships and their slope stage", styles["h2"]))
+    return story
+
+
+def _relationships(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Each relationship with the stage the clinician set and the one their own recent conduct suggests."""
+    story = _section("Relationships and their slope stage", styles)
     if not packet.relationships:
         story.append(Paragraph("No relationship had entries, check-ins, exercises or stage changes in this period.",
                                styles["missing"]))

@@ -199,8 +199,8 @@ class TestSupervisionSummary:
         write_supervision_pdf(out, packet(), catalog)
         text = pdf_text(out)
         # The supervisor's reading order: the clinician's questions right after the overview.
-        headings = ["Supervision summary", "Overview", "Relationships and their slope stage",
-                    "Questions I want to bring", "Self-check trend", "Entries brought to supervision",
+        headings = ["Supervision summary", "Overview", "Questions I want to bring",
+                    "Relationships and their slope stage", "Self-check trend", "Entries brought to supervision",
                     "Weekly exercises", "Actions in the period", "Supervisor's notes"]
         positions = [text.index(heading) for heading in headings]
         assert positions == sorted(positions)
