@@ -1,7 +1,8 @@
 """The shipped catalogue: categories, channels, templates, red flags, slope stages, escalation
 rules, response scripts and moves, read from resources/catalog/*.toml and validated at start-up.
 
-Every item names the seed document (and section) it comes from in `source`; a malformed file
+Every item names the source file (and section) it comes from in `source`, a machine field: users see
+it only through `Catalog.source_label`, which names the article by its short title. A malformed file
 stops start-up with a `CatalogError` naming the file, the item and the field.
 """
 
@@ -24,12 +25,29 @@ NOTE_FIELD = "documentation_note"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+OWN_RULE = "Boundary Journal's own rule"
+OWN_RULES_NOTE = (
+    "Rules the app infers itself (the slope evidence, the red-flag weights, time windows, the wording lists of "
+    "the language check and their clinical senses, the channels the articles do not rank) are Boundary "
+    "Journal's own and say so wherever their source is shown."
+)
+CHANNEL_RANKING_NOTE = (
+    "The channel values are an illustrative ranking from one article's chart, not a measured risk of a "
+    "complaint; channels the app adds are not ranked."
+)
+
+
 @dataclass(frozen=True)
 class Source:
+    """One of the public articles; `short_title` is what users see beside a section, `title` the full title."""
+
     id: str
     file: str
     title: str
     kind: str
+    short_title: str
+    publisher: str
+    uses: str
 
 
 @dataclass(frozen=True)
@@ -59,7 +77,12 @@ class RedFlag:
     source: str
 
 
-EVIDENCE_KINDS = ("category", "channel", "after_hours", "red_flag")
+# What can suggest a stage: only the clinician's own conduct (see [rule] in slope_stages.toml).
+# conduct: a response move ticked on an entry; template: an entry written with a template about one's own
+# feelings or contact; after_hours: a contact move ticked on an entry dated in the hours given; red_flag: an
+# item of the latest check-in.
+EVIDENCE_KINDS = ("conduct", "template", "after_hours", "red_flag")
+RESPONSE_MOVE_KINDS = ("worsens", "works", "conduct")
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,20 @@ class StageEvidence:
     reason: str
     from_hour: int | None = None
     to_hour: int | None = None
+
+
+@dataclass(frozen=True)
+class SlopeRule:
+    """How the suggested stage is worked out (the app's own rule): the window of recent evidence, and why."""
+
+    id: str
+    window_days: int
+    text: str
+    source: str
+    own_addition: bool = True
+
+    def explanation(self) -> str:
+        return self.text.replace("{days}", str(self.window_days))
 
 
 @dataclass(frozen=True)
@@ -99,21 +136,35 @@ class EscalationRule:
 
 
 @dataclass(frozen=True)
+class RetiredRule:
+    """A decision-flow question of an earlier version: stored answers to it stay readable and keep
+    recommending only the steps of `then`; `replaced_by` names the questions asked instead."""
+
+    id: str
+    question: str
+    replaced_by: tuple[str, ...]
+    then: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Script:
     id: str
     title: str
     when: str
     text: str
     source: str
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
 class ResponseMove:
     id: str
-    kind: str
+    kind: str  # worsens | works (seed 002) | conduct (what the clinician did on their side; the app's own)
     label: str
     text: str
     source: str
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +186,7 @@ class Weight:
     points: int
     rationale: str
     source: str
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +209,25 @@ class LanguageTerm:
     suggestion: str
     why: str
     source: str
+    own_addition: bool = False
+
+
+@dataclass(frozen=True)
+class ClinicalSense:
+    """Words of the language check that also have a plain clinical sense, and the context that marks it.
+
+    A flagged word is left alone when the words right after it start with one of `after`, or the few words
+    before it (same sentence) hold one of `before`, unless those few words hold one of `unless_before`.
+    """
+
+    id: str
+    label: str
+    words: tuple[str, ...]
+    after: tuple[str, ...]
+    before: tuple[str, ...]
+    unless_before: tuple[str, ...]
+    source: str
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,6 +254,14 @@ class TemplateField:
 
 
 @dataclass(frozen=True)
+class TemplateNote:
+    """Guidance shown beside a template, traced to its own source."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Template:
     id: str
     category: str
@@ -196,6 +275,9 @@ class Template:
     escalation: tuple[str, ...]
     source: str
     review_response: bool = False
+    listen_after_days: int | None = None
+    listen_after: str = ""
+    notes: tuple[TemplateNote, ...] = ()
 
     def field(self, key: str) -> TemplateField | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -221,6 +303,9 @@ class Catalog:
     warnings: tuple[WarningRule, ...]
     language: tuple[LanguageTerm, ...]
     weekly_moves: tuple[WeeklyMove, ...]
+    slope_rule: SlopeRule
+    retired_rules: tuple[RetiredRule, ...] = ()
+    clinical_senses: tuple[ClinicalSense, ...] = ()
 
     def category(self, category_id: str) -> Category | None:
         return _by_id(self.categories, category_id)
@@ -251,15 +336,88 @@ class Catalog:
     def stage(self, number: int) -> SlopeStage | None:
         return next((s for s in self.slope_stages if s.number == number), None)
 
-    def source_title(self, source: str) -> str:
-        """The seed's title for a `source` string, or the string itself for the app's own items."""
-        file = source.split()[0]
-        match = next((s for s in self.sources if s.file == file), None)
-        return match.title if match else source
+    def retired_rule(self, rule_id: str) -> RetiredRule | None:
+        return _by_id(self.retired_rules, rule_id)
+
+    def question(self, rule_id: str) -> str:
+        """A decision-flow question as shown beside a stored answer; earlier questions say so."""
+        rule = self.rule(rule_id)
+        if rule is not None:
+            return rule.question
+        retired = self.retired_rule(rule_id)
+        if retired is not None:
+            return f"{retired.question} (asked in an earlier version of the decision flow)"
+        return rule_id
+
+    def source_lines(self, source: str, own_addition: bool = False) -> list[str]:
+        """What a user reads for a `source`: '<short title>, <section>', one line per cited article.
+
+        A source may cite several parts separated by ';'; a part without a file name continues the
+        article named before it. The app's own items say so, with the articles they draw on.
+        """
+        known = {s.file: s.short_title for s in self.sources}
+        lines: list[str] = []
+        current: str | None = None
+        for part in (p.strip() for p in source.split(";")):
+            if not part or part == "app":
+                continue
+            first, _, rest = part.partition(" ")
+            if first in known:
+                current = first
+                lines.append(f"{known[first]}, {rest.strip()}" if rest.strip() else known[first])
+            elif current is not None:
+                lines[-1] += f"; {part}"
+            elif not re.match(r"^\d{3}_[0-9a-f]+\.txt$", first):
+                lines.append(part)
+        if own_addition or source.strip() == "app":
+            if lines:
+                return [f"{OWN_RULE}, drawing on: {lines[0]}", *lines[1:]]
+            return [OWN_RULE]
+        return lines
+
+    def source_label(self, source: str, own_addition: bool = False) -> str:
+        """One line naming where an item comes from, e.g.
+        'Boundary Mistakes with Patients That Can End Your Career Early, §3 Digital boundaries'."""
+        return " · ".join(self.source_lines(source, own_addition))
+
+    def item_source(self, item: object) -> str:
+        """`source_label` for any catalogue item (its `source` and, if it has one, `own_addition`)."""
+        return self.source_label(getattr(item, "source", ""), bool(getattr(item, "own_addition", False)))
+
+    def channel_rank(self, channel: Channel | None) -> str:
+        """A channel's chart value as users see it: an illustrative rank, never a 'risk'."""
+        if channel is None or channel.risk is None:
+            return "not ranked"
+        return f"illustrative rank {channel.risk}/100"
+
+    def channel_ranking_note(self) -> str:
+        """Where the channel values come from, for every place that shows them."""
+        charted = next((c for c in self.channels if c.risk is not None), None)
+        return f"{CHANNEL_RANKING_NOTE} From: {self.item_source(charted)}." if charted else CHANNEL_RANKING_NOTE
+
+    @staticmethod
+    def source_origin(source: dict[str, Any]) -> str:
+        """'Residency Advisor, 8 January 2026 (article)', or just 'Article' when no publisher is named."""
+        return f"{source['publisher']} ({source['kind']})" if source["publisher"] else source["kind"].capitalize()
+
+    def sources_page(self) -> list[dict[str, Any]]:
+        """The Sources page (Help ▸ Sources, `catalog --sources`): each article with its full title, what the
+        app takes from it and how many catalogue items cite it; no file names."""
+        cited = [str(item.get("source", "")) for key, value in self.to_dict().items() if key != "sources"
+                 for item in (value if isinstance(value, list) else [value])]
+        cited += [note.source for template in self.templates for note in template.notes]
+        return [
+            {"title": s.title, "short_title": s.short_title, "publisher": s.publisher, "kind": s.kind,
+             "uses": s.uses, "items": sum(s.file in source for source in cited)}
+            for s in self.sources
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The whole catalogue as plain JSON-ready data (the `catalog --json` contract)."""
-        return {f.name: [asdict(item) for item in getattr(self, f.name)] for f in fields(self)}
+        return {
+            f.name: asdict(value) if f.name == "slope_rule" else [asdict(item) for item in value]
+            for f in fields(self) if (value := getattr(self, f.name)) is not None
+        }
 
 
 T = TypeVar("T")
@@ -374,7 +532,11 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
 
     reader = _Reader(folder, "sources.toml")
     sources = reader.items(
-        "source", lambda i: Source(i.ident("id"), i.text("file"), i.text("title"), i.text("kind"))
+        "source",
+        lambda i: Source(
+            i.ident("id"), i.text("file"), i.text("title"), i.text("kind"), i.text("short_title"),
+            i.text("publisher") if "publisher" in i.table else "", i.text("uses"),
+        ),
     )
     files = {s.file for s in sources}
 
@@ -405,24 +567,6 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         ),
     )
 
-    reader = _Reader(folder, "slope_stages.toml")
-    red_flag_ids = {f.id for f in red_flags}
-    evidence_ids = {
-        "category": {c.id for c in categories},
-        "channel": {c.id for c in channels},
-        "red_flag": red_flag_ids,
-    }
-    stages = reader.items(
-        "stage",
-        lambda i: SlopeStage(
-            i.ident("id"), i.number("number", 1, 5) or 0, i.text("label"), i.text("description"),
-            i.texts("signs"), _evidence(i, evidence_ids), i.source(files),
-        ),
-    )
-    if sorted(s.number for s in stages) != [1, 2, 3, 4, 5]:
-        raise reader.fail("[[stage]]", "the stages must be numbered 1 to 5, once each")
-    stages = tuple(sorted(stages, key=lambda s: s.number))
-
     reader = _Reader(folder, "escalation.toml")
     rules = reader.items(
         "rule",
@@ -437,21 +581,45 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         for follow in rule.then:
             if follow not in rule_ids or follow == rule.id:
                 raise reader.fail(f"rule '{rule.id}' field 'then'", f"'{follow}' is not another rule's id")
+    retired: tuple[RetiredRule, ...] = ()
+    if "retired" in reader.data:
+        retired = reader.items(
+            "retired",
+            lambda i: RetiredRule(
+                i.ident("id"), i.text("question"), i.texts("replaced_by"),
+                i.texts("then") if "then" in i.table else (), i.source(files),
+            ),
+        )
+    for old in retired:
+        if old.id in rule_ids:
+            raise reader.fail(f"retired '{old.id}'", "is still a rule; a retired id must not be asked again")
+        for key, ids in (("replaced_by", old.replaced_by), ("then", old.then)):
+            for rule_id in ids:
+                if rule_id not in rule_ids:
+                    raise reader.fail(f"retired '{old.id}' field '{key}'", f"'{rule_id}' is not a rule's id")
 
     reader = _Reader(folder, "scripts.toml")
     scripts = reader.items(
         "script",
-        lambda i: Script(i.ident("id"), i.text("title"), i.text("when"), i.text("text"), i.source(files)),
+        lambda i: Script(
+            i.ident("id"), i.text("title"), i.text("when"), i.text("text"), i.source(files),
+            i.flag("own_addition", False),
+        ),
     )
 
     reader = _Reader(folder, "response_moves.toml")
     moves = reader.items(
         "move",
-        lambda i: ResponseMove(i.ident("id"), i.ident("kind"), i.text("label"), i.text("text"), i.source(files)),
+        lambda i: ResponseMove(
+            i.ident("id"), i.ident("kind"), i.text("label"), i.text("text"), i.source(files),
+            i.flag("own_addition", False),
+        ),
     )
     for move in moves:
-        if move.kind not in ("worsens", "works"):
-            raise reader.fail(f"move '{move.id}' field 'kind'", "must be 'worsens' or 'works'")
+        if move.kind not in RESPONSE_MOVE_KINDS:
+            raise reader.fail(f"move '{move.id}' field 'kind'", f"must be one of {', '.join(RESPONSE_MOVE_KINDS)}")
+        if move.kind == "conduct" and not move.own_addition:
+            raise reader.fail(f"move '{move.id}' field 'own_addition'", "must be true for a 'conduct' move")
 
     levels, weights, warnings = _scoring(_Reader(folder, "scoring.toml"), files, {f.group for f in red_flags})
 
@@ -460,7 +628,7 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         "term",
         lambda i: LanguageTerm(
             i.ident("id"), i.ident("kind"), tuple(w.casefold() for w in i.texts("words")), i.text("suggestion"),
-            i.text("why"), i.source(files),
+            i.text("why"), i.source(files), i.flag("own_addition", False),
         ),
     )
     seen_words: dict[str, str] = {}
@@ -471,6 +639,13 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
             if word in seen_words:
                 raise reader.fail(f"term '{term.id}' field 'words'", f"'{word}' is also in '{seen_words[word]}'")
             seen_words[word] = term.id
+    senses: tuple[ClinicalSense, ...] = ()
+    if "sense" in reader.data:
+        senses = reader.items("sense", lambda i: _sense(i, files))
+    for sense in senses:
+        for word in sense.words:
+            if word not in seen_words:
+                raise reader.fail(f"sense '{sense.id}' field 'words'", f"'{word}' is not a word of any term")
 
     reader = _Reader(folder, "weekly_moves.toml")
     weekly_moves = reader.items(
@@ -489,14 +664,62 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
     }
     reader = _Reader(folder, "templates.toml")
     templates = reader.items("template", lambda i: _template(i, files, known))
+    for template in templates:
+        if bool(template.listen_after) != (template.listen_after_days is not None):
+            raise reader.fail(f"template '{template.id}'", "give listen_after and listen_after_days together")
     uncovered = known["category"] - {t.category for t in templates}
     if uncovered:
         raise reader.fail("[[template]]", f"no template covers the categories {sorted(uncovered)}")
 
+    stages, slope_rule = _slope(_Reader(folder, "slope_stages.toml"), files, {
+        "conduct": {m.id for m in moves if m.kind in ("conduct", "worsens")},
+        "template": {t.id for t in templates},
+        "red_flag": {f.id for f in red_flags},
+    })
+
     return Catalog(
         sources, categories, channels, templates, red_flags, stages, rules, scripts, moves,
-        levels, weights, warnings, language, weekly_moves,
+        levels, weights, warnings, language, weekly_moves, slope_rule, retired, senses,
     )
+
+
+def _sense(item: _Item, files: set[str]) -> ClinicalSense:
+    def cues(key: str) -> tuple[str, ...]:
+        if key not in item.table:
+            return ()
+        return tuple(" ".join(c.casefold().split()) for c in item.texts(key))
+
+    after, before = cues("after"), cues("before")
+    if not after and not before:
+        raise item.fail("after", "a sense needs words that mark it, after or before the flagged word")
+    return ClinicalSense(
+        item.ident("id"), item.text("label"), tuple(w.casefold() for w in item.texts("words")), after, before,
+        cues("unless_before"), item.source(files), item.flag("own_addition", False),
+    )
+
+
+def _slope(
+    reader: _Reader, files: set[str], known: dict[str, set[str]]
+) -> tuple[tuple[SlopeStage, ...], SlopeRule]:
+    stages = reader.items(
+        "stage",
+        lambda i: SlopeStage(
+            i.ident("id"), i.number("number", 1, 5) or 0, i.text("label"), i.text("description"),
+            i.texts("signs"), _evidence(i, known), i.source(files),
+        ),
+    )
+    if sorted(s.number for s in stages) != [1, 2, 3, 4, 5]:
+        raise reader.fail("[[stage]]", "the stages must be numbered 1 to 5, once each")
+    table = reader.data.get("rule")
+    if not isinstance(table, dict):
+        raise reader.fail("[rule]", "the rule for suggesting a stage is missing")
+    rule = _Item(reader, "rule", table)
+    if rule.table.get("own_addition") is not True:
+        raise rule.fail("own_addition", "must be true: the rule for suggesting a stage is the app's own")
+    slope_rule = SlopeRule(
+        rule.ident("id"), rule.number("window_days", 7, 3650) or 90, rule.text("text"), rule.source(files),
+    )
+    return tuple(sorted(stages, key=lambda s: s.number)), slope_rule
 
 
 def _evidence(item: _Item, known: dict[str, set[str]]) -> tuple[StageEvidence, ...]:
@@ -509,12 +732,10 @@ def _evidence(item: _Item, known: dict[str, set[str]]) -> tuple[StageEvidence, .
         kind = sub.ident("kind")
         if kind not in EVIDENCE_KINDS:
             raise sub.fail("kind", f"must be one of {', '.join(EVIDENCE_KINDS)}")
-        values: tuple[str, ...] = ()
-        if kind in known:
-            values = sub.texts("values")
-            for value in values:
-                if value not in known[kind]:
-                    raise sub.fail("values", f"'{value}' is not a known {kind} id")
+        values = sub.texts("values")
+        for value in values:
+            if value not in known["conduct" if kind == "after_hours" else kind]:
+                raise sub.fail("values", f"'{value}' is not a known {kind} id")
         hours: tuple[int | None, int | None] = (None, None)
         if kind == "after_hours":
             hours = (sub.number("from_hour", 0, 23), sub.number("to_hour", 0, 23))
@@ -534,7 +755,8 @@ def _scoring(
     weights = reader.items(
         "weight",
         lambda i: Weight(
-            i.ident("id"), i.ident("group"), i.number("points", 1, 5) or 1, i.text("rationale"), i.source(files)
+            i.ident("id"), i.ident("group"), i.number("points", 1, 5) or 1, i.text("rationale"), i.source(files),
+            i.flag("own_addition", False),
         ),
     )
     weighted = [w.group for w in weights]
@@ -570,6 +792,13 @@ def _template(item: _Item, files: set[str], known: dict[str, set[str]]) -> Templ
     if len(set(keys)) != len(keys):
         raise item.fail("fields", "a key is used twice")
 
+    notes = []
+    for index, table in enumerate(item._get("notes", list, [])):
+        if not isinstance(table, dict):
+            raise item.fail("notes", f"entry #{index + 1} must be a table")
+        sub = _Item(item.reader, f"{item.where} notes #{index + 1}", table)
+        notes.append(TemplateNote(sub.text("text"), sub.source(files)))
+
     return Template(
         id=item.ident("id"),
         category=ref("category", item.ident("category")),
@@ -583,6 +812,9 @@ def _template(item: _Item, files: set[str], known: dict[str, set[str]]) -> Templ
         escalation=tuple(ref("escalation", r) for r in item.texts("escalation")),
         source=item.source(files),
         review_response=item.flag("review_response", False),
+        listen_after_days=item.number("listen_after_days", 1, 60, optional=True),
+        listen_after=item.text("listen_after") if "listen_after" in item.table else "",
+        notes=tuple(notes),
     )
 
 

@@ -99,6 +99,7 @@ class _StandardInput:
     """Stands for an `@-` value until the whole command line is read: see `_read_standard_input`."""
 
 
+_AS_OF = "the moment the window of recent evidence (the last 90 days) ends; default: now"
 _AT = " (@- reads standard input, @FILE a UTF-8 file, @@ a leading @)"
 AT_FORMS = (
     "Options that take your words (--relationship, --field, --note, --context, --unease, --other, --question, "
@@ -215,7 +216,18 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--supervision", action="store_true", help="bring to supervision")
     add.add_argument("--flow", type=_field, action="append", default=[], metavar="QUESTION_ID=yes|no",
                      help="answer a decision-flow question (see 'catalog --json', escalation)")
+    add.add_argument("--listen-after", action="store_true",
+                     help="for a held request (templates with listen_after), open an action some days later: "
+                     "did the request come back reworded, did the patient use the rehearsed route?")
+    add.add_argument("--did", action="append", default=[], metavar="MOVE_ID",
+                     help="what you did on your side, a response move (see 'catalog --json', response_moves: "
+                     "e.g. personal_channel, partial_cave_in, acknowledge_and_limit); repeatable")
     _confirm_option(add)
+
+    def recent_options(sub: argparse.ArgumentParser) -> None:
+        """--json, and --as-of: where the window of recent evidence (slope suggestion, warnings) ends."""
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.add_argument("--as-of", type=_iso_datetime, metavar="ISO", help=_AS_OF)
 
     def filters(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print JSON")
@@ -234,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     catalog = command("catalog", _catalog, "the shipped templates, red flags, scripts, channels")
     catalog.add_argument("--json", action="store_true", help="print the whole catalogue as JSON")
+    catalog.add_argument("--sources", action="store_true",
+                         help="only the articles the catalogue is written from, with their full titles")
 
     export = command("export", _export_help, "write the journal out")
     formats = export.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
@@ -254,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--name", default="", type=_text_argument, metavar="TEXT",
                      help="a display name for the cover" + _AT)
     pdf.add_argument("--question", action="append", default=[], type=_text_argument, metavar="TEXT",
-                     help="a question to bring (repeat for more)" + _AT)
+                     help="a question to bring to supervision or to the consultation, shown first in the brief "
+                     "(repeat for more)" + _AT)
     pdf.add_argument("--redact", action="append", default=[], type=_text_argument, metavar="TEXT",
                      help="replace this exact text with [redacted] in this export only (repeat for more)" + _AT)
     pdf.add_argument("--allow-findings", action="store_true",
@@ -339,18 +354,50 @@ def build_parser() -> argparse.ArgumentParser:
     trend.set_defaults(handler=_selfcheck_trend)
     trend.add_argument("--relationship", type=_text_argument, metavar="NAME",
                        help="default: the overall check-ins" + _AT)
-    trend.add_argument("--json", action="store_true", help="print JSON")
+    recent_options(trend)
 
     relationship = command("relationship", _subcommand_help, "relationships and their slope stage")
     relationship_commands = relationship.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     rel_list = relationship_commands.add_parser("list", help="each relationship with its stage and suggested stage")
     rel_list.set_defaults(handler=_relationship_list)
-    rel_list.add_argument("--json", action="store_true", help="print JSON")
+    recent_options(rel_list)
+
     rel_stage = relationship_commands.add_parser("stage", help="set a relationship's slope stage (1-5)")
     rel_stage.set_defaults(handler=_relationship_stage)
     rel_stage.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
     rel_stage.add_argument("stage", type=int, choices=range(1, 6), metavar="STAGE")
     rel_stage.add_argument("--note", default="", type=_text_argument, metavar="TEXT", help="why" + _AT)
+    from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
+
+    for group, fields, help_ in (
+        ("context", CONTEXT_FIELDS, "the circumstances that change how a boundary question is judged (shown in "
+         "the ethics-consult brief); without options, show them"),
+        ("consent", CONSENT_FIELDS, "the consent record of a sanctioned exception: informed, voluntary, scope, "
+         "documented (shown in the ethics-consult brief); without options, show it"),
+    ):
+        record = relationship_commands.add_parser(group, help=help_, description=help_ + ". An option given "
+                                                  "as '' clears that part; the parts not given are kept.")
+        record.set_defaults(handler=_relationship_record, record_group=group)
+        record.add_argument("name", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
+        for key, label in fields.items():
+            record.add_argument(f"--{key.replace('_', '-')}", dest=key, type=_text_argument, metavar="TEXT",
+                                help=label + _AT)
+        record.add_argument("--json", action="store_true", help="print the record as JSON")
+
+    warnings_parser = command("warnings", _subcommand_help, "drift warnings: list them, acknowledge one with a note")
+    warning_commands = warnings_parser.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    warn_list = warning_commands.add_parser("list", help="the warnings that hold now (--all: acknowledged ones too)")
+    warn_list.set_defaults(handler=_warnings_list)
+    warn_list.add_argument("--all", action="store_true", help="also the acknowledged warnings, with their notes")
+    recent_options(warn_list)
+    warn_ack = warning_commands.add_parser(
+        "ack", help="acknowledge a warning with a note; it stays quiet until new evidence arrives")
+    warn_ack.set_defaults(handler=_warnings_ack)
+    warn_ack.add_argument("kind", metavar="KIND", help="the warning's kind, as `warnings list` shows it")
+    warn_ack.add_argument("--relationship", type=_text_argument, metavar="NAME",
+                          help="default: the overall check-ins" + _AT)
+    warn_ack.add_argument("--note", required=True, type=_text_argument, metavar="TEXT",
+                          help="what you made of it or did about it" + _AT)
 
     exercise = command("exercise", _subcommand_help, "the weekly grey-relationship exercise")
     exercise_commands = exercise.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -600,6 +647,8 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
         tags=args.tag,
         supervision=args.supervision,
         flow=dict(args.flow),
+        listen_after=args.listen_after,
+        response_review=dict.fromkeys(args.did, True),
     )
     # Validate before asking for the passphrase, so a typo costs no key derivation.
     entries.validate_draft(catalog, draft)
@@ -690,17 +739,56 @@ def _search(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _catalog(args: argparse.Namespace, catalog: Catalog) -> int:
+    if args.sources:
+        _print_sources(catalog, args.json)
+        return 0
     if args.json:
         _print_json(catalog.to_dict())
         return 0
     by_category = {c.id: c for c in catalog.categories}
-    for template in catalog.templates:
-        print(f"{template.id:<32} {by_category[template.category].label}: {template.title}")
+    sections: list[tuple[str, Iterable[Any], Callable[[Any], str]]] = [
+        ("Templates", catalog.templates, lambda t: f"{by_category[t.category].label}: {t.title}"),
+        ("Channels", catalog.channels, lambda c: f"{c.label} ({catalog.channel_rank(c)})"),
+        ("Categories", catalog.categories, lambda c: c.label),
+        ("Red flags (self-check)", catalog.red_flags, lambda f: f.text),
+        ("Slope stages", catalog.slope_stages, lambda s: f"{s.number} · {s.label}"),
+        ("Decision-flow questions", catalog.escalation, lambda r: f"{r.question} → {r.step}"),
+        ("Response scripts", catalog.scripts, lambda s: s.title),
+        ("Looking back at a response", catalog.response_moves, lambda m: m.label),
+        ("Weekly exercise moves", catalog.weekly_moves, lambda m: m.label),
+        ("Self-check weights", catalog.weights, lambda w: f"{w.group}: {w.points} point(s) per step"),
+        ("Language check", catalog.language, lambda t: ", ".join(t.words)),
+    ]
+    for number, (heading, items, describe) in enumerate(sections):
+        if number:
+            print()
+        print(heading)
+        if heading == "Channels":
+            print(catalog.channel_ranking_note())
+        for item in items:
+            print(f"{item.id:<32} {describe(item)}")
+            print(f"{'':<32} Source: {catalog.item_source(item)}")
     print()
-    for channel in catalog.channels:
-        risk = "not rated" if channel.risk is None else f"risk {channel.risk}"
-        print(f"{channel.id:<32} {channel.label} ({risk})")
+    print(f"The articles, with their full titles: {PROG} catalog --sources")
     return 0
+
+
+def _print_sources(catalog: Catalog, as_json: bool) -> None:
+    from boundary_journal.catalog import OWN_RULES_NOTE
+
+    page = catalog.sources_page()
+    if as_json:
+        _print_json({"sources": page, "own_rules": OWN_RULES_NOTE})
+        return
+    print("Boundary Journal's catalogue is written in its own words from these public articles.")
+    for number, source in enumerate(page, start=1):
+        print()
+        print(f"{number}. {source['title']}")
+        print(f"   {catalog.source_origin(source)}; cited by {source['items']} catalogue items")
+        print(f"   Shown as: {source['short_title']}")
+        print(f"   What the app takes from it: {source['uses']}")
+    print()
+    print(OWN_RULES_NOTE)
 
 
 def _export_help(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -751,7 +839,7 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
             checks = selfchecks.list_self_checks(journal, catalog, overall=True)
             stages = []
         wanted = clean_pseudonym(args.relationship).casefold() if args.relationship else None
-        warnings = [w for w in drift.active_warnings(journal, catalog)
+        warnings = [w for w in drift.active_warnings(journal, catalog, as_of=args.as_of)
                     if wanted is None or (w.relationship or "").casefold() == wanted]
     finally:
         journal.close()
@@ -778,7 +866,7 @@ def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
 
     journal = _open(args, write=False)
     try:
-        statuses = slope.relationship_statuses(journal, catalog)
+        statuses = slope.relationship_statuses(journal, catalog, as_of=args.as_of)
     finally:
         journal.close()
     if args.json:
@@ -786,7 +874,49 @@ def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
         return 0
     for status in statuses:
         stage, suggested = status.stage or "-", status.suggestion.stage or "-"
-        _show(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested}")
+        _show(f"{status.pseudonym}  entries {status.entry_count}  stage {stage}  suggested {suggested} "
+              f"({status.suggestion.basis})")
+        for line in status.suggestion.reason_lines():
+            _show(f"    {line}")
+    return 0
+
+
+def _warning_line(warning: Any) -> str:
+    line = f"{warning.kind}  {warning.relationship or 'overall'}: {warning.title} — {warning.detail or warning.message}"
+    line += f" (since {warning.since:%Y-%m-%d}"
+    line += f", until {warning.expires:%Y-%m-%d} unless new evidence)" if warning.expires else ")"
+    if warning.acknowledged:
+        line += f"  [acknowledged {warning.acked_at:%Y-%m-%d}: {warning.ack_note}]"
+    return line
+
+
+def _warnings_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import drift
+
+    journal = _open(args, write=False)
+    try:
+        found = (drift.all_warnings if args.all else drift.active_warnings)(journal, catalog, as_of=args.as_of)
+    finally:
+        journal.close()
+    if args.json:
+        _print_json([w.to_json() for w in found])
+        return 0
+    for warning in found:
+        _show(_warning_line(warning))
+    return 0
+
+
+def _warnings_ack(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import drift
+    from boundary_journal.services.validation import clean_text
+
+    clean_text(args.note, "The note", limit=5_000)  # said before the passphrase is asked for
+    journal = _open(args)
+    try:
+        warning = drift.find_warning(journal, catalog, args.kind, args.relationship)
+        drift.acknowledge_warning(journal, warning, args.note)
+    finally:
+        journal.close()
     return 0
 
 
@@ -798,6 +928,32 @@ def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
         slope.set_stage(journal, args.name, args.stage, note=args.note)
     finally:
         journal.close()
+    return 0
+
+
+def _relationship_record(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Show, or change part of, a relationship's context or consent record, as the export dialog does."""
+    from boundary_journal.services import relationships
+
+    group = args.record_group
+    fields = relationships.CONTEXT_FIELDS if group == "context" else relationships.CONSENT_FIELDS
+    changes = {key: getattr(args, key) for key in fields if getattr(args, key) is not None}
+    journal = _open(args, write=bool(changes))
+    try:
+        detail = relationships.get_relationship(journal, args.name)
+        if changes:
+            save = relationships.set_context if group == "context" else relationships.set_consent
+            detail = save(journal, args.name, {**getattr(detail, group), **changes})
+    finally:
+        journal.close()
+    values = getattr(detail, group)
+    if args.json:
+        _print_json({"relationship": detail.pseudonym, group: {key: values.get(key, "") for key in fields}})
+    elif not changes:
+        for key, label in fields.items():
+            _show(f"{label} (--{key.replace('_', '-')}):")
+            for line in (values.get(key) or "(not recorded)").splitlines():
+                _show(f"  {line}")
     return 0
 
 
@@ -973,9 +1129,9 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import report
     from boundary_journal.services import entries, exports
 
-    if args.relationship and (args.date_from or args.date_to or args.all_entries or args.question):
-        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to, "
-                           "--all-entries and --question with --relationship.")
+    if args.relationship and (args.date_from or args.date_to or args.all_entries):
+        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to and "
+                           "--all-entries with --relationship.")
     if not args.relationship and not (args.date_from and args.date_to):
         raise InvalidInput("Give the period with --from DATE --to DATE (or --relationship NAME for a brief).")
     if args.date_from and args.date_to:
@@ -985,7 +1141,8 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     try:
         document: exports.SupervisionPacket | exports.EthicsBrief
         if args.relationship:
-            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name)
+            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name,
+                                            questions=args.question)
         else:
             document = exports.gather_supervision(
                 journal, catalog, date_from=args.date_from, date_to=args.date_to, all_entries=args.all_entries,
@@ -1004,6 +1161,9 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
             "Nothing was written."
         )
     document = exports.with_check(document, findings)
+    for where, what in report.unprintable(exports.outgoing_texts(document)):
+        print(for_terminal(f"Note: {where}: the PDF's fonts cannot draw {what}; the PDF prints each as its name "
+                           "in brackets."), file=sys.stderr)
     if isinstance(document, exports.EthicsBrief):
         report.write_brief_pdf(args.out, document, catalog)
         print(f"Wrote the ethics-consult brief for {args.relationship} to {args.out}.")

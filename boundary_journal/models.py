@@ -174,3 +174,20 @@ class Draft(Base):
     slot: Mapped[str] = mapped_column(String(32), primary_key=True)
     content: Mapped[dict[str, object]] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WarningAck(Base):
+    """A drift warning the clinician acknowledged, with a note. It keeps that warning quiet until evidence
+    newer than `evidence_at` (the warning's `since`) arrives."""
+
+    __tablename__ = "warning_acks"
+    __table_args__ = (Index("ix_warning_acks_scope", "kind", "relationship_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # the catalogue's warning id
+    relationship_id: Mapped[int | None] = mapped_column(ForeignKey("relationships.id"), nullable=True)
+    evidence_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    acked_at: Mapped[datetime] = mapped_column(DateTime)
+
+    relationship: Mapped[Relationship | None] = orm.relationship()

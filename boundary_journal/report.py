@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
@@ -23,7 +24,7 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
         EthicsBrief,
         ExerciseRecord,
         LabelledText,
+        RelationshipStage,
         StageMark,
         SupervisionPacket,
         Trend,
@@ -69,7 +71,13 @@ FOOTER_NOTE = "Confidential — written with pseudonyms; check for identifiers b
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
-_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+# Chinese, Japanese and Korean, which DejaVu does not cover (no bold: bold CJK text prints regular).
+FALLBACK_FONT = "DroidSansFallback"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FALLBACK_FONT: "DroidSansFallback.ttf"}
+# The document's language, for screen readers and text-to-speech (the /Lang entry of the catalogue).
+LANGUAGE = "en"
+# Parts of an emoji sequence that carry no text of their own: joiners, variation selectors, skin tones.
+_SEQUENCE_PARTS = frozenset({0x200D, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)})
 
 # Splitting a paragraph across pages re-wraps the rest of it, so time grows with the square of its
 # length (a 1 MB line: about 1 s cut at 5,000 characters, 33 s at 200,000); longer lines become several
@@ -79,6 +87,9 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s")
 
 PAGE_SIZE = A4
 MARGIN = 20 * mm
+# Room a field label needs to start on this page: the label and two lines of its text (a paragraph leaves no
+# single first line at a page foot, so with less room the label would stand there alone).
+FIELD_NEED = 20 * mm
 CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#5c5c5c")
@@ -87,6 +98,8 @@ SHADE = colors.HexColor("#f0f0f0")
 
 _fonts_lock = threading.Lock()
 _fonts_registered = False
+_main_chars: frozenset[int] = frozenset()  # the characters DejaVu Sans draws
+_fallback_chars: frozenset[int] = frozenset()  # those only the fallback font draws
 
 
 class Paragraph(ReportLabParagraph):
@@ -139,7 +152,7 @@ def check_output_path(path: Path) -> None:
 def _details_table(rows: Sequence[tuple[str, str]], width: float, styles: dict[str, ParagraphStyle]) -> Table:
     """The shaded label/value box under an entry's heading (category, channel, template, tags)."""
     details = Table(
-        [[Paragraph(escape(label), styles["label"]), Paragraph(escape(value), styles["value"])]
+        [[Paragraph(_markup(label), styles["label"]), Paragraph(_markup(value), styles["value"])]
          for label, value in rows],
         colWidths=[24 * mm, width - 24 * mm],
     )
@@ -179,12 +192,15 @@ def _build(
 ) -> None:
     """Lay out `story` on A4: page 1 without the running header, every page with the numbered footer."""
 
+    # A paragraph, not drawString: a pseudonym in the header may need the fallback font.
+    header_style = ParagraphStyle("header", fontName=FONT, fontSize=7.5, leading=9, textColor=MUTED,
+                                  alignment=TA_LEFT)
+
+    line = ReportLabParagraph(_markup(header), header_style)  # laid out once, drawn on every page
+    line.wrap(CONTENT_WIDTH, 20 * mm)
+
     def running_header(pdf: canvas.Canvas, _document: Any) -> None:
-        pdf.saveState()
-        pdf.setFont(FONT, 7.5)
-        pdf.setFillColor(MUTED)
-        pdf.drawString(MARGIN, PAGE_SIZE[1] - MARGIN + 6 * mm, header)
-        pdf.restoreState()
+        line.drawOn(pdf, MARGIN, PAGE_SIZE[1] - MARGIN + 6 * mm - 2)
 
     frame = Frame(
         MARGIN, MARGIN + 4 * mm, CONTENT_WIDTH, PAGE_SIZE[1] - 2 * MARGIN - 4 * mm,
@@ -206,6 +222,8 @@ def _build(
         creator=CREATOR,
         producer=CREATOR,
         keywords="",
+        lang=LANGUAGE,
+        displayDocTitle=1,  # a viewer's title bar (and a screen reader) names the document, not the file
     )
     document.build([NextPageTemplate("later"), *story], canvasmaker=partial(_NumberedCanvas, footer_note=footer_note))
 
@@ -262,18 +280,75 @@ class _NumberedCanvas(canvas.Canvas):
 
 
 def _register_fonts() -> None:
-    """Register the shipped DejaVu fonts with ReportLab once per process (they cover Greek, Cyrillic)."""
-    global _fonts_registered
+    """Register the shipped fonts with ReportLab once per process: DejaVu (Latin, Greek, Cyrillic and more) and
+    the CJK fallback, and note which characters each draws."""
+    global _fonts_registered, _main_chars, _fallback_chars
     with _fonts_lock:
         if _fonts_registered:
             return
         folder = resources_root() / "fonts"
+        fonts: dict[str, TTFont] = {}
         for name, filename in _FONT_FILES.items():
             # TTFont reads the whole file at once, so a temporary copy from as_file may go away after.
             with resources.as_file(folder / filename) as font_path:
-                pdfmetrics.registerFont(TTFont(name, str(font_path)))
+                fonts[name] = TTFont(name, str(font_path))
+                pdfmetrics.registerFont(fonts[name])
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+        main = set(fonts[FONT].face.charToGlyph) & set(fonts[FONT_BOLD].face.charToGlyph)
+        _main_chars = frozenset(main)
+        _fallback_chars = frozenset(set(fonts[FALLBACK_FONT].face.charToGlyph) - main)
         _fonts_registered = True
+
+
+def _char_name(char: str) -> str:
+    return unicodedata.name(char, f"U+{ord(char):04X}").lower()
+
+
+def _markup(text: str) -> str:
+    """Text as Paragraph markup: escaped, CJK in the fallback font, and a character no shipped font draws (most
+    emoji) printed as its name in brackets, e.g. [thumbs up sign], so nothing is lost without a trace."""
+    if text.isascii():
+        return escape(text)
+    _register_fonts()
+    out: list[str] = []
+    for kind, run in itertools.groupby(text, _font_of):
+        chars = "".join(run)
+        if kind == "main":
+            out.append(escape(chars))
+        elif kind == "fallback":
+            out.append(f'<font name="{FALLBACK_FONT}">{escape(chars)}</font>')
+        elif kind == "missing":
+            out.append(escape("".join(f"[{_char_name(c)}]" for c in chars)))
+    return "".join(out)
+
+
+def _font_of(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:
+        # Beyond the first 65,536 characters ReportLab writes a wrong text layer (copying or a screen reader gets
+        # another character), so even an emoji DejaVu draws is printed by name.
+        return "missing"
+    if code < 128 or code in _main_chars:
+        return "main"
+    if code in _fallback_chars:
+        return "fallback"
+    if code in _SEQUENCE_PARTS:
+        return "part"
+    return "missing"
+
+
+def unprintable(texts: dict[str, str]) -> list[tuple[str, str]]:
+    """(where, what) for each text, by location, holding characters no shipped font draws, e.g.
+    ("Entry … · Reflection", "👍 (thumbs up sign)"): the PDF prints them as their names in brackets."""
+    _register_fonts()
+    found: list[tuple[str, str]] = []
+    for location, text in texts.items():
+        if text.isascii():
+            continue
+        missing = dict.fromkeys(c for c in text if _font_of(c) == "missing")
+        if missing:
+            found.append((location, ", ".join(f"{c} ({_char_name(c)})" for c in missing)))
+    return found
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -314,7 +389,7 @@ def _story(
     if marked:
         count += f", {marked} marked to bring to supervision"
     facts += [count, f"Made on {made:%Y-%m-%d %H:%M}"]
-    story += [Paragraph(escape(fact), styles["meta"]) for fact in facts]
+    story += [Paragraph(_markup(fact), styles["meta"]) for fact in facts]
     story += [Spacer(1, 3 * mm), HRFlowable(width="100%", thickness=1, color=INK, spaceAfter=4 * mm)]
 
     if not ordered:
@@ -333,7 +408,7 @@ def _entry(entry: EntryView, catalog: Catalog, styles: dict[str, ParagraphStyle]
     width = CONTENT_WIDTH
     heading = f"{entry.occurred:%Y-%m-%d %H:%M} · {entry.relationship}"
     mark = Paragraph("■ Bring to supervision", styles["mark"]) if entry.supervision else ""
-    head = Table([[Paragraph(escape(heading), styles["entry"]), mark]], colWidths=[width * 0.68, width * 0.32])
+    head = Table([[Paragraph(_markup(heading), styles["entry"]), mark]], colWidths=[width * 0.68, width * 0.32])
     head.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -348,7 +423,7 @@ def _entry(entry: EntryView, catalog: Catalog, styles: dict[str, ParagraphStyle]
     template = catalog.template(entry.template)
     channel_text = channel.label if channel else entry.channel
     if channel and channel.risk is not None:
-        channel_text += f" — risk {channel.risk}/100 (seed 004 chart)"
+        channel_text += f" — {catalog.channel_rank(channel)} (one article's chart, not a measured risk)"
     rows = [
         ("Category", category.label if category else entry.category),
         ("Channel", channel_text),
@@ -362,7 +437,7 @@ def _entry(entry: EntryView, catalog: Catalog, styles: dict[str, ParagraphStyle]
     for key, text in _ordered_fields(entry, template):
         field = template.field(key) if template else None
         # Keep a label with the first lines of its text without moving a whole long paragraph.
-        flowables.append(CondPageBreak(14 * mm))
+        flowables.append(CondPageBreak(FIELD_NEED))
         flowables.append(Paragraph(escape(field.label if field else key), styles["field"]))
         flowables += _text(text, styles["body"])
     return flowables
@@ -389,7 +464,7 @@ def _text(text: str, style: ParagraphStyle, *, lead: str = "", bullet: str | Non
         stripped = line.lstrip(" ")
         indent = "&nbsp;" * min(len(line) - len(stripped), 40)
         for chunk in _chunks(stripped):
-            flowables.append(Paragraph(lead + indent + escape(chunk), style, bulletText=bullet))
+            flowables.append(Paragraph(lead + indent + _markup(chunk), style, bulletText=bullet))
             indent, lead, bullet = "", "", None
     return flowables
 
@@ -421,12 +496,13 @@ BRIEF_NOTE = "Confidential · pseudonymised notes for an ethics consultation · 
 
 # The section headings, in order: the supervisor (and the tests) can rely on them.
 SUPERVISION_SECTIONS = (
-    "Overview", "Self-check trend", "Entries", "Weekly exercises", "Open and overdue actions",
-    "Questions I want to bring", "Supervisor's notes",
+    "Overview", "Questions I want to bring", "Relationships and their slope stage", "Self-check trend", "Entries",
+    "Weekly exercises",
+    "Actions in the period", "Supervisor's notes",
 )
 BRIEF_SECTIONS = (
-    "Context", "Consent record", "Chronology", "Decision-flow answers and steps", "Self-check trend and stage history",
-    "Actions",
+    "Questions for the consultation", "Context", "Consent record", "Chronology",
+    "Self-check trend and stage history", "Actions",
 )
 
 ACCENT = colors.HexColor("#2f5d7c")
@@ -478,7 +554,7 @@ class _Heading(Paragraph):
     """A heading that is also an entry in the PDF's outline (the bookmarks pane)."""
 
     def __init__(self, text: str, style: ParagraphStyle, *, outline: str | None = None, level: int = 0) -> None:
-        super().__init__(escape(text), style)
+        super().__init__(_markup(text), style)
         self._outline = (outline or text, level)
 
     def draw(self) -> None:
@@ -526,11 +602,24 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def _risk(risk: int | None) -> str:
-    return f"{risk}/100" if risk is not None else "not rated"
+    return f"{risk}/100" if risk is not None else "not ranked"
+
+
+def _cite(source: str) -> str:
+    """A catalogue `source` as readers see it: the article's short title and section, never a file name."""
+    from boundary_journal.catalog import shipped_catalog
+
+    return shipped_catalog().source_label(source)
 
 
 def _stage_text(stage: int | None, label: str) -> str:
     return f"{stage} · {label}" if stage is not None else "not set"
+
+
+def _suggested_lines(stage: RelationshipStage) -> list[str]:
+    """The suggested stage (or none), the window it rests on, then each reason: as shown in the window."""
+    head = _stage_text(stage.suggested_stage, stage.suggested_label) if stage.suggested_stage else "none"
+    return [f"{head} ({stage.suggested_basis})" if stage.suggested_basis else head, *stage.suggested_reasons]
 
 
 def _identifier_line(unresolved: int | None, styles: dict[str, ParagraphStyle]) -> Paragraph:
@@ -569,12 +658,12 @@ def _table(
 
 
 def _cell(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return Paragraph(_markup(text), style)
 
 
 def _labelled(label: str, text: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     """A field label with its user text below it, the label kept with the text's first lines."""
-    return [CondPageBreak(14 * mm), Paragraph(escape(label), styles["field"]), *_text(text, styles["body"])]
+    return [CondPageBreak(FIELD_NEED), Paragraph(_markup(label), styles["field"]), *_text(text, styles["body"])]
 
 
 def _numbered(items: Sequence[str], style: ParagraphStyle) -> list[Flowable]:
@@ -596,7 +685,7 @@ def _cover(
     title: str, facts: Sequence[str], unresolved: int | None, styles: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
     story: list[Flowable] = [_Heading(title, styles["title"], outline="Cover")]
-    story += [Paragraph(escape(fact), styles["meta"]) for fact in facts]
+    story += [Paragraph(_markup(fact), styles["meta"]) for fact in facts]
     story.append(_identifier_line(unresolved, styles))
     return story
 
@@ -622,7 +711,8 @@ def _glance(figures: Sequence[tuple[int, str]], styles: dict[str, ParagraphStyle
 
 
 def _stage_scale(catalog: Catalog) -> str:
-    return "Slope stages (seed 004 §2): " + " · ".join(f"{s.number} {s.label}" for s in catalog.slope_stages) + "."
+    source = catalog.item_source(catalog.slope_stages[0])
+    return f"Slope stages ({source}): " + " · ".join(f"{s.number} {s.label}" for s in catalog.slope_stages) + "."
 
 
 # -- the trend chart ---------------------------------------------------------------------------------------
@@ -665,7 +755,7 @@ def _trend_chart(trend: Trend, start: date, end: date) -> Drawing:
     x_axis.labels.fontName, x_axis.labels.fontSize, x_axis.labels.fillColor = FONT, 7, MUTED
     x_axis.strokeColor = MUTED
     y_axis = plot.yValueAxis
-    y_axis.valueMin, y_axis.valueMax, y_axis.valueSteps = 0, 100, [0, 25, 50, 75, 100]
+    y_axis.valueMin, y_axis.valueMax, y_axis.valueSteps = _score_axis([p.percent for p in trend.points])
     y_axis.labelTextFormat = "%d%%"
     y_axis.labels.fontName, y_axis.labels.fontSize, y_axis.labels.fillColor = FONT, 7, MUTED
     y_axis.strokeColor = MUTED
@@ -676,11 +766,39 @@ def _trend_chart(trend: Trend, start: date, end: date) -> Drawing:
         x = plot.x + (_day(mark.set_at) - x_axis.valueMin) / (x_axis.valueMax - x_axis.valueMin) * plot.width
         drawing.add(Line(x, plot.y, x, plot.y + plot.height + 2, strokeColor=ACCENT, strokeWidth=0.8,
                          strokeDashArray=[2, 2]))
-        label = f"stage {mark.stage}" if mark.previous is None else f"stage {mark.previous}→{mark.stage}"
+        label = _change_text(mark, arrow="→")
         anchor = "end" if x > plot.x + plot.width - 20 * mm else "start"
         drawing.add(String(x + (-2 if anchor == "end" else 2), plot.y + plot.height + 2 + (index % 2) * 8, label,
                            fontName=FONT, fontSize=6.5, fillColor=ACCENT, textAnchor=anchor))
     return drawing
+
+
+def _score_axis(scores: Sequence[int]) -> tuple[int, int, list[int]]:
+    """Bounds and ticks (at most five steps) of the score axis, fitted to the scores with some room: scores of
+    40-60 are not drawn on 0-100. It starts at 0 when the lowest score is near it, and stays within 0-100."""
+    low, high = min(scores), max(scores)
+    span = max(high - low, 10)
+    pad = max(2, span // 5)
+    low, high = max(0, low - pad), min(100, high + pad)
+    if low <= span:
+        low = 0
+    for step in (5, 10, 20, 25):  # each divides 100, so the top stays within it
+        bottom, top = low // step * step, -(-high // step) * step
+        if (top - bottom) // step <= 5:
+            break
+    if top - bottom < 2 * step:
+        top = min(100, bottom + 2 * step)
+        bottom = top - 2 * step
+    return bottom, top, list(range(bottom, top + 1, step))
+
+
+def _change_text(mark: StageMark, *, arrow: str = " → ") -> str:
+    """"stage 3", "stage 2 → 3", or "stage 3 (unchanged)" when the same stage was set again."""
+    if mark.previous is None:
+        return f"stage {mark.stage}"
+    if mark.previous == mark.stage:
+        return f"stage {mark.stage} (unchanged)"
+    return f"stage {mark.previous}{arrow}{mark.stage}"
 
 
 def _tick_label(day: date, long_span: bool) -> str:
@@ -696,23 +814,67 @@ def _trend_heading(trend: Trend) -> str:
 
 
 def _trend_block(
-    trend: Trend, start: date, end: date, styles: dict[str, ParagraphStyle], *, list_changes: bool = True
+    trend: Trend, start: date, end: date, styles: dict[str, ParagraphStyle], *, list_changes: bool = True,
+    second_view: str = "",
 ) -> list[Flowable]:
-    """One trend: a sub-heading with the first and last score, the chart, then the stage changes in words."""
-    block: list[Flowable] = [Paragraph(escape(_trend_heading(trend)), styles["h2"])]
-    if trend.points:
+    """One trend: a sub-heading with the first and last score, the chart (in words for a single check-in), the
+    red flags ticked, then the stage changes in words."""
+    block: list[Flowable] = [Paragraph(_markup(_trend_heading(trend)), styles["h2"])]
+    if len(trend.points) > 1:
         block.append(_trend_chart(trend, start, end))
+    elif trend.points:
+        point = trend.points[0]
+        block.append(Paragraph(f"One check-in, on {point.taken_at:%Y-%m-%d}, scored {point.percent}%: too few for a "
+                               "trend.", styles["body"]))
     else:
         block.append(Paragraph("No check-ins in this period.", styles["missing"]))
-    story: list[Flowable] = [KeepTogether(block)]
+    # The red flags belong to the chart above them: at most one row per catalogue item, so they move with it.
+    story: list[Flowable] = [KeepTogether(block + _flags_ticked(trend, styles, second_view))]
+    if list_changes and trend.stage_changes:
+        story.append(Spacer(1, 1.5 * mm))
     for mark in trend.stage_changes if list_changes else ():
         story += _stage_change(mark, styles)
     return story
 
 
+def _second_view(catalog: Catalog) -> str:
+    rule = catalog.warning("higher_input")
+    return rule.title if rule else "Needs a second view"
+
+
+def _flags_ticked(trend: Trend, styles: dict[str, ParagraphStyle], second_view: str) -> list[Flowable]:
+    """The red flags the check-ins ticked, how often and when last, those that need a second view first."""
+    counts: dict[str, list[Any]] = {}  # text -> [check-ins, last day, needs a second view]
+    for point in trend.points:
+        for text in point.ticked:
+            found = counts.setdefault(text, [0, point.taken_at, False])
+            found[0] += 1
+            found[1] = point.taken_at
+            found[2] = found[2] or text in point.higher_input
+    if not trend.points:
+        return []
+    if not counts:
+        return [Paragraph("No red flag was ticked.", styles["missing"])]
+    story: list[Flowable] = []
+    urgent = [p for p in trend.points if p.higher_input]
+    if urgent:
+        story.append(Paragraph(
+            f"■ {_markup(second_view or 'Needs a second view')}: {_plural(len(urgent), 'check-in')} ticked an item "
+            f"that warrants supervision or ethics input, the last on {urgent[-1].taken_at:%Y-%m-%d}.",
+            styles["check_warn"]))
+    rows: list[list[Any]] = [[_cell("Red flag ticked", styles["cell_head"]), _cell("Check-ins", styles["cell_head"]),
+                              _cell("Last", styles["cell_head"])]]
+    for text, (count, last, higher) in sorted(counts.items(), key=lambda item: (not item[1][2], -item[1][0])):
+        label = f"{second_view}: {text}" if higher else text
+        rows.append([_cell(label, styles["cell_warn" if higher else "cell"]), _cell(str(count), styles["cell"]),
+                     _cell(f"{last:%Y-%m-%d}", styles["cell"])])
+    story += [Spacer(1, 1 * mm), _table(rows, [CONTENT_WIDTH - 42 * mm, 18 * mm, 24 * mm])]
+    return story
+
+
 def _stage_change(mark: StageMark, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    change = f"stage {mark.stage}" if mark.previous is None else f"stage {mark.previous} → {mark.stage}"
-    line = f"<b>{mark.set_at:%Y-%m-%d}</b> · {change} {escape(mark.label)}"
+    change = _change_text(mark)
+    line = f"<b>{mark.set_at:%Y-%m-%d}</b> · {change} {_markup(mark.label)}"
     if not mark.note:
         return [Paragraph(line, styles["cell"])]
     return _text(mark.note, styles["cell"], lead=f"{line} — ")
@@ -739,11 +901,12 @@ def _supervision_story(packet: SupervisionPacket, catalog: Catalog) -> list[Flow
         (len(packet.questions), "questions to bring"),
     ], styles)]
     story += _overview(packet, catalog, styles)
-    story += _supervision_trends(packet, styles)
+    story += _questions(packet, styles)
+    story += _relationships(packet, catalog, styles)
+    story += _supervision_trends(packet, catalog, styles)
     story += _supervision_entries(packet, styles)
     story += _exercises(packet, styles)
-    story += _open_actions(packet, styles)
-    story += _questions(packet, styles)
+    story += _period_actions(packet, styles)
     story += _closing(styles)
     return story
 
@@ -761,7 +924,7 @@ def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, Par
         )
         channels = _table(
             [[_cell("Channel", styles["cell_head"]), _cell("Entries", styles["cell_head"]),
-              _cell("Risk", styles["cell_head"])]]
+              _cell("Rank*", styles["cell_head"])]]
             + [[_cell(c.label, styles["cell"]), _cell(str(c.count), styles["cell"]),
                 _cell(_risk(c.risk), styles["cell_bold" if (c.risk or 0) >= 50 else "cell"])]
                for c in packet.channels],
@@ -781,35 +944,40 @@ def _overview(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, Par
                       "channel.", styles["caption"]),
             side_by_side,
             Spacer(1, 1.5 * mm),
-            Paragraph("Risk: relative risk of a boundary complaint for the channel, 0–100, from the chart in seed 004 "
-                      "§3. The app's own channels (in person, a call to a personal phone, a chance meeting, other) "
-                      "are not rated.", styles["caption"]),
+            Paragraph(escape("* Rank: " + catalog.channel_ranking_note()), styles["caption"]),
         ]
-    story.append(Paragraph("Relationships and their slope stage", styles["h2"]))
+    return story
+
+
+def _relationships(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Each relationship with the stage the clinician set and the one their own recent conduct suggests."""
+    story = _section("Relationships and their slope stage", styles)
     if not packet.relationships:
         story.append(Paragraph("No relationship had entries, check-ins, exercises or stage changes in this period.",
                                styles["missing"]))
         return story
     rows: list[list[Any]] = [[
         _cell("Relationship (pseudonym)", styles["cell_head"]), _cell("Entries", styles["cell_head"]),
-        _cell("Stage I set", styles["cell_head"]), _cell("Suggested by the entries and check-ins", styles["cell_head"]),
+        _cell("Stage I set", styles["cell_head"]), _cell("Suggested by my own conduct, and why", styles["cell_head"]),
     ]]
     for relationship in packet.relationships:
         rows.append([
             _cell(relationship.pseudonym, styles["cell_bold"]),
             _cell(str(relationship.entries), styles["cell"]),
             _cell(_stage_text(relationship.stage, relationship.stage_label), styles["cell"]),
-            _cell(_stage_text(relationship.suggested_stage, relationship.suggested_label), styles["cell"]),
+            Paragraph("<br/>".join(escape(line) if n == 0 else f"• {escape(line)}"
+                                   for n, line in enumerate(_suggested_lines(relationship))), styles["cell"]),
         ])
     story += [
-        _table(rows, [52 * mm, 16 * mm, 51 * mm, CONTENT_WIDTH - 119 * mm]),
+        _table(rows, [36 * mm, 15 * mm, 45 * mm, CONTENT_WIDTH - 96 * mm]),
         Spacer(1, 1.5 * mm),
         Paragraph(escape(_stage_scale(catalog)), styles["caption"]),
     ]
     return story
 
 
-def _supervision_trends(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _supervision_trends(packet: SupervisionPacket, catalog: Catalog, styles: dict[str, ParagraphStyle]
+                        ) -> list[Flowable]:
     story = _section("Self-check trend", styles, need=TREND_NEED)
     if not packet.trends:
         story.append(Paragraph("No self-check was taken and no slope stage was set in this period.",
@@ -817,9 +985,10 @@ def _supervision_trends(packet: SupervisionPacket, styles: dict[str, ParagraphSt
         return story
     story.append(Paragraph(
         "Each point is one red-flag check-in, scored as a share of the highest possible score: higher means more "
-        "warning signs. Dashed lines mark a slope stage set in the period.", styles["caption"]))
+        "warning signs. Dashed lines mark a slope stage set in the period. Under each chart, the red flags "
+        "ticked and how often.", styles["caption"]))
     for trend in packet.trends:
-        story += _trend_block(trend, packet.date_from, packet.date_to, styles)
+        story += _trend_block(trend, packet.date_from, packet.date_to, styles, second_view=_second_view(catalog))
     return story
 
 
@@ -837,7 +1006,7 @@ def _supervision_entries(packet: SupervisionPacket, styles: dict[str, ParagraphS
             "No entry in this period was marked “bring to supervision”."
         story.append(Paragraph(empty, styles["missing"]))
         return story
-    story.append(Paragraph(escape(caption), styles["caption"]))
+    story.append(Paragraph(_markup(caption), styles["caption"]))
     for index, entry in enumerate(packet.entries):
         if index:
             story.append(HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=5 * mm, spaceAfter=4 * mm))
@@ -845,7 +1014,9 @@ def _supervision_entries(packet: SupervisionPacket, styles: dict[str, ParagraphS
     return story
 
 
-_FIRST_FIELDS = ("documentation_note", "my_response", "reflection")
+# The supervisor's reading order: what happened, how I responded, the note for the chart, what I make of it,
+# and what comes next.
+_FIRST_FIELDS = ("what_happened", "my_response", "documentation_note", "reflection", "next_step")
 
 
 def _entry_head(
@@ -873,7 +1044,8 @@ def _entry_head(
 
 
 def _channel_text(entry: EntryRecord) -> str:
-    return f"{entry.channel_label} — risk {_risk(entry.channel_risk)}"
+    rank = "not ranked" if entry.channel_risk is None else f"illustrative rank {_risk(entry.channel_risk)}"
+    return f"{entry.channel_label} — {rank}"
 
 
 def _supervision_entry(entry: EntryRecord, styles: dict[str, ParagraphStyle], *, mark: bool) -> list[Flowable]:
@@ -886,7 +1058,7 @@ def _supervision_entry(entry: EntryRecord, styles: dict[str, ParagraphStyle], *,
         if key in by_key:
             story += _labelled(by_key[key].label, by_key[key].text, styles)
     if entry.flow:
-        story += [CondPageBreak(14 * mm), Paragraph("Recommended steps (decision flow)", styles["field"])]
+        story += [CondPageBreak(FIELD_NEED), Paragraph("Recommended steps (decision flow)", styles["field"])]
         if entry.steps:
             story += _numbered(entry.steps, styles["numbered"])
         else:
@@ -895,8 +1067,8 @@ def _supervision_entry(entry: EntryRecord, styles: dict[str, ParagraphStyle], *,
         if text.key not in _FIRST_FIELDS:
             story += _labelled(text.label, text.text, styles)
     if entry.response_moves:
-        story += [Paragraph("Looking back at my response", styles["field"]),
-                  Paragraph(escape("; ".join(entry.response_moves)), styles["body"])]
+        story += [CondPageBreak(FIELD_NEED), Paragraph("Looking back at my response", styles["field"]),
+                  Paragraph(_markup("; ".join(entry.response_moves)), styles["body"])]
     return story
 
 
@@ -939,35 +1111,53 @@ def _actions_table(actions: Sequence[ActionRecord], styles: dict[str, ParagraphS
     rows: list[list[Any]] = [[_cell(h, styles["cell_head"]) for h in heads]]
     for action in actions:
         style = {"overdue": "cell_warn", "due": "cell_bold"}.get(action.status, "cell")
-        status = _cell(_STATUS.get(action.status, action.status), styles[style])
+        label = _STATUS.get(action.status, action.status)
+        if action.done_at is not None:
+            label += f" {action.done_at:%Y-%m-%d}"
+        status = _cell(label, styles[style])
         due = _cell(f"{action.due_on:%Y-%m-%d}" if action.due_on else "—", styles["cell"])
         row = [status, due]
         if relationship:
             row.append(_cell(action.relationship or "—", styles["cell"]))
-        row.append(_cell(action.text, styles["cell"]))
+        what: list[Flowable] = [_cell(action.text, styles["cell"])]
+        if action.outcome:  # a table row cannot break across pages: a long outcome goes below the table
+            outcome = action.outcome if len(action.outcome) <= CELL_TEXT_LIMIT else "(below the table)"
+            what.append(_cell(f"Outcome: {outcome}", styles["caption"]))
+        row.append(what)
         rows.append(row)
-    widths = [20 * mm, 22 * mm, *([36 * mm] if relationship else [])]
+    widths = [22 * mm, 23 * mm, *([36 * mm] if relationship else [])]
     return _table(rows, [*widths, CONTENT_WIDTH - sum(widths)])
 
 
-def _open_actions(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    story = _section("Open and overdue actions", styles)
+def _period_actions(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story = _section("Actions in the period", styles)
+    older = ""
+    if packet.older_open:
+        older = (f" Not listed: {_plural(packet.older_open, 'older open action')}, opened before the period and "
+                 "not due in it.")
     if not packet.actions:
-        story.append(Paragraph("No open actions.", styles["missing"]))
+        story.append(Paragraph("No action was due, done or opened in this period." + older, styles["missing"]))
         return story
-    story.append(Paragraph(f"As of {packet.made:%Y-%m-%d}, overdue first: "
-                           f"{_plural(len(packet.actions), 'open action')}, {packet.overdue} overdue.",
-                           styles["caption"]))
+    done = sum(1 for a in packet.actions if a.status == "done")
+    story.append(Paragraph(f"Actions due, done or opened in the period, as of {packet.made:%Y-%m-%d}, overdue first: "
+                           f"{_plural(len(packet.actions), 'action')}, {packet.overdue} overdue, {done} done."
+                           + older, styles["caption"]))
     story.append(_actions_table(packet.actions, styles, relationship=True))
+    for action in packet.actions:
+        if len(action.outcome) > CELL_TEXT_LIMIT:
+            story += _labelled(f"Outcome of action {action.id}: {action.text[:80]}", action.outcome, styles)
     return story
 
 
-def _questions(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    story = _section("Questions I want to bring", styles)
-    if not packet.questions:
-        story.append(Paragraph("No questions were added for this supervision.", styles["missing"]))
+def _questions(document: SupervisionPacket | EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    brief = not hasattr(document, "date_from")
+    title = "Questions for the consultation" if brief else "Questions I want to bring"
+    story = _section(title, styles, need=25 * mm)
+    if not document.questions:
+        what = "consultation" if brief else "supervision"
+        story.append(Paragraph(f"No questions were added for this {what}.", styles["missing"]))
         return story
-    return story + _numbered(packet.questions, styles["numbered"])
+    return story + _numbered(document.questions, styles["numbered"])
 
 
 def _closing(styles: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -1007,21 +1197,22 @@ def _brief_story(brief: EthicsBrief, catalog: Catalog) -> list[Flowable]:
         facts.append(f"Entries: {len(brief.entries)}, from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
     else:
         facts.append("Entries: none")
+    suggested = _suggested_lines(brief.stage)
     facts.append(f"Slope stage set by the author: {_stage_text(brief.stage.stage, brief.stage.stage_label)}; "
-                 f"suggested by the entries and check-ins: "
-                 f"{_stage_text(brief.stage.suggested_stage, brief.stage.suggested_label)}")
+                 f"suggested by the author's own conduct: {suggested[0]}")
+    facts += [f"• {reason}" for reason in suggested[1:]]
     if brief.display_name:
         facts.append(f"Prepared by: {brief.display_name}")
     facts.append(f"Made on {brief.made:%Y-%m-%d %H:%M}")
     story = _cover(BRIEF_TITLE, facts, brief.unresolved_findings, styles)
     story.append(Paragraph(
-        "A factual account for an ethics consultation: the circumstances, any consent to an exception, every entry's "
-        "documentation note, the decision-flow answers, the author's self-checks and the actions taken.",
-        styles["caption"]))
+        "A factual account for an ethics consultation: the author's questions, the circumstances, any consent to an "
+        "exception, every entry (what happened, the response, the documentation note, the decision-flow answers), "
+        "the author's self-checks and the actions taken.", styles["caption"]))
+    story += _questions(brief, styles)
     story += _context(brief, styles)
     story += _consent(brief, styles)
     story += _chronology(brief, styles)
-    story += _decisions(brief, styles)
     story += _brief_trend(brief, catalog, styles)
     story += _brief_actions(brief, styles)
     return story
@@ -1029,7 +1220,8 @@ def _brief_story(brief: EthicsBrief, catalog: Catalog) -> list[Flowable]:
 
 def _context(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     story = _section("Context", styles)
-    story.append(Paragraph("The circumstances that change how a boundary question is judged (seed 001 §6).",
+    story.append(Paragraph(escape("The circumstances that change how a boundary question is judged ("
+                                  + _cite("001_1a018c2b3fe19f40.txt §6 Context matters") + ")."),
                            styles["caption"]))
     if not brief.has_context:
         story.append(Paragraph("No context is recorded for this relationship.", styles["missing"]))
@@ -1042,13 +1234,15 @@ def _context(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flow
 def _labelled_or_missing(part: LabelledText, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     if part.text:
         return _labelled(part.label, part.text, styles)
-    return [Paragraph(escape(part.label), styles["field"]), Paragraph("Not recorded.", styles["missing"])]
+    return [Paragraph(_markup(part.label), styles["field"]), Paragraph("Not recorded.", styles["missing"])]
 
 
 def _consent(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     story = _section("Consent record", styles)
-    story.append(Paragraph("For an exception to the usual contact arrangements, consent must be informed, voluntary, "
-                           "limited in scope and documented (seed 001 §8).", styles["caption"]))
+    story.append(Paragraph(escape("For an exception to the usual contact arrangements, consent must be informed, "
+                                  "voluntary, limited in scope and documented ("
+                                  + _cite("001_1a018c2b3fe19f40.txt §8 Consent implication") + ")."),
+                           styles["caption"]))
     if not brief.has_consent:
         story.append(Paragraph("No exception and no consent is recorded for this relationship.", styles["body"]))
         return story
@@ -1067,45 +1261,44 @@ def _chronology(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[F
     if not brief.entries:
         story.append(Paragraph("There are no entries for this relationship.", styles["missing"]))
         return story
-    story.append(Paragraph(f"Every entry about {escape(brief.pseudonym)}, oldest first: the neutral documentation "
-                           "note written for the chart, and the next step.", styles["caption"]))
+    story.append(Paragraph(f"Every entry about {_markup(brief.pseudonym)}, oldest first: what happened, how the author "
+                           "responded, the neutral documentation note written for the chart, the next step, and the "
+                           "decision-flow answers with the steps they recommend.", styles["caption"]))
     for index, entry in enumerate(brief.entries):
         if index:
             story.append(HRFlowable(width="100%", thickness=0.5, color=RULE, spaceBefore=4 * mm, spaceAfter=3 * mm))
         rows = [("Category", entry.category_label), ("Channel", _channel_text(entry))]
         story += [CondPageBreak(40 * mm), _entry_head(entry, styles, mark=False, rows=rows, pseudonym=False)]
-        if not entry.documentation_note:
-            story += [Paragraph("Documentation note", styles["field"]),
-                      Paragraph("No documentation note was written.", styles["missing"])]
+        by_key = {f.key: f for f in entry.fields}
+        for key in _FIRST_FIELDS:
+            if key == "documentation_note" and key not in by_key:
+                story += [CondPageBreak(FIELD_NEED), Paragraph("Documentation note", styles["field"]),
+                          Paragraph("No documentation note was written.", styles["missing"])]
+            elif key in by_key:
+                story += _labelled(by_key[key].label, by_key[key].text, styles)
         for text in entry.fields:
-            story += _labelled(text.label, text.text, styles)
+            if text.key not in _FIRST_FIELDS:
+                story += _labelled(text.label, text.text, styles)
+        story += _entry_decisions(entry, styles)
     return story
 
 
-def _decisions(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    story = _section("Decision-flow answers and steps", styles, need=ENTRY_NEED)
-    answered = [e for e in brief.entries if e.flow]
-    if not answered:
-        story.append(Paragraph("The decision flow was not answered for any entry.", styles["missing"]))
-        return story
-    story.append(Paragraph("The questions of the decision flow (seed 004 §6) as answered for each entry, and the "
-                           "steps the answers recommend.", styles["caption"]))
-    for entry in answered:
-        block: list[Flowable] = [
-            Paragraph(f"{entry.occurred:%Y-%m-%d %H:%M} · {escape(entry.category_label)}", styles["h2"]),
-            _table(
-                [[_cell("Question", styles["cell_head"]), _cell("Answer", styles["cell_head"])]]
-                + [[_cell(a.question, styles["cell"]), _cell(a.answer, styles["cell_bold"])] for a in entry.flow],
-                [CONTENT_WIDTH - 20 * mm, 20 * mm],
-            ),
-            Paragraph("Recommended steps", styles["field"]),
-        ]
-        if entry.steps:
-            block += _numbered(entry.steps, styles["numbered"])
-        else:
-            block.append(Paragraph("None: every question was answered no.", styles["missing"]))
-        story.append(KeepTogether(block))
-    return story
+def _entry_decisions(entry: EntryRecord, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The decision-flow answers given for this entry, and the steps they recommend, kept with the entry."""
+    label = Paragraph("Decision flow", styles["field"])
+    if not entry.flow:
+        return [KeepTogether([label, Paragraph("Not answered for this entry.", styles["missing"])])]
+    table = _table(
+        [[_cell("Question", styles["cell_head"]), _cell("Answer", styles["cell_head"])]]
+        + [[_cell(a.question, styles["cell"]), _cell(a.answer, styles["cell_bold"])] for a in entry.flow],
+        [CONTENT_WIDTH - 20 * mm, 20 * mm],
+    )
+    block: list[Flowable] = [label, table, Paragraph("Recommended steps", styles["field"])]
+    if entry.steps:
+        block += _numbered(entry.steps, styles["numbered"])
+    else:
+        block.append(Paragraph("None: every question was answered no.", styles["missing"]))
+    return [KeepTogether(block)]
 
 
 def _brief_trend(brief: EthicsBrief, catalog: Catalog, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -1150,7 +1343,7 @@ def _brief_actions(brief: EthicsBrief, styles: dict[str, ParagraphStyle]) -> lis
         story.append(Paragraph("None.", styles["missing"]))
     for action in done:
         when = f"{action.done_at:%Y-%m-%d}" if action.done_at else ""
-        story.append(Paragraph(f"<b>Done {when}</b> · {escape(action.text)}", styles["body"]))
+        story.append(Paragraph(f"<b>Done {when}</b> · {_markup(action.text)}", styles["body"]))
         if action.outcome:
             story += _labelled("Outcome", action.outcome, styles)
         story.append(Spacer(1, 2 * mm))

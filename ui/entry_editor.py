@@ -51,9 +51,9 @@ MAX_FIELD_LINES = 14
 NEXT_STEP_FIELD = "next_step"
 
 
-def channel_text(label: str, risk: int | None) -> str:
-    """A channel as the combo shows it: the seed's risk rating, or 'not rated' for the app's own."""
-    return f"{label} — {'not rated' if risk is None else f'risk {risk}'}"
+def channel_text(label: str, rank: str) -> str:
+    """A channel as the combo shows it, with its illustrative rank (Catalog.channel_rank) or 'not ranked'."""
+    return f"{label} — {rank}"
 
 
 def split_tags(text: str) -> list[str]:
@@ -176,11 +176,10 @@ class EntryEditor(QWidget):
 
         self.channel_combo = QComboBox()
         for channel in self._catalog.channels:
-            self.channel_combo.addItem(channel_text(channel.label, channel.risk), channel.id)
+            self.channel_combo.addItem(channel_text(channel.label, self._catalog.channel_rank(channel)), channel.id)
         self.channel_combo.setAccessibleName("Channel")
         self.channel_combo.setToolTip(
-            "How the interaction reached you; risk ratings are from seed 004 §3, "
-            "channels the app adds are not rated"
+            "How the interaction reached you. " + self._catalog.channel_ranking_note()
         )
         self.channel_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.channel_combo.setMinimumContentsLength(10)
@@ -228,6 +227,11 @@ class EntryEditor(QWidget):
         self.supervision_check = QCheckBox("Bring to supervision")
         self.supervision_check.setAccessibleName("Bring to supervision")
         self.supervision_check.toggled.connect(self._edited)
+        # Seed 002's "what to listen for after you hold": a follow-up in the Actions tab some days later.
+        self.listen_check = QCheckBox()
+        self.listen_check.setAccessibleName("Listen back later")
+        self.listen_check.setChecked(True)
+        self.listen_check.hide()
 
         self.save_button = QPushButton("Save entry")
         self.save_button.setAccessibleName("Save entry")
@@ -248,6 +252,7 @@ class EntryEditor(QWidget):
         bottom.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         bottom.addRow(self._buddy("Ta&gs", self.tags_edit), self.tags_edit)
         bottom.addRow("", self.supervision_check)
+        bottom.addRow("", self.listen_check)
 
         form = QWidget()
         form_layout = QVBoxLayout(form)
@@ -407,7 +412,8 @@ class EntryEditor(QWidget):
             tags=split_tags(self.tags_edit.text()),
             supervision=self.supervision_check.isChecked(),
             flow=self.guide.flow(),
-            response_review=self.review.moves() if template.review_response else {},
+            response_review=self.review.moves(seed=template.review_response),
+            listen_after=self._entry_id is None and bool(template.listen_after) and self.listen_check.isChecked(),
         )
 
     def unsaved_draft(self) -> EditorDraft:
@@ -423,7 +429,7 @@ class EntryEditor(QWidget):
             tags=split_tags(self.tags_edit.text()),
             supervision=self.supervision_check.isChecked(),
             flow=self.guide.flow(),
-            response_review=self.review.moves(),
+            response_review=self.review.moves(seed=True),
         )
 
     def restore_draft(self, draft: EditorDraft, stored: EntryView | None = None) -> None:
@@ -534,6 +540,7 @@ class EntryEditor(QWidget):
         self._loading = True
         try:
             self._entry_id = entry_id
+            self.listen_check.setChecked(True)
             self._values = dict(fields)
             self._channel_chosen = channel is not None
             self.clear_error()
@@ -561,7 +568,7 @@ class EntryEditor(QWidget):
     def _set_channel(self, channel_id: str) -> None:
         index = self.channel_combo.findData(channel_id)
         if index < 0:  # a channel the catalogue no longer has: keep it rather than change the entry
-            self.channel_combo.addItem(channel_text(channel_id, None), channel_id)
+            self.channel_combo.addItem(channel_text(channel_id, self._catalog.channel_rank(None)), channel_id)
             index = self.channel_combo.count() - 1
         self.channel_combo.setCurrentIndex(index)
 
@@ -593,7 +600,14 @@ class EntryEditor(QWidget):
         self.fields_hint.setVisible(template is None)
         self.guidance.show_template(template)
         self.guide.setVisible(template is not None)
-        self.review.setVisible(template is not None and template.review_response)
+        self.review.setVisible(template is not None)
+        self.review.show_seed_moves(template is not None and template.review_response)
+        listens = template is not None and bool(template.listen_after) and self._entry_id is None
+        self.listen_check.setVisible(listens)
+        if listens:
+            self.listen_check.setText(
+                f"In {template.listen_after_days} days, ask me in the Actions tab what I heard after holding the line")
+            self.listen_check.setToolTip(template.listen_after)
         if template is None:
             self.category_label.setText("Category: —")
             return
@@ -690,10 +704,10 @@ class EntryEditor(QWidget):
         )
 
     def _review_state(self) -> tuple[str, ...]:
-        """The ticked response moves that count: only templates that ask for the look-back store them."""
-        if self._template is None or not self._template.review_response:
+        """The ticked moves that count: "What I did" always, the look-back only for templates that ask for it."""
+        if self._template is None:
             return ()
-        return tuple(sorted(self.review.moves()))
+        return tuple(sorted(self.review.moves(seed=self._template.review_response)))
 
     def _edited(self, *_args: object) -> None:
         if not self._loading:

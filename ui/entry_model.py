@@ -65,9 +65,7 @@ class EntryTableModel(QAbstractTableModel):
         self._known: dict[int, Fields] = {}  # text handed in with set_entries (no fetching needed)
         self._category_labels = {c.id: c.label for c in catalog.categories}
         self._channel_labels = {c.id: c.label for c in catalog.channels}
-        self._channel_risk = {
-            c.id: ("not rated" if c.risk is None else f"risk {c.risk}") for c in catalog.channels
-        }
+        self._channel_risk = {c.id: catalog.channel_rank(c) for c in catalog.channels}
         self._sort_column = WHEN
         self._sort_order = Qt.SortOrder.DescendingOrder
 

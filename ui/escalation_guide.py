@@ -17,6 +17,9 @@ ACUTE_RISK = "acute_risk"
 CHOSEN = "✓"
 ACUTE_HEADLINE = "Acute risk: this is a risk assessment and escalation, not a boundary script."
 NO_STEPS = "Answer the questions that apply; a yes shows the steps to take here."
+INTRO = "The decision flow: answer the questions that apply. Hover a question for the article it comes from."
+EARLIER = ("Answered in an earlier version of these questions (kept as it was; answer the questions above "
+           "for today's steps):")
 
 
 def steps_html(catalog: Catalog, step_ids: list[str]) -> str:
@@ -42,9 +45,17 @@ class EscalationGuide(QGroupBox):
         self.setAccessibleName("Escalation guide")
         self.answer_buttons: dict[str, tuple[QToolButton, QToolButton]] = {}
 
-        intro = QLabel("The decision flow (seed 004 §6, with seed 002's acute-risk question).")
+        self._kept: dict[str, str] = {}  # answers to questions of earlier versions, kept as they were
+        intro = QLabel(INTRO)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
+        intro.setToolTip(self._sources_tip(catalog))
+
+        self.earlier_label = QLabel()
+        self.earlier_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.earlier_label.setWordWrap(True)
+        self.earlier_label.setAccessibleName("Answers to earlier questions")
+        self.earlier_label.hide()
 
         acute = catalog.rule(ACUTE_RISK)
         detail = f"<br>{escape(acute.detail)}" if acute else ""
@@ -77,13 +88,20 @@ class EscalationGuide(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(questions)
+        layout.addWidget(self.earlier_label)
         layout.addWidget(self.steps_label)
         self._show_steps()
+
+    @staticmethod
+    def _sources_tip(catalog: Catalog) -> str:
+        lines = dict.fromkeys(catalog.item_source(rule) for rule in catalog.escalation)
+        return "Drawn from:\n" + "\n".join(lines)
 
     def _question_label(self, rule: EscalationRule) -> QLabel:
         label = QLabel(rule.question)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
+        label.setToolTip(self._catalog.item_source(rule))
         return label
 
     def _answer_button(self, text: str, rule: EscalationRule) -> QToolButton:
@@ -110,10 +128,16 @@ class EscalationGuide(QGroupBox):
                 answers[rule_id] = "yes"
             elif no.isChecked():
                 answers[rule_id] = "no"
-        return answers
+        return answers | self._kept
 
     def set_flow(self, flow: Mapping[str, str]) -> None:
-        """Show stored answers; questions not in `flow` are unanswered. Emits `changed` once."""
+        """Show stored answers; questions not in `flow` are unanswered. Answers to questions of an earlier
+        version are shown as they were and kept on save; ids no version knows are dropped. Emits `changed` once."""
+        self._kept = {k: v for k, v in flow.items() if self._catalog.retired_rule(k) is not None}
+        earlier = [f"{retired.question}: {answer}" for rule_id, answer in self._kept.items()
+                   if (retired := self._catalog.retired_rule(rule_id)) is not None]
+        self.earlier_label.setText(EARLIER + "\n" + "\n".join(earlier) if earlier else "")
+        self.earlier_label.setVisible(bool(earlier))
         for rule_id, (yes, no) in self.answer_buttons.items():
             for button, answer in ((yes, "yes"), (no, "no")):
                 button.blockSignals(True)

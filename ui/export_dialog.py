@@ -182,8 +182,17 @@ class ExportDialog(QDialog):
         self.display_name_edit = QLineEdit()
         self.display_name_edit.setPlaceholderText("Optional: your name as it should appear on the cover")
         self.display_name_edit.setAccessibleName("Display name")
+        # Both documents print the questions early: the summary right after its overview, the brief first.
+        self.questions_edit = QPlainTextEdit()
+        self.questions_edit.setTabChangesFocus(True)
+        self.questions_edit.setPlaceholderText("One question per line")
+        self.questions_edit.setAccessibleName("Questions I want to bring, one per line")
+        self.questions_edit.setFixedHeight(self.questions_edit.fontMetrics().lineSpacing() * 4 + 12)
         name_row = QFormLayout()
+        name_row.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         name_row.addRow(self._label("Display &name", self.display_name_edit), self.display_name_edit)
+        name_row.addRow(self._label("&Questions I want to bring", self.questions_edit))
+        name_row.addRow(self.questions_edit)
 
         choose = QGroupBox("1. What to export")
         choose_layout = QVBoxLayout(choose)
@@ -197,6 +206,9 @@ class ExportDialog(QDialog):
         self.check_button.clicked.connect(self.check)
         self.check_status = _plain_label("Check the export for names, numbers and other identifiers before saving.")
         self.check_status.setAccessibleName("Result of the identifier check")
+        self.fonts_notice = _plain_label()
+        self.fonts_notice.setAccessibleName("Characters the PDF cannot draw")
+        self.fonts_notice.hide()
         self.findings_notice = NoticeLabel()
         self.findings_notice.setAccessibleName("Findings")
         self.findings_notice.hide()
@@ -234,6 +246,7 @@ class ExportDialog(QDialog):
         check_top.addWidget(self.check_status, 1)
         check_top.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignTop)
         check_layout.addLayout(check_top)
+        check_layout.addWidget(self.fonts_notice)
         check_layout.addWidget(self.findings_notice)
         check_layout.addWidget(self.findings_list, 1)
         check_layout.addLayout(finding_row)
@@ -328,18 +341,12 @@ class ExportDialog(QDialog):
         which = QVBoxLayout()
         which.addWidget(self.supervised_radio)
         which.addWidget(self.all_radio)
-        self.questions_edit = QPlainTextEdit()
-        self.questions_edit.setTabChangesFocus(True)
-        self.questions_edit.setPlaceholderText("One question per line")
-        self.questions_edit.setAccessibleName("Questions I want to bring, one per line")
         page = QWidget()
         form = QFormLayout(page)
         form.setContentsMargins(0, 0, 0, 0)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self._label("&Period", self.from_edit), period)
         form.addRow("Entries", which)
-        form.addRow(self._label("&Questions I want to bring", self.questions_edit))
-        form.addRow(self.questions_edit)
         return page
 
     def _brief_page(self, pseudonyms: Sequence[str]) -> QWidget:
@@ -418,6 +425,7 @@ class ExportDialog(QDialog):
         self._findings = []
         self.findings_list.clear()
         self.findings_notice.hide()
+        self.fonts_notice.hide()
         self.anyway_check.setChecked(False)
         self.anyway_check.hide()
         self.check_button.setText("&Check for identifiers")
@@ -433,7 +441,8 @@ class ExportDialog(QDialog):
             pseudonym = self.relationship_combo.currentData()
             relationships.set_context(self.journal, pseudonym, self._values(self.context_edits))
             relationships.set_consent(self.journal, pseudonym, self._values(self.consent_edits))
-            return exports.gather_brief(self.journal, self.catalog, pseudonym, display_name=name, made=self.now)
+            return exports.gather_brief(self.journal, self.catalog, pseudonym, display_name=name,
+                                        questions=self.questions_edit.toPlainText().splitlines(), made=self.now)
         return exports.gather_supervision(
             self.journal,
             self.catalog,
@@ -463,7 +472,20 @@ class ExportDialog(QDialog):
         self._document = document
         self._findings = findings
         self._sources = {item.location: item for item in exports.outgoing(document)}
+        self._show_unprintable(document)
         self._show_findings()
+
+    def _show_unprintable(self, document: SupervisionPacket | EthicsBrief) -> None:
+        """Say before saving where the PDF prints a character by its name because no shipped font draws it."""
+        from boundary_journal import report  # loaded only when checking an export
+
+        found = report.unprintable(exports.outgoing_texts(document))
+        lines = [f"{where}: {what}" for where, what in found]
+        self.fonts_notice.setText(
+            "The PDF's fonts cannot draw these characters, so the PDF prints each as its name in brackets:\n"
+            + "\n".join(lines[:10]) + (f"\n… and {len(lines) - 10} more" if len(lines) > 10 else "")
+        )
+        self.fonts_notice.setVisible(bool(found))
 
     def _show_findings(self) -> None:
         row = max(self.findings_list.currentRow(), 0)

@@ -14,31 +14,6 @@ NOT_A_CRISIS_TOOL = (
 )
 
 
-def source_lines(catalog: Catalog, source: str) -> list[str]:
-    """Readable lines for a catalogue `source`: '<seed title> — <section>', one per cited part.
-
-    A source may cite several parts separated by ';'; a part without a file name continues the
-    file named before it ("004_….txt §3 Digital boundaries; §7 Documentation").
-    """
-    known = {s.file: s.title for s in catalog.sources}
-    lines: list[str] = []
-    current: str | None = None
-    for part in (p.strip() for p in source.split(";")):
-        if not part:
-            continue
-        first, _, rest = part.partition(" ")
-        if first in known:
-            current = first
-            lines.append(f"{known[first]} — {rest.strip()}" if rest.strip() else known[first])
-        elif current is not None:
-            lines[-1] += f"; {part}"
-        elif part == "app":
-            lines.append("Boundary Journal's own addition")
-        else:
-            lines.append(part)
-    return lines
-
-
 def guidance_html(catalog: Catalog, template: Template) -> str:
     """The template's guidance as escaped HTML; every catalogue string goes through html.escape."""
     parts = [f"<h3>{escape(template.title)}</h3>", f"<p>{escape(template.summary)}</p>"]
@@ -50,7 +25,8 @@ def guidance_html(catalog: Catalog, template: Template) -> str:
         for script in scripts:
             parts.append(
                 f"<p><b>{escape(script.title)}</b><br><i>{escape(script.when)}</i></p>"
-                f'<p style="-qt-block-indent:1">“{escape(script.text)}”</p>'
+                f'<p style="-qt-block-indent:1">“{escape(script.text)}”<br>'
+                f'<small>{escape(catalog.item_source(script))}</small></p>'
             )
 
     flags = [f for f in (catalog.red_flag(i) for i in template.red_flags) if f is not None]
@@ -68,8 +44,13 @@ def guidance_html(catalog: Catalog, template: Template) -> str:
             parts.append(f"<li>{escape(rule.question)} → <b>{escape(rule.step)}</b></li>")
         parts.append("</ul>")
 
+    if template.notes:
+        parts.append("<h4>Worth knowing</h4>")
+        for note in template.notes:
+            parts.append(f"<p>{escape(note.text)}<br><i>{escape(catalog.source_label(note.source))}</i></p>")
+
     parts.append("<h4>Source</h4>")
-    parts.extend(f"<p>{escape(line)}</p>" for line in source_lines(catalog, template.source))
+    parts.extend(f"<p>{escape(line)}</p>" for line in catalog.source_lines(template.source))
     return "\n".join(parts)
 
 

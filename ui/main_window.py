@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
 
         self.banner = WarningBanner()
         self.banner.show_trend.connect(self.show_trends)
+        self.banner.acknowledge.connect(self.acknowledge_warning)
         self.weekly_banner = WeeklyBanner()
         self.weekly_banner.exercise_requested.connect(self.weekly_exercise)
         self._self_check_dialog: SelfCheckDialog | None = None
@@ -402,6 +403,9 @@ class MainWindow(QMainWindow):
         from ui.security_menu import add_security_menu  # it needs the window's menus built first
 
         self.security = add_security_menu(self)
+        self.sources_action = self._action("&Sources", None, self.show_sources)
+        self.sources_action.setToolTip("The articles the catalogue is written from, with their full titles")
+        self.menuBar().addMenu("&Help").addAction(self.sources_action)
 
     def settle_unsaved_changes(self) -> bool:
         """Before the journal is closed under the window: save or discard the editor's changes; False to go back."""
@@ -782,12 +786,33 @@ class MainWindow(QMainWindow):
         if self.is_locked:
             return
         try:
-            warnings = drift.active_warnings(self.journal, self.catalog)
+            every = drift.all_warnings(self.journal, self.catalog, as_of=self.clock.now())
         except UserError as error:
             self.show_error(error)
             return
-        self.banner.show_warnings(warnings)
+        self.banner.show_warnings([w for w in every if not w.acknowledged], [w for w in every if w.acknowledged])
         self.trends.refresh()
+
+    def ask_acknowledgement(self, warning: drift.DriftWarning) -> str | None:
+        """The note for acknowledging `warning`; None when the clinician cancels (replaced in tests)."""
+        scope = warning.relationship or "your overall check-ins"
+        return messages.ask_text(
+            self, "Acknowledge the warning",
+            f"{warning.title} ({scope}).\n\nWhat did you make of it or do about it? The warning stays quiet "
+            "until new evidence arrives.",
+        )
+
+    def acknowledge_warning(self, warning: drift.DriftWarning) -> None:
+        note = self.ask_acknowledgement(warning)
+        if note is None:
+            return
+        try:
+            drift.acknowledge_warning(self.journal, warning, note, when=self.clock.now())
+        except UserError as error:
+            self.show_error(error)
+            return
+        self.refresh_warnings()
+        self.statusBar().showMessage(f"Warning acknowledged: {warning.title}", STATUS_TIMEOUT_MS)
 
     def show_trends(self, pseudonym: str | None) -> None:
         self.trends.set_scope(pseudonym)
@@ -906,6 +931,15 @@ class MainWindow(QMainWindow):
 
     def _followup_closed(self, _result: int) -> None:
         self.followup_dialog = None
+
+    def show_sources(self) -> QDialog:
+        """Help ▸ Sources: the five articles, their full titles and what the app takes from each."""
+        from ui.sources_dialog import SourcesDialog
+
+        dialog = SourcesDialog(self.catalog, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def reminder_settings(self) -> ReminderDialog:
         if self.reminder_dialog is not None:
@@ -1032,6 +1066,7 @@ class MainWindow(QMainWindow):
         """The Trends and Actions tabs, read from `journal`. They are built anew at each unlock, so a locked
         window keeps nothing they showed."""
         self.trends = TrendsPanel(journal, self.catalog)
+        self.trends.now = self.clock.now
         self.trends.self_check_requested.connect(self.self_check)
         self.trends.journal_changed.connect(self.refresh_after_change)
         self.actions_panel = ActionsPanel(journal, self.catalog, self.clock)

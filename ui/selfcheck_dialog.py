@@ -38,12 +38,13 @@ from ui.sizing import dialog_buttons, inline_error_label, say_not_saved
 OVERALL = "Overall"
 # The catalogue's red-flag groups, in the order the check-in asks them, with the heading the clinician reads.
 GROUPS = (
-    ("slope", "On the slope", "Signs from seed 004 §2 that the frame is loosening."),
-    ("own_pull", "My own pull", "What seed 002 asks you to notice in yourself after you hold a limit."),
+    ("slope", "On the slope", "Early signs that the frame is loosening."),
+    ("own_pull", "My own pull",
+     "What to notice in yourself after you hold a limit, and what being available costs you."),
     (
         "higher_input",
         "Needs higher-level input",
-        "Seed 004 FAQ 3: ticking any of these adds an action to raise it with a supervisor or the ethics service.",
+        "Ticking any of these adds an action to raise it with a supervisor or the ethics service.",
     ),
 )
 HIGHER_INPUT_NOTICE = "This warrants supervision or ethics input: saving adds an action to raise it."
@@ -155,6 +156,9 @@ class SelfCheckDialog(QDialog):
                 continue
             items_layout.addWidget(self._heading(heading))
             note = QLabel(explanation)
+            # Where the group comes from, by the article's title: hover the explanation.
+            drawn_from = dict.fromkeys(catalog.item_source(flag) for flag in flags)
+            note.setToolTip(rich_tooltip("Drawn from:", *drawn_from))
             note.setTextFormat(Qt.TextFormat.PlainText)
             note.setWordWrap(True)
             italic = note.font()

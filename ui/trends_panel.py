@@ -7,7 +7,7 @@ so the window can refresh its warnings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis, QXYSeries
@@ -245,6 +245,7 @@ class TrendsPanel(RefreshedWhenShown, QWidget):
         self.journal = journal
         self.catalog = catalog
         self._stage: int | None = None
+        self.now: Callable[[], datetime] = datetime.now  # the window's clock, so the suggestion's window ends now
         self.setAccessibleName("Trends")
 
         self.scope_combo = QComboBox()
@@ -322,6 +323,7 @@ class TrendsPanel(RefreshedWhenShown, QWidget):
         self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
         self.suggestion_label.setWordWrap(True)
         self.suggestion_label.setAccessibleName("Suggested stage")
+        self.suggestion_label.setToolTip(rich_tooltip(self.catalog.slope_rule.explanation()))
         self.reasons_label = QLabel()
         self.reasons_label.setTextFormat(Qt.TextFormat.PlainText)
         self.reasons_label.setWordWrap(True)
@@ -430,7 +432,7 @@ class TrendsPanel(RefreshedWhenShown, QWidget):
             else:
                 checks = selfchecks.list_self_checks(self.journal, self.catalog, relationship=pseudonym)
                 stages = slope.stage_history(self.journal, pseudonym)
-                suggestion = slope.suggest_stage(self.journal, self.catalog, pseudonym)
+                suggestion = slope.suggest_stage(self.journal, self.catalog, pseudonym, as_of=self.now())
             open_actions = actions.list_actions(self.journal, open_only=True)
         except UserError as error:
             self.show_error(error)
@@ -470,15 +472,13 @@ class TrendsPanel(RefreshedWhenShown, QWidget):
             text = "Current: not set yet."
         self.current_stage_label.setText(text)
         if suggestion is not None and suggestion.stage is not None:
-            self.suggestion_label.setText(f"Suggested: {stage_text(self.catalog, suggestion.stage)}, because:")
-            self.reasons_label.setText(
-                "\n".join(f"• Stage {r.stage}: {r.reason} (×{r.count})" for r in suggestion.reasons)
-            )
-            self.reasons_label.show()
+            headline = f"Suggested: {stage_text(self.catalog, suggestion.stage)}, {suggestion.basis}, because:"
         else:
-            self.suggestion_label.setText("Suggested: no stage — nothing in the entries or check-ins points to one.")
-            self.reasons_label.clear()
-            self.reasons_label.hide()
+            headline = slope.suggestion_headline(self.catalog, suggestion) if suggestion else ""
+        lines = suggestion.reason_lines() if suggestion else []
+        self.suggestion_label.setText(headline)
+        self.reasons_label.setText("\n".join(f"• {line}" for line in lines))
+        self.reasons_label.setVisible(bool(lines))
         chosen = self._stage or (suggestion.stage if suggestion else None) or 1
         self.stage_combo.blockSignals(True)
         self.stage_combo.setCurrentIndex(max(0, self.stage_combo.findData(chosen)))

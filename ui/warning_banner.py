@@ -1,7 +1,9 @@
 """The warning banner at the top of the window: one line per drift warning that holds now.
 
-It shows what `drift.active_warnings` computes from stored check-ins and stage changes, so it has no
-dismiss button: a warning goes away when the data behind it changes (say, a calmer check-in).
+It shows what `drift.active_warnings` computes from stored check-ins and stage changes: a warning goes
+away when the data behind it changes (say, a calmer check-in) or leaves the window of recent evidence.
+There is no plain dismiss: "Acknowledge…" asks for a note (the window stores it with
+`drift.acknowledge_warning`), and the warning stays quiet until new evidence arrives.
 """
 
 from __future__ import annotations
@@ -36,16 +38,30 @@ def warning_html(warning: DriftWarning) -> str:
     return f"<b>{escape(scope)} — {escape(warning.title)}:</b> {escape(warning.message)}{detail}"
 
 
+def acknowledged_text(acknowledged: Sequence[DriftWarning]) -> str:
+    """'Acknowledged, quiet until new evidence: Bed 4 — Needs a second view (2026-12-02: “Raised with Dr B.”)'."""
+    if not acknowledged:
+        return ""
+    parts = [
+        f"{w.relationship or OVERALL} — {w.title}"
+        + (f" ({w.acked_at:%Y-%m-%d}: “{w.ack_note}”)" if w.acked_at else f" (“{w.ack_note}”)")
+        for w in acknowledged
+    ]
+    return "Acknowledged, quiet until new evidence: " + "; ".join(parts)
+
+
 class WarningBanner(TintedFrame):
     """Hidden while nothing is wrong; emits `show_trend(pseudonym or None)` from a line's button."""
 
     show_trend = Signal(object)
+    acknowledge = Signal(object)  # the DriftWarning whose "Acknowledge…" was pressed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Warnings")
         self.lines: list[QLabel] = []
         self.trend_buttons: list[QPushButton] = []
+        self.ack_buttons: list[QPushButton] = []
         self._warnings: list[DriftWarning] = []
 
         icon = QLabel()
@@ -65,6 +81,13 @@ class WarningBanner(TintedFrame):
         self.more_button.setAccessibleName("Show more warnings")
         self.more_button.clicked.connect(self._toggle_expanded)
         column.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # What the clinician acknowledged, with their note: resting, not gone, until new evidence arrives.
+        self.acknowledged_label = QLabel()
+        self.acknowledged_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.acknowledged_label.setWordWrap(True)
+        self.acknowledged_label.setAccessibleName("Acknowledged warnings")
+        self.acknowledged_label.hide()
+        column.addWidget(self.acknowledged_label)
         layout.addLayout(column, 1)
         self._expanded = False
         self.hide()
@@ -91,19 +114,27 @@ class WarningBanner(TintedFrame):
             button.setToolTip(rich_tooltip(f"Show the trend for {scope}"))
             pseudonym = warning.relationship
             button.clicked.connect(lambda _checked=False, chosen=pseudonym: self.show_trend.emit(chosen))
+            ack = QPushButton("Acknowledge…")
+            ack.setFlat(True)
+            ack.setAccessibleName(f"Acknowledge: {scope} — {warning.title}")
+            ack.setToolTip(rich_tooltip(
+                "Say what you made of it or did about it; the warning then stays quiet until new evidence arrives"))
+            ack.clicked.connect(lambda _checked=False, chosen=warning: self.acknowledge.emit(chosen))
             row_layout = QHBoxLayout()
             row_layout.addWidget(label, 1)
             row_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            row_layout.addWidget(ack, 0, Qt.AlignmentFlag.AlignTop)
             self.rows.addLayout(row_layout)
             self.lines.append(label)
             self.trend_buttons.append(button)
+            self.ack_buttons.append(ack)
 
     def _show_lines(self) -> None:
         shown = len(self._warnings) if self._expanded else COLLAPSED_LINES
         self._make_lines(shown)
-        for row, (label, button) in enumerate(zip(self.lines, self.trend_buttons, strict=True)):
-            label.setVisible(row < shown)
-            button.setVisible(row < shown)
+        for row, widgets in enumerate(zip(self.lines, self.trend_buttons, self.ack_buttons, strict=True)):
+            for widget in widgets:
+                widget.setVisible(row < shown)
         hidden = len(self._warnings) - COLLAPSED_LINES
         self.more_button.setVisible(hidden > 0)
         more = f"Show {hidden} more warning{'s' if hidden != 1 else ''}"
@@ -116,8 +147,11 @@ class WarningBanner(TintedFrame):
     def line_texts(self) -> list[str]:
         return [warning_line(w) for w in self._warnings]
 
-    def show_warnings(self, warnings: Sequence[DriftWarning]) -> None:
-        """Replace the lines with `warnings` (in the order given); hide the banner when there are none."""
+    def show_warnings(self, warnings: Sequence[DriftWarning], acknowledged: Sequence[DriftWarning] = ()) -> None:
+        """Replace the lines with `warnings` (in the order given); hide the banner when there are none.
+        `acknowledged` ones are named below them, with their notes (they alone do not show the banner)."""
+        self.acknowledged_label.setText(acknowledged_text(acknowledged))
+        self.acknowledged_label.setVisible(bool(acknowledged))
         if list(warnings) == self._warnings:
             return
         self._warnings = list(warnings)
@@ -130,6 +164,6 @@ class WarningBanner(TintedFrame):
                         widget.hide()
                         widget.deleteLater()
                 row.layout().deleteLater()
-        self.lines, self.trend_buttons = [], []
+        self.lines, self.trend_buttons, self.ack_buttons = [], [], []
         self._show_lines()
         self.setVisible(bool(self._warnings))

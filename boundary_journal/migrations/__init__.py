@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 # The newest revision. Opening a journal already at it needs no Alembic at all (its import and the
 # walk of the scripts cost more than the rest of an open); a test keeps this equal to Alembic's head.
-HEAD = "0008_entry_list_index"
+HEAD = "0009_warning_acks"
 
 
 @functools.cache

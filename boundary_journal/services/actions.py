@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from boundary_journal.catalog import Template
 from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Action, Entry, Relationship
 from boundary_journal.services.validation import clean_text, utcnow
@@ -118,3 +119,14 @@ def action_from_entry(journal: Journal, entry_id: int, *, due_on: date | None = 
             next_step = next_step[: MAX_ACTION_LENGTH - 1] + "…"
         return create_action(session, next_step, origin="entry", origin_id=entry.id,
                              relationship=entry.relationship, due_on=due_on)
+
+
+def listen_after_hold(session: Session, template: Template | None, entry: Entry) -> ActionView | None:
+    """For a held request (a template with `listen_after`), the follow-up seed 002 asks for: an open action,
+    due some days after the entry, asking whether the request came back reworded and whether the patient
+    used the rehearsed route. Inside the caller's transaction; None for other templates."""
+    if template is None or not template.listen_after or template.listen_after_days is None:
+        return None
+    due_on = entry.occurred.date() + timedelta(days=template.listen_after_days)
+    return create_action(session, template.listen_after, origin="entry", origin_id=entry.id,
+                         relationship=entry.relationship, due_on=due_on)

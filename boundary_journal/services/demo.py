@@ -282,6 +282,13 @@ _TAG_COUNTS = (0, 0, 1, 1, 1, 2, 3)
 _LATE_TEMPLATES = frozenset({"late_night_text", "after_hours_call_undocumented"})
 _WEEKEND_CATEGORIES = frozenset({"dual_relationship", "outside_contact"})
 _HEAVY_CATEGORIES = frozenset({"romantic_sexual", "favour_prescribing", "confidentiality"})
+# The sample's own conduct (see `_Plan._own_conduct`): from this greyness on, the clinician's side drifts too.
+_GREY_CONDUCT = 0.6
+_LOOK_BACK_SLIPS = ("policy_defence", "over_justification", "weak_alternative")
+_CONDUCT_BY_GREY = (
+    ("shared_personal_life", "extra_availability"),
+    ("extra_availability", "personal_channel", "personal_channel", "met_outside", "off_the_record"),
+)
 T = TypeVar("T")
 
 
@@ -315,7 +322,13 @@ class _Plan:
         self._template_cumulative = list(itertools.accumulate(self.template_weights))
         self._template_total = self._template_cumulative[-1]
         self.channel_ids = [c.id for c in catalog.channels]
-        self._move_ids = [m.id for m in catalog.response_moves]
+        # The look-back of seed 002 on declined requests; the partial cave-in and the clinician's own conduct are
+        # drawn apart, from their own generator (so the rest of the sample stays as it was), for grey
+        # relationships only: most of a practice is patients' requests held by the book.
+        self._move_ids = [m.id for m in catalog.response_moves if m.kind == "works" or m.id in _LOOK_BACK_SLIPS]
+        self._conduct = random.Random(seed + 1)
+        self._own_templates = {v for st in catalog.slope_stages for e in st.evidence if e.kind == "template"
+                               for v in e.values}
         self.scripts = {s.id: s for s in catalog.scripts}
         self.people = self._people()
         self._buckets = self._active_by_month()
@@ -418,6 +431,7 @@ class _Plan:
             day = min(span - 1, int((index + rand()) * span / self.count))
             person = self.person_on(day)
             template = pick(person.themes) if rand() < 0.6 else self._weighted_template()
+            template = self._as_lived(person, template)
             occurred = self._occurred(day, template)
             entry_id = index + 1
             row = self._entry_row(entry_id, person, template, occurred)
@@ -470,6 +484,7 @@ class _Plan:
         review: dict[str, bool] = {}
         if template.review_response and rand() < 0.35:
             review = {pick(self._move_ids): True for _ in range(1 + int(rand() * 2))}
+        review.update(self._own_conduct(person, occurred, template))
         self._check_once(template, person, occurred, fields, channel, tags, flow, review)
         stamp = occurred + timedelta(minutes=5 + int(rand() * 235))
         return {
@@ -479,6 +494,31 @@ class _Plan:
             "search_text": search_text_for(person.pseudonym, fields, tags),
             "created_at": stamp, "updated_at": stamp + timedelta(days=1) if rand() < 0.05 else stamp,
         }
+
+    def _as_lived(self, person: _Person, template: Template) -> Template:
+        """Entries about the clinician's own feelings or contact (my own attraction, a call taken after hours,
+        a session that ran on) belong to the grey relationships; elsewhere the patient's side of the same
+        category is logged instead."""
+        if template.id not in self._own_templates or person.grey >= _GREY_CONDUCT:
+            return template
+        return next((t for t in self.templates if t.category == template.category and t.id not in
+                     self._own_templates and t.review_response), template)
+
+    def _own_conduct(self, person: _Person, occurred: datetime, template: Template) -> dict[str, bool]:
+        """What the clinician did on their side, for the few grey relationships, growing over their time in the
+        sample (the slope), so a few relationships show real drift and most show none."""
+        if person.grey < _GREY_CONDUCT:
+            return {}
+        r = self._conduct
+        start, end = self.days[person.first], self.days[person.last]
+        progress = min(1.0, (occurred.date() - start).days / max(1, (end - start).days))
+        if r.random() > (person.grey - 0.5) * max(0.0, progress):
+            return {}
+        moves = _CONDUCT_BY_GREY[1] if person.grey >= 0.8 else _CONDUCT_BY_GREY[0]
+        ticked = {moves[int(r.random() * len(moves))]: True}
+        if template.review_response and r.random() < 0.3:
+            ticked["partial_cave_in"] = True
+        return ticked
 
     def _check_once(self, template: Template, person: _Person, occurred: datetime, fields: dict[str, str],
                     channel: str, tags: Sequence[str], flow: dict[str, str], review: dict[str, bool]) -> None:

@@ -1,19 +1,28 @@
-"""Warnings that a relationship is drifting: rising red-flag scores, a stage moving up, items that need input."""
+"""Warnings that a relationship is drifting: rising red-flag scores, a stage moving up, items that need input.
+
+A warning lasts as long as its evidence (the check-in or stage change it rests on) is inside the slope
+rule's window (`[rule] window_days`, 90 days as shipped): a relationship with nothing new for that long
+stops warning. The clinician can acknowledge a warning with a note (`acknowledge_warning`); it then stays
+quiet until newer evidence of the same kind arrives for the same relationship.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from boundary_journal.catalog import Catalog
-from boundary_journal.models import StageChange
+from boundary_journal.catalog import WARNING_IDS, Catalog
+from boundary_journal.errors import InvalidInput
+from boundary_journal.models import StageChange, WarningAck
+from boundary_journal.services.relationships import clean_pseudonym, find_relationship
 from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
+from boundary_journal.services.validation import clean_text
 from boundary_journal.storage import Journal
 
 
@@ -24,12 +33,23 @@ class DriftWarning:
     title: str
     message: str
     detail: str
-    since: datetime
+    since: datetime  # the moment of the evidence it rests on
+    expires: datetime | None = None  # when that evidence leaves the window, if nothing newer comes
+    ack_note: str | None = None  # None: not acknowledged
+    acked_at: datetime | None = None
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.ack_note is not None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "relationship": self.relationship, "title": self.title, "message": self.message,
             "detail": self.detail, "since": self.since.isoformat(timespec="minutes"),
+            "expires": self.expires.isoformat(timespec="minutes") if self.expires else None,
+            "acknowledged": None if self.ack_note is None else {
+                "note": self.ack_note, "at": self.acked_at.isoformat(timespec="minutes") if self.acked_at else None,
+            },
         }
 
 
@@ -55,8 +75,68 @@ def _higher_input(catalog: Catalog, checks: list[SelfCheckView]) -> DriftWarning
     return DriftWarning(rule.id, latest.relationship, rule.title, rule.message, items, latest.taken_at)
 
 
-def active_warnings(journal: Journal, catalog: Catalog) -> list[DriftWarning]:
-    """Every warning that holds now, computed from the stored check-ins and stage changes."""
+def active_warnings(journal: Journal, catalog: Catalog, *, as_of: datetime | None = None) -> list[DriftWarning]:
+    """The warnings that hold now and are not acknowledged: what the banner and `warnings list` show."""
+    return [w for w in all_warnings(journal, catalog, as_of=as_of) if not w.acknowledged]
+
+
+def all_warnings(journal: Journal, catalog: Catalog, *, as_of: datetime | None = None) -> list[DriftWarning]:
+    """Every warning whose evidence is no older than the window before `as_of` (default now), computed from the
+    stored check-ins and stage changes; acknowledged ones carry their note."""
+    now = (as_of or datetime.now()).replace(microsecond=0, tzinfo=None)
+    window = timedelta(days=catalog.slope_rule.window_days)
+    found = [
+        replace(w, expires=w.since + window) for w in _computed(journal, catalog)
+        if w.since >= now - window
+    ]
+    acks: dict[tuple[str, str | None], tuple[datetime, str, datetime]] = {}
+    statement = select(WarningAck).options(joinedload(WarningAck.relationship)).order_by(WarningAck.id)
+    with journal.read() as session:
+        for ack in session.scalars(statement):
+            scope = (ack.kind, ack.relationship.pseudonym if ack.relationship else None)
+            if scope not in acks or ack.evidence_at >= acks[scope][0]:
+                acks[scope] = (ack.evidence_at, ack.note, ack.acked_at)
+    marked = []
+    for warning in found:
+        ack = acks.get((warning.kind, warning.relationship))
+        if ack is not None and ack[0] >= warning.since:
+            warning = replace(warning, ack_note=ack[1], acked_at=ack[2])
+        marked.append(warning)
+    return marked
+
+
+def find_warning(
+    journal: Journal, catalog: Catalog, kind: str, relationship: str | None, *, as_of: datetime | None = None
+) -> DriftWarning:
+    """The warning of `kind` for `relationship` (None: overall) that holds now; InvalidInput when none does."""
+    if kind not in WARNING_IDS:
+        raise InvalidInput(f"'{kind}' is not a kind of warning; the kinds are {', '.join(WARNING_IDS)}.")
+    wanted = clean_pseudonym(relationship).casefold() if relationship else ""
+    for warning in all_warnings(journal, catalog, as_of=as_of):
+        if warning.kind == kind and (warning.relationship or "").casefold() == wanted:
+            return warning
+    raise InvalidInput(f"No '{kind}' warning holds now for {relationship or 'the overall check-ins'}.")
+
+
+def acknowledge_warning(
+    journal: Journal, warning: DriftWarning, note: str, *, when: datetime | None = None
+) -> DriftWarning:
+    """Record that the clinician has seen `warning` and what they make of it; it stays quiet until newer
+    evidence of its kind arrives for its relationship. The note is required: the point is to say why."""
+    cleaned = clean_text(note, "The note", limit=5_000).strip()
+    if not cleaned:
+        raise InvalidInput("Say in a few words why this warning can rest, for example what you did about it.")
+    at = (when or datetime.now()).replace(microsecond=0, tzinfo=None)
+    with journal.transaction() as session:
+        relationship = find_relationship(session, warning.relationship) if warning.relationship else None
+        session.add(WarningAck(
+            kind=warning.kind, relationship=relationship, evidence_at=warning.since, note=cleaned, acked_at=at,
+        ))
+    return replace(warning, ack_note=cleaned, acked_at=at)
+
+
+def _computed(journal: Journal, catalog: Catalog) -> list[DriftWarning]:
+    """Every warning the stored check-ins and stage changes give, however old."""
     by_scope: dict[str | None, list[SelfCheckView]] = defaultdict(list)
     for check in list_self_checks(journal, catalog):
         by_scope[check.relationship].append(check)

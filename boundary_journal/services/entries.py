@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Action, Entry
+from boundary_journal.services.actions import listen_after_hold
 from boundary_journal.services.escalation import clean_flow
 from boundary_journal.services.queries import (  # noqa: F401 (part of this service's interface)
     MAX_SEARCH_WORDS,
@@ -45,6 +46,8 @@ class EntryDraft:
     supervision: bool = False
     flow: Mapping[str, str] = field(default_factory=dict)
     response_review: Mapping[str, bool] = field(default_factory=dict)
+    # On add: for a held request (a template with `listen_after`), open the follow-up action seed 002 asks for.
+    listen_after: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,8 @@ def add_entry(journal: Journal, catalog: Catalog, draft: EntryDraft) -> EntryVie
         _apply(session, entry, draft, checked, now)
         session.add(entry)
         session.flush()
+        if draft.listen_after:
+            listen_after_hold(session, catalog.template(draft.template), entry)
         return _view(entry)
 
 

@@ -17,7 +17,7 @@ from boundary_journal.errors import InvalidInput
 from boundary_journal.services import deidentify, settings
 from boundary_journal.services.actions import ActionView, list_actions
 from boundary_journal.services.entries import EntryFilter, EntryView, list_entries
-from boundary_journal.services.escalation import recommended_steps, step_text
+from boundary_journal.services.escalation import answered_questions, recommended_steps, step_text
 from boundary_journal.services.relationships import (
     CONSENT_FIELDS,
     CONTEXT_FIELDS,
@@ -28,6 +28,7 @@ from boundary_journal.services.relationships import (
 from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
 from boundary_journal.services.slope import (
     StageChangeView,
+    StageSuggestion,
     stage_histories,
     stage_history,
     suggest_stage,
@@ -39,8 +40,9 @@ from boundary_journal.storage import Journal
 
 MAX_DISPLAY_NAME_LENGTH = 200
 MAX_QUESTIONS = 50
-# The brief is a factual account for a committee: the neutral note and what was decided, not the reflection.
-BRIEF_FIELDS = ("documentation_note", "next_step")
+# The brief is a factual account for a committee: what happened, the response, the neutral note and what was
+# decided, not the reflection.
+BRIEF_FIELDS = ("what_happened", "my_response", "documentation_note", "next_step")
 OUTCOME_LABELS = {"done": "Done", "not_done": "Not done", "partly": "Partly done"}
 _LABEL = "user_text"
 _PSEUDONYM = "pseudonym"
@@ -146,14 +148,20 @@ class RelationshipStage:
     entries: int  # in the document's period (the supervision summary) or in all (the brief)
     stage: int | None  # the stage the clinician last set; None when never set
     stage_label: str
-    suggested_stage: int | None
+    suggested_stage: int | None  # what the clinician's own conduct in the window suggests; None: nothing does
     suggested_label: str
+    suggested_basis: str = ""  # "based on the last 90 days to 2026-03-31"
+    suggested_reasons: tuple[str, ...] = ()  # one line per reason, then the one in the clinician's favour
 
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """One check-in: its score, the red flags ticked (catalogue text), and those that need a second view."""
+
     taken_at: datetime
     percent: int
+    ticked: tuple[str, ...] = ()
+    higher_input: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,11 +264,13 @@ class SupervisionPacket:
     categories: tuple[Count, ...]  # over every entry in the period, most frequent first
     channels: tuple[Count, ...]
     relationships: tuple[RelationshipStage, ...]
+    questions: tuple[str, ...] = _user_text("Question")  # "questions I want to bring", typed at export time
     trends: tuple[Trend, ...]  # the overall check-ins first, then by relationship
     entries: tuple[EntryRecord, ...]
     exercises: tuple[ExerciseRecord, ...]
-    actions: tuple[ActionRecord, ...]  # open ones: overdue first, then due today, then the rest
-    questions: tuple[str, ...] = _user_text("Question")  # "questions I want to bring", typed at export time
+    # Those due, done or opened in the period: overdue first, then due today, open, done.
+    actions: tuple[ActionRecord, ...]
+    older_open: int = 0  # open actions opened before the period and not due in it
     # Set by `with_check` once scanned: how many findings were left in on purpose; None = never checked.
     unresolved_findings: int | None = None
 
@@ -283,6 +293,7 @@ class EthicsBrief:
     status: str
     made: datetime
     display_name: str = _user_text("Display name")
+    questions: tuple[str, ...] = _user_text("Question")  # the questions for the consultation, typed at export time
     stage: RelationshipStage
     context: tuple[LabelledText, ...]  # every seed 001 §6 part, in order, "" where nothing is recorded
     consent: tuple[LabelledText, ...]  # every seed 001 §8 part, likewise
@@ -321,7 +332,8 @@ def gather_supervision(
     questions: Iterable[str] = (),
     made: datetime | None = None,
 ) -> SupervisionPacket:
-    """Collect the supervision summary of a period: the marked entries (or all), trends, exercises, open actions."""
+    """Collect the supervision summary of a period: the marked entries (or all), trends, exercises, and the
+    actions due, done or opened in the period."""
     if date_from > date_to:
         raise InvalidInput(f"The start date {date_from} is after the end date {date_to}.")
     made = _made(made)
@@ -346,9 +358,11 @@ def gather_supervision(
     involved |= {c.relationship for c in checks if c.relationship is not None}
     involved |= {p for p, history in histories.items() if any(within(c.set_at) for c in history)}
     # Only the relationships the period involves: their suggestions read all their entries, not just the period's.
-    suggestions = suggest_stages(journal, catalog, involved)
+    # The window of recent conduct ends with the period (or now, for a period that has not ended).
+    as_of = min(made, datetime.combine(date_to, datetime.max.time()).replace(microsecond=0))
+    suggestions = suggest_stages(journal, catalog, involved, as_of=as_of)
     stages = [
-        _stage(catalog, pseudonym, per_relationship.get(pseudonym, 0), histories.get(pseudonym, []), suggestion.stage)
+        _stage(catalog, pseudonym, per_relationship.get(pseudonym, 0), histories.get(pseudonym, []), suggestion)
         for pseudonym, suggestion in suggestions.items()
     ]
     # The supervisor reads the furthest-along relationships first.
@@ -357,9 +371,9 @@ def gather_supervision(
     trends: list[Trend] = []
     overall = [c for c in checks if c.relationship is None]
     if overall:
-        trends.append(Trend(None, _points(overall), ()))
+        trends.append(Trend(None, _points(catalog, overall), ()))
     for relationship in stages:
-        points = _points([c for c in checks if c.relationship == relationship.pseudonym])
+        points = _points(catalog, [c for c in checks if c.relationship == relationship.pseudonym])
         marks = tuple(m for m in _marks(catalog, relationship.pseudonym, histories.get(relationship.pseudonym, []))
                       if within(m.set_at))
         if points or marks:
@@ -367,8 +381,16 @@ def gather_supervision(
 
     today = made.date()
     order = {"overdue": 0, "due": 1, "open": 2}
-    open_actions = [_action(a, today) for a in list_actions(journal, open_only=True)]
-    open_actions.sort(key=lambda a: (order.get(a.status, 3), a.due_on or date.max, a.created, a.id))
+    period_actions: list[ActionRecord] = []
+    older_open = 0
+    for view in list_actions(journal):
+        moments = (view.created, view.due_on, view.done_at)
+        if any(m is not None and within(m) for m in moments):
+            period_actions.append(_action(view, today))
+        elif view.done_at is None and view.created.date() < date_from:
+            older_open += 1
+    period_actions.sort(key=lambda a: (order.get(a.status, 3), a.done_at or datetime.max, a.due_on or date.max,
+                                  a.created, a.id))
 
     return SupervisionPacket(
         date_from=date_from,
@@ -382,22 +404,26 @@ def gather_supervision(
         trends=tuple(trends),
         entries=tuple(_entry(catalog, e) for e in shown),
         exercises=tuple(_exercise(catalog, e) for e in exercises),
-        actions=tuple(open_actions),
+        actions=tuple(period_actions),
+        older_open=older_open,
         display_name=name,
         questions=asked,
     )
 
 
 def gather_brief(
-    journal: Journal, catalog: Catalog, pseudonym: str, *, display_name: str = "", made: datetime | None = None
+    journal: Journal, catalog: Catalog, pseudonym: str, *, display_name: str = "", questions: Iterable[str] = (),
+    made: datetime | None = None,
 ) -> EthicsBrief:
-    """Collect the ethics-consult brief of one relationship: context, consent, chronology, trend, actions."""
+    """Collect the ethics-consult brief of one relationship: questions, context, consent, chronology, trend,
+    actions."""
     made = _made(made)
     name = _display_name(display_name)
+    asked = _questions(questions)
     detail = get_relationship(journal, pseudonym)
     found = _chronological(list_entries(journal, EntryFilter(relationship=detail.pseudonym)))
     history = stage_history(journal, detail.pseudonym)
-    suggested = suggest_stage(journal, catalog, detail.pseudonym).stage
+    suggested = suggest_stage(journal, catalog, detail.pseudonym, as_of=made)
     checks = list_self_checks(journal, catalog, relationship=detail.pseudonym)
     today = made.date()
     actions = [_action(a, today) for a in list_actions(journal) if a.relationship == detail.pseudonym]
@@ -412,9 +438,10 @@ def gather_brief(
         consent=tuple(LabelledText("consent", k, label, detail.consent.get(k, "")) for k, label in
                       CONSENT_FIELDS.items()),
         entries=tuple(_entry(catalog, e, keys=BRIEF_FIELDS) for e in found),
-        trend=Trend(detail.pseudonym, _points(checks), _marks(catalog, detail.pseudonym, history)),
+        trend=Trend(detail.pseudonym, _points(catalog, checks), _marks(catalog, detail.pseudonym, history)),
         actions=tuple(actions),
         display_name=name,
+        questions=asked,
     )
 
 
@@ -454,10 +481,9 @@ def _entry(catalog: Catalog, view: EntryView, *, keys: Sequence[str] | None = No
         if view.fields[key].strip():
             spec = template.field(key) if template else None
             filled.append(FieldText(key, spec.label if spec else key, view.fields[key]))
-    flow = [FlowAnswer(r.id, r.question, view.flow[r.id]) for r in catalog.escalation if r.id in view.flow]
-    flow += [FlowAnswer(k, k, v) for k, v in view.flow.items() if catalog.rule(k) is None]
+    flow = [FlowAnswer(*row) for row in answered_questions(catalog, view.flow)]
     moves = tuple(
-        f"{move.label} ({'tends to make it worse' if move.kind == 'worsens' else 'tends to work'})"
+        f"{move.label} ({_MOVE_KINDS.get(move.kind, move.kind)})"
         for move in catalog.response_moves if view.response_review.get(move.id)
     )
     return EntryRecord(
@@ -500,30 +526,39 @@ def _channel_counts(catalog: Catalog, views: Sequence[EntryView]) -> tuple[Count
     return tuple(sorted(rows, key=lambda r: (-r.count, order.get(r.id, len(order)), r.id)))
 
 
+_MOVE_KINDS = {"worsens": "tends to make it worse", "works": "tends to work", "conduct": "my own conduct"}
+
+
 def _stage_label(catalog: Catalog, number: int | None) -> str:
     stage = catalog.stage(number) if number is not None else None
     return stage.label if stage else ""
 
 
 def _stage(
-    catalog: Catalog, pseudonym: str, entries: int, history: Sequence[StageChangeView], suggested: int | None
+    catalog: Catalog, pseudonym: str, entries: int, history: Sequence[StageChangeView], suggested: StageSuggestion
 ) -> RelationshipStage:
     current = history[-1].stage if history else None
     return RelationshipStage(
-        pseudonym, entries, current, _stage_label(catalog, current), suggested, _stage_label(catalog, suggested)
+        pseudonym, entries, current, _stage_label(catalog, current), suggested.stage,
+        _stage_label(catalog, suggested.stage), suggested.basis, tuple(suggested.reason_lines()),
     )
 
 
-def _points(checks: Sequence[SelfCheckView]) -> tuple[TrendPoint, ...]:
-    return tuple(TrendPoint(c.taken_at, c.score.percent) for c in sorted(checks, key=lambda c: (c.taken_at, c.id)))
+def _points(catalog: Catalog, checks: Sequence[SelfCheckView]) -> tuple[TrendPoint, ...]:
+    def texts(ids: Sequence[str]) -> tuple[str, ...]:
+        return tuple(flag.text if (flag := catalog.red_flag(i)) else i for i in ids)
+
+    return tuple(TrendPoint(c.taken_at, c.score.percent, texts(c.ticked), texts(c.higher_input))
+                 for c in sorted(checks, key=lambda c: (c.taken_at, c.id)))
 
 
 def _marks(catalog: Catalog, pseudonym: str, history: Sequence[StageChangeView]) -> tuple[StageMark, ...]:
     marks: list[StageMark] = []
     previous: int | None = None
     for change in history:
+        # The same stage set again is a confirmation, not a move: no "3 → 3".
         marks.append(StageMark(pseudonym, change.set_at, change.stage, _stage_label(catalog, change.stage),
-                               previous, change.note))
+                               previous if previous != change.stage else None, change.note))
         previous = change.stage
     return tuple(marks)
 

@@ -36,7 +36,7 @@ from boundary_journal.models import (
 from boundary_journal.services.actions import ORIGINS
 from boundary_journal.services.deidentify import scan_pseudonym
 from boundary_journal.services.entries import search_text_for
-from boundary_journal.services.escalation import ANSWERS
+from boundary_journal.services.escalation import ANSWERS, known_question
 from boundary_journal.services.relationships import (
     CONFIRMED_PSEUDONYMS_KEY,
     CONSENT_FIELDS,
@@ -619,7 +619,7 @@ def _check_catalogue(catalog: Catalog, records: dict[str, list[dict[str, Any]]])
             if template.field(key) is None:
                 raise _unknown(f"{where}.fields", key, f"a field of the template \"{template.id}\"")
         for rule_id, answer in row["flow"].items():
-            if catalog.rule(rule_id) is None:
+            if not known_question(catalog, rule_id):
                 raise _unknown(f"{where}.flow", rule_id, "a decision-flow question")
             if answer not in ANSWERS:
                 raise InvalidInput(f"{where}.flow.{rule_id} must be \"yes\" or \"no\".")

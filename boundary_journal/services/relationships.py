@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Entry, Relationship, Setting
 from boundary_journal.services import deidentify
+from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.storage import Journal
 
@@ -151,20 +152,6 @@ def list_relationships(journal: Journal) -> list[RelationshipView]:
         ]
 
 
-# Seed 001 §6: the circumstances that change how a boundary question is judged.
-CONTEXT_FIELDS = {
-    "emergency": "Emergency or urgent circumstances",
-    "relationship_type": "Type of professional relationship",
-    "existing_channels": "Existing communication channels and how well they work",
-    "capacity_vulnerability": "Patient's capacity and vulnerability",
-}
-# Seed 001 §8: what a consent record for a sanctioned exception must show.
-CONSENT_FIELDS = {
-    "informed": "Informed: what the patient was told and understood",
-    "voluntary": "Voluntary: how you made sure there was no pressure",
-    "scope": "Scope: what the arrangement covers, and what it does not",
-    "documented": "Documented: where and when it was recorded",
-}
 MAX_RECORD_LENGTH = 5_000
 
 

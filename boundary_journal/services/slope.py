@@ -1,13 +1,14 @@
-"""The slope of seed 004 §2 per relationship: the stage the clinician sets, and the stage the evidence suggests."""
+"""The slope of seed 004 §2 per relationship: the stage the clinician sets, and the stage the clinician's own
+recent conduct suggests (the rule is the catalogue's `[rule]` in slope_stages.toml, the app's own)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from boundary_journal.catalog import Catalog, StageEvidence
@@ -30,20 +31,77 @@ class StageChangeView:
 
 @dataclass(frozen=True)
 class StageReason:
-    """Why a stage is suggested: one piece of evidence and how often it was seen."""
+    """Why a stage is suggested: one piece of the clinician's own conduct, how often it was seen in the
+    window and when last."""
 
     stage: int
     reason: str
-    count: int
+    count: int  # entries, or (kind red_flag) items ticked at the latest check-in
+    last: datetime | None = None
+    kind: str = ""  # the catalogue's evidence kind
 
     def to_json(self) -> dict[str, Any]:
-        return {"stage": self.stage, "reason": self.reason, "count": self.count}
+        last = self.last.isoformat(timespec="minutes") if self.last else None
+        return {"stage": self.stage, "reason": self.reason, "count": self.count, "last": last, "kind": self.kind}
+
+    def text(self) -> str:
+        """'Stage 3: You replied … (2 times, last 2026-11-30)'; a check-in's: '(2 items at the check-in of …)'."""
+        if self.kind == "red_flag":
+            items = "1 item" if self.count == 1 else f"{self.count} items"
+            when = f" of {self.last:%Y-%m-%d}" if self.last else ""
+            return f"Stage {self.stage}: {self.reason} ({items} at the check-in{when})"
+        times = "once" if self.count == 1 else f"{self.count} times"
+        last = f", last {self.last:%Y-%m-%d}" if self.last else ""
+        return f"Stage {self.stage}: {self.reason} ({times}{last})"
 
 
 @dataclass(frozen=True)
 class StageSuggestion:
+    """The stage the clinician's own recent conduct suggests (None: nothing points to one), with its reasons.
+
+    Only evidence from the `window_days` up to `as_of` counts; `held` is how many of the patient's crossings
+    in that window were met with a documented response (in the clinician's favour; it never raises the stage).
+    """
+
     stage: int | None
     reasons: tuple[StageReason, ...]
+    window_days: int = 90
+    as_of: datetime | None = None
+    held: int = 0
+
+    @property
+    def basis(self) -> str:
+        """'based on the last 90 days' (to the day the window ends when that is not today)."""
+        text = f"based on the last {self.window_days} days"
+        if self.as_of is not None and self.as_of.date() != datetime.now().date():
+            text += f" to {self.as_of:%Y-%m-%d}"
+        return text
+
+    def held_text(self) -> str:
+        if not self.held:
+            return ""
+        what = "request, remark or gift" if self.held == 1 else "requests, remarks or gifts"
+        return f"In your favour: {self.held} {what} from the patient met with a documented professional response"
+
+    def reason_lines(self) -> list[str]:
+        """Every reason as one line, then the line in the clinician's favour, if any."""
+        return [r.text() for r in self.reasons] + ([self.held_text()] if self.held else [])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "suggested_stage": self.stage, "suggestion_window_days": self.window_days,
+            "suggestion_as_of": self.as_of.isoformat(timespec="minutes") if self.as_of else None,
+            "suggestion_reasons": [r.to_json() for r in self.reasons], "suggestion_held": self.held,
+        }
+
+
+def suggestion_headline(catalog: Catalog, suggestion: StageSuggestion) -> str:
+    """'Suggested: 3 · Personal channel shift, based on the last 90 days' or why there is none."""
+    if suggestion.stage is None:
+        return f"No stage suggested, {suggestion.basis}: nothing you did in that time points to one."
+    stage = catalog.stage(suggestion.stage)
+    label = f" · {stage.label}" if stage else ""
+    return f"Suggested: {suggestion.stage}{label}, {suggestion.basis}"
 
 
 @dataclass(frozen=True)
@@ -57,8 +115,7 @@ class RelationshipStatus:
     def to_json(self) -> dict[str, Any]:
         return {
             "pseudonym": self.pseudonym, "status": self.status, "entries": self.entry_count, "stage": self.stage,
-            "suggested_stage": self.suggestion.stage,
-            "suggestion_reasons": [r.to_json() for r in self.suggestion.reasons],
+            **self.suggestion.to_json(),
         }
 
 
@@ -96,15 +153,22 @@ def stage_histories(journal: Journal) -> dict[str, list[StageChangeView]]:
     return histories
 
 
-def _matches(evidence: StageEvidence, category: str, channel: str, hour: int) -> bool:
-    if evidence.kind == "category":
-        return category in evidence.values
-    if evidence.kind == "channel":
-        return channel in evidence.values
-    if evidence.kind == "after_hours" and evidence.from_hour is not None and evidence.to_hour is not None:
-        if evidence.from_hour > evidence.to_hour:  # wraps past midnight, e.g. 20:00 to 07:00
-            return hour >= evidence.from_hour or hour < evidence.to_hour
-        return evidence.from_hour <= hour < evidence.to_hour
+def _in_hours(evidence: StageEvidence, hour: int) -> bool:
+    if evidence.from_hour is None or evidence.to_hour is None:
+        return False
+    if evidence.from_hour > evidence.to_hour:  # wraps past midnight, e.g. 20:00 to 07:00
+        return hour >= evidence.from_hour or hour < evidence.to_hour
+    return evidence.from_hour <= hour < evidence.to_hour
+
+
+def _matches(evidence: StageEvidence, template: str, ticked: Collection[str], hour: int) -> bool:
+    """Whether one entry is this evidence of the clinician's own conduct."""
+    if evidence.kind == "template":
+        return template in evidence.values
+    if evidence.kind == "conduct":
+        return any(value in ticked for value in evidence.values)
+    if evidence.kind == "after_hours":
+        return _in_hours(evidence, hour) and any(value in ticked for value in evidence.values)
     return False
 
 
@@ -112,76 +176,92 @@ def _matches(evidence: StageEvidence, category: str, channel: str, hour: int) ->
 _LOOK_UP_SHARE = 0.25
 
 
-def _suggestions(session: Session, catalog: Catalog, ids: Collection[int] | None) -> dict[int, StageSuggestion]:
-    """The suggestion for each relationship id (every relationship when `ids` is None), in a few queries.
+def _window(catalog: Catalog, as_of: datetime | None) -> tuple[datetime, datetime]:
+    end = (as_of or datetime.now()).replace(microsecond=0, tzinfo=None)
+    return end - timedelta(days=catalog.slope_rule.window_days), end
 
-    The entries are read as counts per category, channel and hour: all that the evidence looks at. A few
-    relationships' entries are looked up by relationship; for many (or all), one pass over every entry is
-    quicker: grouped by category first, so SQLite reads the narrowest index that holds these columns, if any,
-    instead of the pages that hold entry text.
+
+def _suggestions(
+    session: Session, catalog: Catalog, ids: Collection[int] | None, as_of: datetime | None = None
+) -> dict[int, StageSuggestion]:
+    """The suggestion for each relationship id (every relationship with recent evidence when `ids` is None).
+
+    The rule is the catalogue's (`[rule]` in slope_stages.toml): only the clinician's own conduct in the
+    window counts, the moves ticked on an entry, entries written with a template about the clinician's own
+    feelings or contact, and the red flags of the latest check-in in the window. Every other entry with a
+    documentation note is a patient's crossing met with a documented response: in the clinician's favour.
     """
-    hour = cast(func.strftime("%H", Entry.occurred), Integer)
-    counted = (
-        select(Entry.relationship_id, Entry.category, Entry.channel, hour, func.count())
-        .group_by(Entry.category, Entry.channel, hour, Entry.relationship_id)
-    )
+    since, end = _window(catalog, as_of)
+    note = func.coalesce(func.json_extract(Entry.fields, "$.documentation_note"), "")
+    recent = select(
+        Entry.relationship_id, Entry.template, Entry.response_review, Entry.occurred, func.length(note) > 0,
+    ).where(Entry.occurred >= since, Entry.occurred <= end)
     ranked = select(
-        SelfCheck.relationship_id, SelfCheck.answers,
+        SelfCheck.relationship_id, SelfCheck.answers, SelfCheck.taken_at,
         func.row_number().over(
             partition_by=SelfCheck.relationship_id, order_by=(SelfCheck.taken_at.desc(), SelfCheck.id.desc())
         ).label("newest"),
-    ).where(SelfCheck.relationship_id.is_not(None))
+    ).where(SelfCheck.relationship_id.is_not(None), SelfCheck.taken_at <= end)
     wanted = None if ids is None else set(ids)
     if wanted is not None:
         ranked = ranked.where(SelfCheck.relationship_id.in_(wanted))
         if len(wanted) <= _LOOK_UP_SHARE * (session.scalar(select(func.count(Relationship.id))) or 0):
-            counted = counted.where(Entry.relationship_id.in_(wanted))
+            recent = recent.where(Entry.relationship_id.in_(wanted))
     latest = ranked.subquery()
 
     evidence = [(stage.number, e) for stage in catalog.slope_stages for e in stage.evidence]
-    counts: dict[int, list[int]] = {}
-    matching: dict[tuple[str, str, int], list[int]] = {}  # which evidence a kind of entry matches
-    for relationship_id, category, channel, at_hour, n in session.execute(counted):
+    seen: dict[int, list[tuple[int, datetime | None]]] = {}  # per relationship: (count, last) per evidence
+    held: dict[int, int] = {}
+    for relationship_id, template, review, occurred, has_note in session.execute(recent):
         if wanted is not None and relationship_id not in wanted:
             continue
-        key = (category, channel, at_hour)
-        found = matching.get(key)
-        if found is None:
-            found = matching[key] = [i for i, (_, e) in enumerate(evidence) if _matches(e, *key)]
-        row = counts.setdefault(relationship_id, [0] * len(evidence))
-        for index in found:
-            row[index] += n
-    ticked: dict[int, set[str]] = {}
-    for relationship_id, answers in session.execute(
-        select(latest.c.relationship_id, latest.c.answers).where(latest.c.newest == 1)
+        ticked = {move for move, on in (review or {}).items() if on}
+        row = seen.setdefault(relationship_id, [(0, None)] * len(evidence))
+        matched = False
+        for index, (_, item) in enumerate(evidence):
+            if _matches(item, template, ticked, occurred.hour):
+                count, last = row[index]
+                row[index] = (count + 1, occurred if last is None or occurred > last else last)
+                matched = True
+        if not matched and has_note:
+            held[relationship_id] = held.get(relationship_id, 0) + 1
+    flagged: dict[int, tuple[set[str], datetime]] = {}
+    for relationship_id, answers, taken_at in session.execute(
+        select(latest.c.relationship_id, latest.c.answers, latest.c.taken_at).where(latest.c.newest == 1)
     ):
-        ticked[relationship_id] = {item for item, level in (answers or {}).items() if level > 0}
+        if taken_at >= since:
+            flagged[relationship_id] = ({item for item, level in (answers or {}).items() if level > 0}, taken_at)
 
+    window = catalog.slope_rule.window_days
     suggestions: dict[int, StageSuggestion] = {}
-    for relationship_id in (wanted if wanted is not None else counts.keys() | ticked.keys()):
-        entry_counts = counts.get(relationship_id, [0] * len(evidence))
-        flags = ticked.get(relationship_id, set())
+    for relationship_id in (wanted if wanted is not None else seen.keys() | flagged.keys()):
+        row = seen.get(relationship_id, [(0, None)] * len(evidence))
+        flags, taken_at = flagged.get(relationship_id, (set(), None))
         reasons: list[StageReason] = []
         for index, (stage, item) in enumerate(evidence):
-            count = len(flags & set(item.values)) if item.kind == "red_flag" else entry_counts[index]
+            count, last = (len(flags & set(item.values)), taken_at) if item.kind == "red_flag" else row[index]
             if count:
-                reasons.append(StageReason(stage, item.reason, count))
+                reasons.append(StageReason(stage, item.reason, count, last, item.kind))
         suggested = max((r.stage for r in reasons), default=None)
-        suggestions[relationship_id] = StageSuggestion(suggested, tuple(sorted(reasons, key=lambda r: -r.stage)))
+        suggestions[relationship_id] = StageSuggestion(
+            suggested, tuple(sorted(reasons, key=lambda r: -r.stage)), window, end, held.get(relationship_id, 0),
+        )
     return suggestions
 
 
-_NO_SUGGESTION = StageSuggestion(None, ())
-
-
-def suggest_stage(journal: Journal, catalog: Catalog, pseudonym: str) -> StageSuggestion:
-    """The highest stage whose evidence is present in the relationship's entries and latest check-in, and why."""
+def suggest_stage(
+    journal: Journal, catalog: Catalog, pseudonym: str, *, as_of: datetime | None = None
+) -> StageSuggestion:
+    """The highest stage the clinician's own conduct in the window before `as_of` (default now) points to,
+    and why."""
     with journal.read() as session:
         relationship = find_relationship(session, pseudonym)
-        return _suggestions(session, catalog, [relationship.id])[relationship.id]
+        return _suggestions(session, catalog, [relationship.id], as_of)[relationship.id]
 
 
-def suggest_stages(journal: Journal, catalog: Catalog, pseudonyms: Iterable[str]) -> dict[str, StageSuggestion]:
+def suggest_stages(
+    journal: Journal, catalog: Catalog, pseudonyms: Iterable[str], *, as_of: datetime | None = None
+) -> dict[str, StageSuggestion]:
     """`suggest_stage` for several relationships at once, by pseudonym as stored, in pseudonym order.
 
     Pseudonyms that name no relationship are left out.
@@ -192,11 +272,13 @@ def suggest_stages(journal: Journal, catalog: Catalog, pseudonyms: Iterable[str]
     found_statement = select(Relationship.id, Relationship.pseudonym).where(Relationship.pseudonym.in_(wanted))
     with journal.read() as session:
         found = session.execute(found_statement.order_by(Relationship.pseudonym)).all()
-        suggestions = _suggestions(session, catalog, [relationship_id for relationship_id, _ in found])
+        suggestions = _suggestions(session, catalog, [relationship_id for relationship_id, _ in found], as_of)
         return {pseudonym: suggestions[relationship_id] for relationship_id, pseudonym in found}
 
 
-def relationship_statuses(journal: Journal, catalog: Catalog) -> list[RelationshipStatus]:
+def relationship_statuses(
+    journal: Journal, catalog: Catalog, *, as_of: datetime | None = None
+) -> list[RelationshipStatus]:
     """Every relationship with its entry count, current stage and suggested stage."""
     counts = (
         select(Entry.relationship_id, func.count(Entry.id).label("n")).group_by(Entry.relationship_id).subquery()
@@ -208,12 +290,13 @@ def relationship_statuses(journal: Journal, catalog: Catalog) -> list[Relationsh
         .order_by(Relationship.pseudonym)
     )
     with journal.read() as session:
-        suggestions = _suggestions(session, catalog, None)
+        suggestions = _suggestions(session, catalog, None, as_of)
+        quiet = StageSuggestion(None, (), catalog.slope_rule.window_days, _window(catalog, as_of)[1])
         statuses = []
         for relationship, count in session.execute(statement).all():
             history = relationship.stage_changes
             statuses.append(RelationshipStatus(
                 relationship.pseudonym, relationship.status, count, history[-1].stage if history else None,
-                suggestions.get(relationship.id, _NO_SUGGESTION),
+                suggestions.get(relationship.id, quiet),
             ))
         return statuses

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -347,12 +348,14 @@ class TestSelfChecksFlowAndLanguage:
         catalog = json.loads(ready.ok("catalog", "--json"))
         slope_items = [f["id"] for f in catalog["red_flags"] if f["group"] == "slope"]
         higher = next(f["id"] for f in catalog["red_flags"] if f["warrants_higher_input"])
-        ready.ok("add", "--template", "late_night_text", "--relationship", "Client K", "--occurred", "2026-03-01T23:00",
-                 "--field", "what_happened=texted", "--field", "documentation_note=redirected")
+        ago = [(datetime.now() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M") for days in (10, 9, 2)]
+        ready.ok("add", "--template", "late_night_text", "--relationship", "Client K", "--occurred", ago[0],
+                 "--field", "what_happened=texted", "--field", "documentation_note=redirected",
+                 "--did", "personal_channel")
         first = ready.ok("selfcheck", "add", "--relationship", "Client K", "--answer", f"{slope_items[0]}=1",
-                         "--date", "2026-03-02T18:00").strip()
+                         "--date", ago[1]).strip()
         second = ready.ok("selfcheck", "add", "--relationship", "client k", "--answer", f"{slope_items[0]}=2",
-                          "--answer", f"{higher}=1", "--note", "raise it", "--date", "2026-03-09T18:00").strip()
+                          "--answer", f"{higher}=1", "--note", "raise it", "--date", ago[2]).strip()
         ready.ok("relationship", "stage", "Client K", "2")
         ready.ok("relationship", "stage", "Client K", "3", "--note", "texts now")
 
@@ -368,6 +371,34 @@ class TestSelfChecksFlowAndLanguage:
         [status] = json.loads(ready.ok("relationship", "list", "--json"))
         assert (status["pseudonym"], status["stage"]) == ("Client K", 3)
         assert status["suggested_stage"] >= 3 and status["suggestion_reasons"]
+        assert status["suggestion_window_days"] == 90
+        plain = ready.ok("relationship", "list")
+        assert "suggested 3 (based on the last 90 days)" in plain
+        assert "    Stage 3: You replied or wrote from your personal phone" in plain
+        # A year on, the conduct has stopped: no suggestion, no warnings.
+        later = (datetime.now() + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M")
+        [quiet] = json.loads(ready.ok("relationship", "list", "--json", "--as-of", later))
+        assert quiet["suggested_stage"] is None and quiet["suggestion_reasons"] == []
+        assert json.loads(ready.ok("selfcheck", "trend", "--relationship", "Client K", "--json",
+                                   "--as-of", later))["warnings"] == []
+
+    def test_warnings_are_listed_and_acknowledged_with_a_note(self, ready: CLI) -> None:
+        catalog = json.loads(ready.ok("catalog", "--json"))
+        higher = next(f["id"] for f in catalog["red_flags"] if f["warrants_higher_input"])
+        ready.ok("selfcheck", "add", "--relationship", "Client K", "--answer", f"{higher}=2")
+        [warning] = json.loads(ready.ok("warnings", "list", "--json"))
+        assert (warning["kind"], warning["relationship"], warning["acknowledged"]) == (
+            "higher_input", "Client K", None)
+        assert "higher_input  Client K: Needs a second view" in ready.ok("warnings", "list")
+        assert "No 'stage_up' warning" in ready.fails(2, "warnings", "ack", "stage_up", "--relationship",
+                                                      "Client K", "--note", "x")
+        assert "--note" in ready.fails(2, "warnings", "ack", "higher_input", "--relationship", "Client K")
+        ready.ok("warnings", "ack", "higher_input", "--relationship", "client k", "--note", "@-",
+                 stdin="Raised with Dr B; plan agreed.\n")
+        assert json.loads(ready.ok("warnings", "list", "--json")) == []
+        [kept] = json.loads(ready.ok("warnings", "list", "--all", "--json"))
+        assert kept["acknowledged"]["note"] == "Raised with Dr B; plan agreed."
+        assert "[acknowledged " in ready.ok("warnings", "list", "--all")
 
     @pytest.mark.parametrize(
         ("args", "message"),
@@ -396,10 +427,25 @@ class TestSelfChecksFlowAndLanguage:
     def test_flow_and_recommended_steps(self, ready: CLI) -> None:
         ready.ok("add", "--template", "flirtatious_remark", "--relationship", "Client K",
                  "--field", "what_happened=x", "--field", "documentation_note=y",
-                 "--flow", "romantic_involvement=yes", "--flow", "prescribing=no")
+                 "--flow", "patient_remark=yes", "--flow", "prescribing=no")
         [entry] = json.loads(ready.ok("list", "--json"))
-        assert entry["flow"] == {"romantic_involvement": "yes", "prescribing": "no"}
-        assert entry["recommended_steps"] == ["transfer_care", "consult_supervisor_ethics"]
+        assert entry["flow"] == {"patient_remark": "yes", "prescribing": "no"}
+        # A patient's remark met by the book: acknowledge and document, supervision; no transfer of care.
+        assert entry["recommended_steps"] == ["acknowledge_restate_document", "consult_supervisor_ethics"]
+
+    def test_an_earlier_versions_answer_is_still_accepted(self, ready: CLI) -> None:
+        ready.ok("add", "--template", "flirtatious_remark", "--relationship", "Client K",
+                 "--field", "what_happened=x", "--field", "documentation_note=y",
+                 "--flow", "romantic_involvement=yes")
+        [entry] = json.loads(ready.ok("list", "--json"))
+        assert entry["recommended_steps"] == ["consult_supervisor_ethics"]
+
+    def test_listen_after_opens_a_follow_up(self, ready: CLI) -> None:
+        ready.ok("add", "--template", "phone_number_request", "--relationship", "Client K",
+                 "--occurred", "2026-03-02T17:45", "--listen-after",
+                 "--field", "what_happened=x", "--field", "documentation_note=y")
+        [action] = json.loads(ready.ok("action", "list", "--json"))
+        assert action["due_on"] == "2026-03-09" and "reworded" in action["text"]
 
     def test_language_check(self, cli: CLI) -> None:
         text = "🙂 She was manipulative and Obviously upset."

@@ -109,7 +109,7 @@ class TestTemplates:
         template = catalog.template(PHONE)
         assert catalog.script(template.scripts[0]).title in text
         assert catalog.red_flag(template.red_flags[0]).text in text
-        assert catalog.source_title(template.source) in text
+        assert catalog.source_lines(template.source)[0] in text
         assert "not a crisis tool" in editor.crisis_note.text().lower()
 
 
@@ -163,14 +163,14 @@ class TestPhrasings:
 
 
 class TestChannels:
-    """Channels show their seed risk rating, or 'not rated' for the app's own additions."""
+    """Channels show the article's illustrative rank, or 'not ranked' for the app's own additions."""
 
     def test_labels_with_risk(self, editor: EntryEditor, catalog: Catalog) -> None:
         texts = {editor.channel_combo.itemData(i): editor.channel_combo.itemText(i)
                  for i in range(editor.channel_combo.count())}
         text_message = catalog.channel("text_message")
-        assert texts["text_message"] == f"{text_message.label} — risk 85"
-        assert texts["in_person"].endswith("— not rated")
+        assert texts["text_message"] == f"{text_message.label} — illustrative rank 85/100"
+        assert texts["in_person"].endswith("— not ranked")
 
 
 class TestDraft:
@@ -286,9 +286,13 @@ class TestEscalationAndReview:
         without = next(t for t in catalog.templates if not t.review_response)
         editor.select_template(PHONE)
         editor.review.boxes["over_justification"].click()
+        editor.review.boxes["personal_channel"].click()
         editor.select_template(without.id)
-        assert editor.guide.isVisible() and not editor.review.isVisible()
-        assert editor.draft().response_review == {}
+        # "What I did on my side" is asked of every entry; the look-back only of declined requests.
+        assert editor.guide.isVisible() and editor.review.isVisible()
+        assert not editor.review.boxes["over_justification"].isVisible()
+        assert editor.review.boxes["personal_channel"].isVisible()
+        assert editor.draft().response_review == {"personal_channel": True}
 
     def test_no_template_no_guide(self, editor: EntryEditor) -> None:
         assert not editor.guide.isVisible() and not editor.review.isVisible()

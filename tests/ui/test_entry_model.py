@@ -80,11 +80,11 @@ class TestLabels:
         model.set_entries([view(1, category="social_media", channel="text_message")])
         assert column(model, CATEGORY) == [catalog.category("social_media").label]
         assert column(model, CHANNEL) == [catalog.channel("text_message").label]
-        assert "risk 85" in model.index(0, CHANNEL).data(Qt.ItemDataRole.ToolTipRole)
+        assert "illustrative rank 85/100" in model.index(0, CHANNEL).data(Qt.ItemDataRole.ToolTipRole)
 
     def test_own_channels_are_not_rated(self, model: EntryTableModel) -> None:
         model.set_entries([view(1, channel="in_person")])
-        assert "not rated" in model.index(0, CHANNEL).data(Qt.ItemDataRole.ToolTipRole)
+        assert "not ranked" in model.index(0, CHANNEL).data(Qt.ItemDataRole.ToolTipRole)
 
     def test_unknown_ids_are_shown_as_they_are(self, model: EntryTableModel) -> None:
         model.set_entries([view(1, category="retired_category")])

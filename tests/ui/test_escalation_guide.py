@@ -7,7 +7,7 @@ from html import escape
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import Catalog
@@ -99,7 +99,8 @@ class TestSteps:
 
 
 class TestStoredAnswers:
-    """Stored answers come back on screen; unknown ids in old data are ignored."""
+    """Stored answers come back on screen; answers to an earlier version's questions are shown and kept,
+    ids no version knows are ignored."""
 
     def test_set_flow(self, guide: EscalationGuide) -> None:
         guide.set_flow({"acute_risk": "yes", "dual_role": "no", "retired_question": "yes"})
@@ -108,3 +109,22 @@ class TestStoredAnswers:
         assert guide.acute_notice.isVisible()
         guide.set_flow({})
         assert guide.flow() == {} and not guide.acute_notice.isVisible()
+
+    def test_an_earlier_answer_is_shown_and_kept(self, guide: EscalationGuide, catalog: Catalog) -> None:
+        guide.set_flow({"romantic_involvement": "yes", "dual_role": "no"})
+        assert guide.flow() == {"dual_role": "no", "romantic_involvement": "yes"}
+        assert guide.earlier_label.isVisibleTo(guide)
+        assert "either side" in guide.earlier_label.text() and ": yes" in guide.earlier_label.text()
+        # It recommends supervision only: whose involvement it was is not known.
+        assert guide.recommended() == ["consult_supervisor_ethics"]
+        guide.set_flow({})
+        assert guide.flow() == {} and not guide.earlier_label.isVisibleTo(guide)
+
+    def test_a_patients_remark_does_not_recommend_a_transfer(self, qtbot: QtBot, guide: EscalationGuide) -> None:
+        click(qtbot, yes(guide, "patient_remark"))
+        assert "transfer_care" not in guide.recommended()
+        assert "Acknowledge it, restate the professional frame" in guide.steps_label.text()
+
+    def test_no_file_names_in_the_guide(self, guide: EscalationGuide) -> None:
+        texts = [label.text() + label.toolTip() for label in guide.findChildren(QLabel)]
+        assert not any(".txt" in t or "seed 0" in t.casefold() for t in texts)

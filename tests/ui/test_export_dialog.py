@@ -213,6 +213,37 @@ class TestBrief:
         text = pdf_text(tmp_path / "brief.pdf")
         assert "Client K" in text and "Clinic phone only" in text
 
+    def test_questions_come_first_in_the_brief(self, qtbot: QtBot, make_dialog, stored, tmp_path: Path) -> None:
+        stored()
+        dialog = make_dialog(chosen=str(tmp_path / "brief.pdf"), mode=BRIEF)
+        assert dialog.questions_edit.isVisible()
+        qtbot.keyClicks(dialog.questions_edit, "Was holding the line enough?")
+        click(qtbot, dialog.check_button)
+        if dialog.findings_list.count():
+            dialog.anyway_check.click()
+        export_and_wait(qtbot, dialog)
+        text = pdf_text(tmp_path / "brief.pdf")
+        assert text.index("Questions for the consultation") < text.index("1. Was holding the line enough?") \
+            < text.index("Context") < text.index("Chronology")
+
+
+class TestCharacters:
+    """Characters the PDF's fonts cannot draw are named before saving, and printed by name, not dropped."""
+
+    def test_emoji_is_reported_before_export(self, qtbot: QtBot, make_dialog, stored, tmp_path: Path) -> None:
+        stored(supervision=True, fields={"what_happened": "Sent me 👍 and 患者.", "documentation_note": "Noted."})
+        dialog = make_dialog(chosen=str(tmp_path / "summary.pdf"))
+        assert not dialog.fonts_notice.isVisible()
+        click(qtbot, dialog.check_button)
+        assert dialog.fonts_notice.isVisible()
+        notice = dialog.fonts_notice.text()
+        assert "What happened" in notice and "👍 (thumbs up sign)" in notice
+        assert "患" not in notice  # drawn by the bundled CJK font
+        if dialog.findings_list.count():
+            dialog.anyway_check.click()
+        export_and_wait(qtbot, dialog)
+        assert "[thumbs up sign]" in pdf_text(tmp_path / "summary.pdf")
+
 
 class TestProblems:
     """A bad path or a bad period is shown inline; nothing is written."""

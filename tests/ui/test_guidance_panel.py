@@ -7,25 +7,31 @@ from dataclasses import replace
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import Catalog
-from ui.guidance_panel import GuidancePanel, guidance_html, source_lines
+from ui.guidance_panel import GuidancePanel, guidance_html
 
 
-class TestSourceLines:
-    """A source names the seed's title and section; several parts may be cited."""
+class TestSources:
+    """Sources read as the article's short title and section, never as a file name."""
 
-    def test_several_files(self, catalog: Catalog) -> None:
-        source = catalog.template("phone_number_request").source
-        lines = source_lines(catalog, source)
-        assert len(lines) == 3
-        assert lines[0].startswith(catalog.source_title(source))
+    def test_the_panel_names_articles_not_files(self, qtbot: QtBot, catalog: Catalog) -> None:
+        panel = GuidancePanel(catalog)
+        qtbot.addWidget(panel)
+        for template in catalog.templates:
+            panel.show_template(template)
+            text = panel.browser.toPlainText()
+            assert ".txt" not in text and "seed 0" not in text.casefold(), template.id
+            for line in catalog.source_lines(template.source):
+                assert line in text
 
-    def test_a_section_without_file_continues_the_previous_file(self, catalog: Catalog) -> None:
-        file = catalog.sources[4].file
-        lines = source_lines(catalog, f"{file} §3 Digital boundaries; §7 Documentation")
-        assert lines == [f"{catalog.sources[4].title} — §3 Digital boundaries; §7 Documentation"]
-
-    def test_own_additions(self, catalog: Catalog) -> None:
-        assert source_lines(catalog, "app") == ["Boundary Journal's own addition"]
+    def test_notes_show_with_their_source(self, qtbot: QtBot, catalog: Catalog) -> None:
+        panel = GuidancePanel(catalog)
+        qtbot.addWidget(panel)
+        template = catalog.template("phone_number_request")
+        panel.show_template(template)
+        text = panel.browser.toPlainText()
+        assert "Worth knowing" in text and "different structure of care" in text
+        for note in template.notes:
+            assert catalog.source_label(note.source) in text
 
 
 class TestHtml:

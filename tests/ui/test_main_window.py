@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer
@@ -23,10 +24,11 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import NOTE_FIELD, Catalog
-from boundary_journal.services import actions, entries, escalation, selfchecks, slope
+from boundary_journal.services import actions, drift, entries, escalation, selfchecks, slope
 from boundary_journal.services.entries import EntryView
 from boundary_journal.storage import Journal
 from tests.unit.test_disk_full import cap_journal_size
+from ui.action_model import ACTION
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION
 from ui.main_window import MainWindow
 from ui.messages import UnsavedChoice
@@ -387,7 +389,7 @@ class TestKeys:
         assert window.actions_action.shortcut().toString() == "Ctrl+J"
         assert window.weekly_action.shortcut().toString() == "Ctrl+Shift+W"
         menus = [a.text() for a in window.menuBar().actions()]
-        assert menus == ["&File", "&Edit", "&View", "&Journal", "&Security"]
+        assert menus == ["&File", "&Edit", "&View", "&Journal", "&Security", "&Help"]
         journal_menu = window.menuBar().actions()[3].menu()
         listed = [a for a in journal_menu.actions() if not a.isSeparator()]
         assert listed == [window.self_check_action, window.trends_action, window.actions_action,
@@ -619,8 +621,45 @@ class TestStageJourney:
         typist(window.editor.relationship_combo.lineEdit(), "Client K")
         typist(window.editor.field_edit("what_happened"), "Text at 23:40.")
         typist(window.editor.field_edit(NOTE_FIELD), "Patient texted clinician's personal phone.")
+        window.editor.when_edit.setDateTime(window.clock.now() - timedelta(days=2))
         assert window.save()
-        assert window.trends.suggestion_label.text().startswith("Suggested: Stage 3")
+        # The patient texting is context: it is held, not the clinician's drift.
+        assert window.trends.suggestion_label.text().startswith("No stage suggested, based on the last 90 days")
+        assert "In your favour: 1 request" in window.trends.reasons_label.text()
+        # Replying from the personal phone is the clinician's own conduct: it moves the suggestion.
+        visible_click(qtbot, window, window.editor.review.boxes["personal_channel"])
+        assert window.save()
+        assert window.trends.suggestion_label.text().startswith("Suggested: Stage 3 — Personal channel shift, based on")
+        assert "You replied or wrote from your personal phone" in window.trends.reasons_label.text()
+
+
+class TestAcknowledgeJourney:
+    """A warning acknowledged from the banner, with a note, stays quiet until new evidence arrives."""
+
+    def test_acknowledge_from_the_banner(
+        self, qtbot: QtBot, window: MainWindow, stored, journal: Journal, catalog: Catalog
+    ) -> None:
+        stored()
+        higher = next(f.id for f in catalog.red_flags if f.warrants_higher_input)
+        for who in ("Client K", "Bed 4"):
+            selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
+                {higher: 2}, relationship=who, taken_at=window.clock.now() - timedelta(days=1)))
+        window.refresh_warnings()
+        assert banner_kinds(window) == [("higher_input", "Bed 4"), ("higher_input", "Client K")]
+        notes: list[str | None] = [None, "Raised with Dr B; plan agreed."]
+        window.ask_acknowledgement = lambda warning: notes.pop(0)  # type: ignore[method-assign]
+        visible_click(qtbot, window, window.banner.ack_buttons[1])  # cancelled: nothing changes
+        assert banner_kinds(window) == [("higher_input", "Bed 4"), ("higher_input", "Client K")]
+        visible_click(qtbot, window, window.banner.ack_buttons[1])
+        assert banner_kinds(window) == [("higher_input", "Bed 4")]
+        assert "Warning acknowledged" in window.statusBar().currentMessage()
+        [kept] = [w for w in drift.all_warnings(journal, catalog, as_of=window.clock.now()) if w.acknowledged]
+        assert (kept.relationship, kept.ack_note) == ("Client K", "Raised with Dr B; plan agreed.")
+        # New evidence: the item ticked again at a later check-in, and the warning is back.
+        selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
+            {higher: 1}, relationship="Client K", taken_at=window.clock.now()))
+        window.refresh_warnings()
+        assert ("higher_input", "Client K") in banner_kinds(window)
 
 
 class TestEscalationJourney:
@@ -672,6 +711,61 @@ class TestEscalationJourney:
         notice = window.editor.guide.acute_notice
         assert notice.isVisible()
         assert "not a boundary script" in notice.text() and "not a crisis tool" in notice.text()
+
+
+class TestListenAfterHoldingJourney:
+    """Save a held request and, some days later, the Actions tab asks what was heard (seed 002)."""
+
+    def test_the_follow_up_is_in_the_actions_tab(
+        self, qtbot: QtBot, window: MainWindow, journal: Journal, catalog: Catalog, typist: Typist
+    ) -> None:
+        editor = window.editor
+        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        editor.select_template(PHONE)
+        days = catalog.template(PHONE).listen_after_days
+        assert editor.listen_check.isVisible() and editor.listen_check.isChecked()
+        assert f"In {days} days" in editor.listen_check.text()
+        typist(editor.relationship_combo.lineEdit(), "Client K")
+        typist(editor.field_edit("what_happened"), "Asked for my number at the door.")
+        typist(editor.field_edit(NOTE_FIELD), "Patient requested personal number; declined.")
+        assert window.save()
+        saved = entries.get_entry(journal, editor.entry_id())
+        assert not editor.listen_check.isVisible()  # asked once, when the entry is new
+
+        [action] = actions.list_actions(journal)
+        assert action.origin_id == saved.id and action.due_on == saved.occurred.date() + timedelta(days=days)
+        window.show_actions()
+        model = window.actions_panel.model
+        qtbot.waitUntil(lambda: any("reworded" in str(model.index(row, ACTION).data())
+                                    for row in range(model.rowCount())))
+
+    def test_unticked_means_no_follow_up(
+        self, qtbot: QtBot, window: MainWindow, journal: Journal, typist: Typist
+    ) -> None:
+        editor = window.editor
+        editor.select_template(PHONE)
+        visible_click(qtbot, window, editor.listen_check)
+        typist(editor.relationship_combo.lineEdit(), "Client K")
+        typist(editor.field_edit("what_happened"), "Asked for my number at the door.")
+        typist(editor.field_edit(NOTE_FIELD), "Patient requested personal number; declined.")
+        assert window.save()
+        assert actions.list_actions(journal) == []
+
+
+class TestSourcesPage:
+    """Help ▸ Sources lists the five articles by their full titles, never a file name."""
+
+    def test_help_sources(self, qtbot: QtBot, window: MainWindow, catalog: Catalog) -> None:
+        help_menu = window.menuBar().actions()[-1].menu()
+        assert window.sources_action in help_menu.actions()
+        dialog = window.show_sources()
+        qtbot.waitExposed(dialog)
+        text = dialog.browser.toPlainText()
+        for source in catalog.sources:
+            assert source.title in text and source.uses in text
+        assert ".txt" not in text and "seed 0" not in text.casefold()
+        assert "own" in text
+        dialog.close()
 
 
 class TestNeutralLanguageJourney:

@@ -18,12 +18,14 @@ from boundary_journal.storage import Journal
 from ui.trends_panel import OVERALL, TrendsPanel, date_format, trend_summary
 
 DAY = datetime(2026, 3, 1, 9, 0)
+NOW = datetime(2026, 3, 20, 12, 0)  # the panel's clock: the suggestion's window ends here
 
 
 @pytest.fixture
 def make_panel(qtbot: QtBot, journal: Journal, catalog: Catalog) -> Callable[..., TrendsPanel]:
     def make(pseudonyms: list[str] | None = None) -> TrendsPanel:
         panel = TrendsPanel(journal, catalog)
+        panel.now = lambda: NOW
         panel.errors: list[str] = []  # type: ignore[misc]
         panel.show_error = lambda error: panel.errors.append(str(error))  # type: ignore[method-assign,attr-defined]
         panel.outcomes: list[str | None] = []  # type: ignore[misc]
@@ -116,16 +118,18 @@ class TestStage:
         assert not panel.stage_box.isVisible() and panel.overall_hint.isVisible()
 
     def test_set_a_stage(self, qtbot: QtBot, make_panel, stored, journal: Journal, catalog: Catalog) -> None:
-        stored(channel="text_message")
+        stored(channel="text_message", response_review={"personal_channel": True})
         panel = make_panel(["Client K"])
         panel.set_scope("Client K")
         assert panel.stage_box.isVisible()
         assert panel.current_stage_label.text() == "Current: not set yet."
-        suggestion = slope.suggest_stage(journal, catalog, "Client K")
+        suggestion = slope.suggest_stage(journal, catalog, "Client K", as_of=NOW)
         assert suggestion.stage == 3
-        assert panel.suggestion_label.text().startswith(f"Suggested: Stage 3 — {catalog.stage(3).label}")
+        assert panel.suggestion_label.text() == (
+            f"Suggested: Stage 3 — {catalog.stage(3).label}, based on the last 90 days to 2026-03-20, because:")
         for reason in suggestion.reasons:
-            assert reason.reason in panel.reasons_label.text()
+            assert f"• {reason.text()}" in panel.reasons_label.text()
+        assert "90 days" in panel.suggestion_label.toolTip()  # the rule, in the app's words
         assert [panel.stage_combo.itemData(i) for i in range(panel.stage_combo.count())] == [1, 2, 3, 4, 5]
         assert panel.stage_combo.currentData() == 3  # nothing set yet: the suggestion is offered
 
@@ -141,6 +145,28 @@ class TestStage:
         assert not panel.set_stage_button.isEnabled()  # the chosen stage is the current one
         assert panel.stage_note_edit.text() == ""
         assert panel.chart.stage_series.count() == 1
+
+
+    def test_a_request_held_by_the_book_suggests_nothing_and_counts_in_favour(
+        self, make_panel, stored, journal: Journal, catalog: Catalog
+    ) -> None:
+        stored(response_review={"acknowledge_and_limit": True})
+        panel = make_panel(["Client K"])
+        panel.set_scope("Client K")
+        assert panel.suggestion_label.text() == ("No stage suggested, based on the last 90 days to 2026-03-20: "
+                                                 "nothing you did in that time points to one.")
+        assert panel.reasons_label.text().startswith("• In your favour: 1 request, remark or gift")
+        assert panel.stage_combo.currentData() == 1
+
+    def test_the_suggestion_comes_down_when_the_conduct_stops(
+        self, make_panel, stored, journal: Journal, catalog: Catalog
+    ) -> None:
+        stored(channel="text_message", response_review={"personal_channel": True})
+        panel = make_panel(["Client K"])
+        panel.now = lambda: datetime(2026, 6, 10, 9, 0)  # 100 days on
+        panel.set_scope("Client K")
+        assert panel.suggestion_label.text().startswith("No stage suggested, based on the last 90 days")
+        assert not panel.reasons_label.isVisible()
 
 
 class TestActions:

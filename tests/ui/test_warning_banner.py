@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import Qt
@@ -90,3 +91,33 @@ def test_many_warnings_fold_behind_a_button(qtbot: QtBot) -> None:
     assert sum(label.isVisible() for label in banner.lines) == COLLAPSED_LINES
     banner.show_warnings([warning("score_rising", "Client K")])
     assert not banner.more_button.isVisible()
+
+
+def test_each_line_can_be_acknowledged(qtbot: QtBot) -> None:
+    banner = WarningBanner()
+    qtbot.addWidget(banner)
+    shown = [warning("higher_input", "Client K", "An item"), warning("score_rising", None)]
+    banner.show_warnings(shown)
+    asked: list[DriftWarning] = []
+    banner.acknowledge.connect(asked.append)
+    assert [b.text() for b in banner.ack_buttons] == ["Acknowledge…", "Acknowledge…"]
+    assert banner.ack_buttons[1].accessibleName() == f"Acknowledge: {OVERALL} — Title score_rising"
+    banner.ack_buttons[1].click()
+    assert asked == [shown[1]]
+
+
+def test_acknowledged_warnings_are_named_with_their_notes_but_do_not_show_the_banner(qtbot: QtBot) -> None:
+    window = QWidget()
+    banner = WarningBanner()
+    QVBoxLayout(window).addWidget(banner)
+    qtbot.addWidget(window)
+    window.show()
+    rested = replace(warning("higher_input", "Bed 4"), ack_note="Raised with Dr B.", acked_at=WHEN)
+    banner.show_warnings([], [rested])
+    assert not banner.isVisible()  # quiet until new evidence
+    banner.show_warnings([warning("score_rising", "Client K")], [rested])
+    assert banner.isVisible() and banner.acknowledged_label.isVisible()
+    assert banner.acknowledged_label.text() == (
+        "Acknowledged, quiet until new evidence: Bed 4 — Title higher_input (2026-03-02: “Raised with Dr B.”)")
+    banner.show_warnings([warning("score_rising", "Client K")])
+    assert not banner.acknowledged_label.isVisible()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -57,3 +57,39 @@ def test_from_an_entrys_next_step(journal, catalog: Catalog) -> None:
         "what_happened": "x", "documentation_note": "y"}))
     with pytest.raises(InvalidInput, match="no next step"):
         actions.action_from_entry(journal, bare.id)
+
+
+class TestListenAfterHolding:
+    """Seed 002's "what to listen for after you hold", as an action due some days after a held request."""
+
+    def draft(self, template: str, listen_after: bool = True) -> EntryDraft:
+        return EntryDraft(template, "Client K", datetime(2026, 11, 2, 17, 0),
+                          {"what_happened": "Asked for my number at the door.", "documentation_note": "Declined."},
+                          listen_after=listen_after)
+
+    @pytest.mark.parametrize(
+        "template_id", ["phone_number_request", "late_night_text", "referral_to_official_channels"])
+    def test_a_held_request_opens_a_follow_up_due_days_later(self, journal, catalog: Catalog, template_id) -> None:
+        entry = add_entry(journal, catalog, self.draft(template_id))
+        template = catalog.template(template_id)
+        [action] = actions.list_actions(journal)
+        assert (action.origin, action.origin_id, action.relationship) == ("entry", entry.id, "Client K")
+        assert action.due_on == date(2026, 11, 2) + timedelta(days=template.listen_after_days)
+        assert "reworded" in action.text and "rehearsed" in action.text
+        # The prompt the user sees: open until then, due on the day, overdue after.
+        assert action.status(action.due_on - timedelta(days=1)) == "open"
+        assert action.status(action.due_on) == "due"
+
+    def test_templates_that_are_not_a_held_request_open_nothing(self, journal, catalog: Catalog) -> None:
+        holding = {t.id for t in catalog.templates if t.listen_after}
+        other = next(t.id for t in catalog.templates if t.id not in holding and len(t.required_keys) == 2)
+        add_entry(journal, catalog, self.draft(other))
+        assert actions.list_actions(journal) == []
+
+    def test_only_when_asked(self, journal, catalog: Catalog) -> None:
+        add_entry(journal, catalog, self.draft("phone_number_request", listen_after=False))
+        assert actions.list_actions(journal) == []
+
+    def test_every_listening_template_traces_to_seed_002(self, catalog: Catalog) -> None:
+        for template in (t for t in catalog.templates if t.listen_after):
+            assert any(n.source.startswith("002_") and "listen" in n.source for n in template.notes), template.id

@@ -86,6 +86,22 @@ class TestContent:
         assert any(e.tags for e in found) and any(e.flow for e in found) and any(e.response_review for e in found)
         assert any(e.occurred.hour >= 19 for e in found)  # after-hours moments, which the slope counts
 
+    def test_suggested_stages_are_plausible_and_come_with_reasons(self, journal: Journal, catalog: Catalog) -> None:
+        demo.fill_sample_journal(journal, catalog, entries=3_000, seed=demo.DEFAULT_SEED)
+        end = datetime.combine(demo.LAST_DAY, datetime.max.time()).replace(microsecond=0)
+        statuses = slope.relationship_statuses(journal, catalog, as_of=end)
+        suggested = [s.suggestion.stage for s in statuses]
+        # Most relationships: no stage, or the first two; a few show real drift of the clinician's own.
+        assert sum(1 for stage in suggested if stage is None or stage <= 2) >= 0.8 * len(statuses)
+        high = [s for s in statuses if (s.suggestion.stage or 0) >= 3]
+        assert 1 <= len(high) <= 0.15 * len(statuses)
+        for status in high:
+            assert any(r.stage == status.suggestion.stage for r in status.suggestion.reasons)
+        assert any(s.suggestion.held for s in statuses)  # requests held by the book count in favour
+        everything = entries.list_entries(journal)
+        own = {m.id for m in catalog.response_moves if m.kind == "conduct"}
+        assert 0 < sum(1 for e in everything if own & set(e.response_review)) < 0.1 * len(everything)
+
     def test_about_two_entries_per_working_day(self, sample: demo.SampleSummary, journal: Journal) -> None:
         days = {e.occurred.date() for e in entries.list_entries(journal)}
         assert 1.5 < sample.entries / len(days) < 3

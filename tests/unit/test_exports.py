@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
+from boundary_journal.models import Action
 from boundary_journal.report import write_brief_pdf, write_supervision_pdf
 from boundary_journal.services import actions, exports, relationships, settings, slope, weekly
 from boundary_journal.services.deidentify import REDACTION
@@ -33,12 +34,14 @@ PHONE = "07700 900123"
 
 def log(
     journal, catalog: Catalog, when: datetime, *, who: str = "Client K", template: str = "late_night_text",
-    channel: str | None = None, supervision: bool = False, flow: dict[str, str] | None = None, **fields: str,
+    channel: str | None = None, supervision: bool = False, flow: dict[str, str] | None = None,
+    did: tuple[str, ...] = (), **fields: str,
 ) -> int:
     values = {"what_happened": "Texted after hours.", "documentation_note": "Patient texted; redirected to portal."}
     values.update(fields)
     return add_entry(journal, catalog, EntryDraft(template, who, when, values, channel=channel,
-                                                  supervision=supervision, flow=flow or {})).id
+                                                  supervision=supervision, flow=flow or {},
+                                                  response_review=dict.fromkeys(did, True))).id
 
 
 def check_in(journal, catalog: Catalog, when: datetime, who: str | None, level: int) -> None:
@@ -46,10 +49,17 @@ def check_in(journal, catalog: Catalog, when: datetime, who: str | None, level: 
     add_self_check(journal, catalog, SelfCheckDraft({flag: level}, relationship=who, taken_at=when))
 
 
-def manual_action(journal, text: str, *, due_on: date | None = None, who: str | None = None) -> int:
+def manual_action(journal, text: str, *, due_on: date | None = None, who: str | None = None,
+                  created: datetime | None = None, done: datetime | None = None) -> int:
     with journal.transaction() as session:
         relationship = find_relationship(session, who) if who else None
-        return actions.create_action(session, text, origin="manual", due_on=due_on, relationship=relationship).id
+        made = actions.create_action(session, text, origin="manual", due_on=due_on, relationship=relationship).id
+        row = session.get(Action, made)
+        if created is not None:
+            row.created_at = created
+        if done is not None:
+            row.done_at = done
+        return made
 
 
 def texts_of(document: exports.SupervisionPacket | exports.EthicsBrief) -> list[str]:
@@ -117,9 +127,17 @@ class TestGatherSupervision:
         assert [(a.rule_id, a.answer) for a in entry.flow] == [("acute_risk", "no"), ("outside_channels", "yes")]
         assert entry.channel_risk == 85 and entry.template_title == template.title
 
+    def test_the_moves_ticked_say_which_kind_they_are(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, datetime(2026, 10, 9, 23), supervision=True,
+            did=("over_justification", "acknowledge_and_limit", "personal_channel"))
+        [entry] = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE).entries
+        assert entry.response_moves == (
+            "Over-justification (tends to make it worse)", "Acknowledge the feeling, state the limit (tends to work)",
+            "I replied or wrote from my personal phone, email or account (my own conduct)")
+
     def test_relationships_in_the_period_with_their_stage(self, journal, catalog: Catalog) -> None:
         log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K")
-        log(journal, catalog, datetime(2026, 10, 10, 23), who="Client K")
+        log(journal, catalog, datetime(2026, 10, 10, 23), who="Client K", did=("personal_channel",))
         log(journal, catalog, datetime(2026, 10, 12, 10), who="Bed 4", template="gift_offered")
         log(journal, catalog, datetime(2026, 8, 1, 10), who="Quiet in October", template="gift_offered")
         slope.set_stage(journal, "Client K", 2, when=datetime(2026, 9, 1, 9))
@@ -128,8 +146,14 @@ class TestGatherSupervision:
         assert [r.pseudonym for r in packet.relationships] == ["Client K", "Bed 4"]  # furthest along first
         client_k, bed_4 = packet.relationships
         assert (client_k.entries, client_k.stage, client_k.stage_label) == (2, 3, catalog.stage(3).label)  # type: ignore[union-attr]
-        assert client_k.suggested_stage is not None and client_k.suggested_label
-        assert (bed_4.stage, bed_4.stage_label) == (None, "")
+        assert (client_k.suggested_stage, client_k.suggested_label) == (3, catalog.stage(3).label)  # type: ignore[union-attr]
+        # The window of recent conduct ends with the period; the reasons travel with the suggestion.
+        assert client_k.suggested_basis == "based on the last 90 days to 2026-10-31"
+        assert client_k.suggested_reasons[0].startswith("Stage 3: You replied or wrote from your personal phone")
+        assert client_k.suggested_reasons[-1].startswith("In your favour: 1 request")  # the first text, held
+        assert (bed_4.stage, bed_4.stage_label, bed_4.suggested_stage) == (None, "", None)
+        assert bed_4.suggested_reasons == ("In your favour: 1 request, remark or gift from the patient met with a "
+                                           "documented professional response",)
         [trend] = packet.trends
         assert trend.relationship == "Client K" and trend.points == ()
         [mark] = trend.stage_changes  # September's change is outside the period
@@ -146,18 +170,26 @@ class TestGatherSupervision:
         assert 0 < points[0].percent < points[1].percent <= 100
         assert packet.check_ins == 3
 
-    def test_open_and_overdue_actions_as_of_the_day_it_is_made(self, journal, catalog: Catalog) -> None:
+    def test_actions_due_done_or_opened_in_the_period(self, journal, catalog: Catalog) -> None:
+        """Not every action ever opened: those of the period, with a count of older open ones."""
         log(journal, catalog, datetime(2026, 10, 2, 9))
-        later = manual_action(journal, "Read the gifts policy", due_on=date(2026, 11, 30))
-        undated = manual_action(journal, "Book supervision")
-        today = manual_action(journal, "Call the practice manager", due_on=MADE.date(), who="Client K")
-        overdue = manual_action(journal, "Remove my number from the sheet", due_on=date(2026, 10, 20))
-        done = manual_action(journal, "Already handled", due_on=date(2026, 10, 1))
-        actions.complete_action(journal, done, "Done.")
+        september, october = datetime(2026, 9, 3, 9), datetime(2026, 10, 5, 9)
+        opened = manual_action(journal, "Read the gifts policy", due_on=date(2026, 11, 30), created=october)
+        undated = manual_action(journal, "Book supervision", created=october)
+        today = manual_action(journal, "Call the practice manager", due_on=MADE.date(), who="Client K",
+                              created=october)
+        overdue = manual_action(journal, "Remove my number from the sheet", due_on=date(2026, 10, 20),
+                                created=september)
+        done = manual_action(journal, "Already handled", created=september, done=datetime(2026, 10, 12, 9))
+        manual_action(journal, "An older open one", created=september)
+        manual_action(journal, "Another older open one", due_on=date(2026, 12, 1), created=september)
+        manual_action(journal, "Done before the period", created=september, done=datetime(2026, 9, 20, 9))
+        manual_action(journal, "Opened after the period", created=datetime(2026, 11, 1, 9))
         packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
         assert [(a.id, a.status) for a in packet.actions] == [
-            (overdue, "overdue"), (today, "due"), (later, "open"), (undated, "open"),
+            (overdue, "overdue"), (today, "due"), (opened, "open"), (undated, "open"), (done, "done"),
         ]
+        assert packet.older_open == 2
         assert packet.overdue == 1
         assert packet.actions[1].relationship == "Client K"
 
@@ -215,8 +247,9 @@ def relationships_one_by_one(journal, catalog: Catalog, date_from: date, date_to
                 or any(c.relationship == name for c in checks) or any(within(c.set_at) for c in history)):
             continue
         stage = history[-1].stage if history else None
-        suggested = slope.suggest_stage(journal, catalog, name).stage
-        marks = [(c.set_at, c.stage, before.stage if before else None, c.note)
+        as_of = min(MADE, datetime.combine(date_to, datetime.max.time()).replace(microsecond=0))
+        suggested = slope.suggest_stage(journal, catalog, name, as_of=as_of).stage
+        marks = [(c.set_at, c.stage, before.stage if before and before.stage != c.stage else None, c.note)
                  for before, c in zip([None, *history], history, strict=False) if within(c.set_at)]
         rows.append(((name, entries, stage, suggested), marks))
     rows.sort(key=lambda row: (-(row[0][2] or 0), row[0][0].casefold()))
@@ -234,19 +267,23 @@ class TestGatherSupervisionReadsOnlyThePeriod:
 
     @pytest.fixture
     def journal_of_months(self, journal, catalog: Catalog) -> None:
-        log(journal, catalog, datetime(2026, 9, 12, 23), who="Client K", channel="text_message")
-        log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K")
+        log(journal, catalog, datetime(2026, 9, 12, 23), who="Client K", channel="text_message",
+            did=("personal_channel",))
+        log(journal, catalog, datetime(2026, 10, 9, 23), who="Client K", did=("extra_availability",))
         log(journal, catalog, datetime(2026, 10, 31, 23, 59), who="client k", template="gift_offered")
         log(journal, catalog, datetime(2026, 8, 1, 10), who="Bed 4", template="gift_offered")
         log(journal, catalog, datetime(2026, 7, 1, 10), who="Quiet all autumn", template="personal_question")
         log(journal, catalog, datetime(2026, 11, 1, 0, 0), who="Quiet all autumn", channel="social_dm")
-        log(journal, catalog, datetime(2026, 6, 3, 21), who="Staged in October", channel="personal_email")
+        log(journal, catalog, datetime(2026, 6, 3, 21), who="Staged in October", channel="personal_email",
+            did=("met_outside",))
+        log(journal, catalog, datetime(2026, 11, 1, 9), who="Bed 4", template="my_own_attraction")
         log(journal, catalog, datetime(2026, 10, 20, 9), who="ärztin B", template="personal_question")
         slope.set_stage(journal, "Client K", 2, when=datetime(2026, 9, 1, 9))
         slope.set_stage(journal, "Client K", 3, note="Personal phone now.", when=datetime(2026, 10, 10, 9))
         slope.set_stage(journal, "Quiet all autumn", 4, when=datetime(2026, 9, 30, 23, 59))
         slope.set_stage(journal, "Staged in October", 1, when=datetime(2026, 9, 2, 9))
         slope.set_stage(journal, "Staged in October", 2, when=datetime(2026, 10, 1, 0, 0))
+        slope.set_stage(journal, "Staged in October", 2, when=datetime(2026, 10, 2, 0, 0))  # no "2 → 2"
         check_in(journal, catalog, datetime(2026, 10, 3, 18), "Client K", 1)
         check_in(journal, catalog, datetime(2026, 9, 3, 18), "Client K", 2)
         check_in(journal, catalog, datetime(2026, 10, 17, 18), "Checked only", 2)
@@ -296,7 +333,8 @@ class TestGatherBrief:
     @pytest.fixture
     def client_k(self, journal, catalog: Catalog) -> str:
         log(journal, catalog, datetime(2026, 10, 9, 23, 12), flow={"outside_channels": "yes"},
-            reflection="Private reflection.", next_step="Raise it in supervision.")
+            my_response="Replied in the portal.", reflection="Private reflection.",
+            next_step="Raise it in supervision.")
         log(journal, catalog, datetime(2026, 9, 18, 14), template="personal_question", channel="in_person")
         log(journal, catalog, datetime(2026, 10, 12, 10), who="Someone else", template="gift_offered")
         relationships.set_context(journal, "Client K", {"emergency": "A 24/7 on-call service exists."})
@@ -312,8 +350,9 @@ class TestGatherBrief:
         assert brief.pseudonym == "Client K"
         assert [e.occurred for e in brief.entries] == [datetime(2026, 9, 18, 14), datetime(2026, 10, 9, 23, 12)]
         latest = brief.entries[-1]
-        # A factual account: the neutral note and the next step, not the private reflection.
-        assert [f.key for f in latest.fields] == ["documentation_note", "next_step"]
+        # A factual account: what happened, the response, the neutral note and the next step, not the private
+        # reflection.
+        assert [f.key for f in latest.fields] == ["what_happened", "my_response", "documentation_note", "next_step"]
         assert "Private reflection." not in texts_of(brief)
         assert [(a.rule_id, a.answer) for a in latest.flow] == [("outside_channels", "yes")]
         flow = {answer.rule_id: answer.answer for answer in latest.flow}
@@ -364,7 +403,7 @@ class TestOutgoingTexts:
         exercise = weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
             "Client K", "One grey sentence.", "talk_to_supervisor", on=date(2026, 10, 7)), today=date(2026, 10, 5))
         weekly.record_followup(journal, exercise.week, "partly", "Half of it.")
-        manual_action(journal, "Read the policy", who="Client K")
+        manual_action(journal, "Read the policy", who="Client K", created=datetime(2026, 10, 8, 9))
         packet = exports.gather_supervision(journal, catalog, **OCTOBER, display_name="Dr A.",
                                             questions=["First?", "Second?"], made=MADE)
         texts = exports.outgoing_texts(packet)
@@ -404,11 +443,13 @@ class TestOutgoingTexts:
         log(journal, catalog, datetime(2026, 10, 2, 9, 5))
         relationships.set_context(journal, "Client K", {"emergency": "No on-call cover."})
         relationships.set_consent(journal, "Client K", {"scope": "Urgent only."})
-        texts = exports.outgoing_texts(exports.gather_brief(journal, catalog, "Client K", display_name="Dr A."))
+        texts = exports.outgoing_texts(exports.gather_brief(journal, catalog, "Client K", display_name="Dr A.",
+                                                            questions=["Was it enough?"]))
         assert texts[f"Context · {CONTEXT_FIELDS['emergency']}"] == "No on-call cover."
         assert texts[f"Consent · {CONSENT_FIELDS['scope']}"] == "Urgent only."
         assert texts["Display name"] == "Dr A."
-        assert "Texted after hours." not in texts.values()  # the brief does not carry "what happened"
+        assert texts["Question 1"] == "Was it enough?"
+        assert "Texted after hours." in texts.values()  # the brief carries what happened
 
 
 class TestScanAndRedact:
@@ -616,12 +657,12 @@ def test_every_user_text_reaches_outgoing(journal, catalog: Catalog) -> None:
     exercise = weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
         "Client K", "Grey.", "other", on=date(2026, 10, 7), move_other="My move"), today=date(2026, 10, 5))
     weekly.record_followup(journal, exercise.week, "partly", "Half.")
-    manual_action(journal, "Open action", who="Client K")
+    manual_action(journal, "Open action", who="Client K", created=datetime(2026, 10, 4, 9))
     actions.complete_action(journal, manual_action(journal, "Done action", who="Client K"), "Its outcome.")
     relationships.set_context(journal, "Client K", {"emergency": "Context text."})
     relationships.set_consent(journal, "Client K", {"informed": "Consent text."})
     packet = exports.gather_supervision(journal, catalog, **OCTOBER, display_name="Dr A.", questions=["Q?"])
-    brief = exports.gather_brief(journal, catalog, "Client K", display_name="Dr A.")
+    brief = exports.gather_brief(journal, catalog, "Client K", display_name="Dr A.", questions=["Brief Q?"])
     for document in (packet, brief):
         pseudonyms: set[str] = set()
         expected = _marked_texts(document, pseudonyms)
@@ -629,7 +670,8 @@ def test_every_user_text_reaches_outgoing(journal, catalog: Catalog) -> None:
         assert sorted(texts_of(document)) == sorted([*expected, *pseudonyms])  # each pseudonym once
     assert {"Dr A.", "Q?", "tag one", "Stage note.", "Grey.", "My move", "Half.", "Open action"} <= set(
         texts_of(packet))
-    assert {"Context text.", "Consent text.", "Done action", "Its outcome."} <= set(texts_of(brief))
+    assert {"Context text.", "Consent text.", "Done action", "Its outcome.", "Brief Q?", "W."} <= set(
+        texts_of(brief))
 
 
 def test_exports_does_not_load_reportlab() -> None:

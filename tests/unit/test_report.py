@@ -124,7 +124,7 @@ class TestContent:
         for expected in (
             "2026-11-12 22:40 · Client K",
             catalog.category("messaging").label,  # type: ignore[union-attr]
-            "risk 85/100",
+            "illustrative rank 85/100",
             template.title,
             template.field("what_happened").label,  # type: ignore[union-attr]
             template.field("documentation_note").label,  # type: ignore[union-attr]

@@ -1,8 +1,8 @@
-"""Slope stages: set by the clinician, suggested from the evidence with reasons."""
+"""Slope stages: set by the clinician, suggested from the clinician's own recent conduct with reasons."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -12,49 +12,123 @@ from boundary_journal.services import selfchecks, slope
 from boundary_journal.services.entries import EntryDraft, EntryFilter, add_entry, list_entries
 from boundary_journal.services.relationships import get_or_create_relationship
 
+NOW = datetime(2026, 3, 20, 12, 0)  # the suggestions below are worked out as of this moment
+
 
 def log(journal, catalog: Catalog, template: str, *, channel: str | None = None,
-        when: datetime = datetime(2026, 3, 2, 14, 0), who: str = "Client K") -> None:
-    add_entry(journal, catalog, EntryDraft(template, who, when, {"what_happened": "x", "documentation_note": "y"},
-                                           channel=channel))
+        when: datetime = datetime(2026, 3, 2, 14, 0), who: str = "Client K",
+        did: tuple[str, ...] = (), note: str = "y") -> None:
+    """An entry; `did` are the moves the clinician ticked (what they did on their side)."""
+    add_entry(journal, catalog, EntryDraft(template, who, when, {"what_happened": "x", "documentation_note": note},
+                                           channel=channel, response_review=dict.fromkeys(did, True)))
+
+
+def suggest(journal, catalog: Catalog, who: str = "Client K", as_of: datetime = NOW) -> slope.StageSuggestion:
+    return slope.suggest_stage(journal, catalog, who, as_of=as_of)
 
 
 class TestSuggestion:
     def test_no_evidence_no_suggestion(self, journal, catalog: Catalog) -> None:
         log(journal, catalog, "referral_to_official_channels", channel="clinic_portal")
-        suggestion = slope.suggest_stage(journal, catalog, "Client K")
+        suggestion = suggest(journal, catalog)
         assert suggestion.stage is None and suggestion.reasons == ()
+        assert suggestion.window_days == catalog.slope_rule.window_days == 90
+        assert "based on the last 90 days" in suggestion.basis
 
-    def test_personal_channel_suggests_at_least_stage_three(self, journal, catalog: Catalog) -> None:
-        log(journal, catalog, "personal_question", channel="text_message")
-        log(journal, catalog, "personal_question", channel="social_dm")
-        suggestion = slope.suggest_stage(journal, catalog, "Client K")
-        assert suggestion.stage is not None and suggestion.stage >= 3
-        [personal] = [r for r in suggestion.reasons if r.stage == 3 and r.count == 2]
-        assert personal.reason
+    def test_a_patients_flirtation_handled_by_the_book_leaves_the_stage_at_most_two(
+        self, journal, catalog: Catalog
+    ) -> None:
+        # Seed 004 FAQ 2: restate the frame, redirect, document. The patient crossed a line; the clinician did not.
+        for day in (2, 9, 16):
+            log(journal, catalog, "flirtatious_remark", when=datetime(2026, 3, day, 11, 0),
+                did=("acknowledge_and_limit",))
+        log(journal, catalog, "expressed_attachment", when=datetime(2026, 3, 17, 21, 30))
+        log(journal, catalog, "social_media_request", channel="social_dm", when=datetime(2026, 3, 18, 23, 0))
+        suggestion = suggest(journal, catalog)
+        assert suggestion.stage is None or suggestion.stage <= 2
+        assert suggestion.held == 5  # each met with a documented response: in the clinician's favour
+        assert "In your favour: 5" in suggestion.held_text()
 
-    def test_after_hours_entries(self, journal, catalog: Catalog) -> None:
+    def test_a_week_of_texting_from_a_personal_phone_raises_it(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, "flirtatious_remark", when=datetime(2026, 3, 2, 11, 0))
+        before = suggest(journal, catalog, as_of=datetime(2026, 3, 10))
+        for day in range(10, 17):
+            log(journal, catalog, "late_night_text", channel="text_message", when=datetime(2026, 3, day, 22, 15),
+                did=("personal_channel",))
+        after = suggest(journal, catalog)
+        assert before.stage is None and after.stage is not None and after.stage >= 3
+        [personal] = [r for r in after.reasons if "personal phone" in r.reason]
+        assert (personal.stage, personal.count, personal.last) == (3, 7, datetime(2026, 3, 16, 22, 15))
+        late = next(e for s in catalog.slope_stages for e in s.evidence if e.kind == "after_hours")
+        assert late.reason in [r.reason for r in after.reasons]  # and at night: replied late, by the clinician
+
+    def test_ninety_quiet_days_bring_it_down(self, journal, catalog: Catalog) -> None:
+        for day in range(10, 17):
+            log(journal, catalog, "late_night_text", channel="text_message", when=datetime(2026, 3, day, 22, 15),
+                did=("personal_channel",))
+        assert suggest(journal, catalog).stage == 3
+        # The conduct stops; the patient's requests go on and are held by the book.
+        for day in (20, 50, 80):
+            log(journal, catalog, "phone_number_request", when=datetime(2026, 3, 17) + timedelta(days=day))
+        quiet = datetime(2026, 3, 16, 22, 15) + timedelta(days=91)
+        assert suggest(journal, catalog, as_of=datetime(2026, 6, 1)).stage == 3  # still inside the window
+        down = suggest(journal, catalog, as_of=quiet)
+        assert down.stage is None and down.reasons == () and down.held == 3
+
+    def test_a_sanctioned_patient_contact_is_not_the_clinicians_drift(self, journal, catalog: Catalog) -> None:
+        # The patient texting the personal phone is context, not conduct; only the reply is.
+        log(journal, catalog, "late_night_text", channel="text_message", when=datetime(2026, 3, 2, 23, 30))
+        assert suggest(journal, catalog).stage is None
+
+    def test_after_hours_counts_only_the_clinicians_own_contact(self, journal, catalog: Catalog) -> None:
         after = next(e for s in catalog.slope_stages for e in s.evidence if e.kind == "after_hours")
         log(journal, catalog, "personal_question", channel="in_person", when=datetime(2026, 3, 2, 23, 30))
-        suggestion = slope.suggest_stage(journal, catalog, "Client K")
-        assert after.reason in [r.reason for r in suggestion.reasons]
+        assert after.reason not in [r.reason for r in suggest(journal, catalog).reasons]
+        log(journal, catalog, "personal_question", channel="in_person", when=datetime(2026, 3, 3, 23, 30),
+            did=("extra_availability",))
+        reasons = {r.reason: r for r in suggest(journal, catalog).reasons}
+        assert reasons[after.reason].count == 1 and reasons[after.reason].stage == 2
 
-    def test_red_flags_of_the_latest_check_in(self, journal, catalog: Catalog) -> None:
+    def test_a_partial_cave_in_counts(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, "phone_number_request", did=("partial_cave_in",))
+        suggestion = suggest(journal, catalog)
+        assert suggestion.stage == 2 and suggestion.held == 0
+
+    def test_ones_own_attraction_is_the_clinicians_side(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, "my_own_attraction")
+        assert suggest(journal, catalog).stage == 4
+
+    def test_red_flags_of_the_latest_check_in_in_the_window(self, journal, catalog: Catalog) -> None:
         stage, evidence = next((s, e) for s in catalog.slope_stages for e in s.evidence if e.kind == "red_flag")
         log(journal, catalog, "referral_to_official_channels", channel="clinic_portal")
         selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
-            {evidence.values[0]: 2}, relationship="Client K"))
-        suggestion = slope.suggest_stage(journal, catalog, "Client K")
+            {evidence.values[0]: 2}, relationship="Client K", taken_at=datetime(2026, 3, 5, 9)))
+        suggestion = suggest(journal, catalog)
         assert (stage.number, evidence.reason) in [(r.stage, r.reason) for r in suggestion.reasons]
+        [flagged] = [r for r in suggestion.reasons if r.kind == "red_flag"]
+        assert flagged.text().endswith("(1 item at the check-in of 2026-03-05)")
+        assert suggest(journal, catalog, as_of=datetime(2026, 6, 10)).stage is None  # the check-in is old now
+
+    def test_reasons_read_as_lines(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, "gift_offered", did=("met_outside",))
+        log(journal, catalog, "gift_offered", when=datetime(2026, 3, 3, 10))
+        suggestion = suggest(journal, catalog)
+        assert suggestion.reason_lines()[0].startswith("Stage 3: You met the patient outside")
+        assert "once, last 2026-03-02" in suggestion.reason_lines()[0]
+        assert suggestion.reason_lines()[-1].startswith("In your favour: 1 request, remark or gift")
+        headline = slope.suggestion_headline(catalog, suggestion)
+        assert headline == "Suggested: 3 · Personal channel shift, based on the last 90 days to 2026-03-20"
+        assert "→" not in headline
 
     def test_statuses_list_stage_and_suggestion(self, journal, catalog: Catalog) -> None:
-        log(journal, catalog, "personal_question", channel="text_message")
+        log(journal, catalog, "personal_question", channel="text_message", did=("personal_channel",))
         log(journal, catalog, "gift_offered", who="Bed 4")
         slope.set_stage(journal, "Client K", 2)
-        statuses = {s.pseudonym: s for s in slope.relationship_statuses(journal, catalog)}
+        statuses = {s.pseudonym: s for s in slope.relationship_statuses(journal, catalog, as_of=NOW)}
         assert statuses["Client K"].stage == 2 and statuses["Client K"].entry_count == 1
         assert statuses["Client K"].suggestion.stage >= 3
-        assert statuses["Bed 4"].stage is None
+        assert statuses["Bed 4"].stage is None and statuses["Bed 4"].suggestion.stage is None
+        assert statuses["Bed 4"].to_json()["suggestion_window_days"] == 90
 
 
 class TestSetStage:
@@ -76,33 +150,43 @@ class TestSetStage:
 
 
 def counted_one_by_one(journal, catalog: Catalog, pseudonym: str) -> slope.StageSuggestion:
-    """The suggestion worked out the plain way: every entry and the latest check-in, one at a time."""
-    stored = list_entries(journal, EntryFilter(relationship=pseudonym))
+    """The suggestion worked out the plain way: every entry in the window and the latest check-in, one at a time."""
+    since = NOW - timedelta(days=catalog.slope_rule.window_days)
+    stored = [e for e in list_entries(journal, EntryFilter(relationship=pseudonym)) if since <= e.occurred <= NOW]
     checks = selfchecks.list_self_checks(journal, catalog, relationship=pseudonym)
-    latest = max(checks, key=lambda c: (c.taken_at, c.id), default=None)
+    latest = max((c for c in checks if c.taken_at <= NOW), key=lambda c: (c.taken_at, c.id), default=None)
+    if latest is not None and latest.taken_at < since:
+        latest = None
     ticked = {item for item, level in (latest.answers if latest else {}).items() if level > 0}
 
     def matches(evidence, entry) -> bool:
-        if evidence.kind == "category":
-            return entry.category in evidence.values
-        if evidence.kind == "channel":
-            return entry.channel in evidence.values
+        did = {move for move, on in entry.response_review.items() if on}
+        if evidence.kind == "template":
+            return entry.template in evidence.values
+        if evidence.kind == "conduct":
+            return bool(did & set(evidence.values))
         if evidence.kind == "after_hours":
             hour, start, end = entry.occurred.hour, evidence.from_hour, evidence.to_hour
-            return (hour >= start or hour < end) if start > end else start <= hour < end
+            late = (hour >= start or hour < end) if start > end else start <= hour < end
+            return late and bool(did & set(evidence.values))
         return False
 
     reasons = []
+    every = [e for s in catalog.slope_stages for e in s.evidence if e.kind != "red_flag"]
+    held = sum(1 for entry in stored if entry.fields.get("documentation_note")
+               and not any(matches(e, entry) for e in every))
     for stage in catalog.slope_stages:
         for evidence in stage.evidence:
             if evidence.kind == "red_flag":
                 count = len(ticked & set(evidence.values))
+                last = latest.taken_at if latest else None
             else:
-                count = sum(1 for entry in stored if matches(evidence, entry))
+                found = [entry.occurred for entry in stored if matches(evidence, entry)]
+                count, last = len(found), max(found, default=None)
             if count:
-                reasons.append(slope.StageReason(stage.number, evidence.reason, count))
+                reasons.append(slope.StageReason(stage.number, evidence.reason, count, last, evidence.kind))
     return slope.StageSuggestion(max((r.stage for r in reasons), default=None),
-                                 tuple(sorted(reasons, key=lambda r: -r.stage)))
+                                 tuple(sorted(reasons, key=lambda r: -r.stage)), 90, NOW, held)
 
 
 class TestSuggestionsAtOnce:
@@ -114,13 +198,18 @@ class TestSuggestionsAtOnce:
         start, end = after.from_hour, after.to_hour
         assert start is not None and end is not None
         edges = [(start - 1, 59), (start, 0), (23, 59), (0, 0), (end - 1, 59), (end, 0), (12, 0)]
-        templates = ["personal_question", "gift_offered", "late_night_text", "referral_to_official_channels"]
+        templates = ["personal_question", "gift_offered", "late_night_text", "my_own_attraction", "session_drift"]
         channels = ["in_person", "text_message", "clinic_portal", "social_dm"]
+        moves = [(), ("personal_channel",), ("extra_availability", "works_not"), ("partial_cave_in",), ("met_outside",)]
         names = ["Client K", "Bed 4", "Ärztin Ö", "Mr Quiet", "Room 9", "Client Z", "Only checked", "Nothing"]
         for index, who in enumerate(names[:6]):
             for number, (hour, minute) in enumerate(edges[: index + 2]):
-                log(journal, catalog, templates[(index + number) % 4], channel=channels[(index * number) % 4],
-                    when=datetime(2026, 3, 2 + number, hour, minute), who=who)
+                log(journal, catalog, templates[(index + number) % 5], channel=channels[(index * number) % 4],
+                    when=datetime(2026, 3, 2 + number, hour, minute), who=who,
+                    did=tuple(m for m in moves[(index + 2 * number) % 5] if m != "works_not"))
+            # An entry before the window does not count, nor one after the moment asked about.
+            log(journal, catalog, "late_night_text", when=NOW - timedelta(days=91), who=who, did=("personal_channel",))
+            log(journal, catalog, "late_night_text", when=NOW + timedelta(hours=1), who=who, did=("met_outside",))
         flags = [e.values[0] for s in catalog.slope_stages for e in s.evidence if e.kind == "red_flag"]
         for when, who, answers in [
             (datetime(2026, 3, 1, 9), "Client K", {flags[-1]: 2}),
@@ -129,6 +218,8 @@ class TestSuggestionsAtOnce:
             (datetime(2026, 3, 8, 9), "Bed 4", {flags[2]: 1}),  # same minute: the later one counts
             (datetime(2026, 3, 8, 9), "Only checked", {flags[-1]: 1}),
             (datetime(2026, 3, 9, 9), None, {flags[-1]: 2}),  # overall: about no relationship
+            (NOW - timedelta(days=100), "Room 9", {flags[-1]: 2}),  # before the window
+            (NOW + timedelta(days=1), "Client Z", {flags[-1]: 2}),  # after the moment asked about
         ]:
             selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
                 answers, relationship=who, taken_at=when))
@@ -138,21 +229,22 @@ class TestSuggestionsAtOnce:
 
     def test_each_relationship_alone(self, journal, catalog: Catalog, several: list[str]) -> None:
         for pseudonym in several:
-            assert slope.suggest_stage(journal, catalog, pseudonym) == counted_one_by_one(journal, catalog, pseudonym)
+            assert suggest(journal, catalog, pseudonym) == counted_one_by_one(journal, catalog, pseudonym)
 
     def test_all_at_once(self, journal, catalog: Catalog, several: list[str]) -> None:
-        found = slope.suggest_stages(journal, catalog, several)
+        found = slope.suggest_stages(journal, catalog, several, as_of=NOW)
         assert found == {p: counted_one_by_one(journal, catalog, p) for p in several}
-        assert list(found) == [s.pseudonym for s in slope.relationship_statuses(journal, catalog)]
-        assert any(s.reasons for s in found.values()) and found["Nothing"] == slope.StageSuggestion(None, ())
+        assert list(found) == [s.pseudonym for s in slope.relationship_statuses(journal, catalog, as_of=NOW)]
+        assert any(s.reasons for s in found.values()) and any(s.held for s in found.values())
+        assert found["Nothing"] == slope.StageSuggestion(None, (), 90, NOW)
 
     def test_a_few_of_many(self, journal, catalog: Catalog, several: list[str]) -> None:
-        found = slope.suggest_stages(journal, catalog, ["bed 4", "Nobody at all"])
+        found = slope.suggest_stages(journal, catalog, ["bed 4", "Nobody at all"], as_of=NOW)
         assert found == {"Bed 4": counted_one_by_one(journal, catalog, "Bed 4")}
         assert slope.suggest_stages(journal, catalog, []) == {}
 
     def test_statuses_carry_the_same_suggestions(self, journal, catalog: Catalog, several: list[str]) -> None:
-        for status in slope.relationship_statuses(journal, catalog):
+        for status in slope.relationship_statuses(journal, catalog, as_of=NOW):
             assert status.suggestion == counted_one_by_one(journal, catalog, status.pseudonym)
 
     def test_every_history_at_once(self, journal, catalog: Catalog, several: list[str]) -> None:

@@ -378,7 +378,9 @@ class TestBackgroundCheck:
     def test_a_journal_left_open_by_a_crash_is_checked_whole_at_open(self, filled: Path, data_dir: Path) -> None:
         result = run_library(CRASH_AFTER_COMMIT, str(filled), PASSPHRASE)
         assert result.returncode == 0, result.stderr
-        flip_byte(filled, (filled.stat().st_size // PAGE // 2) * PAGE + 1000)
+        pages = filled.stat().st_size // PAGE
+        for page in (pages // 3, pages // 2, 2 * pages // 3):  # one of them, at least, is not in the log
+            flip_byte(filled, page * PAGE + 1000)
 
         def state() -> dict[str, str]:  # the -shm file is SQLite's scratch index of the log, rebuilt by readers
             return {name: digest for name, digest in folder_state(data_dir).items() if not name.endswith("-shm")}
@@ -590,6 +592,32 @@ class TestMigrations:
 
 class TestUpgradeFromEarlierSchemas:
     """A journal made by an earlier version is upgraded in place and keeps its data and search."""
+
+    def test_a_journal_at_0008_gains_warning_acknowledgements(self, data_dir: Path, catalog) -> None:
+        from datetime import datetime
+
+        from boundary_journal.services import drift, selfchecks
+
+        path = journal_path(data_dir)
+        item = next(f.id for f in catalog.red_flags if f.warrants_higher_input)
+        taken = datetime.now().replace(second=0, microsecond=0)
+        with legacy_journal(path, PASSPHRASE, "0008_entry_list_index") as old:
+            selfchecks.add_self_check(old, catalog, selfchecks.SelfCheckDraft(
+                {item: 2}, relationship="Client K", taken_at=taken))
+            with old.engine.connect() as c:
+                assert "warning_acks" not in {row[0] for row in c.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        opened = open_journal(path, PASSPHRASE)
+        try:
+            with opened.engine.connect() as c:
+                assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrations.head()
+            [warning] = drift.active_warnings(opened, catalog)
+            assert (warning.kind, warning.relationship, warning.since) == ("higher_input", "Client K", taken)
+            drift.acknowledge_warning(opened, warning, "Raised in supervision.")
+            assert drift.active_warnings(opened, catalog) == []
+            assert integrity_problems(opened) == []
+        finally:
+            opened.close()
 
     def test_journal_core_schema_upgrades_to_head(self, data_dir: Path, catalog) -> None:
         path = journal_path(data_dir)

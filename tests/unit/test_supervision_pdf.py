@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import getpass
+import re
 import shutil
 import subprocess
 import time
@@ -76,6 +77,10 @@ def entry(entry_id: int = 1, **changes: object) -> EntryRecord:
     return EntryRecord(**values)  # type: ignore[arg-type]
 
 
+REASON = "Stage 4: You logged romantic or sexual feelings of your own toward this patient (once, last 2026-10-09)"
+HELD = "In your favour: 2 requests, remarks or gifts from the patient met with a documented professional response"
+
+
 def trend(relationship: str | None = "Client K", *, points: int = 4, marks: bool = True) -> Trend:
     scores = [6, 11, 17, 22, 30, 41, 38, 45]
     stage_changes = (
@@ -101,8 +106,10 @@ def packet(**changes: object) -> SupervisionPacket:
                        Count("gifts_money_favours", "Gifts, money and favours", 3)),
         "channels": (Count("text_message", "Text message (personal phone)", 4, 85),
                      Count("in_person", "In person (in a session or on the ward)", 3, None)),
-        "relationships": (RelationshipStage("Client K", 4, 3, "Personal channel shift", 4, "Emotional entanglement"),
-                          RelationshipStage("Привет client", 3, None, "", 1, "Boundary softening")),
+        "relationships": (RelationshipStage("Client K", 4, 3, "Personal channel shift", 4, "Emotional entanglement",
+                                            "based on the last 90 days to 2026-10-31", (REASON,)),
+                          RelationshipStage("Привет client", 3, None, "", None, "",
+                                            "based on the last 90 days to 2026-10-31", (HELD,))),
         "trends": (trend(None, marks=False), trend()),
         "entries": (entry(1), entry(2, occurred=datetime(2026, 10, 20, 19), relationship="Привет client")),
         "exercises": (
@@ -129,7 +136,8 @@ def brief(**changes: object) -> EthicsBrief:
         "status": "active",
         "made": MADE,
         "display_name": "Dr A.",
-        "stage": RelationshipStage("Client K", 2, 3, "Personal channel shift", 4, "Emotional entanglement"),
+        "stage": RelationshipStage("Client K", 2, 3, "Personal channel shift", 4, "Emotional entanglement",
+                                   "based on the last 90 days", (REASON, HELD)),
         "context": tuple(LabelledText("context", k, label, f"{k} text {MARKUP}" if k != "capacity_vulnerability"
                                       else "") for k, label in CONTEXT_FIELDS.items()),
         "consent": tuple(LabelledText("consent", k, label, "") for k, label in CONSENT_FIELDS.items()),
@@ -145,6 +153,7 @@ def brief(**changes: object) -> EthicsBrief:
             ActionRecord(5, "Client K", datetime(2026, 10, 1), None, datetime(2026, 10, 12), "done",
                          "Ask for my number to be removed", f"Removed {MARKUP}"),
         ),
+        "questions": ("Was redirecting enough?", f"Should I transfer care? {MARKUP}"),
         "unresolved_findings": 0,
     }
     values.update(changes)
@@ -189,9 +198,10 @@ class TestSupervisionSummary:
     def test_every_section_is_present_in_order(self, out: Path, catalog: Catalog) -> None:
         write_supervision_pdf(out, packet(), catalog)
         text = pdf_text(out)
-        headings = ["Supervision summary", "Overview", "Relationships and their slope stage", "Self-check trend",
-                    "Entries brought to supervision", "Weekly exercises", "Open and overdue actions",
-                    "Questions I want to bring", "Supervisor's notes"]
+        # The supervisor's reading order: the clinician's questions right after the overview.
+        headings = ["Supervision summary", "Overview", "Questions I want to bring",
+                    "Relationships and their slope stage", "Self-check trend", "Entries brought to supervision",
+                    "Weekly exercises", "Actions in the period", "Supervisor's notes"]
         positions = [text.index(heading) for heading in headings]
         assert positions == sorted(positions)
         for expected in ("Period: 2026-10-01 to 2026-10-31 (31 days)", "Made on 2026-11-02 09:30",
@@ -201,9 +211,16 @@ class TestSupervisionSummary:
     def test_the_overview_names_counts_risks_and_stages(self, out: Path, catalog: Catalog) -> None:
         write_supervision_pdf(out, packet(), catalog)
         text = pdf_text(out)
-        for expected in ("85/100", "not rated", "seed 004 §3", "3 · Personal channel shift",
+        for expected in ("85/100", "not ranked", "illustrative ranking", "3 · Personal channel shift",
                          "4 · Emotional entanglement", "not set", "Привет client", "7 entries in the period"):
             assert expected in text
+        # The suggestion shows its window and its reasons; none is "none", never "not set".
+        flat = " ".join(text.split())
+        assert "Suggested by my own conduct, and why" in flat
+        assert "4 · Emotional entanglement (based on the last 90 days to 2026-10-31)" in flat
+        assert "Stage 4: You logged romantic or sexual feelings of your own" in flat
+        assert "none (based on the last 90 days to 2026-10-31) • In your favour: 2 requests" in flat
+        assert "→" not in flat.split("Relationships and their slope stage")[1].split("Slope stages")[0]
 
     def test_entries_show_note_response_reflection_and_steps(self, out: Path, catalog: Catalog) -> None:
         write_supervision_pdf(out, packet(), catalog)
@@ -212,10 +229,13 @@ class TestSupervisionSummary:
                          "How I responded", "Replied next day through the portal.\nSecond line.", "Reflection",
                          "Recommended steps (decision flow)", "1. Redirect to clinic systems and document",
                          "2. Consult your supervisor or the ethics service", "What happened", "Next step",
-                         "Looking back at my response", "after hours, <tag>", "risk 85/100"):
+                         "Looking back at my response", "after hours, <tag>", "illustrative rank 85/100"):
             assert expected in text
-        assert text.index("Documentation note") < text.index("How I responded") < text.index("Reflection") \
-            < text.index("Recommended steps") < text.index("What happened")
+        first = text[text.index("2026-10-09 23:12 · Client K"):]
+        labels = ["What happened", "How I responded", "Documentation note", "Reflection", "Next step",
+                  "Recommended steps", "Looking back at my response"]
+        positions = [first.index(label) for label in labels]
+        assert positions == sorted(positions)
 
     def test_all_entries_variant_marks_the_supervision_ones(self, out: Path, catalog: Catalog) -> None:
         entries = (entry(1), entry(2, supervision=False, occurred=datetime(2026, 10, 12, 8)))
@@ -229,7 +249,7 @@ class TestSupervisionSummary:
         text = pdf_text(out)
         for expected in ("2026-W41", "Talk to a supervisor", "Booked it.", "Write a plan", "No follow-up yet",
                          "Overdue", "2026-10-20", "Read the gifts policy", "1. How do I name the pattern?",
-                         "3. Привет — what then?", "As of 2026-11-02, overdue first"):
+                         "3. Привет — what then?", "Actions due, done or opened in the period, as of 2026-11-02"):
             assert expected in text
 
     def test_markup_is_literal_and_non_latin_text_survives(self, out: Path, catalog: Catalog) -> None:
@@ -246,7 +266,8 @@ class TestSupervisionSummary:
         text = pdf_text(out)
         for expected in ("There are no entries in this period.", "No relationship had entries",
                          "No self-check was taken and no slope stage was set in this period.",
-                         "No weekly exercise was planned in this period.", "No open actions.",
+                         "No weekly exercise was planned in this period.",
+                         "No action was due, done or opened in this period.",
                          "No questions were added for this supervision.", "Supervisor's notes",
                          "Not checked for identifiers before export"):
             assert expected in text
@@ -272,8 +293,8 @@ class TestEthicsBrief:
     def test_every_section_is_present_in_order(self, out: Path, catalog: Catalog) -> None:
         write_brief_pdf(out, brief(), catalog)
         text = pdf_text(out)
-        headings = ["Ethics-consult brief", "Context", "Consent record", "Chronology",
-                    "Decision-flow answers and steps", "Self-check trend and stage history", "Stage history",
+        headings = ["Ethics-consult brief", "Questions for the consultation", "1. Was redirecting enough?",
+                    "Context", "Consent record", "Chronology", "Self-check trend and stage history", "Stage history",
                     "Actions"]
         positions = [text.index(heading) for heading in headings]
         assert positions == sorted(positions)
@@ -288,6 +309,13 @@ class TestEthicsBrief:
         assert f"emergency text {MARKUP}" in text
         assert "Not recorded." in text  # capacity and vulnerability
         assert "No exception and no consent is recorded for this relationship." in text
+
+    def test_the_cover_gives_the_suggested_stage_with_its_window_and_reasons(self, out: Path, catalog) -> None:
+        write_brief_pdf(out, brief(), catalog)
+        cover = " ".join(PdfReader(out).pages[0].extract_text().split())
+        assert ("Slope stage set by the author: 3 · Personal channel shift; suggested by the author's own conduct: "
+                "4 · Emotional entanglement (based on the last 90 days)") in cover
+        assert f"• {REASON}" in cover and "• In your favour: 2 requests" in cover
 
     def test_a_partial_consent_record_is_called_incomplete(self, out: Path, catalog: Catalog) -> None:
         consent = tuple(LabelledText("consent", k, label, "Explained." if k in ("informed", "voluntary") else "")
@@ -309,12 +337,12 @@ class TestEthicsBrief:
         assert "Reflection" not in text  # the brief is the factual account only
 
     def test_empty_brief(self, out: Path, catalog: Catalog) -> None:
-        empty = brief(entries=(), trend=Trend("Client K", (), ()), actions=(),
+        empty = brief(entries=(), trend=Trend("Client K", (), ()), actions=(), questions=(),
                       context=tuple(replace(part, text="") for part in brief().context), unresolved_findings=None)
         write_brief_pdf(out, empty, catalog)
         text = pdf_text(out)
         for expected in ("No context is recorded for this relationship.", "There are no entries for this relationship.",
-                         "The decision flow was not answered for any entry.", "No self-check was taken",
+                         "No questions were added", "No self-check was taken",
                          "No actions were recorded for this relationship.", "Entries: none"):
             assert expected in text
 
@@ -347,10 +375,11 @@ class TestStructure:
         for page in reader.pages:
             xobjects = page["/Resources"].get("/XObject", {})
             assert all(x.get_object().get("/Subtype") != "/Image" for x in xobjects.values())
-        # Axis labels and the stage marks are text drawn on the page by ReportLab, next to the chart's lines.
-        chart_pages = [p.extract_text() for p in reader.pages if "100%" in p.extract_text()]
-        assert chart_pages and all("75%" in text and "Oct" in text for text in chart_pages)
-        assert any("stage 2→3" in text for text in chart_pages)
+        # Axis labels and the stage marks are text drawn on the page by ReportLab, next to the chart's lines; the
+        # scores (6% to 22%) get an axis fitted to them, not 0-100.
+        chart_pages = [p.extract_text() for p in reader.pages if "stage 2→3" in p.extract_text()]
+        assert chart_pages and all("25%" in text and "Oct" in text for text in chart_pages)
+        assert not any("100%" in text for text in chart_pages)
 
     def test_every_page_numbered_with_the_confidentiality_line(self, out: Path, catalog: Catalog) -> None:
         long_entries = tuple(entry(i, fields=(FieldText("reflection", "Reflection", "A line.\n" * 80),))
@@ -503,3 +532,144 @@ def test_qpdf_finds_no_structural_errors(out: Path, catalog: Catalog, write: str
     result = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No syntax or stream encoding errors found" in result.stdout
+
+
+def page_texts(path: Path) -> list[str]:
+    """Each page's text as pdftotext lays it out."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; .ci/run installs it")
+    extracted = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                               check=True, timeout=60).stdout.decode("utf-8")
+    return extracted.split("\f")[:-1]
+
+
+HEADINGS = {*SUPERVISION_SECTIONS, *BRIEF_SECTIONS, "Entries brought to supervision", "Entries: all in the period",
+            "Relationships and their slope stage", "Stage history", "Open", "Done", "What happened",
+            "How I responded", "Documentation note", "Reflection", "Next step", "Recommended steps",
+            "Recommended steps (decision flow)", "Decision flow", "Looking back at my response"}
+ENTRY_HEAD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d( · .*)?$")
+
+
+def last_lines(path: Path) -> list[str]:
+    """The last line of text above the footer on every page but the last."""
+    found = []
+    for text in page_texts(path)[:-1]:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith("Confidential") and "Page " not in line]
+        found.append(body[-1])
+    return found
+
+
+class TestLayout:
+    """No heading is left alone at the foot of a page; charts only where there is a trend to draw."""
+
+    @pytest.mark.parametrize("write", ["summary", "brief"])
+    def test_no_heading_is_the_last_line_of_a_page(self, tmp_path: Path, catalog: Catalog, write: str) -> None:
+        # Longer and longer first entries move every later heading down the pages, through each page foot, one
+        # line at a time; every field wraps to several lines, as a paragraph keeps at least two at a page foot.
+        wrapped = "The patient asked again and I redirected to the portal, as agreed in supervision. " * 3
+        fields = tuple(replace(field, text=wrapped) for field in entry().fields)
+        for lines in range(0, 40):
+            filler = FieldText("what_happened", "What happened", "\n".join(f"Line {i}." for i in range(lines)))
+            entries = tuple(entry(i, occurred=datetime(2026, 10, i, 9), fields=(
+                filler if i == 1 else fields[0], *fields[1:])) for i in range(1, 5))
+            out = tmp_path / f"{write}-{lines}.pdf"
+            if write == "summary":
+                write_supervision_pdf(out, packet(entries=entries), catalog)
+            else:
+                write_brief_pdf(out, brief(entries=entries), catalog)
+            for line in last_lines(out):
+                assert line not in HEADINGS and not ENTRY_HEAD.match(line), (lines, line)
+
+    def test_a_single_check_in_is_said_in_words(self, out: Path, catalog: Catalog) -> None:
+        single = Trend("Client K", (TrendPoint(datetime(2026, 10, 7, 18), 25),), ())
+        write_supervision_pdf(out, packet(trends=(single,)), catalog)
+        text = pdf_text(out)
+        assert "One check-in, on 2026-10-07, scored 25%: too few for a trend." in text
+        assert "0%" not in text.replace("25%", "")  # no chart, so no axis
+
+    @pytest.mark.parametrize(("scores", "bounds"), [
+        ([12, 18, 30], (0, 40)), ([40, 52, 60], (30, 70)), ([0, 100], (0, 100)), ([70, 95], (60, 100)),
+        ([20, 20], (15, 25)), ([3, 5], (0, 10)),
+    ])
+    def test_the_score_axis_fits_the_scores(self, scores: list[int], bounds: tuple[int, int]) -> None:
+        from boundary_journal.report import _score_axis
+
+        bottom, top, ticks = _score_axis(scores)
+        assert (bottom, top) == bounds
+        assert ticks[0] == bottom and ticks[-1] == top and len(ticks) <= 6
+        assert bottom <= min(scores) and max(scores) <= top
+
+    def test_the_same_stage_set_again_is_no_change(self, out: Path, catalog: Catalog) -> None:
+        again = StageMark("Client K", datetime(2026, 10, 12, 9), 3, "Personal channel shift", 3, "Still so.")
+        marks = (*trend().stage_changes, again)
+        write_brief_pdf(out, brief(trend=replace(trend(), stage_changes=marks)), catalog)
+        text = pdf_text(out)
+        assert "stage 3 (unchanged) Personal channel shift — Still so." in text
+        assert "3→3" not in text and "3 → 3" not in text
+
+
+class TestWhatTheSupervisorNeeds:
+    """Red flags by their text, a warning that needs a second view, the actions of the period."""
+
+    def test_red_flags_ticked_and_second_view(self, out: Path, catalog: Catalog) -> None:
+        flagged = Trend("Client K", (
+            TrendPoint(datetime(2026, 10, 3, 18), 20, ("I answered a late text.",)),
+            TrendPoint(datetime(2026, 10, 10, 18), 45, ("I answered a late text.", "Something romantic came up."),
+                       ("Something romantic came up.",)),
+        ), ())
+        write_supervision_pdf(out, packet(trends=(flagged,)), catalog)
+        text = " ".join(pdf_text(out).split())
+        assert "Needs a second view: 1 check-in ticked an item that warrants supervision or ethics input, the last " \
+               "on 2026-10-10." in text
+        assert "Needs a second view: Something romantic came up." in text
+        assert "I answered a late text. 2 2026-10-10" in text
+
+    def test_done_actions_and_older_open_ones(self, out: Path, catalog: Catalog) -> None:
+        done = ActionRecord(5, "Client K", datetime(2026, 10, 2), None, datetime(2026, 10, 12), "done", "Read it", "")
+        write_supervision_pdf(out, packet(actions=(*packet().actions, done), older_open=3), catalog)
+        text = " ".join(pdf_text(out).split())
+        assert "3 actions, 1 overdue, 1 done. Not listed: 3 older open actions, opened before the period" in text
+        assert "Done 2026-10-12" in text
+
+
+class TestCharacters:
+    """CJK in the bundled fallback font, an emoji no font draws printed by name; metadata for readers."""
+
+    CJK = "患者は電話番号を聞いた 한국어 中文"
+
+    @pytest.mark.parametrize("write", [write_supervision_pdf, write_brief_pdf])
+    def test_cjk_is_printed_and_emoji_named(self, out: Path, catalog: Catalog, write) -> None:
+        fields = (FieldText("what_happened", "What happened", f"{self.CJK} 👍 😀"),
+                  FieldText("documentation_note", "Documentation note", "Noted."))
+        document = (packet(entries=(entry(1, fields=fields),)) if write is write_supervision_pdf
+                    else brief(entries=(entry(1, fields=fields),)))
+        write(out, document, catalog)
+        text = "\n".join(page_texts(out))
+        # Beyond U+FFFF even a face DejaVu draws is named: ReportLab's text layer would give another character.
+        assert self.CJK in text and "[thumbs up sign]" in text and "[grinning face]" in text
+        names = {str(font.get_object()["/BaseFont"]) for page in PdfReader(out).pages
+                 for font in page["/Resources"]["/Font"].values()}
+        assert any("DroidSansFallback" in name for name in names)
+
+    def test_unprintable_names_where(self) -> None:
+        from boundary_journal.report import unprintable
+
+        found = unprintable({"Entry 1 · What happened": f"{self.CJK} 👍 👍 🎉", "Question 1": "Plain.",
+                             "Question 2": "Ωμέγα Привет 😀 ❤️"})
+        assert found == [("Entry 1 · What happened", "👍 (thumbs up sign), 🎉 (party popper)"),
+                         ("Question 2", "😀 (grinning face)")]
+
+    def test_a_cjk_pseudonym_in_the_running_header(self, out: Path, catalog: Catalog) -> None:
+        long_entries = tuple(entry(i, relationship="患者 K", fields=(
+            FieldText("what_happened", "What happened", "A line.\n" * 60),)) for i in range(1, 3))
+        write_brief_pdf(out, brief(pseudonym="患者 K", entries=long_entries), catalog)
+        pages = page_texts(out)
+        assert len(pages) > 1 and "ethics-consult brief · 患者 K" in pages[1]
+
+    @pytest.mark.parametrize("write", [write_supervision_pdf, write_brief_pdf])
+    def test_language_and_title_for_readers(self, out: Path, catalog: Catalog, write) -> None:
+        write(out, packet() if write is write_supervision_pdf else brief(), catalog)
+        root = PdfReader(out).trailer["/Root"]
+        assert root["/Lang"] == "en"
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"]
