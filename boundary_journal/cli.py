@@ -1,9 +1,9 @@
 """The command line: `boundary-journal` and `python main.py` are this program.
 
 Exit status: 0 success, 1 a file could not be written, 2 bad usage or input, 3 wrong passphrase or
-recovery code, 4 an export refused because likely identifiers remain, 5 the journal file cannot be used
-(foreign, damaged, too new, failed integrity check), 6 a malformed shipped catalogue, 7 the journal is
-open in another window or command, 8 the disk is full (nothing was left half-written).
+recovery code, 4 an export refused because likely identifiers remain (or deid-check found some), 5 the
+journal file cannot be used (foreign, damaged, too new, failed integrity check), 6 a malformed shipped
+catalogue, 7 the journal is open in another window or command, 8 the disk is full (nothing was left half-written).
 A user error is one line on stderr, never a traceback.
 
 Each command imports the services it uses when it runs: SQLAlchemy's ORM, the models and the services
@@ -222,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--did", action="append", default=[], metavar="MOVE_ID",
                      help="what you did on your side, a response move (see 'catalog --json', response_moves: "
                      "e.g. personal_channel, partial_cave_in, acknowledge_and_limit); repeatable")
+    _confirm_option(add)
 
     def recent_options(sub: argparse.ArgumentParser) -> None:
         """--json, and --as-of: where the window of recent evidence (slope suggestion, warnings) ends."""
@@ -291,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     json_import.set_defaults(handler=_import_json)
     json_import.add_argument("file", type=Path, metavar="FILE")
+    json_import.add_argument("--confirm-pseudonym", action="append", default=[], type=_text_argument,
+                             metavar="NAME", help="a pseudonym in the file that only looks like a name: keep it "
+                             "(repeat for more)" + _AT)
 
     command("check", _check, "verify the journal opens and passes its integrity checks")
 
@@ -345,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     selfcheck_add.add_argument("--context", default="", type=_text_argument, metavar="TEXT",
                                help="what is going on for you" + _AT)
     selfcheck_add.add_argument("--date", type=_iso_datetime, metavar="ISO", help="default: now")
+    _confirm_option(selfcheck_add)
     trend = selfcheck_commands.add_parser("trend", help="check-ins, stage history and active warnings")
     trend.set_defaults(handler=_selfcheck_trend)
     trend.add_argument("--relationship", type=_text_argument, metavar="NAME",
@@ -412,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex_add.add_argument("--ics", type=Path, metavar="FILE", help="also write the step as a calendar file")
     ex_add.add_argument("--ics-details", action="store_true",
                         help="put the pseudonym and the sentence in the calendar event (off by default)")
+    _confirm_option(ex_add)
     followup = exercise_commands.add_parser("followup", help="say whether a week's step happened")
     followup.set_defaults(handler=_exercise_followup)
     followup.add_argument("week", metavar="WEEK", help="YYYY-Www")
@@ -435,12 +441,54 @@ def build_parser() -> argparse.ArgumentParser:
     language.add_argument("--text", required=True, metavar="TEXT", help="the text to check (- for stdin)")
     language.add_argument("--json", action="store_true", help="print JSON")
 
+    deid = command("deid", _subcommand_help,
+                   "words and phrases you confirmed as not identifying (kept inside the journal, as in the window)")
+    deid_commands = deid.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    deid_allow = deid_commands.add_parser("allow", help="confirm a word or phrase as not identifying")
+    deid_allow.set_defaults(handler=_deid_allow)
+    deid_allow.add_argument("word", type=_text_argument, metavar="WORD", help="the word or phrase" + _AT)
+    deid_list = deid_commands.add_parser("list", help="the confirmed words and phrases")
+    deid_list.set_defaults(handler=_deid_list)
+    deid_list.add_argument("--json", action="store_true", help="print JSON")
+    deid_remove = deid_commands.add_parser("remove", help="take a word or phrase off the list")
+    deid_remove.set_defaults(handler=_deid_remove)
+    deid_remove.add_argument("word", type=_text_argument, metavar="WORD", help="the word or phrase" + _AT)
+    deid_check = command(
+        "deid-check", _deid_check,
+        "list likely identifiers in the entries of a period (default: the whole journal) or in one relationship's "
+        f"brief, as an export would check them; writes nothing (exit status {IdentifiersFound.exit_code} when "
+        "any are found)")
+    deid_check.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE")
+    deid_check.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE")
+    deid_check.add_argument("--relationship", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)
+    deid_check.add_argument("--json", action="store_true", help="print JSON")
+
     demo = command("demo", _demo, "create a new journal filled with made-up sample entries (to explore or benchmark)")
     demo.add_argument("--entries", type=_sample_size, required=True, metavar="N",
                       help="how many entries (1 to 1000000)")
     demo.add_argument("--seed", type=int, default=1, metavar="S",
                       help="the same seed gives the same journal (default 1)")
     return parser
+
+
+def _confirm_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--confirm-pseudonym", action="store_true",
+                     help="the new pseudonym only looks like a name (a ward called Rose): keep it as it is")
+
+
+def _confirmed_pseudonym(args: argparse.Namespace, journal: Journal) -> None:
+    """With --confirm-pseudonym, record that this relationship's pseudonym only looks like a name."""
+    from boundary_journal.services import relationships
+
+    if getattr(args, "confirm_pseudonym", False) and args.relationship:
+        relationships.confirm_pseudonym(journal, args.relationship)
+
+
+def _pseudonym_hint(error: InvalidInput) -> InvalidInput:
+    """The service's refusal of a pseudonym, saying how to confirm one that only looks like a name."""
+    if getattr(error, "confirmable", False):
+        return InvalidInput(f"{error} Add --confirm-pseudonym to keep it.")
+    return error
 
 
 def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
@@ -606,7 +654,10 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
     entries.validate_draft(catalog, draft)
     journal = _open(args)
     try:
+        _confirmed_pseudonym(args, journal)
         view = entries.add_entry(journal, catalog, draft)
+    except InvalidInput as error:
+        raise _pseudonym_hint(error) from None
     finally:
         journal.close()
     print(view.id)
@@ -765,7 +816,10 @@ def _selfcheck_add(args: argparse.Namespace, catalog: Catalog) -> int:
     selfchecks.clean_answers(catalog, draft.answers, draft.item_notes)
     journal = _open(args)
     try:
+        _confirmed_pseudonym(args, journal)
         view, _action = selfchecks.add_self_check(journal, catalog, draft)
+    except InvalidInput as error:
+        raise _pseudonym_hint(error) from None
     finally:
         journal.close()
     print(view.id)
@@ -917,7 +971,10 @@ def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
         files.check_output_path(args.ics, ".ics")
     journal = _open(args)
     try:
+        _confirmed_pseudonym(args, journal)
         view = weekly.save_exercise(journal, catalog, draft, today=today)
+    except InvalidInput as error:
+        raise _pseudonym_hint(error) from None
     finally:
         journal.close()
     if args.ics is not None:
@@ -1000,6 +1057,74 @@ def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
+def _deid_allow(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import settings
+
+    journal = _open(args)
+    try:
+        words = settings.remember_not_identifying(journal, args.word)
+    finally:
+        journal.close()
+    _show(f"Confirmed as not identifying ({len(words)} on the list).")
+    return 0
+
+
+def _deid_list(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import settings
+
+    journal = _open(args, write=False)
+    try:
+        words = settings.not_identifying(journal)
+    finally:
+        journal.close()
+    if args.json:
+        _print_json(words)
+        return 0
+    for word in words:
+        _show(word)
+    return 0
+
+
+def _deid_remove(args: argparse.Namespace, catalog: Catalog) -> int:
+    from boundary_journal.services import settings
+
+    journal = _open(args)
+    try:
+        words = settings.forget_not_identifying(journal, args.word)
+    finally:
+        journal.close()
+    _show(f"Removed; {len(words)} left on the list.")
+    return 0
+
+
+def _deid_check(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Findings on standard output (one a line, or JSON); exit status 4 when there are any, 0 when none."""
+    from boundary_journal.services import exports
+
+    if args.relationship and (args.date_from or args.date_to):
+        raise InvalidInput("Give either --from/--to or --relationship, not both.")
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise InvalidInput(f"The start date {args.date_from} is after the end date {args.date_to}.")
+    journal = _open(args, write=False)
+    try:
+        findings = exports.identifier_check(journal, catalog, date_from=args.date_from, date_to=args.date_to,
+                                            relationship=args.relationship)
+    finally:
+        journal.close()
+    if args.json:
+        _print_json([f.to_json() for f in findings])
+    else:
+        for finding in findings:
+            _show(f"{finding.location}: {finding.label}: {finding.context}")
+        if not findings:
+            print("The heuristic check found nothing it recognises as an identifier.")
+    if findings:
+        print(f"{PROG}: {len(findings)} likely identifier{'s' if len(findings) != 1 else ''} found; nothing was "
+              "written.", file=sys.stderr)
+        return IdentifiersFound.exit_code
+    return 0
+
+
 def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal import report
     from boundary_journal.services import entries, exports
@@ -1067,7 +1192,12 @@ def _import_json(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import portability
 
     # Check the whole file before asking for a passphrase or creating a journal: a refused file changes nothing.
-    checked = portability.load_export(args.file, catalog)
+    try:
+        checked = portability.load_export(args.file, catalog, confirmed_pseudonyms=args.confirm_pseudonym)
+    except InvalidInput as error:
+        if getattr(error, "confirmable", False):
+            raise InvalidInput(f"{error} Add --confirm-pseudonym NAME to keep it; nothing was imported.") from None
+        raise
     path = _journal_file(args)
     _hold_data_folder(args)  # an import writes, and nothing may create or fill the journal meanwhile
     if path.exists():

@@ -627,8 +627,9 @@ def _identifier_line(unresolved: int | None, styles: dict[str, ParagraphStyle]) 
         return Paragraph("Not checked for identifiers before export: check it before sharing.", styles["check_warn"])
     if unresolved == 0:
         return Paragraph(
-            "■ Checked for identifiers before export (names, contact details, dates, ages, record numbers, "
-            "addresses): none left. People are named by pseudonym.", styles["check"])
+            "■ Checked for identifiers before export: a heuristic check (names, contact details, dates, ages, "
+            "record numbers, addresses, postcodes) found nothing it recognises as an identifier. People are named by "
+            "pseudonym; read it once more before sharing.", styles["check"])
     return Paragraph(
         f"Checked for identifiers before export: {_plural(unresolved, 'possible identifier')} left in on "
         "purpose by the author.", styles["check_warn"])

@@ -39,6 +39,7 @@ from boundary_journal.services.drafts import EditorDraft
 from boundary_journal.services.entries import EntryDraft, EntryView
 from ui.escalation_guide import EscalationGuide
 from ui.guidance_panel import NOT_A_CRISIS_TOOL, GuidancePanel
+from ui.identifier_hint import IdentifierHint
 from ui.language_check import LanguageFindings
 from ui.response_review import ResponseReview
 
@@ -140,6 +141,7 @@ class EntryEditor(QWidget):
         self.error_label.setAccessibleName("Problem with this entry")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
+        self.identifier_hint = IdentifierHint()
 
         self.template_combo = QComboBox()
         self.template_combo.setModel(self._template_model())
@@ -287,6 +289,7 @@ class EntryEditor(QWidget):
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addWidget(self.heading)
         editor_layout.addWidget(self.error_label)
+        editor_layout.addWidget(self.identifier_hint)
         editor_layout.addWidget(self.scroll, 1)
         editor_layout.addWidget(self.crisis_note)
         editor_layout.addLayout(buttons)
@@ -541,6 +544,7 @@ class EntryEditor(QWidget):
             self._values = dict(fields)
             self._channel_chosen = channel is not None
             self.clear_error()
+            self.identifier_hint.show_findings(())
             index = -1
             if template_id is not None:
                 index = self.template_combo.findData(template_id, TEMPLATE_ID_ROLE)

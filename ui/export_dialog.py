@@ -528,8 +528,13 @@ class ExportDialog(QDialog):
         finding = self.current_finding()
         if finding is None:
             return
+        source = self.source_of(finding)
         try:
-            settings.remember_not_identifying(self.journal, finding.text)
+            if source is not None and source.record == "pseudonym" and finding.kind == "name":
+                # For this pseudonym only: its words must not clear the same name written elsewhere.
+                relationships.confirm_pseudonym(self.journal, source.text)
+            else:
+                settings.remember_not_identifying(self.journal, finding.text)
         except UserError as error:
             self._show_inline(messages.error_text(error))
             return

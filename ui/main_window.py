@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.editor = EntryEditor(catalog)
         self.editor.changed.connect(self._editor_changed)
         self.editor.save_requested.connect(self.save)
+        self.editor.identifier_hint.confirmed.connect(self.confirm_not_identifying)
         self.editor.action_requested.connect(self.make_next_step_action)
 
         # Trends and actions share the left side with the list, so writing an entry keeps its room.
@@ -482,6 +483,10 @@ class MainWindow(QMainWindow):
     def show_error(self, error: BaseException | str) -> None:
         messages.show_error(self, error)
 
+    def confirm_pseudonym(self, pseudonym: str, why: str) -> bool:
+        """Keep a new pseudonym that only looks like a name? (Tests replace this on the instance.)"""
+        return messages.ask_confirm_pseudonym(self, pseudonym, why)
+
     def confirm_sample_journal(self, text: str) -> bool:
         return messages.ask_open_sample_journal(self, text)
 
@@ -662,6 +667,12 @@ class MainWindow(QMainWindow):
                 view = entries.add_entry(self.journal, self.catalog, draft)
             else:
                 view = entries.update_entry(self.journal, self.catalog, entry_id, draft)
+        except relationships.PseudonymLooksIdentifying as error:
+            if error.confirmable and self.confirm_pseudonym(error.pseudonym, str(error)):
+                relationships.confirm_pseudonym(self.journal, error.pseudonym)
+                return self.save()
+            self.editor.show_error(str(error))
+            return False
         except InvalidInput as error:
             self.editor.show_error(str(error))
             return False
@@ -674,10 +685,30 @@ class MainWindow(QMainWindow):
 
     def _after_save(self, view: EntryView) -> None:
         self.editor.load_entry(view)
+        self._show_identifier_hint(view)
         self._refresh_relationships()
         self.reload()
         self.refresh_warnings()
         self.statusBar().showMessage("Saved", STATUS_TIMEOUT_MS)
+
+    def _show_identifier_hint(self, view: EntryView) -> None:
+        """What the identifier check recognises in the entry just saved, shown under its heading (non-blocking)."""
+        from boundary_journal.services import exports
+
+        self._hint_view = view
+        self.editor.identifier_hint.show_findings(exports.entry_findings(self.journal, self.catalog, view))
+
+    def confirm_not_identifying(self, text: str) -> None:
+        """The clinician says a finding of the identifier hint identifies nobody: remember it and check again."""
+        try:
+            settings.remember_not_identifying(self.journal, text)
+        except UserError as error:
+            self.show_error(error)
+            return
+        view = getattr(self, "_hint_view", None)
+        if view is not None and self.editor.entry_id() == view.id:
+            self._show_identifier_hint(view)
+        self.statusBar().showMessage(f"“{text}” confirmed as not identifying", STATUS_TIMEOUT_MS)
 
     def delete_entry(self) -> None:
         """Delete the entry open in the editor; Ctrl+Z brings it back."""

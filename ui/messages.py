@@ -52,6 +52,20 @@ def ask_open_sample_journal(parent: QWidget | None, text: str) -> bool:
     return box.clickedButton() is open_button
 
 
+def ask_confirm_pseudonym(parent: QWidget | None, pseudonym: str, why: str) -> bool:
+    """Keep a new pseudonym that the identifier check takes for a name ("Rose" for a ward), or change it."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Pseudonym looks like a name",
+                      f"{why}\n\nIs “{pseudonym}” a pseudonym that only looks like a name?",
+                      QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    keep = box.addButton("Keep as Pseudonym", QMessageBox.ButtonRole.AcceptRole)
+    box.button(QMessageBox.StandardButton.Cancel).setText("Change It")
+    box.setDefaultButton(box.button(QMessageBox.StandardButton.Cancel))
+    box.setAccessibleName("Pseudonym looks like a name")
+    box.exec()
+    return box.clickedButton() is keep
+
+
 def ask_unsaved_changes(parent: QWidget | None, what: str = "This entry") -> UnsavedChoice:
     """Save / Discard / Cancel for an editor with changes that are not saved yet."""
     buttons = (

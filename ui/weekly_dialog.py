@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from boundary_journal import files
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, UserError
-from boundary_journal.services import weekly
+from boundary_journal.services import relationships, weekly
 from boundary_journal.services.weekly import MAX_OTHER_LENGTH, MAX_UNEASE_LENGTH, ExerciseDraft, ExerciseView, IsoWeek
 from boundary_journal.storage import Journal
 from ui import messages
@@ -329,6 +329,10 @@ class WeeklyDialog(QDialog):
     def confirm_unsaved_changes(self) -> UnsavedChoice:
         return messages.ask_unsaved_changes(self, "This week's exercise")
 
+    def confirm_pseudonym(self, pseudonym: str, why: str) -> bool:
+        """Keep a new pseudonym that only looks like a name? (Tests replace this on the instance.)"""
+        return messages.ask_confirm_pseudonym(self, pseudonym, why)
+
     def show_error(self, error: BaseException | str) -> None:
         messages.show_error(self, error)
 
@@ -468,6 +472,12 @@ class WeeklyDialog(QDialog):
                 return False
         try:
             view = weekly.save_exercise(self.journal, self.catalog, self.draft(move), today=self.today)
+        except relationships.PseudonymLooksIdentifying as error:
+            if error.confirmable and self.confirm_pseudonym(error.pseudonym, str(error)):
+                relationships.confirm_pseudonym(self.journal, error.pseudonym)
+                return self.save()
+            self._route_problem(str(error))
+            return False
         except InvalidInput as error:
             self._route_problem(str(error))
             return False

@@ -1,17 +1,23 @@
 """The de-identification check: likely identifiers in text that is about to leave the journal.
 
 Seed 004 §5: if there is any realistic chance someone could recognise the patient, it is not ready
-to share. The scanner errs on the side of asking: the clinician fixes, redacts or confirms each finding.
+to share. The check is a heuristic that errs on the side of asking: the clinician fixes, redacts or confirms
+each finding. Names are found with word lists (name_knowledge): a capitalised word that is not an English word,
+a known given name where the sentence uses it as one, a title before a surname.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import phonenumbers
+
+from boundary_journal.services.name_knowledge import COMMON_SURNAME_RANK, Lexicon, lexicon
 
 # Regions whose national formats are recognised besides international (+…) numbers.
 PHONE_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ", "DE", "FR", "NL")
@@ -28,49 +34,218 @@ KINDS = {
     "age": "Age",
     "record_number": "Record or account number",
     "address": "Street address",
-    "name": "Capitalised word that looks like a person's name",
+    "postcode": "Postcode or ZIP code",
+    "vehicle": "Vehicle registration",
+    "name": "Word that looks like a person's or place's name",
 }
 
+_DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|me|co|uk|de|fr|nl)"
-                  r"(?:/[^\s<>\"']*)?\b", re.IGNORECASE)
+# Top-level domains a link in a note is likely to carry (country codes and the common generic and new ones).
+_TLDS = (
+    "com|org|net|edu|gov|info|biz|io|me|co|ly|ee|gg|tv|fm|am|to|be|so|sh|ai|app|dev|xyz|online|site|shop|store|"
+    "blog|page|link|live|life|world|today|club|design|art|studio|media|news|space|tech|website|online|fun|"
+    "social|chat|email|health|care|help|love|photo|photos|pics|video|music|band|bio|me|id|uk|ie|au|nz|ca|us|"
+    "de|fr|nl|es|it|pt|pl|se|no|dk|fi|at|ch|be|in|sg|hk|za|ng|ke|gh|ph|my|jp|cn|kr|tk|ws|cc|lk|pk|ae|nu|is"
+)
+_TLD_WORDS = frozenset(("me", "to", "be", "so", "am", "is", "in", "my", "no", "it", "us", "at", "id", "care",
+                        "help", "love", "life", "art", "fun", "page", "link", "live", "news", "band", "chat"))
+_URL = re.compile(
+    rf"\b(?:https?://|www\.)[^\s<>\"']+|\b(?P<host>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*)"
+    rf"\.(?P<tld>{_TLDS})\b(?P<path>/[^\s<>\"']*)?"
+    r"|\b[a-z0-9][a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/[^\s<>\"']*[a-z0-9]", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,29})\b")
+_PLATFORMS = (r"insta(?:gram)?|ig|snap(?:chat)?|sc|tik\s?tok|tt|twitter|x|discord|telegram|kik|facebook|fb|"
+              r"threads|bluesky|reddit|youtube|twitch|steam|xbox|psn|playstation|onlyfans|tumblr|pinterest|"
+              r"whatsapp|signal|wechat|line|viber|skype|gamertag|user\s?name|handle|screen\s?name|account|profile|"
+              r"channel|page")
+_NAMED_HANDLE = re.compile(
+    rf"\b(?:{_PLATFORMS})(?:\s+(?:handle|user\s?name|name|account|profile|id|tag|channel|page))?"
+    rf"(?:\s*(?::|=|-)\s*|\s+(?:is|was|as|called|named|of)\s+(?:@\s*)?|\s+(?:@\s*)?)"
+    r"(?P<handle>[A-Za-z0-9][\w.#]{2,40}[A-Za-z0-9])",
+    re.IGNORECASE)
+_UNDERSCORED = re.compile(r"(?<![\w@/.])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
 _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
            "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 _FULL_DATE = re.compile(
     rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|"
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b",
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}|"
+    rf"(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b",
     re.IGNORECASE,
 )
 _DATE_CUES = re.compile(
     r"\b(?:born|birth|birthday|dob|d\.o\.b|date of birth|died|death|admitted|admission|discharged|discharge|"
     r"delivered|surgery|operated|diagnosed|accident)\b", re.IGNORECASE)
+_BIRTH = re.compile(
+    rf"\b(?:born|dob|d\.o\.b\.?|date of birth|birthday)\b[^.;\n]{{0,25}}?\b(?:(?:in|on)\s+)?"
+    rf"(?:(?:19|20)\d\d|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b)",
+    re.IGNORECASE)
+_PERSON = (r"(?:he|she|they|patient|pt|client|resident|man|woman|boy|girl|lady|gentleman|son|daughter|husband|wife|"
+           r"partner|mother|father|mum|mom|dad|brother|sister|child|kid|baby|grandson|granddaughter|student|"
+           r"carer|caller|neighbour|neighbor|friend|aunt|uncle|cousin|nephew|niece|teen|teenager|person)")
+_UNIT_AFTER = (r"(?!\s*(?:%|mg|mcg|g\b|kg|ml|l\b|mmol|cm|mm|km|m\b|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+               r"months?|times|sessions?|units?|points?|out of|/|of \d|x\b|am\b|pm\b|o'clock|:|\.\d|,\d))")
 _AGE = re.compile(
-    r"\b\d{1,3}[- ](?:year|yr|month)s?[- ]old\b|\b(?:aged?|age:)\s*\d{1,3}\b|\b\d{1,3}\s?(?:yo|y/o|y\.o\.)(?!\w)",
+    r"\b\d{1,3}[- ](?:year|yr|month)s?[- ]old\b|\b(?:aged?|age:)\s*\d{1,3}\b"
+    r"|\b\d{1,3}\s?(?:yo|y/o|y\.o\.|yrs? old)(?!\w)"
+    r"|\b\d{1,3}\s+years?\s+(?:of\s+age|old)\b|\bat the age of\s+\d{1,3}\b"
+    rf"|\b{_PERSON}(?:\s+(?:is|was|'s|’s|turned|turns|will be|is now|was only|is only|is almost|is nearly))\s+"
+    rf"(?:now\s+|only\s+|almost\s+|nearly\s+|just\s+)?\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|\b(?:he|she|they)(?:'s|’s)\s+\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|\b(?:[Hh]e|[Ss]he)\s+(?:is|was|turned|turns)\s+\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|\b{_PERSON}(?:\s*\([^)]{{0,12}}\))?,\s+(?:aged\s+)?\d{{1,3}}\s*[,)]"
+    rf"|\b{_PERSON}\s*\((?:aged?\s+)?\d{{1,3}}\)"
+    rf"|(?:^|(?<=[.;!?]\s))(?:at\s+)?\d{{1,3}},\s+(?:he|she|they)\b"
+    rf"|\b[Aa]t\s+\d{{2,3}},?\s+(?:he|she|they)\b",
+    re.IGNORECASE | re.MULTILINE)
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_SPELLED_AGE = (rf"(?:(?:{_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|"
+                r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a hundred(?: and \w+)?)")
+# An age in words: "aged seventy-two", "she is eighty-seven", "he turned sixty" (not "in her eighties").
+_WORDED_AGE = re.compile(
+    rf"\b(?:aged|turned|turns|turning)\s+{_SPELLED_AGE}\b"
+    rf"|\b{_PERSON}(?:\s+(?:is|was|'s|’s|is now|will be|is nearly|is almost))\s+(?:now\s+|only\s+|nearly\s+)?"
+    rf"{_SPELLED_AGE}\b(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|times|percent|per cent|%|pounds|kg))"
+    rf"|\b{_SPELLED_AGE}[- ]years?[- ]old\b|\b{_SPELLED_AGE} years of age\b",
     re.IGNORECASE)
 _RECORD = re.compile(
-    r"\b(?:mrn|nhs(?: number)?|ssn|social security(?: number)?|record(?: number| no\.?)?|account(?: number| no\.?)?|"
-    r"patient (?:id|number|no\.?)|hospital number|case number|chart(?: number)?|insurance(?: number)?|policy number|"
-    r"id)(?:\s*(?:#|no\.?|number|:)\s*|\s+)(?=[A-Z-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b|\b\d{3}-\d{2}-\d{4}\b|\b\d{8,}\b",
+    r"\b(?:mrn|urn|nhs(?: number| no\.?)?|chi(?: number)?|ssn|sin|ird(?: number)?|pps(?: number)?|tfn|"
+    r"tax file number|medicare(?: number| no\.?)?|medicaid(?: id| number)?|social security(?: number)?|"
+    r"record(?: number| no\.?)?|account(?: number| no\.?)?|passport(?: number| no\.?)?|"
+    r"(?:driver'?s? )?licen[cs]e(?: number| no\.?)|patient (?:id|number|no\.?)|hospital (?:number|no\.?)|"
+    r"medical record(?: number)?|case(?: number| no\.?| file)?|chart(?: number| no\.?)?|file(?: number| no\.?)|"
+    r"insurance(?: number)?|policy(?: number| no\.?)?|id)"
+    r"(?:\s*(?:#|no\.?|number|:)\s*|\s+(?:is|was)\s+|\s+)(?=[A-Z/-]*\d)[A-Z0-9](?:[A-Z0-9/-]|\s(?=\d)){3,}"
+    r"[A-Z0-9]?\b",
     re.IGNORECASE)
+# Numbers without a label: a social security or NHS-style grouping, a long run of digits, letters and digits.
+_UNLABELLED_RECORD = re.compile(
+    r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{3}\b|\b\d{6,}\b"
+    r"|\b[A-Z]{1,3}\d{6,9}\b|\b\d{7}[A-Z]{1,2}\b",
+    re.IGNORECASE)
+_NOT_RECORD = re.compile(r"\d{1,3}(?:,\d{3})+|\b\d{6,}\s*(?:steps|mg|ml|dollars|pounds|euros)\b", re.IGNORECASE)
 _ADDRESS = re.compile(
     r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|"
-    r"court|ct|place|pl|square|sq|terrace|way|close|crescent|gardens|parkway|highway|hwy|strasse|straße|rue)\b\.?",
+    r"court|ct|place|pl|square|sq|terrace|tce|way|close|crescent|cres|gardens|parkway|highway|hwy|grove|parade|"
+    r"row|mews|walk|strasse|straße|rue)\b\.?",
     re.IGNORECASE)
-_NAME = re.compile(r"\b(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.))*\b")
-_TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sr|Fr|Rev)\.?\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)*")
+_SMALL_NUMBER = re.compile(r"(?<![\d.,:/])\d{1,3}(?![\d.,:/]\d|\d)")  # what an age needs: "87", not "14:30"
+_STREET = re.compile(
+    r"\b(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|square|sq|terrace|tce|"
+    r"way|close|crescent|cres|gardens|parkway|highway|hwy|grove|parade|row|mews|walk|strasse|straße|rue)\b",
+    re.IGNORECASE)
+_POSTCODE = re.compile(
+    r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2})\b"  # UK
+    r"|\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d\b"  # Canada
+    r"|\b[ACDEFHKNPRTVWXY]\d{2}\s?[0-9ACDEFHKNPRTVWXY]{4}\b"  # Ireland (Eircode)
+    r"|\b\d{5}-\d{4}\b"  # US ZIP+4
+    r"|\b(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT|[A-Z]{2})\s+\d{4,5}\b"  # Australian state or US state and the code
+    r"|(?i:\b(?:zip|zip code|postcode|post code|postal code|eircode)\b(?:\s+(?:is|was|of))?\s*:?\s*"
+    r"[A-Z\d]{3,4}\s?[A-Z\d]{3,4}\b)"
+    r"|(?i:\b(?:zip|zip code|postcode|post code|postal code)\b(?:\s+(?:is|was|of))?\s*:?\s*\d{4,5}\b)"
+    r"|(?i:\b(?:moved to|lives in|living in|live in|address(?: is)?)\s+\d{4,5}\b)")
+_PLATE = re.compile(
+    r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b"  # UK current format
+    r"|(?i:\b(?:reg|rego|registration|plate|plates|number plate|licen[cs]e plate|plate number|tag)"
+    r"(?:\s+(?:number|no\.?))?(?:\s*(?:is|was|:|-)\s*|\s+)(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{2,4}[ -]?[A-Z0-9]{2,4}\b)"
+)
+_DIGIT_WORDS = {"zero": 1, "oh": 1, "o": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1,
+                "six": 1, "seven": 1, "eight": 1, "nine": 1}
+_SPOKEN_DIGITS = re.compile(
+    r"\b(?:(?:double|triple)\s+)?(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|\d)\b"
+    r"(?:[\s,.-]+(?:(?:double|triple)\s+)?(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|\d)\b)+",
+    re.IGNORECASE)
+_SPOKEN_EMAIL = re.compile(
+    r"\b[\w.-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[\w-]+)*\s*(?:\s(?:at)\s|\(at\)|\[at\]|\{at\})\s*"
+    r"[\w-]+(?:\s*(?:\s(?:dot)\s|\(dot\)|\[dot\]|\{dot\}|\.)\s*[\w-]+)*",
+    re.IGNORECASE)
+_SPOKEN_AT = re.compile(r"\s+at\s+|\s*[(\[{]at[)\]}]\s*", re.IGNORECASE)
+_SPOKEN_LOCAL = re.compile(r"[\w.-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[\w-]+)*$", re.IGNORECASE)
+_SPOKEN_DOMAIN = re.compile(r"[\w-]+(?:\s*(?:\s(?:dot)\s|[(\[{]dot[)\]}]|\.)\s*[\w-]+)*", re.IGNORECASE)
+_SPOKEN_DOT = re.compile(r"\sdot\s|[(\[{]dot[)\]}]", re.IGNORECASE)
+_MAIL_HOSTS = re.compile(
+    r"\b(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|live|msn|aol|protonmail|proton|gmx|bigpond|ozemail|"
+    r"optusnet|xtra|eircom|btinternet|sky|virginmedia|mail|example)\b|\b(?:dot)\s+(?:com|org|net|co|ie|uk|au|nz|ca)\b",
+    re.IGNORECASE)
 
-# Capitalised words that are not names: weekdays, months, the pronoun, clinical and everyday terms.
+_TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sr", "fr", "rev", "revd", "reverend",
+           "sister", "father", "nurse", "aunty", "auntie", "aunt", "uncle", "pastor", "imam", "rabbi", "sheikh",
+           "elder", "brother", "matron", "doctor", "sir", "dame", "lady", "lord", "councillor", "cllr", "judge",
+           "officer", "constable", "sergeant", "detective", "coach", "mister", "madam", "nana", "nan", "grandma",
+           "grandpa", "granny", "nanna", "koro", "kuia", "whaea", "matua")
+_FAMILY_TITLES = frozenset(("aunty", "auntie", "aunt", "uncle", "sister", "father", "brother", "nana", "nan"))
+_LOWER_TITLES = frozenset(("mr", "mrs", "ms", "dr", "miss", "mx", "prof"))
+_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*(?:['’]s?)?")
+_CONNECTORS = frozenset(("de", "da", "di", "del", "della", "van", "von", "der", "den", "le", "la", "du", "bin",
+                         "bint", "al", "el", "ibn", "ap", "dos", "das", "ter", "te"))
+_LATIN = re.compile(r"[a-z'\u00c0-\u024f-]+")
+_FIRST_WORD = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"['’]s(?![^\W_])")
+_SENTENCE_END = ".!?…\n"
+# Capitalised words that are everywhere in a clinician's notes and never a name on their own.
 COMMON_CAPITALISED = frozenset((
-    "i", "i'm", "i've", "i'd", "i'll", "today", "tomorrow", "yesterday", "english",
+    "i", "i'm", "i've", "i'd", "i'll", "today", "tomorrow", "yesterday", "tonight", "ok", "okay", "hmm",
     "north", "south", "east", "west",  # wings and wards ("Bed 12 (ward East)")
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "patient", "client", "clinician", "doctor", "nurse", "therapist", "supervisor", "resident", "ethics",
-    "committee", "board", "clinic", "hospital", "ward", "portal", "er", "ed", "icu", "gp", "pcp", "ok", "okay",
-    "dm", "dms", "sms", "email", "whatsapp", "instagram", "facebook", "tiktok", "linkedin", "snapchat", "twitter",
+    "committee", "board", "clinic", "hospital", "ward", "portal", "whatsapp", "instagram", "facebook", "tiktok",
+    "linkedin", "snapchat", "twitter", "youtube", "google", "zoom", "teams", "datix", "ulysses", "covid",
+    # clinical shorthand that is not an English word
+    "pt", "pts", "hx", "dx", "tx", "rx", "sx", "fx", "bx", "ix", "mx", "obs", "meds", "sats", "resps", "nocte",
+    "mane", "prn", "stat", "appt", "appts", "approx", "re", "eg", "ie", "etc", "vs", "nb", "ps", "fyi", "asap",
+    "tbc", "tba", "imo", "pm", "am", "mins", "hrs", "yrs", "wks", "hcp", "hca", "rmn", "rgn", "rn", "mdt",
+    "whānau", "whanau", "hapū", "hapu", "iwi", "marae", "hui", "tangi", "tangihanga", "kaumātua", "kaumatua",
+    "mana", "kai", "karakia", "pākehā", "tikanga", "te", "reo", "mob", "elders", "country",
 ))
+# A given name that is also an English word begins a sentence as a name only before such a word ("Grace was…").
+_NAME_CUE_AFTER = frozenset((
+    "said", "says", "asked", "asks", "told", "tells", "texted", "texts", "rang", "rings", "phoned", "phones",
+    "called", "calls", "emailed", "emails", "messaged", "messages", "mentioned", "came", "comes", "arrived",
+    "wants", "wanted", "replied", "explained", "reported", "disclosed", "cried", "shouted", "brought", "gave",
+    "gives", "sent", "sends", "left", "visited", "attended", "missed", "refused", "agreed", "admitted", "denied",
+    "was", "is", "has", "had", "and", "turned", "keeps", "kept", "offered", "offers", "invited", "wrote",
+    "writes", "seems", "seemed", "looked", "became", "felt", "feels", "thinks", "thought", "knows", "knew",
+    "likes", "loves", "hates", "lives", "lived", "works", "worked", "hugged", "followed", "found", "tried",
+    "tries", "insisted", "complained", "apologised", "apologized", "waited", "waits", "walked", "stayed",
+    "declined", "accepted", "returned", "turns", "appeared", "presented", "laughed", "smiled", "shared",
+))
+_FUNCTION_STARTERS = frozenset(("an", "in", "so", "my", "see", "many", "man", "else", "ha", "pa", "ma", "mi", "nu",
+                                "era", "long", "may", "numbers", "son", "sun", "soon", "min"))
+_SPEECH_CUES = frozenset((
+    "said", "says", "asked", "asks", "told", "tells", "texted", "rang", "phoned", "emailed", "messaged",
+    "mentioned", "wants", "wanted", "brought", "gave", "sent", "visited", "invited", "cried", "hugged", "keeps",
+    "kept", "replied", "offered"))
+# Given names that are also everyday words and begin sentences as words: never a name on their own there.
+_EVERYDAY_STARTERS = frozenset((
+    "an", "in", "so", "my", "see", "many", "man", "long", "else", "numbers", "era", "ha", "pa", "ma", "mi", "nu",
+    "chance", "hope", "faith", "love", "joy", "glory", "liberty", "mercy", "patience", "charity", "destiny",
+    "harmony", "karma", "genesis", "echo", "delta", "alpha", "omega", "spring", "summer", "autumn", "winter",
+    "season", "sun", "moon", "star", "china", "may", "june", "april", "august", "royal", "golden", "major", "junior",
+    "noble", "precious", "sunny", "young", "rich", "lean", "lady", "miss", "queen", "king", "prince", "princess",
+    "manual", "conception", "desire", "marine", "temple", "page", "lane", "forest", "clay", "grant", "chase",
+    "marry", "carry", "earnest", "trinity", "sterling", "brandy", "candy", "ginger", "honey", "sage", "dot", "son",
+    "song", "soon", "min", "ping", "hang", "hung", "loan", "wan", "yen", "bong", "dung", "sang", "shin", "chin",
+    "meta", "sol", "bell", "berry", "brook", "diamond", "ivory", "art", "stormy", "aide", "fairy",
+))
+_DEPARTMENT_WORDS = frozenset((
+    "ward", "unit", "team", "teams", "service", "services", "department", "clinic", "centre", "center", "hospital",
+    "house", "lodge", "wing", "suite", "school", "college", "university", "trust", "practice", "surgery",
+    "programme", "program", "group", "office", "hub", "court", "tribunal", "board", "committee", "panel",
+    "lead", "manager", "officer", "worker", "workers", "nurse", "coordinator", "director", "guardian",
+    "act", "code", "policy", "scale", "inventory", "score", "test", "assessment", "questionnaire", "chart",
+    "syndrome", "disease", "disorder", "day", "week", "eve",
+))
+_DRUG_ENDINGS = ("osin", "pram", "ridone", "tadine", "axine", "iptan", "zosin", "olam", "ipine", "oxacin",
+                 "mab", "tinib", "ciclovir", "navir", "sartan", "dipine", "xaban", "gatran", "glitazone", "lutide",
+                 "glutide", "parib", "zumab", "ximab", "cept", "stim", "tropin", "relin", "pressin", "lukast",
+                 "ine", "pam", "lam", "zole", "pine", "done", "mab", "nib", "pril", "sartan", "olol", "statin",
+                 "cycline", "cillin", "mycin", "floxacin", "tidine", "prazole", "triptan", "oxetine", "afil",
+                 "gliptin", "gliflozin", "parin", "vir", "dronate", "lukast", "terol", "sone", "olone", "caine",
+                 "azepam", "azine", "idone", "apine", "xetine", "zepam", "barb", "phen", "fen", "dol", "oxone",
+                 "azole", "profen", "semide", "thiazide", "triptyline", "ipramine", "peridol", "ium", "ol")
 
 
 @dataclass(frozen=True)
@@ -88,6 +263,10 @@ class Finding:
     def label(self) -> str:
         return KINDS[self.kind]
 
+    def to_json(self) -> dict[str, object]:
+        return {"location": self.location, "kind": self.kind, "label": self.label, "text": self.text,
+                "context": self.context, "start": self.start, "end": self.end}
+
 
 def _context(text: str, start: int, end: int) -> str:
     left = max(0, start - CONTEXT_CHARS)
@@ -97,6 +276,8 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def _phones(text: str) -> Iterable[tuple[int, int]]:
+    if sum(c.isdigit() for c in text) < MIN_PHONE_DIGITS:
+        return
     for region in PHONE_REGIONS:
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
             digits = re.sub(r"\D", "", match.raw_string)
@@ -104,42 +285,423 @@ def _phones(text: str) -> Iterable[tuple[int, int]]:
                 yield match.start, match.end
 
 
+def _spoken_numbers(text: str) -> Iterable[tuple[int, int]]:
+    """A phone number read out in words: seven or more digits ("oh seven seven double oh nine …")."""
+    for match in _SPOKEN_DIGITS.finditer(text):
+        count = 0
+        words = re.findall(r"\w+", match.group(0).lower())
+        for index, word in enumerate(words):
+            if word in ("double", "triple"):
+                continue
+            times = {"double": 2, "triple": 3}.get(words[index - 1], 1) if index else 1
+            count += times * (len(word) if word.isdigit() else 1)
+        spelled = sum(1 for w in words if not w.isdigit())
+        if count >= MIN_PHONE_DIGITS and spelled >= 3:
+            yield match.start(), match.end()
+
+
+def _spoken_emails(text: str) -> Iterable[tuple[int, int]]:
+    """An email address read out ("jane dot doe at gmail dot com", "kate [at] yahoo")."""
+    for at in _SPOKEN_AT.finditer(text):
+        left = _SPOKEN_LOCAL.search(text, max(0, at.start() - 80), at.start())
+        right = _SPOKEN_DOMAIN.match(text, at.end())
+        if left is None or right is None:
+            continue
+        domain = right.group(0)
+        if _MAIL_HOSTS.search(domain) or _SPOKEN_DOT.search(domain):
+            yield left.start(), right.end()
+
+
+def _urls(text: str) -> Iterable[tuple[int, int]]:
+    for match in _URL.finditer(text):
+        tld = (match.group("tld") or "").lower()
+        host = match.group("host")
+        if host is not None:
+            if match.group("tld") != tld:
+                continue  # "asked.Me": a missing space, not a link
+            if tld in _TLD_WORDS and not match.group("path") and "." not in host and len(host) < 4:
+                continue
+            if host.isdigit() or (re.fullmatch(r"[a-z]", host, re.IGNORECASE) and not match.group("path")):
+                continue  # "2.5", "e.g" and the like
+            if tld in _TLD_WORDS and not match.group("path") and host.lower() in _lexicon_english():
+                continue  # "upset.me": a missing space between words
+        yield match.start(), match.end()
+
+
+def _handles(text: str) -> Iterable[tuple[int, int]]:
+    for match in _HANDLE.finditer(text):
+        yield match.start(), match.end()
+    for match in _NAMED_HANDLE.finditer(text):
+        handle = match.group("handle")
+        folded = handle.casefold()
+        if folded in _lexicon_english() or folded in COMMON_CAPITALISED or folded in lexicon().not_names or \
+                folded.rstrip("s") in _lexicon_english() or folded.isdigit():
+            continue  # "her insta is private", "on Facebook yesterday": words, not a handle
+        yield match.start("handle"), match.end("handle")
+    for match in _UNDERSCORED.finditer(text):
+        yield match.start(), match.end()
+
+
 def _dates(text: str, *, cued: bool = True) -> Iterable[tuple[int, int]]:
     for match in _FULL_DATE.finditer(text):
         window = text[max(0, match.start() - 40): match.end() + 40]
         if not cued or _DATE_CUES.search(window):
             yield match.start(), match.end()
+    for match in _BIRTH.finditer(text):
+        yield match.start(), match.end()
 
 
-@functools.lru_cache(maxsize=8)
-def _known_words(pseudonyms: frozenset[str], allowed: frozenset[str]) -> frozenset[str]:
-    words = {w.casefold() for p in pseudonyms for w in re.findall(r"[\w'’-]+", p)}
-    return frozenset(words | {a.casefold() for a in allowed} | COMMON_CAPITALISED)
+def _records(text: str, pattern: re.Pattern[str]) -> Iterable[tuple[int, int]]:
+    skip = [(m.start(), m.end()) for m in _NOT_RECORD.finditer(text)]
+    for match in pattern.finditer(text):
+        if any(s <= match.start() < e for s, e in skip):
+            continue
+        found = match.group(0)
+        if re.fullmatch(r"(?i)(?:19|20)\d\d", found.strip()):
+            continue
+        if re.fullmatch(r"\d{6,}", found) and re.match(r"\s*(?:steps|mg|ml|mcg|dollars|pounds|euros|%)",
+                                                        text[match.end():], re.IGNORECASE):
+            continue
+        yield match.start(), match.end()
+
+
+def _postcodes(text: str) -> Iterable[tuple[int, int]]:
+    for match in _POSTCODE.finditer(text):
+        found = match.group(0)
+        if re.fullmatch(r"[A-Z]{2}\s+\d{4,5}", found) and found[:2] not in _STATE_CODES:
+            continue
+        yield match.start(), match.end()
+
+
+_STATE_CODES = frozenset((
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME",
+    "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA",
+    "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "SA", "NT",
+))
+
+
+@functools.cache
+def _lexicon_english() -> frozenset[str]:
+    return lexicon().english
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
-    """True when only spaces, quotes or brackets stand between `start` and a sentence end or line start."""
+    """True when only spaces, quotes, brackets or a list mark stand between `start` and a sentence end."""
     index = start - 1
-    while index >= 0 and text[index] in " \t\"“‘'(":
+    while index >= 0 and text[index] in " \t\"“‘'(*-–—•[":
         index -= 1
-    return index < 0 or text[index] in ".!?:;…\n"
+    return index < 0 or text[index] in _SENTENCE_END or (text[index] in ":;" and _after_label(text, index))
 
 
-def _names(text: str, known: frozenset[str], allowed: frozenset[str]) -> Iterable[tuple[int, int]]:
-    for match in _TITLED_NAME.finditer(text):
-        name_words = re.findall(r"[\w'’-]+", match.group(0))[1:]  # without the title
-        if match.group(0).casefold() in allowed or all(w.casefold() in known for w in name_words):
-            continue  # a titled pseudonym ("Mrs Blue") or a confirmed name
-        yield match.start(), match.end()
-    for match in _NAME.finditer(text):
-        words = list(re.finditer(r"[\w'’.-]+", match.group(0)))
-        if _at_sentence_start(text, match.start()):
-            words = words[1:]  # a capital at the start of a sentence says nothing
-        if not words or match.group(0).casefold() in allowed:
-            continue
-        if all(w.group(0).rstrip(".").casefold() in known for w in words):
-            continue
-        yield match.start() + words[0].start(), match.end()
+def _after_label(text: str, colon: int) -> bool:
+    """A colon after a label ("Note: …", "Plan: …") starts a sentence; a colon inside one does not matter here."""
+    return True
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive ending, case-folded."""
+    lowered = word.casefold().replace("’", "'")
+    for ending in ("'s", "'"):
+        if lowered.endswith(ending) and len(lowered) > len(ending):
+            return lowered[: -len(ending)]
+    return lowered
+
+
+def _acronym(word: str) -> bool:
+    """"QTc", "MoCA", "HbA1c": shorthand with capitals inside, not a name ("MacLeod" has more lower case)."""
+    upper = sum(c.isupper() for c in word)
+    return upper >= 2 and sum(c.islower() for c in word) <= 2
+
+
+def _drug_like(word: str) -> bool:
+    return len(word) > 5 and word.endswith(_DRUG_ENDINGS)
+
+
+class _Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    bare: str
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.start(), m.end(), m.group(0), _bare(m.group(0))) for m in _WORD.finditer(text)]
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and not (len(word) > 1 and word.isupper())
+
+
+class _NameFinder:
+    """Names in one text: titled names, runs of capitalised words, and lowercase given names."""
+
+    def __init__(self, lex: Lexicon, known: frozenset[str], phrases: tuple[str, ...], *, strict: bool) -> None:
+        self.lex = lex
+        self.known = known
+        self.phrases = phrases
+        # The phrases by their first word (longest first), so a text is read once whatever their number.
+        self._by_first: dict[str, list[str]] = {}
+        for phrase in phrases:
+            first = _FIRST_WORD.match(phrase)
+            if first is not None:
+                self._by_first.setdefault(first.group(0), []).append(phrase)
+        self.strict = strict  # a pseudonym: a given name counts even as its first word ("Rose")
+
+    def word_class(self, bare: str) -> str:
+        """strong (not an English word: a likely name), given (a given name that is also a word), surname
+        (a common surname that is also a word), or none."""
+        lex = self.lex
+        if bare in self.known or bare in COMMON_CAPITALISED or bare in lex.not_names or len(bare) < 2 or \
+                bare in _TITLES:
+            return "none"
+        if bare.endswith("s") and (bare[:-1] in COMMON_CAPITALISED or bare[:-1] in lex.not_names):
+            return "none"  # "Mondays", "Christians"
+        if "-" in bare:
+            parts = [self.word_class(part) for part in bare.split("-") if part]
+            return "strong" if "strong" in parts else "given" if "given" in parts else "none"
+        if "." in bare:
+            return "none"  # an abbreviation ("e.g.", "St.")
+        if not bare.isascii() and not _LATIN.fullmatch(bare):
+            return "none"  # another script: the word lists cannot judge it
+        english = bare in lex.english
+        if not english:
+            if bare in lex.given:
+                return "strong"
+            if _drug_like(bare) or len(bare) < 3:
+                return "none"
+            return "strong"
+        if bare in lex.given:
+            return "given"
+        if lex.surname_rank.get(bare, COMMON_SURNAME_RANK * 10) <= COMMON_SURNAME_RANK * 3:
+            return "surname"
+        return "none"
+
+    def find(self, text: str) -> Iterator[tuple[int, int]]:
+        masked = self._masked(text)
+        tokens = _tokens(text)
+        used: list[tuple[int, int]] = []
+        for start, end in self._titled(text, tokens, masked):
+            used.append((start, end))
+            yield start, end
+        for start, end in self._capitalised_runs(text, tokens, masked):
+            if not any(start < e and s < end for s, e in used):
+                yield start, end
+        for start, end in self._lowercase(text, tokens, masked):
+            if not any(start < e and s < end for s, e in used):
+                yield start, end
+
+    def _masked(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the pseudonyms and confirmed phrases in `text`: their words are not names there."""
+        if not self._by_first:
+            return []
+        folded = text.casefold()
+        if len(folded) != len(text):
+            folded = text.lower()  # casefold changes lengths ("ß"): positions must stay those of `text`
+        spans: list[tuple[int, int]] = []
+        for word in _FIRST_WORD.finditer(folded):
+            start = word.start()
+            if (spans and start < spans[-1][1]) or (start and (folded[start - 1].isalnum() or
+                                                                folded[start - 1] == "_")):
+                continue
+            for phrase in self._by_first.get(word.group(0), ()):
+                end = start + len(phrase)
+                if folded.startswith(phrase, start) and not (end < len(folded) and (folded[end].isalnum() or
+                                                                                    folded[end] == "_")):
+                    possessive = _POSSESSIVE.match(folded, end)
+                    spans.append((start, possessive.end() if possessive else end))
+                    break
+        return spans
+
+    @staticmethod
+    def _inside(token: _Token, spans: list[tuple[int, int]]) -> bool:
+        return any(s <= token.start and token.end <= e for s, e in spans)
+
+    def _titled(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        for index, token in enumerate(tokens[:-1]):
+            title = token.bare.rstrip(".")
+            if title not in _TITLES or self._inside(token, masked):
+                continue
+            if not _is_capitalised(token.text) and title not in _LOWER_TITLES:
+                continue
+            gap = text[token.end: tokens[index + 1].start]
+            if not re.fullmatch(r"\.?\s+", gap):
+                continue
+            name = tokens[index + 1]
+            if self._inside(name, masked) or (len(name.bare) < 2 and not name.text.isupper()):
+                continue
+            if len(name.text) == 1 or (name.text.isupper() and len(name.text) <= 2):
+                continue  # "Mr X", "Mrs G": a pseudonym
+            lowercase_name = not _is_capitalised(name.text)
+            if lowercase_name and (title not in _LOWER_TITLES or name.bare in self.lex.english):
+                continue
+            if name.bare in self.known:
+                continue
+            if self._pseudonym_after_title(name.bare, title):
+                continue
+            end = name.end
+            following = index + 2
+            while following < len(tokens) and re.fullmatch(r"[\s-]+", text[end: tokens[following].start]) and \
+                    (_is_capitalised(tokens[following].text) or tokens[following].bare in _CONNECTORS):
+                if tokens[following].bare in self.known or (self.word_class(tokens[following].bare) == "none" and \
+                        tokens[following].bare not in _CONNECTORS and tokens[following].bare not in self.lex.given \
+                        and tokens[following].bare not in self.lex.surname_rank):
+                    break
+                end = tokens[following].end
+                following += 1
+            yield token.start, end
+
+    def _pseudonym_after_title(self, bare: str, title: str) -> bool:
+        """"Mrs Blue", "Mr Green-Tea": everyday words after a title are the clinician's pseudonym, unless one is a
+        given name or a common surname ("Mrs Brown", "Mr Will")."""
+        lex = self.lex
+        parts = [part for part in bare.split("-") if part]
+        if all(lex.surname_rank.get(p, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK for p in parts):
+            return False  # "Mr Ward", "Mrs Graves": a common surname, whatever else the word means
+        if all(p in lex.not_names or p in COMMON_CAPITALISED for p in parts) and title not in _FAMILY_TITLES:
+            return True
+        if not all(p in lex.english and p not in lex.given for p in parts):
+            return False
+        uncommon = [lex.surname_rank.get(p, COMMON_SURNAME_RANK + 1) > COMMON_SURNAME_RANK for p in parts]
+        return all(uncommon) or (len(parts) > 1 and any(uncommon))
+
+    def _capitalised_runs(
+        self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]
+    ) -> Iterator[tuple[int, int]]:
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if not _is_capitalised(token.text):
+                index += 1
+                continue
+            run = [index]
+            following = index + 1
+            while following < len(tokens) and re.fullmatch(r"[ \t]+|[ \t]*-[ \t]*", text[tokens[run[-1]].end:
+                                                                                         tokens[following].start]):
+                candidate = tokens[following]
+                connector = candidate.bare in _CONNECTORS and following + 1 < len(tokens) and \
+                    _is_capitalised(tokens[following + 1].text)
+                if _is_capitalised(candidate.text) or connector:
+                    run.append(following)
+                else:
+                    break
+                following += 1
+            index = following
+            yield from self._judge_run(text, [tokens[i] for i in run], tokens, following, masked)
+
+    def _judge_run(
+        self, text: str, run: list[_Token], tokens: list[_Token], after: int, masked: list[tuple[int, int]]
+    ) -> Iterator[tuple[int, int]]:
+        words = [t for t in run if t.bare not in _CONNECTORS]
+        if not words:
+            return
+        if len(words) == 2 and len(words[1].bare) == 1 and words[0].bare not in self.lex.given and \
+                words[0].bare not in self.lex.surname_rank:
+            return  # a role and an initial ("Ärztin Ö", "Caller K"): the form of a pseudonym
+        pairs = self.lex.not_name_pairs
+        cleared: set[int] = set()
+        for first, second in itertools.pairwise(words):
+            if (first.bare, second.bare) in pairs:
+                cleared |= {first.start, second.start}
+        # "Rose Ward", "Social Work Team", "Mental Health Act": a named service or document, not a person,
+        # unless a word in it cannot be an English word ("Ballarat Hospital").
+        if words[-1].bare in _DEPARTMENT_WORDS and len(words) > 1 and \
+                not any(self.word_class(t.bare) == "strong" for t in words[:-1]):
+            return
+        classes = []
+        for position, token in enumerate(words):
+            if token.start in cleared or self._inside(token, masked):
+                classes.append("none")
+                continue
+            kind = "none" if _acronym(token.text) else self.word_class(token.bare)
+            if position == 0 and not self.strict and _at_sentence_start(text, token.start):
+                kind = self._sentence_start(token, kind, words, tokens, after)
+            classes.append(kind)
+        if len(words) > 1 and any(t.bare in self.lex.not_names for t in words):
+            # "Invega Sustenna", "Panadol Osteo", "Oranga Tamariki": a word beside a medicine's or a service's name
+            # is part of that name, unless it is a given name.
+            classes = ["none" if kind == "strong" and t.bare not in self.lex.given else kind
+                       for t, kind in zip(words, classes, strict=True)]
+        if any(self._inside(t, masked) for t in words):
+            # "Rose Smith" beside the pseudonym "Rose": the pseudonym does not vouch for a surname next to it.
+            classes = ["given" if kind == "surname" else kind for kind in classes]
+        flagged = [i for i, kind in enumerate(classes) if kind in ("strong", "given")]
+        if not flagged:
+            return
+        # A common surname that is also a word ("Brown") counts beside a name ("Will Brown").
+        first, last = flagged[0], flagged[-1]
+        while first > 0 and (classes[first - 1] == "surname" or self._inside(words[first - 1], masked)):
+            first -= 1
+        while last + 1 < len(classes) and classes[last + 1] in ("surname", "none") and \
+                words[last + 1].bare in self.lex.surname_rank and not self._inside(words[last + 1], masked):
+            last += 1
+        yield words[first].start, words[last].end
+
+    def _sentence_start(self, token: _Token, kind: str, words: list[_Token], tokens: list[_Token], after: int) -> str:
+        """A capital at the start of a sentence says nothing: the word must be a name by itself, or a given name
+        the sentence uses as one ("Grace was tearful", "Will's mother", "Tom Hughes")."""
+        if kind == "strong":
+            return kind
+        if kind == "surname" and len(words) > 1:
+            return kind
+        if kind != "given":
+            return "none"
+        if token.text.endswith(("'s", "’s")) and token.bare not in _FUNCTION_STARTERS:
+            return kind
+        if len(words) > 1:
+            second = self.word_class(words[1].bare)
+            return kind if second in ("strong", "given", "surname") else "none"
+        following = tokens[after].bare if after < len(tokens) else ""
+        if token.bare in _EVERYDAY_STARTERS:
+            return kind if following in _SPEECH_CUES else "none"
+        return kind if following in _NAME_CUE_AFTER - {"is"} else "none"
+
+    def _lowercase(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """Names typed in lower case ("priya said"): a given name that is not an English word."""
+        lex = self.lex
+        for index, token in enumerate(tokens):
+            word, bare = token.text, token.bare
+            if "-" not in bare and bare not in lex.given:
+                continue  # most words: no given name, so nothing more to ask
+            if not word[:1].islower() or self._inside(token, masked):
+                continue
+            if len(bare) < 3 or bare in _LOWERCASE_NOT_NAMES or bare in self.known or bare in lex.not_names \
+                    or bare in COMMON_CAPITALISED:
+                continue
+            parts = bare.split("-")
+            if (bare in lex.given and bare not in lex.english) or \
+                    (len(parts) > 1 and all(p in lex.given and p not in lex.english for p in parts)):
+                yield token.start, token.end
+            elif bare in lex.given and bare not in _EVERYDAY_STARTERS and index + 1 < len(tokens) and \
+                    tokens[index + 1].bare in ("said", "asked", "told", "texted", "rang", "phoned", "emailed"):
+                before = tokens[index - 1].bare if index else ""
+                if before not in ("the", "a", "an", "my", "your", "his", "her", "their", "this", "that", "our"):
+                    yield token.start, token.end
+
+
+_LOWERCASE_NOT_NAMES = frozenset((
+    "nan", "oma", "kai", "hui", "ana", "mac", "ira", "sal", "ima", "ina", "ila", "mee", "yer", "pok", "lue", "cuc",
+    "bok", "ola", "ona", "ora", "ula", "una", "oda", "eda", "les", "von", "rea", "rex", "rey", "paz", "luz", "mao",
+    "soo", "sau", "tod", "toi", "wai", "yee", "lon", "len", "lai", "dee", "del", "dia", "ena", "fae", "gil", "hal",
+    "han", "hee", "kip", "kum", "sha", "shu", "suk", "thi", "thu", "nga", "hae", "hai", "hoa", "hwa", "hye", "hyo",
+    "jae", "mui", "pei", "pia", "tai", "toi", "ute", "wes", "yer", "yun", "ami", "asa", "ara", "bao", "chu", "eun",
+    "ema", "ena", "ewa", "gia", "ike", "isa", "iva", "kam", "kia", "kym", "lia", "lin", "mae", "mai", "mee", "mei",
+    "nam", "nia", "noe", "ola", "oma", "pam", "ria", "sid", "wai", "wei", "yan", "yee", "ali", "tia", "obs",
+    "prn", "stat", "mane", "nocte", "meds", "sats", "hx", "dx", "tx", "rx", "appt", "approx", "abs", "ward",
+    "mum", "mom", "dad", "papa", "mama", "nana", "nanna", "granny", "aunty", "auntie", "whānau", "whanau",
+    "tama", "tane", "mere", "rangi", "moana", "huia", "awhina", "maria", "carmen", "lola", "elena",
+))
+
+
+def _known_words(pseudonyms: frozenset[str], allowed: frozenset[str]) -> frozenset[str]:
+    """Single words that are not names wherever they stand: the confirmed ones (pseudonyms are phrases)."""
+    return frozenset(_bare(a) for a in allowed if " " not in a.strip())
+
+
+@functools.lru_cache(maxsize=32)
+def _finder(pseudonyms: frozenset[str], allowed: frozenset[str], strict: bool) -> _NameFinder:
+    phrases = tuple(sorted({" ".join(p.casefold().split()) for p in pseudonyms | allowed if p.strip()},
+                           key=len, reverse=True))
+    return _NameFinder(lexicon(), _known_words(pseudonyms, allowed), phrases, strict=strict)
 
 
 def scan_text(
@@ -148,34 +710,54 @@ def scan_text(
 ) -> list[Finding]:
     """Likely identifiers in one piece of text, in order, without overlaps (the more specific kind wins).
 
-    Words of `pseudonyms` and `allowed` are not names; `every_date` counts a full date even without a word
-    such as "born" near it.
+    A pseudonym, where the text uses it whole ("Client K", "Client K's"), is not a name, and neither are the
+    `allowed` words and phrases; a pseudonym's words elsewhere still count ("Rose" as a pseudonym does not clear
+    "Rose Smith"). `every_date` (for a pseudonym) counts a full date even without a word such as "born" near it,
+    and a given name even where it starts the text.
     """
-    allowed_set = frozenset(a.casefold() for a in allowed)
-    known = _known_words(frozenset(pseudonyms), allowed_set)
+    allowed_set = frozenset(" ".join(a.casefold().split()) for a in allowed if a.strip())
+    finder = _finder(frozenset(pseudonyms), allowed_set, every_date)
     spans: list[tuple[int, int, str]] = []
     detectors: list[tuple[str, Iterable[tuple[int, int]]]] = [
         ("email", ((m.start(), m.end()) for m in _EMAIL.finditer(text))),
-        ("url", ((m.start(), m.end()) for m in _URL.finditer(text))),
-        ("handle", ((m.start(), m.end()) for m in _HANDLE.finditer(text))),
-        ("date", _dates(text, cued=not every_date)),
-        ("record_number", ((m.start(), m.end()) for m in _RECORD.finditer(text))),
-        ("phone", _phones(text)),
-        ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text))),
-        ("age", ((m.start(), m.end()) for m in _AGE.finditer(text))),
-        ("name", _names(text, known, allowed_set)),
+        ("url", _urls(text)),
+        ("handle", _handles(text)),
+        ("email", _spoken_emails(text)),
+    ]
+    if _DIGIT.search(text):  # most notes have no digit at all: these patterns all need one
+        detectors += [
+            ("date", _dates(text, cued=not every_date)),
+            ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text)) if _STREET.search(text) else ()),
+            ("postcode", _postcodes(text)),
+            ("vehicle", ((m.start(), m.end()) for m in _PLATE.finditer(text))),
+            ("record_number", _records(text, _RECORD)),
+            ("phone", _phones(text)),
+            ("record_number", _records(text, _UNLABELLED_RECORD)),
+            ("age", ((m.start(), m.end()) for m in _AGE.finditer(text)) if _SMALL_NUMBER.search(text) else ()),
+        ]
+    detectors += [
+        ("phone", _spoken_numbers(text)),
+        ("age", ((m.start(), m.end()) for m in _WORDED_AGE.finditer(text))),
+        ("name", finder.find(text)),
     ]
     for kind, found in detectors:
         for start, end in found:
             while end > start and text[end - 1] in ".,;:!?)»”’'\"":
                 end -= 1  # sentence punctuation after an address or a link is not part of it
-            if text[start:end].casefold() in allowed_set:
+            while start < end and text[start] in " ,":
+                start += 1
+            if end <= start or " ".join(text[start:end].casefold().split()) in allowed_set:
                 continue
             if any(start < e and s < end for s, e, _ in spans):
                 continue
             spans.append((start, end, kind))
     spans.sort()
     return [Finding(location, kind, s, e, text[s:e], _context(text, s, e)) for s, e, kind in spans]
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a person's name as typed ("Dr A. Okafor" gives "A", "Okafor"), titles left out."""
+    return [w for w in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", name) if w.casefold() not in _TITLES]
 
 
 def scan_pseudonym(pseudonym: str, location: str, *, allowed: Iterable[str] = ()) -> list[Finding]:

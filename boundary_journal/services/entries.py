@@ -259,7 +259,7 @@ def restore_entry(journal: Journal, deleted: DeletedEntry) -> EntryView:
     view = deleted.view
     with journal.transaction() as session:
         taken = session.get(Entry, view.id) is not None
-        relationship = get_or_create_relationship(session, view.relationship)
+        relationship = get_or_create_relationship(session, view.relationship, check=False)
         entry = Entry(
             id=None if taken else view.id,
             occurred=view.occurred,

@@ -21,6 +21,7 @@ from boundary_journal.services.escalation import answered_questions, recommended
 from boundary_journal.services.relationships import (
     CONSENT_FIELDS,
     CONTEXT_FIELDS,
+    confirmed_pseudonyms,
     get_relationship,
     list_relationships,
 )
@@ -708,13 +709,18 @@ def scan(journal: Journal, document: SupervisionPacket | EthicsBrief) -> list[de
     """Likely identifiers in what the document would carry, the pseudonyms included; confirmed words are skipped.
 
     In the clinician's texts a pseudonym's words are not names; a pseudonym itself is checked without that help.
+    The words of the author's own display name are not findings: it is on the cover by the author's choice.
     """
     pseudonyms = [r.pseudonym for r in list_relationships(journal)]
-    allowed = settings.not_identifying(journal)
+    allowed = settings.not_identifying(journal) + deidentify.name_words(document.display_name)
+    confirmed = confirmed_pseudonyms(journal)
     findings: list[deidentify.Finding] = []
     for item in outgoing(document):
         if item.record == PSEUDONYM_RECORD:
-            findings += deidentify.scan_pseudonym(item.text, item.location, allowed=allowed)
+            found = deidentify.scan_pseudonym(item.text, item.location, allowed=allowed)
+            if item.text.casefold() in confirmed:  # the clinician said it only looks like a name
+                found = [f for f in found if f.kind != "name"]
+            findings += found
         else:
             findings += deidentify.scan_text(item.text, item.location, pseudonyms=pseudonyms, allowed=allowed)
     return findings
@@ -723,3 +729,44 @@ def scan(journal: Journal, document: SupervisionPacket | EthicsBrief) -> list[de
 def with_check(document: Document, findings: Sequence[deidentify.Finding]) -> Document:
     """The document, noting that it was scanned and how many findings are left in it (its cover says so)."""
     return replace(document, unresolved_findings=len(findings))
+
+
+def identifier_check(
+    journal: Journal, catalog: Catalog, *, date_from: date | None = None, date_to: date | None = None,
+    relationship: str | None = None,
+) -> list[deidentify.Finding]:
+    """The findings an export would meet, without writing anything: every entry of the period (the whole journal
+    without dates) as `export pdf --all-entries` would carry it, or the brief of one relationship and every field
+    of its entries."""
+    if relationship is not None:
+        findings = scan(journal, gather_brief(journal, catalog, relationship))
+        seen = {(f.kind, f.context) for f in findings}
+        for view in list_entries(journal, EntryFilter(relationship=relationship)):
+            for found in entry_findings(journal, catalog, view):
+                if found.location.startswith("Relationship · ") or (found.kind, found.context) in seen:
+                    continue
+                seen.add((found.kind, found.context))
+                findings.append(replace(found, location=f"Entry {view.occurred:%Y-%m-%d %H:%M} · {found.location}"))
+        return findings
+    if date_from is None or date_to is None:
+        days = [e.occurred.date() for e in list_entries(journal)]
+        today = date.today()
+        date_from = date_from or min(days, default=today)
+        date_to = date_to or max(days, default=today)
+    return scan(journal, gather_supervision(journal, catalog, date_from=date_from, date_to=date_to,
+                                            all_entries=True))
+
+
+def entry_findings(journal: Journal, catalog: Catalog, view: EntryView) -> list[deidentify.Finding]:
+    """Likely identifiers in one saved entry (its fields, tags and pseudonym), as an export would find them: the
+    window shows them at save time, so they are fixed or confirmed long before an export."""
+    template = catalog.template(view.template)
+    labels = {f.key: f.label for f in template.fields} if template else {}
+    pseudonyms = [r.pseudonym for r in list_relationships(journal)]
+    allowed = settings.not_identifying(journal)
+    findings = deidentify.scan_pseudonym(view.relationship, f"Relationship · {view.relationship}", allowed=allowed)
+    if view.relationship.casefold() in confirmed_pseudonyms(journal):
+        findings = [f for f in findings if f.kind != "name"]
+    texts = {labels.get(key, key): text for key, text in view.fields.items() if text.strip()}
+    texts |= {f"Tag {index}": tag for index, tag in enumerate(view.tags, start=1)}
+    return findings + deidentify.scan_texts(texts, pseudonyms=pseudonyms, allowed=allowed)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -34,9 +34,16 @@ from boundary_journal.models import (
     WeeklyExercise,
 )
 from boundary_journal.services.actions import ORIGINS
+from boundary_journal.services.deidentify import scan_pseudonym
 from boundary_journal.services.entries import search_text_for
 from boundary_journal.services.escalation import ANSWERS, known_question
-from boundary_journal.services.relationships import CONSENT_FIELDS, CONTEXT_FIELDS, MAX_PSEUDONYM_LENGTH
+from boundary_journal.services.relationships import (
+    CONFIRMED_PSEUDONYMS_KEY,
+    CONSENT_FIELDS,
+    CONTEXT_FIELDS,
+    MAX_PSEUDONYM_LENGTH,
+    PseudonymLooksIdentifying,
+)
 from boundary_journal.services.settings import NOT_IDENTIFYING_KEY, REMINDER_KEY
 from boundary_journal.services.validation import clean_text, moment_in_range, plausible_day, utcnow
 from boundary_journal.services.weekly import OUTCOMES, IsoWeek
@@ -398,25 +405,49 @@ class CheckedExport:
         return ", ".join(parts) + f" and {count} setting{'' if count == 1 else 's'}"
 
 
-def load_export(source: Source, catalog: Catalog) -> CheckedExport:
+def load_export(source: Source, catalog: Catalog, *, confirmed_pseudonyms: Iterable[str] = ()) -> CheckedExport:
     """Read and check a whole export (a file path, its bytes, or the parsed document); nothing is written.
 
     Refuses with InvalidInput naming the first problem: not JSON, not an export, too new, a missing or
-    ill-typed field, a duplicate id, a reference to nothing, or a catalogue id this version does not know.
+    ill-typed field, a duplicate id, a reference to nothing, or a catalogue id this version does not know;
+    and, as when a relationship is created, a pseudonym holding a likely identifier (PseudonymLooksIdentifying)
+    unless it only looks like a name and was confirmed (in the file, or in `confirmed_pseudonyms`).
     """
     if isinstance(source, Mapping):
-        return _check_document(source, catalog, "The export")
-    if isinstance(source, bytes):
-        return _check_document(_parse(source, "The export"), catalog, "The export")
-    path = Path(source)
-    label = f"The file {path}"
-    try:
-        raw = bounded_json.read_at_most(path, MAX_IMPORT_BYTES)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    except bounded_json.NotJson as exc:
-        raise InvalidInput(f"{label} {exc}.") from None
-    return _check_document(_parse(raw, label), catalog, label)
+        checked = _check_document(source, catalog, "The export")
+    elif isinstance(source, bytes):
+        checked = _check_document(_parse(source, "The export"), catalog, "The export")
+    else:
+        path = Path(source)
+        label = f"The file {path}"
+        try:
+            raw = bounded_json.read_at_most(path, MAX_IMPORT_BYTES)
+        except OSError as exc:
+            raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        except bounded_json.NotJson as exc:
+            raise InvalidInput(f"{label} {exc}.") from None
+        checked = _check_document(_parse(raw, label), catalog, label)
+    return _checked_pseudonyms(checked, confirmed_pseudonyms)
+
+
+def _checked_pseudonyms(checked: CheckedExport, confirm: Iterable[str]) -> CheckedExport:
+    """The export with the pseudonyms confirmed now added to its confirmed list, once every pseudonym passes."""
+    stored = checked.settings.get(CONFIRMED_PSEUDONYMS_KEY, {}).get("pseudonyms", [])
+    confirmed = [p for p in stored if isinstance(p, str)] + [" ".join(p.split()) for p in confirm if p.strip()]
+    folded = {p.casefold() for p in confirmed}
+    allowed = [w for w in checked.settings.get(NOT_IDENTIFYING_KEY, {}).get("words", []) if isinstance(w, str)]
+    for row in checked.records["relationships"]:
+        pseudonym = row["pseudonym"]
+        findings = scan_pseudonym(pseudonym, f"Relationship · {pseudonym}", allowed=allowed)
+        if pseudonym.casefold() in folded:
+            findings = [f for f in findings if f.kind != "name"]
+        if findings:
+            raise PseudonymLooksIdentifying(pseudonym, findings)
+    if not confirmed:
+        return checked
+    unique = list({p.casefold(): p for p in confirmed}.values())
+    settings = checked.settings | {CONFIRMED_PSEUDONYMS_KEY: {"pseudonyms": unique}}
+    return replace(checked, settings=settings)
 
 
 def import_json(journal: Journal, source: Source | CheckedExport, *, catalog: Catalog | None = None) -> CheckedExport:

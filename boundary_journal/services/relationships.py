@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Entry, Relationship
+from boundary_journal.models import Entry, Relationship, Setting
+from boundary_journal.services import deidentify
 from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.storage import Journal
@@ -50,12 +51,86 @@ def clean_pseudonym(raw: str) -> str:
     return pseudonym
 
 
-def get_or_create_relationship(session: Session, raw_pseudonym: str) -> Relationship:
-    """The relationship with this pseudonym (case-insensitive), created if it is new."""
+class PseudonymLooksIdentifying(InvalidInput):
+    """A new pseudonym holds a likely identifier. `confirmable`: it only looks like a name ("Rose" for a ward),
+    so the clinician may confirm it (`confirm_pseudonym`); a phone number, a date or an email never can be."""
+
+    def __init__(self, pseudonym: str, findings: list[deidentify.Finding]) -> None:
+        self.pseudonym = pseudonym
+        self.findings = findings
+        self.confirmable = all(f.kind == "name" for f in findings)
+        found = "; ".join(f"'{f.text}' ({f.label.lower()})" for f in findings)
+        if self.confirmable:
+            advice = ("Choose a pseudonym such as 'Client K' or 'Bed 4 in March'; if it only looks like a name "
+                      "(a ward called Rose), confirm that it is a pseudonym.")
+        else:
+            advice = "Choose a pseudonym such as 'Client K' or 'Bed 4 in March', without contact details or dates."
+        super().__init__(f"The pseudonym '{pseudonym}' may identify someone: {found}. {advice}")
+
+
+CONFIRMED_PSEUDONYMS_KEY = "confirmed_pseudonyms"
+
+
+def _confirmed(session: Session) -> set[str]:
+    stored = session.get(Setting, CONFIRMED_PSEUDONYMS_KEY)
+    return {p.casefold() for p in (stored.value.get("pseudonyms", []) if stored else [])}
+
+
+def confirm_pseudonym(journal: Journal, raw_pseudonym: str) -> str:
+    """Record that this pseudonym only looks like a name (the clinician said so); it can then be created, and the
+    export check leaves its name-like words alone where it stands whole. Its words are not confirmed elsewhere."""
+    pseudonym = clean_pseudonym(raw_pseudonym)
+    findings = deidentify.scan_pseudonym(pseudonym, "Pseudonym")
+    if findings and not all(f.kind == "name" for f in findings):
+        raise PseudonymLooksIdentifying(pseudonym, findings)
+    if not findings:
+        return pseudonym  # nothing to confirm
+    with journal.transaction() as session:
+        stored = session.get(Setting, CONFIRMED_PSEUDONYMS_KEY)
+        names = list(stored.value.get("pseudonyms", [])) if stored else []
+        if pseudonym.casefold() not in {n.casefold() for n in names}:
+            names.append(pseudonym)
+        if stored is None:
+            session.add(Setting(key=CONFIRMED_PSEUDONYMS_KEY, value={"pseudonyms": names}))
+        else:
+            stored.value = {"pseudonyms": names}
+    return pseudonym
+
+
+def confirmed_pseudonyms(journal: Journal) -> set[str]:
+    """The pseudonyms the clinician confirmed, case-folded."""
+    with journal.read() as session:
+        return _confirmed(session)
+
+
+def pseudonym_findings(session: Session, pseudonym: str, allowed: list[str]) -> list[deidentify.Finding]:
+    """What the check finds in a pseudonym, less the name-like words of one the clinician confirmed."""
+    findings = deidentify.scan_pseudonym(pseudonym, f"Relationship · {pseudonym}", allowed=allowed)
+    if pseudonym.casefold() in _confirmed(session):
+        findings = [f for f in findings if f.kind != "name"]
+    return findings
+
+
+def check_new_pseudonym(session: Session, pseudonym: str) -> None:
+    """Refuse a new pseudonym that holds a likely identifier (PseudonymLooksIdentifying), unless confirmed."""
+    from boundary_journal.services.settings import NOT_IDENTIFYING_KEY  # settings imports this module
+
+    stored = session.get(Setting, NOT_IDENTIFYING_KEY)
+    allowed = list(stored.value.get("words", [])) if stored else []
+    findings = pseudonym_findings(session, pseudonym, allowed)
+    if findings:
+        raise PseudonymLooksIdentifying(pseudonym, findings)
+
+
+def get_or_create_relationship(session: Session, raw_pseudonym: str, *, check: bool = True) -> Relationship:
+    """The relationship with this pseudonym (case-insensitive), created if it is new; a new one is checked for
+    likely identifiers first (`check`), except when an undo puts back what was there."""
     pseudonym = clean_pseudonym(raw_pseudonym)
     found = session.scalar(select(Relationship).where(Relationship.pseudonym == pseudonym))
     if found is not None:
         return found
+    if check:
+        check_new_pseudonym(session, pseudonym)
     relationship = Relationship(pseudonym=pseudonym, status="active", created_at=utcnow())
     session.add(relationship)
     session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from boundary_journal.errors import InvalidInput
+from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Setting
 from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import IsoWeek
@@ -75,6 +75,19 @@ def remember_not_identifying(journal: Journal, text: str) -> list[str]:
         else:
             stored.value = {"words": words}
         return words
+
+
+def forget_not_identifying(journal: Journal, text: str) -> list[str]:
+    """Take `text` (any case) off the confirmed list and return the list; NotFound when it is not on it."""
+    wanted = " ".join(text.split()).casefold()
+    with journal.transaction() as session:
+        stored = session.get(Setting, NOT_IDENTIFYING_KEY)
+        words = list(stored.value.get("words", [])) if stored else []
+        kept = [w for w in words if w.casefold() != wanted]
+        if stored is None or len(kept) == len(words):
+            raise NotFound(f"'{' '.join(text.split())}' is not on the list of words confirmed as not identifying.")
+        stored.value = {"words": kept}
+        return kept
 
 
 def reminder_due(

@@ -162,8 +162,10 @@ class TestFindings:
         assert any("Maria Lopez" in dialog.findings_list.item(i).text() for i in range(dialog.findings_list.count()))
 
     def test_a_pseudonym_with_an_identifier_is_a_finding(
-        self, qtbot: QtBot, make_dialog, stored, tmp_path: Path
+        self, qtbot: QtBot, make_dialog, stored, journal: Journal, tmp_path: Path
     ) -> None:
+        with journal.transaction() as session:  # as a journal of an earlier version may hold it (no check then)
+            relationships.get_or_create_relationship(session, f"Client K {PHONE}", check=False)
         stored(relationship=f"Client K {PHONE}", supervision=True)
         dialog = make_dialog(chosen=str(tmp_path / "summary.pdf"))
         click(qtbot, dialog.check_button)
@@ -176,6 +178,19 @@ class TestFindings:
         export_and_wait(qtbot, dialog)
         text = pdf_text(tmp_path / "summary.pdf")
         assert "7946" not in text and "Client K [redacted]" in text
+
+    def test_not_identifying_on_a_pseudonym_confirms_that_pseudonym_only(
+        self, qtbot: QtBot, make_dialog, stored, journal: Journal, tmp_path: Path
+    ) -> None:
+        with journal.transaction() as session:  # as a journal of an earlier version may hold it (no check then)
+            relationships.get_or_create_relationship(session, "Rose", check=False)
+        stored(relationship="Rose", supervision=True)
+        dialog = make_dialog(chosen=str(tmp_path / "summary.pdf"))
+        click(qtbot, dialog.check_button)
+        assert dialog.findings_list.count() == 1
+        click(qtbot, dialog.not_identifying_button)
+        assert dialog.findings_list.count() == 0
+        assert relationships.confirmed_pseudonyms(journal) == {"rose"} and settings.not_identifying(journal) == []
 
 
 class TestBrief:

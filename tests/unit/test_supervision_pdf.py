@@ -277,13 +277,14 @@ class TestSupervisionSummary:
         write_supervision_pdf(out, packet(entries=()), catalog)
         assert "No entry in this period was marked “bring to supervision”." in pdf_text(out)
 
-    @pytest.mark.parametrize(("left", "expected"), [(0, "none left"), (2, "2 possible identifiers left in on purpose"),
-                                                    (None, "Not checked for identifiers")])
+    @pytest.mark.parametrize(("left", "expected"), [
+        (0, "found nothing it recognises as an identifier"), (2, "2 possible identifiers left in on purpose"),
+        (None, "Not checked for identifiers")])
     def test_cover_says_how_the_identifier_check_went(
         self, out: Path, catalog: Catalog, left: int | None, expected: str
     ) -> None:
         write_supervision_pdf(out, packet(unresolved_findings=left), catalog)
-        assert expected in PdfReader(out).pages[0].extract_text()
+        assert expected in " ".join(PdfReader(out).pages[0].extract_text().split())
 
 
 class TestEthicsBrief:
