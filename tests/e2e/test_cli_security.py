@@ -231,12 +231,12 @@ class TestTextOffTheCommandLine:
         ready.ok("relationship", "stage", at["who"], "2", "--note", "@-", stdin="Softening.")
         [stage] = json.loads(ready.ok("selfcheck", "trend", "--relationship", "Bed 4", "--json"))["stages"]
         assert stage["note"] == "Softening."
-        week = ready.ok("exercise", "add", "--relationship", "@@home visits", "--unease", "@-", "--move", "other",
+        week = ready.ok("exercise", "add", "--relationship", "@@ home visits", "--unease", "@-", "--move", "other",
                         "--other", at["other"], "--on", date.today().isoformat(),
                         stdin="I keep saying yes.").strip()
         [exercise] = json.loads(ready.ok("exercise", "list", "--json"))["exercises"]
         assert (exercise["relationship"], exercise["unease"], exercise["move_other"]) == (
-            "@home visits", "I keep saying yes.", "Re-read my notes")
+            "@ home visits", "I keep saying yes.", "Re-read my notes")
         ready.ok("action", "done", str(exercise["action_id"]), "--note", "@-", stdin="Done at last.")
         [action] = json.loads(ready.ok("action", "list", "--json"))
         assert action["outcome"] == "Done at last."
