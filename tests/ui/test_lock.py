@@ -39,7 +39,7 @@ from ui.unlock_dialog import WRONG_PASSPHRASE
 CTRL = Qt.KeyboardModifier.ControlModifier
 # Words that appear nowhere in the app's own text, so finding them anywhere means the journal leaked.
 CANARY_TEXT = "zebra-canary-8812 asked for my number"
-CANARY_NAME = "Quokka Seven"
+CANARY_NAME = "Bed quokka 7"
 UNSAVED = "unsaved-canary-5521"
 Typist = Callable[[QWidget, str], None]
 
