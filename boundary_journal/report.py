@@ -837,6 +837,16 @@ def _trend_block(
     return story
 
 
+def _lead_into(lead: list[Flowable], blocks: list[Flowable]) -> list[Flowable]:
+    """`lead` (a section's heading and caption) kept on the page of the first of `blocks`: a trend block that
+    does not fit moves to the next page whole, and its heading must go with it rather than stand alone."""
+    breaks = [f for f in lead if isinstance(f, CondPageBreak)]
+    kept = [f for f in lead if not isinstance(f, CondPageBreak)]
+    if not blocks:
+        return lead
+    return [*breaks, KeepTogether([*kept, blocks[0]]), *blocks[1:]]
+
+
 def _second_view(catalog: Catalog) -> str:
     rule = catalog.warning("higher_input")
     return rule.title if rule else "Needs a second view"
@@ -987,9 +997,10 @@ def _supervision_trends(packet: SupervisionPacket, catalog: Catalog, styles: dic
         "Each point is one red-flag check-in, scored as a share of the highest possible score: higher means more "
         "warning signs. Dashed lines mark a slope stage set in the period. Under each chart, the red flags "
         "ticked and how often.", styles["caption"]))
+    blocks: list[Flowable] = []
     for trend in packet.trends:
-        story += _trend_block(trend, packet.date_from, packet.date_to, styles, second_view=_second_view(catalog))
-    return story
+        blocks += _trend_block(trend, packet.date_from, packet.date_to, styles, second_view=_second_view(catalog))
+    return _lead_into(story, blocks)
 
 
 def _supervision_entries(packet: SupervisionPacket, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -1000,7 +1011,7 @@ def _supervision_entries(packet: SupervisionPacket, styles: dict[str, ParagraphS
                    "■ marks those to bring to supervision.")
     else:
         caption = (f"{len(packet.entries)} of {_plural(packet.entries_in_period, 'entry', 'entries')} in the period "
-                   "were marked “bring to supervision”, oldest first.")
+                   f"{'was' if len(packet.entries) == 1 else 'were'} marked “bring to supervision”, oldest first.")
     if not packet.entries:
         empty = "There are no entries in this period." if packet.all_entries or not packet.entries_in_period else \
             "No entry in this period was marked “bring to supervision”."
@@ -1316,7 +1327,8 @@ def _brief_trend(brief: EthicsBrief, catalog: Catalog, styles: dict[str, Paragra
     start, end = min(moments).date(), max(moments).date()
     pad = timedelta(days=max(3, (end - start).days // 20))
     start, end = start - pad, end + pad
-    story += _trend_block(trend, start, end, styles, list_changes=False)
+    story = _lead_into(story, _trend_block(trend, start, end, styles, list_changes=False,
+                                           second_view=_second_view(catalog)))
     story.append(Paragraph("Stage history", styles["h2"]))
     if not trend.stage_changes:
         story.append(Paragraph("No slope stage has been set.", styles["missing"]))

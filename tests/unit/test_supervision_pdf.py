@@ -581,6 +581,26 @@ class TestLayout:
             for line in last_lines(out):
                 assert line not in HEADINGS and not ENTRY_HEAD.match(line), (lines, line)
 
+    @pytest.mark.parametrize("write", ["summary", "brief"])
+    def test_the_trend_heading_goes_with_its_chart(self, tmp_path: Path, catalog: Catalog, write: str) -> None:
+        # A tall trend block (a chart and many red flags) that does not fit at a page foot moves to the next
+        # page; the section's heading and caption must go with it rather than stand alone over empty space.
+        flags = tuple(f"Red flag number {i} was ticked at this check-in." for i in range(14))
+        tall = Trend("Client K", tuple(TrendPoint(datetime(2026, 10, 3 + 7 * i, 18), 10 + 5 * i, flags)
+                                       for i in range(4)), trend().stage_changes)
+        heading = "Self-check trend" if write == "summary" else "Self-check trend and stage history"
+        for lines in range(0, 60, 4):
+            filler = FieldText("what_happened", "What happened", "\n".join(f"Line {i}." for i in range(lines)))
+            entries = (entry(1, fields=(filler, *entry().fields[1:])),)
+            out = tmp_path / f"{write}-{lines}.pdf"
+            if write == "summary":
+                write_supervision_pdf(out, packet(entries=entries, trends=(tall,)), catalog)
+            else:
+                write_brief_pdf(out, brief(entries=entries, trend=tall), catalog)
+            pages = [page.extract_text() for page in PdfReader(out).pages]
+            [at] = [n for n, text in enumerate(pages) if any(line.strip() == heading for line in text.splitlines())]
+            assert "Red flag number 0" in pages[at], (lines, pages[at][-300:])
+
     def test_a_single_check_in_is_said_in_words(self, out: Path, catalog: Catalog) -> None:
         single = Trend("Client K", (TrendPoint(datetime(2026, 10, 7, 18), 25),), ())
         write_supervision_pdf(out, packet(trends=(single,)), catalog)
@@ -611,6 +631,17 @@ class TestLayout:
 
 class TestWhatTheSupervisorNeeds:
     """Red flags by their text, a warning that needs a second view, the actions of the period."""
+
+    def test_the_brief_names_the_second_view_too(self, out: Path, catalog: Catalog) -> None:
+        flagged = Trend("Client K", (
+            TrendPoint(datetime(2026, 10, 3, 18), 20, ("I answered a late text.",)),
+            TrendPoint(datetime(2026, 10, 10, 18), 45, ("Something romantic came up.",),
+                       ("Something romantic came up.",)),
+        ), ())
+        write_brief_pdf(out, brief(trend=flagged), catalog)
+        lines = [line.strip() for line in pdf_text(out).splitlines()]
+        assert any(line.startswith("Needs a second view: Something romantic") for line in lines)
+        assert not any(line.startswith(": ") for line in lines)
 
     def test_red_flags_ticked_and_second_view(self, out: Path, catalog: Catalog) -> None:
         flagged = Trend("Client K", (
