@@ -1161,9 +1161,12 @@ def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
             "Nothing was written."
         )
     document = exports.with_check(document, findings)
-    for where, what in report.unprintable(exports.outgoing_texts(document)):
+    outgoing = exports.outgoing_texts(document)
+    for where, what in report.unprintable(outgoing):
         print(for_terminal(f"Note: {where}: the PDF's fonts cannot draw {what}; the PDF prints each as its name "
                            "in brackets."), file=sys.stderr)
+    for where in report.right_to_left(outgoing):
+        print(for_terminal(f"Note: {where}: {report.RIGHT_TO_LEFT_NOTE}."), file=sys.stderr)
     if isinstance(document, exports.EthicsBrief):
         report.write_brief_pdf(args.out, document, catalog)
         print(f"Wrote the ethics-consult brief for {args.relationship} to {args.out}.")

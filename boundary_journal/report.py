@@ -351,6 +351,16 @@ def unprintable(texts: dict[str, str]) -> list[tuple[str, str]]:
     return found
 
 
+RIGHT_TO_LEFT_NOTE = ("right-to-left text (Hebrew, Arabic) is printed with its letters in left-to-right order and, "
+                      "for Arabic, unjoined, so it reads reversed: ReportLab has no bidirectional layout")
+
+
+def right_to_left(texts: dict[str, str]) -> list[str]:
+    """Where (by location) a text holds right-to-left letters, which the PDF cannot lay out as they are read."""
+    return [location for location, text in texts.items()
+            if not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)]
+
+
 def _styles() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13.5, textColor=INK)
     return {

@@ -479,13 +479,20 @@ class ExportDialog(QDialog):
         """Say before saving where the PDF prints a character by its name because no shipped font draws it."""
         from boundary_journal import report  # loaded only when checking an export
 
-        found = report.unprintable(exports.outgoing_texts(document))
+        outgoing = exports.outgoing_texts(document)
+        found = report.unprintable(outgoing)
         lines = [f"{where}: {what}" for where, what in found]
-        self.fonts_notice.setText(
-            "The PDF's fonts cannot draw these characters, so the PDF prints each as its name in brackets:\n"
-            + "\n".join(lines[:10]) + (f"\n… and {len(lines) - 10} more" if len(lines) > 10 else "")
-        )
-        self.fonts_notice.setVisible(bool(found))
+        notes = []
+        if found:
+            notes.append(
+                "The PDF's fonts cannot draw these characters, so the PDF prints each as its name in brackets:\n"
+                + "\n".join(lines[:10]) + (f"\n… and {len(lines) - 10} more" if len(lines) > 10 else ""))
+        reversed_at = report.right_to_left(outgoing)
+        if reversed_at:
+            notes.append(f"In {', '.join(reversed_at[:5])}{' and more' if len(reversed_at) > 5 else ''}: "
+                         f"{report.RIGHT_TO_LEFT_NOTE}.")
+        self.fonts_notice.setText("\n\n".join(notes))
+        self.fonts_notice.setVisible(bool(notes))
 
     def _show_findings(self) -> None:
         row = max(self.findings_list.currentRow(), 0)

@@ -108,6 +108,14 @@ class TestRelationshipRecords:
 class TestCharacters:
     """CJK text is printed with the bundled fallback font; an emoji no font draws is named, never dropped."""
 
+    def test_right_to_left_text_is_said_before_writing(self, ready: CLI, tmp_path: Path) -> None:
+        add(ready, "The patient wrote תודה רבה on the card and شكرا on the envelope.")
+        out = tmp_path / "summary.pdf"
+        result = ready.run("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert "What happened: right-to-left text (Hebrew, Arabic) is printed with its letters in left-to-right " \
+               "order" in " ".join(result.stderr.split())
+
     def test_cjk_printed_and_emoji_named_before_writing(self, ready: CLI, tmp_path: Path) -> None:
         add(ready, "患者は電話番号を聞いた。한국어 메시지. 中文 👍")
         out = tmp_path / "summary.pdf"

@@ -691,6 +691,12 @@ class TestCharacters:
         assert found == [("Entry 1 · What happened", "👍 (thumbs up sign), 🎉 (party popper)"),
                          ("Question 2", "😀 (grinning face)")]
 
+    def test_right_to_left_text_is_named_where(self) -> None:
+        from boundary_journal.report import right_to_left
+
+        assert right_to_left({"Entry 1 · Note": "Said תודה.", "Question 1": "Plain.", "Entry 2 · Note": "شكرا",
+                              "Entry 3 · Note": "Привет 中文"}) == ["Entry 1 · Note", "Entry 2 · Note"]
+
     def test_a_cjk_pseudonym_in_the_running_header(self, out: Path, catalog: Catalog) -> None:
         long_entries = tuple(entry(i, relationship="患者 K", fields=(
             FieldText("what_happened", "What happened", "A line.\n" * 60),)) for i in range(1, 3))
