@@ -229,7 +229,30 @@ _EVERYDAY_STARTERS = frozenset((
     "marry", "carry", "earnest", "trinity", "sterling", "brandy", "candy", "ginger", "honey", "sage", "dot", "son",
     "song", "soon", "min", "ping", "hang", "hung", "loan", "wan", "yen", "bong", "dung", "sang", "shin", "chin",
     "meta", "sol", "bell", "berry", "brook", "diamond", "ivory", "art", "stormy", "aide", "fairy",
+    "dawn", "grace", "rose", "frank", "will",
 ))
+# After an everyday word that is also a given name, "was"/"has" and one of these make it a person ("Grace was
+# tearful", "Mark has been texting"), as does "and her"/"and his".
+_PERSON_STATES = frozenset((
+    "tearful", "teary", "upset", "angry", "late", "early", "quiet", "distressed", "anxious", "tired", "withdrawn",
+    "calm", "happy", "sad", "cheerful", "agitated", "been", "texting", "crying", "furious", "worried",
+    "back", "here", "unwell", "off", "sick", "discharged", "admitted", "referred",
+))
+# Given names that are also countries or regions: a place after "in", "from", "to" ("grew up in India").
+_PLACE_NAMES = frozenset(("argentina", "asia", "burma", "chad", "china", "dominica", "france", "georgia", "india",
+                          "israel", "jordan", "kenya", "sierra", "trinidad"))
+_PLACE_CUES = frozenset(("in", "from", "to", "across", "visit", "visiting", "visited", "of", "around", "near"))
+# Nouns after which a capitalised word is a brand or a shop ("a Tesco voucher", "Cadbury chocolates").
+_PRODUCT_NOUNS = frozenset((
+    "card", "cards", "voucher", "vouchers", "bunny", "chocolate", "chocolates", "gift", "order", "delivery",
+    "account", "bar", "bars", "box", "hamper", "coffee", "bag", "token", "subscription", "app", "driver", "ride",
+    "parcel", "meal", "egg", "eggs", "biscuits", "store", "shop", "receipt", "points", "basket",
+))
+# Endings of medical words the dictionaries lack ("Schizoaffective", "Fibromyalgia", "Colitis").
+_MEDICAL_ENDINGS = ("osa", "itis", "osis", "emia", "aemia", "pathy", "phrenia", "affective", "algia", "ectomy",
+                    "ology", "ologist", "otomy", "iasis", "plasia", "trophy", "lepsy", "mania", "phobia", "ative",
+                    "oma", "uria", "opathy", "ism", "ia")
+_CONTRACTIONS = ("n't", "'re", "'d", "'ll", "'ve", "'m")
 _DEPARTMENT_WORDS = frozenset((
     "ward", "unit", "team", "teams", "service", "services", "department", "clinic", "centre", "center", "hospital",
     "house", "lodge", "wing", "suite", "school", "college", "university", "trust", "practice", "surgery",
@@ -456,6 +479,12 @@ class _NameFinder:
             return "none"
         if bare.endswith("s") and (bare[:-1] in COMMON_CAPITALISED or bare[:-1] in lex.not_names):
             return "none"  # "Mondays", "Christians"
+        if "'" in bare or "’" in bare:
+            folded = bare.replace("’", "'")
+            for ending in _CONTRACTIONS:
+                if folded.endswith(ending) and (folded[: -len(ending)] in lex.english or
+                                                folded[: -len(ending)] in ("ca", "wo", "sha")):
+                    return "none"  # "You're", "Don't", "Couldn't": an English word's contraction
         if "-" in bare:
             parts = [self.word_class(part) for part in bare.split("-") if part]
             return "strong" if "strong" in parts else "given" if "given" in parts else "none"
@@ -467,7 +496,7 @@ class _NameFinder:
         if not english:
             if bare in lex.given:
                 return "strong"
-            if _drug_like(bare) or len(bare) < 3:
+            if _drug_like(bare) or len(bare) < 3 or (len(bare) > 6 and bare.endswith(_MEDICAL_ENDINGS)):
                 return "none"
             return "strong"
         if bare in lex.given:
@@ -597,6 +626,19 @@ class _NameFinder:
         if len(words) == 2 and len(words[1].bare) == 1 and words[0].bare not in self.lex.given and \
                 words[0].bare not in self.lex.surname_rank:
             return  # a role and an initial ("Ärztin Ö", "Caller K"): the form of a pseudonym
+        before = self._before(tokens, run[0])
+        if words[-1].bare == "day" and (before in ("st", "saint") or words[0].bare in ("st", "saint")):
+            return  # "St Patrick's Day", "St Andrew's Day"
+        if words[0].bare == "all" and len(words) == 2 and words[1].bare == "saints":
+            return
+        if len(words) == 1:
+            nxt = tokens[after].bare if after < len(tokens) else ""
+            if before in ("a", "an") or nxt in _PRODUCT_NOUNS:
+                return  # "a Starbucks card", "an Uber", "Cadbury chocolates": a brand or a shop
+            if words[0].bare in _PLACE_NAMES and before in _PLACE_CUES:
+                return  # "grew up in India"
+        if words[-1].bare in ("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test"):
+            return  # an eponymous diagnosis or scale ("Tourette Syndrome", "Asperger Syndrome")
         pairs = self.lex.not_name_pairs
         cleared: set[int] = set()
         for first, second in itertools.pairwise(words):
@@ -636,6 +678,11 @@ class _NameFinder:
             last += 1
         yield words[first].start, words[last].end
 
+    @staticmethod
+    def _before(tokens: list[_Token], token: _Token) -> str:
+        index = tokens.index(token)
+        return tokens[index - 1].bare.rstrip(".") if index else ""
+
     def _sentence_start(self, token: _Token, kind: str, words: list[_Token], tokens: list[_Token], after: int) -> str:
         """A capital at the start of a sentence says nothing: the word must be a name by itself, or a given name
         the sentence uses as one ("Grace was tearful", "Will's mother", "Tom Hughes")."""
@@ -652,7 +699,10 @@ class _NameFinder:
             return kind if second in ("strong", "given", "surname") else "none"
         following = tokens[after].bare if after < len(tokens) else ""
         if token.bare in _EVERYDAY_STARTERS:
-            return kind if following in _SPEECH_CUES else "none"
+            then = tokens[after + 1].bare if after + 1 < len(tokens) else ""
+            person = following in _SPEECH_CUES or (following == "and" and then in ("her", "his", "their")) or \
+                (following in ("was", "has", "had", "seemed", "looked", "is") and then in _PERSON_STATES)
+            return kind if person else "none"
         return kind if following in _NAME_CUE_AFTER - {"is"} else "none"
 
     def _lowercase(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
