@@ -30,7 +30,7 @@ KINDS = {
     "email": "Email address",
     "url": "Web address",
     "handle": "Social media handle",
-    "date": "Full date next to an identifying word",
+    "date": "Full date (with a year)",
     "age": "Age",
     "record_number": "Record or account number",
     "address": "Street address",
@@ -61,7 +61,7 @@ _PLATFORMS = (r"insta(?:gram)?|ig|snap(?:chat)?|sc|tik\s?tok|tt|twitter|x|discor
               r"channel|page")
 _NAMED_HANDLE = re.compile(
     rf"\b(?:{_PLATFORMS})(?:\s+(?:handle|user\s?name|name|account|profile|id|tag|channel|page))?"
-    rf"(?:\s*(?::|=|-)\s*|\s+(?:is|was|as|called|named|of)\s+(?:@\s*)?|\s+(?:@\s*)?)"
+    rf"(?:\s*(?::|=|-)\s*|\s+(?:is|was|as|called|named|of|at)\s+(?:@\s*)?|\s+(?:@\s*)?)"
     r"(?P<handle>[A-Za-z0-9][\w.#]{2,40}[A-Za-z0-9])",
     re.IGNORECASE)
 _UNDERSCORED = re.compile(r"(?<![\w@/.])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
@@ -69,6 +69,7 @@ _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?
            "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 _FULL_DATE = re.compile(
     rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|"
+    rf"\d{{1,2}}[ ./-](?:{_MONTHS})[ ./-]\d{{2,4}}|"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}|"
     rf"(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b",
     re.IGNORECASE,
@@ -96,7 +97,12 @@ _AGE = re.compile(
     rf"|\b{_PERSON}(?:\s*\([^)]{{0,12}}\))?,\s+(?:aged\s+)?\d{{1,3}}\s*[,)]"
     rf"|\b{_PERSON}\s*\((?:aged?\s+)?\d{{1,3}}\)"
     rf"|(?:^|(?<=[.;!?]\s))(?:at\s+)?\d{{1,3}},\s+(?:he|she|they)\b"
-    rf"|\b[Aa]t\s+\d{{2,3}},?\s+(?:he|she|they)\b",
+    rf"|\b[Aa]t\s+\d{{2,3}},?\s+(?:he|she|they)\b"
+    rf"|(?<=[A-Za-z]),\s+\d{{1,3}},\s+(?=[a-z])"  # "Client M, 52, said", "the teacher, 61, cried"
+    rf"|\bwho(?:'s|’s|\s+is|\s+was|\s+turned)\s+(?:only\s+|now\s+|just\s+)?\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|\bis\s+only\s+\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|\b(?:girl|boy|man|woman|lady|child|kid|teen|youngster|gentleman)\s+of\s+\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|(?-i:\(\s*[MFX]\s*,\s*\d{{1,3}}\s*\)|\(\s*\d{{1,3}}\s*[MFX]\s*\)|\b\d{{1,3}}\s?[MF]\b)",
     re.IGNORECASE | re.MULTILINE)
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SPELLED_AGE = (rf"(?:(?:{_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|"
@@ -104,9 +110,10 @@ _SPELLED_AGE = (rf"(?:(?:{_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eig
 # An age in words: "aged seventy-two", "she is eighty-seven", "he turned sixty" (not "in her eighties").
 _WORDED_AGE = re.compile(
     rf"\b(?:aged|turned|turns|turning)\s+{_SPELLED_AGE}\b"
-    rf"|\b{_PERSON}(?:\s+(?:is|was|'s|’s|is now|will be|is nearly|is almost))\s+(?:now\s+|only\s+|nearly\s+)?"
+    rf"|\b{_PERSON}(?:\s+(?:is|was|'s|’s|is now|will be|is nearly|is almost)|'s|’s)\s+(?:now\s+|only\s+|nearly\s+)?"
     rf"{_SPELLED_AGE}\b(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|times|percent|per cent|%|pounds|kg))"
-    rf"|\b{_SPELLED_AGE}[- ]years?[- ]old\b|\b{_SPELLED_AGE} years of age\b",
+    rf"|\b{_SPELLED_AGE}[- ]years?[- ]old\b|\b{_SPELLED_AGE} years of age\b"
+    rf"|(?:^|(?<=[.;!?]\s))(?:{_TENS})[- ](?:one|two|three|four|five|six|seven|eight|nine)\s+and\b",
     re.IGNORECASE)
 _RECORD = re.compile(
     r"\b(?:mrn|urn|nhs(?: number| no\.?)?|chi(?: number)?|ssn|sin|ird(?: number)?|pps(?: number)?|tfn|"
@@ -121,13 +128,16 @@ _RECORD = re.compile(
 # Numbers without a label: a social security or NHS-style grouping, a long run of digits, letters and digits.
 _UNLABELLED_RECORD = re.compile(
     r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{3}\b|\b\d{6,}\b"
-    r"|\b[A-Z]{1,3}\d{6,9}\b|\b\d{7}[A-Z]{1,2}\b",
+    r"|\b[A-Z]{1,3}\d{6,9}\b|\b\d{7}[A-Z]{1,2}\b"
+    r"|(?-i:\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b)"  # UK National Insurance
+    r"|(?-i:\b[A-HJ-NP-Z]{3}\s?\d{4}\b)",  # New Zealand NHI
     re.IGNORECASE)
 _NOT_RECORD = re.compile(r"\d{1,3}(?:,\d{3})+|\b\d{6,}\s*(?:steps|mg|ml|dollars|pounds|euros)\b", re.IGNORECASE)
 _ADDRESS = re.compile(
     r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|"
     r"court|ct|place|pl|square|sq|terrace|tce|way|close|crescent|cres|gardens|parkway|highway|hwy|grove|parade|"
-    r"row|mews|walk|strasse|straße|rue)\b\.?",
+    r"row|mews|walk|strasse|straße|rue)\b\.?"
+    r"|\b\d{1,5}\s+[NSEW]\.?\s+\d{1,3}(?:st|nd|rd|th)\s+(?:street|st|avenue|ave|road|rd|place|pl|blvd|drive|dr)\b",
     re.IGNORECASE)
 _SMALL_NUMBER = re.compile(r"(?<![\d.,:/])\d{1,3}(?![\d.,:/]\d|\d)")  # what an age needs: "87", not "14:30"
 _STREET = re.compile(
@@ -142,12 +152,13 @@ _POSTCODE = re.compile(
     r"|\b(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT|[A-Z]{2})\s+\d{4,5}\b"  # Australian state or US state and the code
     r"|(?i:\b(?:zip|zip code|postcode|post code|postal code|eircode)\b(?:\s+(?:is|was|of))?\s*:?\s*"
     r"[A-Z\d]{3,4}\s?[A-Z\d]{3,4}\b)"
-    r"|(?i:\b(?:zip|zip code|postcode|post code|postal code)\b(?:\s+(?:is|was|of))?\s*:?\s*\d{4,5}\b)"
+    r"|(?i:\b(?:zip|zip code|postcode|post code|postal code)\b(?:\s+(?:is|was|of))?\s*[:,]?\s*\d{4,5}\b)"
     r"|(?i:\b(?:moved to|lives in|living in|live in|address(?: is)?)\s+\d{4,5}\b)")
 _PLATE = re.compile(
     r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b"  # UK current format
     r"|(?i:\b(?:reg|rego|registration|plate|plates|number plate|licen[cs]e plate|plate number|tag)"
-    r"(?:\s+(?:number|no\.?))?(?:\s*(?:is|was|:|-)\s*|\s+)(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{2,4}[ -]?[A-Z0-9]{2,4}\b)"
+    r"(?:\s+(?:number|no\.?))?(?:\s*(?:is|was|:|-)\s*|\s+)(?=[A-Z-]*\d)(?=[\d-]*[A-Z])"
+    r"[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,2}\b)"
 )
 _DIGIT_WORDS = {"zero": 1, "oh": 1, "o": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1,
                 "six": 1, "seven": 1, "eight": 1, "nine": 1}
@@ -368,7 +379,7 @@ def _handles(text: str) -> Iterable[tuple[int, int]]:
 def _dates(text: str, *, cued: bool = True) -> Iterable[tuple[int, int]]:
     for match in _FULL_DATE.finditer(text):
         window = text[max(0, match.start() - 40): match.end() + 40]
-        if not cued or _DATE_CUES.search(window):
+        if not cued or _DATE_CUES.search(window) or re.search(r"\d{4}", match.group(0)):
             yield match.start(), match.end()
     for match in _BIRTH.finditer(text):
         yield match.start(), match.end()

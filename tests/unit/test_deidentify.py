@@ -51,9 +51,52 @@ def test_pseudonyms_allowed_words_and_sentence_starts_are_not_names() -> None:
     assert found == [("name", "Oisin")]
 
 
-def test_dates_without_an_identifying_word_are_fine() -> None:
-    assert kinds("The session on 2026-11-22 ran over.") == []
+def test_dates_without_a_year_are_fine_and_a_full_date_counts_alone() -> None:
+    # HIPAA Safe Harbor counts every date element tied to a person; relative dates and weekdays are fine.
+    assert kinds("The session on Tuesday 3 June ran over.") == []
+    assert kinds("The session on 2026-11-22 ran over.") == [("date", "2026-11-22")]
     assert kinds("Admitted on 2026-11-22 after a fall.") == [("date", "2026-11-22")]
+
+
+@pytest.mark.parametrize("text", [
+    "we met on Tuesday 3 June 2025", "review on 14-Feb-2024 with her", "the letter is dated 03/04/2024",
+    "things changed on May 2nd, 2023", "Friday, August 9, 2024 was the last session", "seen 9 Sept 2021",
+])
+def test_full_dates_with_a_year(text: str) -> None:
+    assert "date" in [kind for kind, _ in kinds(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Client R, 47, described the weekend", "the bus driver, 58, wept in session", "my client who is 34 lives alone",
+    "her son is only 12", "she's forty-four and exhausted", "a boy of 9 was waiting", "referred (M, 37) for low mood",
+    "new referral 29F with panic", "(42M) seen today", "Seventy-six and still caring for him.",
+])
+def test_ages_without_aged_or_year_old(text: str) -> None:
+    assert "age" in [kind for kind, _ in kinds(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "The appointment is at 14:30 on Tuesday.", "She is in week 3 of 12.", "BP 140/90 today.", "Her PHQ-9 is 18/27.",
+    "Bed 4 in room 12 on ward 7.", "This is session 14 of 20.", "Score 18 on the GAD-7.",
+    "Sertraline 50 mg, then 100 mg.",
+    "He scored 1 of 3, then 2 of 3.", "She sleeps 5-6 hours.",
+])
+def test_numbers_that_are_not_ages_dates_or_ids(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("her ZIP, 60614, came up", "postcode"), ("zip code 30303-4512 on the letter", "postcode"),
+    ("postcode is LS6 2QL", "postcode"), ("lives at 214 W 72nd St", "address"), ("outside 9 S 3rd Ave", "address"),
+    ("plate KTR-442 on the van", "vehicle"), ("rego XYZ99A noted", "vehicle"),
+    ("registration 12-KY-3456 on the car", "vehicle"), ("NY plate KLM-1234 seen", "vehicle"),
+    ("NI number AB 12 34 56 C", "record_number"), ("his NI is JK123456D", "record_number"),
+    ("NHI ZAB1234 on the referral", "record_number"), ("PPS 1234567TA", "record_number"),
+    ("SIN 046 454 286 on the form", "record_number"),
+    ("her snap is dan.the.man.99", "handle"), ("follow her on insta at rosie.paints.daily", "handle"),
+])
+def test_labelled_codes(text: str, kind: str) -> None:
+    assert kind in [k for k, _ in kinds(text)]
 
 
 def test_ordinary_words_are_not_record_numbers() -> None:
