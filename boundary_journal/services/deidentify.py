@@ -164,7 +164,9 @@ _DIGIT_WORDS = {"zero": 1, "oh": 1, "o": 1, "nought": 1, "one": 1, "two": 1, "th
                 "six": 1, "seven": 1, "eight": 1, "nine": 1}
 _SPOKEN_DIGITS = re.compile(
     r"\b(?:(?:double|triple)\s+)?(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|\d)\b"
-    r"(?:[\s,.-]+(?:(?:double|triple)\s+)?(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|\d)\b)+",
+    r"(?:\s+hundred\b)?"
+    r"(?:[\s,.-]+(?:(?:double|triple)\s+)?(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|\d)\b"
+    r"(?:\s+hundred\b)?)+",
     re.IGNORECASE)
 _SPOKEN_EMAIL = re.compile(
     r"\b[\w.-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[\w-]+)*\s*(?:\s(?:at)\s|\(at\)|\[at\]|\{at\})\s*"
@@ -327,9 +329,12 @@ def _spoken_numbers(text: str) -> Iterable[tuple[int, int]]:
         for index, word in enumerate(words):
             if word in ("double", "triple"):
                 continue
+            if word == "hundred":
+                count += 2  # "nine hundred": 9, 0, 0
+                continue
             times = {"double": 2, "triple": 3}.get(words[index - 1], 1) if index else 1
             count += times * (len(word) if word.isdigit() else 1)
-        spelled = sum(1 for w in words if not w.isdigit())
+        spelled = sum(1 for w in words if not w.isdigit() and w != "hundred")
         if count >= MIN_PHONE_DIGITS and spelled >= 3:
             yield match.start(), match.end()
 
@@ -344,6 +349,44 @@ def _spoken_emails(text: str) -> Iterable[tuple[int, int]]:
         domain = right.group(0)
         if _MAIL_HOSTS.search(domain) or _SPOKEN_DOT.search(domain):
             yield left.start(), right.end()
+
+
+_SPACED = re.compile(r"(?<!\S)[^\W_](?:[ ]+[^\W_.@]|[ ]*[.@][ ]*[^\W_]){3,}(?!\S)")
+
+
+def _letter_spaced(text: str, *, names: bool = False) -> Iterable[tuple[int, int]]:
+    """An address or a name typed a letter at a time ("j o h n at g m a i l dot com", "m . s m i t h @ …"):
+    the runs are closed up and read again, and a finding there maps back to the letters."""
+    runs = list(_SPACED.finditer(text))
+    if not runs:
+        return
+    kept: list[int] = []  # for each character of the closed-up text, its place in `text`
+    pieces: list[str] = []
+    position = 0
+    for run in runs:
+        for index in range(position, run.start()):
+            kept.append(index)
+        pieces.append(text[position: run.start()])
+        for index in range(run.start(), run.end()):
+            if not text[index].isspace():
+                kept.append(index)
+                pieces.append(text[index])
+        position = run.end()
+    pieces.append(text[position:])
+    kept.extend(range(position, len(text)))
+    closed = "".join(pieces)
+    found = [] if names else [(m.start(), m.end()) for m in _EMAIL.finditer(closed)] + list(_spoken_emails(closed))
+    lex = lexicon()
+    offset = 0
+    for run in runs:
+        word = re.sub(r"\s", "", run.group(0))
+        start = run.start() - offset
+        offset += len(run.group(0)) - len(word)
+        if names and word.isalpha() and len(word) >= 4 and (word.casefold() in lex.given or
+                                                   word.casefold() in lex.surname_rank):
+            found.append((start, start + len(word)))
+    for start, end in found:
+        yield kept[start], kept[end - 1] + 1
 
 
 def _urls(text: str) -> Iterable[tuple[int, int]]:
@@ -784,6 +827,8 @@ def scan_text(
         ("url", _urls(text)),
         ("handle", _handles(text)),
         ("email", _spoken_emails(text)),
+        ("email", _letter_spaced(text)),
+        ("name", _letter_spaced(text, names=True)),
     ]
     if _DIGIT.search(text):  # most notes have no digit at all: these patterns all need one
         detectors += [

@@ -387,3 +387,22 @@ def test_development_sets_meet_the_targets() -> None:
     caught = sum(found_any(s) for s in positives) / len(positives)
     alarms = sum(found_any(s) for s in negatives) / len(negatives)
     assert caught >= 0.95 and alarms <= 0.03, (caught, alarms)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("her number is oh two one, double seven, four hundred, five six", "phone"),
+    ("call oh eight hundred, two two three, nine double one", "phone"),
+    ("oh seven seven double four, nine hundred, one two three", "phone"),
+    ("write to k a t e at y a h o o dot com", "email"),
+    ("her email is p . j o n e s @ o u t l o o k . c o m", "email"),
+    ("he signs as j o h n on the forum", "name"),
+])
+def test_spoken_numbers_and_letter_spaced_addresses(text: str, kind: str) -> None:
+    assert kind in [k for k, _ in kinds(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "She read out two hundred and fifty words.", "A B C model for the thought record.", "Three or four times a day.",
+])
+def test_counting_and_spelt_out_letters_are_not_identifiers(text: str) -> None:
+    assert kinds(text) == []
