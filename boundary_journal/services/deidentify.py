@@ -264,7 +264,7 @@ _PRODUCT_NOUNS = frozenset((
 # Endings of medical words the dictionaries lack ("Schizoaffective", "Fibromyalgia", "Colitis").
 _MEDICAL_ENDINGS = ("osa", "itis", "osis", "emia", "aemia", "pathy", "phrenia", "affective", "algia", "ectomy",
                     "ology", "ologist", "otomy", "iasis", "plasia", "trophy", "lepsy", "mania", "phobia", "ative",
-                    "oma", "uria", "opathy", "ism", "ia")
+                    "oma", "uria", "opathy", "ism", "exia", "imia", "esia", "oria", "ysia")
 _CONTRACTIONS = ("n't", "'re", "'d", "'ll", "'ve", "'m")
 _DEPARTMENT_WORDS = frozenset((
     "ward", "unit", "team", "teams", "service", "services", "department", "clinic", "centre", "center", "hospital",
@@ -759,11 +759,48 @@ class _NameFinder:
             return kind if person else "none"
         return kind if following in _NAME_CUE_AFTER - {"is"} else "none"
 
+    def _person_slot(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """Where a person stands: before a person's verb, after "with/re:/from/to/and", or "X's mother"."""
+        token = tokens[index]
+        following = tokens[index + 1].bare if index + 1 < len(tokens) else ""
+        if token.text.endswith(("'s", "’s")):
+            return following in _FAMILY_NOUNS
+        before = tokens[index - 1].bare if index else ""
+        if following in _PERSON_VERBS:
+            return before not in ("the", "a", "an", "my", "your", "his", "her", "their", "this", "that", "our",
+                                  "of", "in", "on", "no", "any", "some", "to", "be", "been")
+        return before in _PERSON_BEFORE and following in ("and", "about", "re", "said", "asked", "who", "", "again",
+                                                          "today", "yesterday", "at", "on", "to", "for", "her",
+                                                          "his", "too", "as", "last", "this", "after", "before",
+                                                          "in", "when", "while", "because", "but", "so")
+
+    def _unknown_lowercase(self, bare: str) -> bool:
+        """A lower-case word no list knows: not English, no medicine, abbreviation, or clinical word."""
+        lex = self.lex
+        plain = bare.replace("'", "").replace("’", "")
+        if plain != bare or len(plain) < 3 or not plain.isalpha() or bare in lex.not_names or \
+                bare in COMMON_CAPITALISED or bare in _LOWERCASE_NOT_NAMES or bare in self.known or bare in _TITLES:
+            return False
+        if (bare.endswith("s") and bare[:-1] in lex.english) or bare in lex.english:
+            return False
+        if bare in lex.given:
+            return True
+        if _drug_like(bare) or bare.endswith(_MEDICAL_ENDINGS) or not re.search(r"[aeiouy]", bare):
+            return False  # a medicine, a diagnosis, an abbreviation ("cbt", "mdt")
+        stem = bare[:-1] if bare.endswith("s") else bare
+        if any(stem[:cut] in lex.english and stem[cut:] in lex.english for cut in range(3, len(stem) - 2)):
+            return False  # a compound of two words ("housemates", "groupwork")
+        return bare in lex.given or (re.search(r"[aeiouy]", bare[1:]) is not None and len(bare) >= 4)
+
     def _lowercase(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
         """Names typed in lower case ("priya said"): a given name that is not an English word."""
         lex = self.lex
         for index, token in enumerate(tokens):
             word, bare = token.text, token.bare
+            if bare not in lex.english and word[:1].islower() and self._person_slot(text, tokens, index) and \
+                    not self._inside(token, masked) and self._unknown_lowercase(bare):
+                yield token.start, token.end  # "so tamati asked", "re: declan", "met with kateryna and her"
+                continue
             if "-" not in bare and bare not in lex.given:
                 continue  # most words: no given name, so nothing more to ask
             if not word[:1].islower() or self._inside(token, masked):
@@ -780,6 +817,22 @@ class _NameFinder:
                 before = tokens[index - 1].bare if index else ""
                 if before not in ("the", "a", "an", "my", "your", "his", "her", "their", "this", "that", "our"):
                     yield token.start, token.end
+
+
+# Verbs after which a lower-case word that is no English word stands where a person stands ("tamati asked").
+_PERSON_VERBS = frozenset((
+    "said", "says", "asked", "asks", "told", "tells", "texted", "texts", "rang", "rings", "phoned", "emailed",
+    "messaged", "mentioned", "wants", "wanted", "started", "began", "offered", "replied", "cried", "laughed",
+    "shouted", "arrived", "came", "turned", "refused", "agreed", "admitted", "denied", "left", "called", "sobbed",
+    "smiled", "hugged", "brought", "gave", "sent", "visited", "explained", "insisted", "disclosed", "stormed",
+    "walked", "missed", "cancelled", "canceled", "thinks", "thought", "feels", "felt", "seems", "seemed", "needs",
+    "keeps", "kept", "tried", "tries", "won't", "can't", "doesn't", "didn't", "is", "was", "has", "had", "will",
+))
+_PERSON_BEFORE = frozenset(("with", "re", "from", "to", "and", "for", "about", "called", "named", "see", "saw",
+                            "met", "meet", "visit", "visited", "told", "asked", "phoned", "rang", "texted", "by"))
+_FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", "son", "wife", "husband", "partner",
+                           "sister", "brother", "boyfriend", "girlfriend", "kids", "children", "baby", "nan",
+                           "grandmother", "grandfather", "aunt", "uncle", "family", "teacher", "carer"))
 
 
 _LOWERCASE_NOT_NAMES = frozenset((

@@ -406,3 +406,42 @@ def test_spoken_numbers_and_letter_spaced_addresses(text: str, kind: str) -> Non
 ])
 def test_counting_and_spelt_out_letters_are_not_identifiers(text: str) -> None:
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("so tamati asked again", "tamati"), ("the call ended when niamh started crying", "niamh"),
+    ("spoke to the charge nurse re: declan", "declan"), ("met with kateryna and her interpreter", "kateryna"),
+    ("xiaoling wants to stop the groups", "xiaoling"), ("kaia's mother rang", "kaia's"),
+    ("met with zhaoyang today", "zhaoyang"), ("aroha texted at midnight again", "aroha"),
+])
+def test_lower_case_names_of_many_origins(text: str, name: str) -> None:
+    assert ("name", name) in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "He lives with housemates.", "she came with adhd and asd", "referred to camhs again", "spoke to gp about it",
+    "dbt skills with the ocd group", "she talked about tiktok again", "seen with mum and nanna",
+])
+def test_lower_case_jargon_where_a_person_stands_is_not_a_name(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "'You're not listening,' she said.", "\"Don't tell anyone,\" he whispered.", "\"You'd think so,\" she said.",
+    "Wellbeing checks are part of the Programme.", "Paediatrics asked for a Haematology review.",
+    "St Patrick's Day is always hard.", "St Andrew's Day fell on a Tuesday.", "All Saints was her church.",
+    "Schizoaffective Disorder was the diagnosis.", "Anorexia Nervosa was diagnosed.", "Fibromyalgia flares.",
+    "Tourette Syndrome runs in the family.", "She brought me a Starbucks card.", "A Lindt bunny was left.",
+    "Cadbury chocolates arrived.", "He took an Uber home.", "She won a Tesco voucher.",
+    "She is originally from Nigeria.", "He grew up in India.", "A Filipino nurse translated.",
+    "Dawn was breaking when she called.", "Hope is hard this week.", "Grace is something she talks about.",
+    "Will power is not the issue.", "Frank conversations are hard.",
+])
+def test_words_in_capitals_that_are_not_names(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("text", ["Dawn said she would come back.", "Grace asked for a letter.",
+                                  "Hope texted twice last night.", "Grace was tearful at the end."])
+def test_an_everyday_given_name_before_a_persons_verb(text: str) -> None:
+    assert [kind for kind, _ in kinds(text)] == ["name"]
