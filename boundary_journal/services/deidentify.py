@@ -253,8 +253,13 @@ _PERSON_STATES = frozenset((
 ))
 # Given names that are also countries or regions: a place after "in", "from", "to" ("grew up in India").
 _PLACE_NAMES = frozenset(("argentina", "asia", "burma", "chad", "china", "dominica", "france", "georgia", "india",
-                          "israel", "jordan", "kenya", "sierra", "trinidad"))
-_PLACE_CUES = frozenset(("in", "from", "to", "across", "visit", "visiting", "visited", "of", "around", "near"))
+                          "israel", "jordan", "kenya", "sierra", "trinidad", "carolina", "virginia",
+                          "victoria", "florida", "america", "asia", "savannah", "austin", "dallas", "adelaide",
+                          "sydney", "wellington", "nelson", "chelsea", "paris", "lourdes", "orlando", "madison"))
+_PLACE_CUES = frozenset(("in", "across", "around", "near", "visiting"))
+# "from Jordan" is a place only after a word of origin ("originally from", "moved from"), else a text's sender.
+_ORIGIN_WORDS = frozenset(("originally", "moved", "came", "migrated", "emigrated", "immigrated", "fled", "is", "are",
+                           "was", "were", "family", "flew", "returned", "back", "home"))
 # Nouns after which a capitalised word is a brand or a shop ("a Tesco voucher", "Cadbury chocolates").
 _PRODUCT_NOUNS = frozenset((
     "card", "cards", "voucher", "vouchers", "bunny", "chocolate", "chocolates", "gift", "order", "delivery",
@@ -282,6 +287,34 @@ _DRUG_ENDINGS = ("osin", "pram", "ridone", "tadine", "axine", "iptan", "zosin", 
                  "gliptin", "gliflozin", "parin", "vir", "dronate", "lukast", "terol", "sone", "olone", "caine",
                  "azepam", "azine", "idone", "apine", "xetine", "zepam", "barb", "phen", "fen", "dol", "oxone",
                  "azole", "profen", "semide", "thiazide", "triptyline", "ipramine", "peridol", "ium", "ol")
+
+
+# A named workplace or venue: capitalised words after one of these, ending in a kind of place
+# ("works at Bright Stars Nursery", "the chef at The Copper Pot"), unless a word says it is a service.
+_VENUE_CUES = frozenset(("at", "in", "near", "from", "outside", "runs", "owns", "of", "for", "behind", "opposite",
+                         "by", "into", "to", "manages", "joined", "leaves", "left"))
+_PLACE_TYPES = frozenset((
+    "centre", "center", "practice", "surgery", "school", "primary", "academy", "college", "church", "mosque",
+    "temple", "synagogue", "chapel", "pub", "inn", "arms", "café", "cafe", "kitchen", "bakery", "salon", "garage",
+    "farm", "nursery", "kindergarten", "kindy", "preschool", "store", "shop", "stores", "restaurant", "bar",
+    "hotel", "motel", "gym", "studio", "studios", "club", "diner", "takeaway", "bistro", "deli", "pharmacy",
+    "chemist", "market", "mart", "garden", "gardens", "estate", "park", "tavern", "lodge", "barbers", "grill",
+))
+_SERVICE_WORDS = frozenset((
+    "mental", "health", "community", "child", "children", "children's", "adult", "adolescent", "youth", "family",
+    "crisis", "emergency", "general", "care", "social", "early", "intervention", "recovery", "addiction", "drug",
+    "alcohol", "psychiatric", "psychology", "sexual", "specialist", "national", "regional", "district", "county",
+    "public", "local", "women's", "men's", "student", "counselling", "wellbeing", "rehabilitation", "assessment",
+    "treatment", "memory", "eating", "perinatal", "maternity", "cancer", "dental", "eye", "sleep", "pain", "respite",
+    "day", "resource", "job", "citizens", "leisure", "sports", "urgent", "walk-in", "medical", "primary",
+    "secondary", "high", "junior", "senior", "middle", "sunday", "saturday", "special", "independent", "state",
+    "catholic", "anglican", "baptist", "methodist", "islamic", "jewish", "visitor", "visitors", "times", "news",
+    "bible", "lancet", "herald", "post", "guardian", "telegraph", "economist", "lord", "lord's", "prayer",
+    "resources", "therapy", "therapies", "year", "term", "class", "room", "block", "level", "stage", "grade",
+    "phase", "module", "session", "week", "part", "step", "section", "chapter", "new", "old", "great", "english",
+    "maths", "science", "history", "art", "music", "drama", "studies", "skills", "training", "support",
+    "shopping", "health", "job", "sixth", "form", "further", "education", "university", "hospital", "ward",
+))
 
 
 @dataclass(frozen=True)
@@ -669,10 +702,11 @@ class _NameFinder:
                     break
                 following += 1
             index = following
-            yield from self._judge_run(text, [tokens[i] for i in run], tokens, following, masked)
+            yield from self._judge_run(text, [tokens[i] for i in run], tokens, following, masked, run[0])
 
     def _judge_run(
-        self, text: str, run: list[_Token], tokens: list[_Token], after: int, masked: list[tuple[int, int]]
+        self, text: str, run: list[_Token], tokens: list[_Token], after: int, masked: list[tuple[int, int]],
+        index: int,
     ) -> Iterator[tuple[int, int]]:
         words = [t for t in run if t.bare not in _CONNECTORS]
         if not words:
@@ -680,7 +714,22 @@ class _NameFinder:
         if len(words) == 2 and len(words[1].bare) == 1 and words[0].bare not in self.lex.given and \
                 words[0].bare not in self.lex.surname_rank:
             return  # a role and an initial ("Ärztin Ö", "Caller K"): the form of a pseudonym
-        before = self._before(tokens, run[0])
+        before = tokens[index - 1].bare.rstrip(".") if index else ""
+        if len(words) >= 2 and before in _VENUE_CUES and not _at_sentence_start(text, run[0].start) and \
+                not any(self._inside(t, masked) or t.bare in self.known for t in words):
+            body = words[1:] if words[0].bare == "the" else words
+            town = before in ("in", "near", "outside", "from") and all(
+                self.word_class(t.bare) != "none" or t.bare in self.lex.english for t in body) and not any(
+                t.bare in self.lex.not_names or t.bare in COMMON_CAPITALISED for t in body)
+            if body and (words[0].bare == "the" or words[-1].bare in _PLACE_TYPES or town) and \
+                    not any(t.bare in _SERVICE_WORDS or t.bare in _DEPARTMENT_WORDS - _PLACE_TYPES
+                            for t in body) and not all(t.bare in _PLACE_TYPES for t in body):
+                yield run[0].start, run[-1].end  # a named workplace or venue
+                return
+        origin = before == "from" and index > 1 and tokens[index - 2].bare in _ORIGIN_WORDS
+        if words[-1].bare in _PLACE_NAMES and (before in _PLACE_CUES or origin) and \
+                all(self.word_class(t.bare) == "none" for t in words[:-1]):
+            return  # "grew up in India", "moved from North Carolina"
         if words[-1].bare == "day" and (before in ("st", "saint") or words[0].bare in ("st", "saint")):
             return  # "St Patrick's Day", "St Andrew's Day"
         if words[0].bare == "all" and len(words) == 2 and words[1].bare == "saints":
@@ -689,8 +738,7 @@ class _NameFinder:
             nxt = tokens[after].bare if after < len(tokens) else ""
             if before in ("a", "an") or nxt in _PRODUCT_NOUNS:
                 return  # "a Starbucks card", "an Uber", "Cadbury chocolates": a brand or a shop
-            if words[0].bare in _PLACE_NAMES and before in _PLACE_CUES:
-                return  # "grew up in India"
+
         if words[-1].bare in ("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test"):
             return  # an eponymous diagnosis or scale ("Tourette Syndrome", "Asperger Syndrome")
         pairs = self.lex.not_name_pairs
@@ -731,11 +779,6 @@ class _NameFinder:
                 words[last + 1].bare in self.lex.surname_rank and not self._inside(words[last + 1], masked):
             last += 1
         yield words[first].start, words[last].end
-
-    @staticmethod
-    def _before(tokens: list[_Token], token: _Token) -> str:
-        index = tokens.index(token)
-        return tokens[index - 1].bare.rstrip(".") if index else ""
 
     def _sentence_start(self, token: _Token, kind: str, words: list[_Token], tokens: list[_Token], after: int) -> str:
         """A capital at the start of a sentence says nothing: the word must be a name by itself, or a given name

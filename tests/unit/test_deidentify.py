@@ -445,3 +445,26 @@ def test_words_in_capitals_that_are_not_names(text: str) -> None:
                                   "Hope texted twice last night.", "Grace was tearful at the end."])
 def test_an_everyday_given_name_before_a_persons_verb(text: str) -> None:
     assert [kind for kind, _ in kinds(text)] == ["name"]
+
+
+@pytest.mark.parametrize(("text", "venue"), [
+    ("she runs Bright Stars Nursery now", "Bright Stars Nursery"),
+    ("manager of Riverside Garden Centre", "Riverside Garden Centre"),
+    ("the head chef at The Copper Pot", "The Copper Pot"), ("the only pub in Little Snoring", "Little Snoring"),
+    ("the owner of Maple Leaf Bakery", "Maple Leaf Bakery"),
+])
+def test_named_workplaces_and_small_towns(text: str, venue: str) -> None:
+    assert ("name", venue) in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "she read it in The Times", "he goes to Sunday School", "referred to Community Mental Health Centre",
+    "works in Human Resources", "she grew up in New Zealand", "in Cognitive Behavioural Therapy",
+    "moved from North Carolina", "she is originally from Kenya", "in South East Asia", "at Primary School",
+])
+def test_services_countries_and_generic_places_are_not_venues(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_a_place_name_that_is_a_given_name_is_a_person_after_a_text_from() -> None:
+    assert kinds("a text from Jordan") == [("name", "Jordan")]
