@@ -85,7 +85,8 @@ _PERSON = (r"(?:he|she|they|patient|pt|client|resident|man|woman|boy|girl|lady|g
            r"partner|mother|father|mum|mom|dad|brother|sister|child|kid|baby|grandson|granddaughter|student|"
            r"carer|caller|neighbour|neighbor|friend|aunt|uncle|cousin|nephew|niece|teen|teenager|person)")
 _UNIT_AFTER = (r"(?!\s*(?:%|mg|mcg|g\b|kg|ml|l\b|mmol|cm|mm|km|m\b|minutes?|mins?|hours?|hrs?|days?|weeks?|"
-               r"months?|times|sessions?|units?|points?|out of|/|of \d|x\b|am\b|pm\b|o'clock|:|\.\d|,\d))")
+               r"months?|times|sessions?|units?|points?|out of|/|of \d|x\b|am\b|pm\b|o'clock|:|\.\d|,\d|"
+               r"foot|feet|ft\b|inch(?:es)?|stone|st\b|lbs?\b|pounds?|percent|per cent))")
 _AGE = re.compile(
     r"\b\d{1,3}[- ](?:year|yr|month)s?[- ]old\b|\b(?:aged?|age:)\s*\d{1,3}\b"
     r"|\b\d{1,3}\s?(?:yo|y/o|y\.o\.|yrs? old)(?!\w)"
@@ -98,7 +99,7 @@ _AGE = re.compile(
     rf"|\b{_PERSON}\s*\((?:aged?\s+)?\d{{1,3}}\)"
     rf"|(?:^|(?<=[.;!?]\s))(?:at\s+)?\d{{1,3}},\s+(?:he|she|they)\b"
     rf"|\b[Aa]t\s+\d{{2,3}},?\s+(?:he|she|they)\b"
-    rf"|(?<=[A-Za-z]),\s+\d{{1,3}},\s+(?=[a-z])"  # "Client M, 52, said", "the teacher, 61, cried"
+    rf"|(?<=[A-Za-z]),\s+\d{{1,3}}(?=,\s+[a-z])"  # "Client M, 52, said", "the teacher, 61, cried"
     rf"|\bwho(?:'s|’s|\s+is|\s+was|\s+turned)\s+(?:only\s+|now\s+|just\s+)?\d{{1,3}}\b{_UNIT_AFTER}"
     rf"|\bis\s+only\s+\d{{1,3}}\b{_UNIT_AFTER}"
     rf"|\b(?:girl|boy|man|woman|lady|child|kid|teen|youngster|gentleman)\s+of\s+\d{{1,3}}\b{_UNIT_AFTER}"
@@ -129,7 +130,7 @@ _RECORD = re.compile(
 _UNLABELLED_RECORD = re.compile(
     r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{3}\b|\b\d{6,}\b"
     r"|\b[A-Z]{1,3}\d{6,9}\b|\b\d{7}[A-Z]{1,2}\b"
-    r"|(?-i:\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b)"  # UK National Insurance
+    r"|(?-i:\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b)"  # UK National Insurance
     r"|(?-i:\b[A-HJ-NP-Z]{3}\s?\d{4}\b)",  # New Zealand NHI
     re.IGNORECASE)
 _NOT_RECORD = re.compile(r"\d{1,3}(?:,\d{3})+|\b\d{6,}\s*(?:steps|mg|ml|dollars|pounds|euros)\b", re.IGNORECASE)
@@ -152,7 +153,7 @@ _POSTCODE = re.compile(
     r"|\b(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT|[A-Z]{2})\s+\d{4,5}\b"  # Australian state or US state and the code
     r"|(?i:\b(?:zip|zip code|postcode|post code|postal code|eircode)\b(?:\s+(?:is|was|of))?\s*:?\s*"
     r"[A-Z\d]{3,4}\s?[A-Z\d]{3,4}\b)"
-    r"|(?i:\b(?:zip|zip code|postcode|post code|postal code)\b(?:\s+(?:is|was|of))?\s*[:,]?\s*\d{4,5}\b)"
+    r"|(?i:\b(?:zip|zip code|postcode|post code|postal code)\b(?:\s+(?:is|was|of))?\s*[:,]?\s*\d{4,5}(?:-\d{4})?\b)"
     r"|(?i:\b(?:moved to|lives in|living in|live in|address(?: is)?)\s+\d{4,5}\b)")
 _PLATE = re.compile(
     r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b"  # UK current format
@@ -715,7 +716,9 @@ class _NameFinder:
                 words[0].bare not in self.lex.surname_rank:
             return  # a role and an initial ("Ärztin Ö", "Caller K"): the form of a pseudonym
         before = tokens[index - 1].bare.rstrip(".") if index else ""
-        if len(words) >= 2 and before in _VENUE_CUES and not _at_sentence_start(text, run[0].start) and \
+        after_the = before == "the" and index > 1 and tokens[index - 2].bare in _VENUE_CUES
+        if len(words) >= 2 and (before in _VENUE_CUES or (after_the and words[-1].bare in _PLACE_TYPES)) and \
+                not _at_sentence_start(text, run[0].start) and \
                 not any(self._inside(t, masked) or t.bare in self.known for t in words):
             body = words[1:] if words[0].bare == "the" else words
             town = before in ("in", "near", "outside", "from") and all(

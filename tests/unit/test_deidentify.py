@@ -79,7 +79,7 @@ def test_ages_without_aged_or_year_old(text: str) -> None:
     "The appointment is at 14:30 on Tuesday.", "She is in week 3 of 12.", "BP 140/90 today.", "Her PHQ-9 is 18/27.",
     "Bed 4 in room 12 on ward 7.", "This is session 14 of 20.", "Score 18 on the GAD-7.",
     "Sertraline 50 mg, then 100 mg.",
-    "He scored 1 of 3, then 2 of 3.", "She sleeps 5-6 hours.",
+    "He scored 1 of 3, then 2 of 3.", "She sleeps 5-6 hours.", "She is 5 foot 4.",
 ])
 def test_numbers_that_are_not_ages_dates_or_ids(text: str) -> None:
     assert kinds(text) == []
@@ -91,7 +91,8 @@ def test_numbers_that_are_not_ages_dates_or_ids(text: str) -> None:
     ("plate KTR-442 on the van", "vehicle"), ("rego XYZ99A noted", "vehicle"),
     ("registration 12-KY-3456 on the car", "vehicle"), ("NY plate KLM-1234 seen", "vehicle"),
     ("NI number AB 12 34 56 C", "record_number"), ("his NI is JK123456D", "record_number"),
-    ("NHI ZAB1234 on the referral", "record_number"), ("PPS 1234567TA", "record_number"),
+    ("NHI ZAB1234 on the referral", "record_number"), ("QQ 12 34 56 C on the letter", "record_number"),
+    ("zip code 94110-1234 on it", "postcode"), ("PPS 1234567TA", "record_number"),
     ("SIN 046 454 286 on the form", "record_number"),
     ("her snap is dan.the.man.99", "handle"), ("follow her on insta at rosie.paints.daily", "handle"),
 ])
@@ -451,7 +452,7 @@ def test_an_everyday_given_name_before_a_persons_verb(text: str) -> None:
     ("she runs Bright Stars Nursery now", "Bright Stars Nursery"),
     ("manager of Riverside Garden Centre", "Riverside Garden Centre"),
     ("the head chef at The Copper Pot", "The Copper Pot"), ("the only pub in Little Snoring", "Little Snoring"),
-    ("the owner of Maple Leaf Bakery", "Maple Leaf Bakery"),
+    ("the owner of Maple Leaf Bakery", "Maple Leaf Bakery"), ("manager of the Red Lion Inn", "Red Lion Inn"),
 ])
 def test_named_workplaces_and_small_towns(text: str, venue: str) -> None:
     assert ("name", venue) in kinds(text)
