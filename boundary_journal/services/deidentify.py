@@ -102,7 +102,8 @@ _AGE = re.compile(
     rf"|(?<=[A-Za-z]),\s+\d{{1,3}}(?=,\s+[a-z])"  # "Client M, 52, said", "the teacher, 61, cried"
     rf"|\bwho(?:'s|’s|\s+is|\s+was|\s+turned)\s+(?:only\s+|now\s+|just\s+)?\d{{1,3}}\b{_UNIT_AFTER}"
     rf"|\bis\s+only\s+\d{{1,3}}\b{_UNIT_AFTER}"
-    rf"|\b(?:girl|boy|man|woman|lady|child|kid|teen|youngster|gentleman)\s+of\s+\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|\b(?:girl|boy|man|woman|lady|child|kid|teen|youngster|gentleman|lad|lass|fella|bloke|chap|gent|"
+    rf"young (?:man|woman|person))\s+of\s+\d{{1,3}}\b{_UNIT_AFTER}"
     rf"|(?-i:\(\s*[MFX]\s*,\s*\d{{1,3}}\s*\)|\(\s*\d{{1,3}}\s*[MFX]\s*\)|\b\d{{1,3}}\s?[MF]\b)",
     re.IGNORECASE | re.MULTILINE)
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -314,6 +315,9 @@ _SERVICE_WORDS = frozenset((
     "resources", "therapy", "therapies", "year", "term", "class", "room", "block", "level", "stage", "grade",
     "phase", "module", "session", "week", "part", "step", "section", "chapter", "new", "old", "great", "english",
     "maths", "science", "history", "art", "music", "drama", "studies", "skills", "training", "support",
+    "young", "people's", "older", "wellness", "drop-in", "boxing", "football", "rugby", "cricket", "golf",
+    "tennis", "swimming", "bowls", "chess", "book", "dance", "youth", "scout", "scouts", "guides", "town", "city",
+    "village", "parish", "civic", "arts", "learning", "family", "services", "women", "men",
     "shopping", "health", "job", "sixth", "form", "further", "education", "university", "hospital", "ward",
 ))
 
@@ -726,7 +730,8 @@ class _NameFinder:
                 t.bare in self.lex.not_names or t.bare in COMMON_CAPITALISED for t in body)
             if body and (words[0].bare == "the" or words[-1].bare in _PLACE_TYPES or town) and \
                     not any(t.bare in _SERVICE_WORDS or t.bare in _DEPARTMENT_WORDS - _PLACE_TYPES
-                            for t in body) and not all(t.bare in _PLACE_TYPES for t in body):
+                            for t in (body if town or words[-1].bare not in _PLACE_TYPES else body[:1])) and \
+                    not all(t.bare in _PLACE_TYPES for t in body):
                 yield run[0].start, run[-1].end  # a named workplace or venue
                 return
         origin = before == "from" and index > 1 and tokens[index - 2].bare in _ORIGIN_WORDS

@@ -68,7 +68,8 @@ def test_full_dates_with_a_year(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "Client R, 47, described the weekend", "the bus driver, 58, wept in session", "my client who is 34 lives alone",
-    "her son is only 12", "she's forty-four and exhausted", "a boy of 9 was waiting", "referred (M, 37) for low mood",
+    "her son is only 12", "she's forty-four and exhausted", "a boy of 9 was waiting", "seen with a lad of 14",
+    "referred (M, 37) for low mood",
     "new referral 29F with panic", "(42M) seen today", "Seventy-six and still caring for him.",
 ])
 def test_ages_without_aged_or_year_old(text: str) -> None:
@@ -462,6 +463,7 @@ def test_named_workplaces_and_small_towns(text: str, venue: str) -> None:
     "she read it in The Times", "he goes to Sunday School", "referred to Community Mental Health Centre",
     "works in Human Resources", "she grew up in New Zealand", "in Cognitive Behavioural Therapy",
     "moved from North Carolina", "she is originally from Kenya", "in South East Asia", "at Primary School",
+    "at the Young People's Centre", "at the Child Development Centre", "at Family Planning Clinic",
 ])
 def test_services_countries_and_generic_places_are_not_venues(text: str) -> None:
     assert kinds(text) == []
