@@ -115,7 +115,8 @@ _WORDED_AGE = re.compile(
     rf"|\b{_PERSON}(?:\s+(?:is|was|'s|’s|is now|will be|is nearly|is almost)|'s|’s)\s+(?:now\s+|only\s+|nearly\s+)?"
     rf"{_SPELLED_AGE}\b(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|times|percent|per cent|%|pounds|kg))"
     rf"|\b{_SPELLED_AGE}[- ]years?[- ]old\b|\b{_SPELLED_AGE} years of age\b"
-    rf"|(?:^|(?<=[.;!?]\s))(?:{_TENS})[- ](?:one|two|three|four|five|six|seven|eight|nine)\s+and\b",
+    rf"|(?:^|(?<=[.;!?]\s))(?:{_TENS})[- ](?:one|two|three|four|five|six|seven|eight|nine)\s+and\b"
+    rf"|(?<=[A-Za-z]),\s+{_SPELLED_AGE}(?=,\s+(?:[a-z]|I\b))",
     re.IGNORECASE)
 _RECORD = re.compile(
     r"\b(?:mrn|urn|nhs(?: number| no\.?)?|chi(?: number)?|ssn|sin|ird(?: number)?|pps(?: number)?|tfn|"
@@ -375,6 +376,19 @@ def _spoken_numbers(text: str) -> Iterable[tuple[int, int]]:
         spelled = sum(1 for w in words if not w.isdigit() and w != "hundred")
         if count >= MIN_PHONE_DIGITS and spelled >= 3:
             yield match.start(), match.end()
+
+
+_NUMBER_WORD_BEFORE = re.compile(rf"\b(?:{_SPELLED_AGE}|one|two|three|four|five|six|seven|eight|nine|\d+),\s*$",
+                                 re.IGNORECASE)
+
+
+def _worded_ages(text: str) -> Iterable[tuple[int, int]]:
+    """Ages in words; an appositive one ("the widow, eighty-one, lives") not inside a count ("ten, twenty, …")."""
+    for match in _WORDED_AGE.finditer(text):
+        if text[match.start()] == "," and \
+                _NUMBER_WORD_BEFORE.search(text, max(0, match.start() - 30), match.start() + 1):
+            continue
+        yield match.start(), match.end()
 
 
 def _spoken_emails(text: str) -> Iterable[tuple[int, int]]:
@@ -947,7 +961,7 @@ def scan_text(
         ]
     detectors += [
         ("phone", _spoken_numbers(text)),
-        ("age", ((m.start(), m.end()) for m in _WORDED_AGE.finditer(text))),
+        ("age", _worded_ages(text)),
         ("name", finder.find(text)),
     ]
     for kind, found in detectors:

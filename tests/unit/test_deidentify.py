@@ -70,7 +70,8 @@ def test_full_dates_with_a_year(text: str) -> None:
     "Client R, 47, described the weekend", "the bus driver, 58, wept in session", "my client who is 34 lives alone",
     "her son is only 12", "she's forty-four and exhausted", "a boy of 9 was waiting", "seen with a lad of 14",
     "referred (M, 37) for low mood",
-    "new referral 29F with panic", "(42M) seen today", "Seventy-six and still caring for him.",
+    "new referral 29F with panic", "the widow, eighty-one, lives alone",
+    "(42M) seen today", "Seventy-six and still caring for him.",
 ])
 def test_ages_without_aged_or_year_old(text: str) -> None:
     assert "age" in [kind for kind, _ in kinds(text)]
@@ -81,6 +82,7 @@ def test_ages_without_aged_or_year_old(text: str) -> None:
     "Bed 4 in room 12 on ward 7.", "This is session 14 of 20.", "Score 18 on the GAD-7.",
     "Sertraline 50 mg, then 100 mg.",
     "He scored 1 of 3, then 2 of 3.", "She sleeps 5-6 hours.", "She is 5 foot 4.",
+    "We had ten, twenty, thirty people.",
 ])
 def test_numbers_that_are_not_ages_dates_or_ids(text: str) -> None:
     assert kinds(text) == []
