@@ -837,12 +837,19 @@ class _NameFinder:
         return before in _PERSON_BEFORE and following in ("and", "about", "re", "said", "asked", "who", "", "again",
                                                           "today", "yesterday", "at", "on", "to", "for", "her",
                                                           "his", "too", "as", "last", "this", "after", "before",
-                                                          "in", "when", "while", "because", "but", "so")
+                                                          "in", "when", "while", "because", "but", "so",
+                                                          "that", "no", "not", "off", "everything", "yesterday")
 
     def _unknown_lowercase(self, bare: str) -> bool:
         """A lower-case word no list knows: not English, no medicine, abbreviation, or clinical word."""
         lex = self.lex
         plain = bare.replace("'", "").replace("’", "")
+        if "-" in bare and plain == bare:
+            parts = bare.split("-")
+            # "hyun-woo", "jun-seo": a hyphenated given name; not "self-care", "x-ray", "co-worker"
+            return all(p.isalpha() and len(p) >= 2 for p in parts) and len(parts) == 2 and \
+                parts[0] not in _HYPHEN_PREFIXES and any(p not in lex.english for p in parts) and \
+                not any(_drug_like(p) or p in lex.not_names for p in parts)
         if plain != bare or len(plain) < 3 or not plain.isalpha() or bare in lex.not_names or \
                 bare in COMMON_CAPITALISED or bare in _LOWERCASE_NOT_NAMES or bare in self.known or bare in _TITLES:
             return False
@@ -895,6 +902,9 @@ _PERSON_VERBS = frozenset((
 ))
 _PERSON_BEFORE = frozenset(("with", "re", "from", "to", "and", "for", "about", "called", "named", "see", "saw",
                             "met", "meet", "visit", "visited", "told", "asked", "phoned", "rang", "texted", "by"))
+_HYPHEN_PREFIXES = frozenset(("self", "non", "ex", "co", "re", "pre", "post", "anti", "sub", "semi", "multi",
+                              "inter", "intra", "over", "under", "mid", "de", "dis", "un", "well", "ill", "half",
+                              "step", "mis", "e", "x", "t", "mum", "dad", "in", "out", "up", "on", "off"))
 _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", "son", "wife", "husband", "partner",
                            "sister", "brother", "boyfriend", "girlfriend", "kids", "children", "baby", "nan",
                            "grandmother", "grandfather", "aunt", "uncle", "family", "teacher", "carer"))

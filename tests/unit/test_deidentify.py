@@ -417,6 +417,8 @@ def test_counting_and_spelt_out_letters_are_not_identifiers(text: str) -> None:
     ("spoke to the charge nurse re: declan", "declan"), ("met with kateryna and her interpreter", "kateryna"),
     ("xiaoling wants to stop the groups", "xiaoling"), ("kaia's mother rang", "kaia's"),
     ("met with zhaoyang today", "zhaoyang"), ("aroha texted at midnight again", "aroha"),
+    ("so she asked hyun-woo to leave", "hyun-woo"), ("jun-seo says the meds help", "jun-seo"),
+    ("i told mihaela no", "mihaela"),
 ])
 def test_lower_case_names_of_many_origins(text: str, name: str) -> None:
     assert ("name", name) in kinds(text)
@@ -425,6 +427,8 @@ def test_lower_case_names_of_many_origins(text: str, name: str) -> None:
 @pytest.mark.parametrize("text", [
     "He lives with housemates.", "she came with adhd and asd", "referred to camhs again", "spoke to gp about it",
     "dbt skills with the ocd group", "she talked about tiktok again", "seen with mum and nanna",
+    "talked with co-workers about it", "he texted re: check-in", "spoke to e-safety about it",
+    "she said self-harm is less",
 ])
 def test_lower_case_jargon_where_a_person_stands_is_not_a_name(text: str) -> None:
     assert kinds(text) == []
