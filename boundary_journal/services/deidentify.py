@@ -133,7 +133,7 @@ _UNLABELLED_RECORD = re.compile(
     r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{3}\b|\b\d{6,}\b"
     r"|\b[A-Z]{1,3}\d{6,9}\b|\b\d{7}[A-Z]{1,2}\b"
     r"|(?-i:\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b)"  # UK National Insurance
-    r"|(?-i:\b[A-HJ-NP-Z]{3}\s?\d{4}\b)",  # New Zealand NHI
+    r"|(?-i:\b[A-HJ-NP-Z]{3}\d{4}\b)",  # New Zealand NHI (written together: "MDT 1400" is a meeting)
     re.IGNORECASE)
 _NOT_RECORD = re.compile(r"\d{1,3}(?:,\d{3})+|\b\d{6,}\s*(?:steps|mg|ml|dollars|pounds|euros)\b", re.IGNORECASE)
 _ADDRESS = re.compile(

@@ -82,7 +82,7 @@ def test_ages_without_aged_or_year_old(text: str) -> None:
     "Bed 4 in room 12 on ward 7.", "This is session 14 of 20.", "Score 18 on the GAD-7.",
     "Sertraline 50 mg, then 100 mg.",
     "He scored 1 of 3, then 2 of 3.", "She sleeps 5-6 hours.", "She is 5 foot 4.",
-    "We had ten, twenty, thirty people.",
+    "We had ten, twenty, thirty people.", "MDT 1400 on Tuesday.", "CBT 2023 cohort.",
 ])
 def test_numbers_that_are_not_ages_dates_or_ids(text: str) -> None:
     assert kinds(text) == []
