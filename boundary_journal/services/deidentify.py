@@ -160,7 +160,7 @@ _POSTCODE = re.compile(
 _PLATE = re.compile(
     r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b"  # UK current format
     r"|(?i:\b(?:reg|rego|registration|plate|plates|number plate|licen[cs]e plate|plate number|tag)"
-    r"(?:\s+(?:number|no\.?))?(?:\s*(?:is|was|:|-)\s*|\s+)(?=[A-Z-]*\d)(?=[\d-]*[A-Z])"
+    r"(?:\s+(?:number|no\.?))?(?:\s*(?:is|was|:|-)\s*|\s+)(?=[A-Z]{1,4}[ -]?\d|\d)(?=[\d-]*[A-Z])"
     r"[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,2}\b)"
 )
 _DIGIT_WORDS = {"zero": 1, "oh": 1, "o": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1,
@@ -295,7 +295,7 @@ _DRUG_ENDINGS = ("osin", "pram", "ridone", "tadine", "axine", "iptan", "zosin", 
 # A named workplace or venue: capitalised words after one of these, ending in a kind of place
 # ("works at Bright Stars Nursery", "the chef at The Copper Pot"), unless a word says it is a service.
 _VENUE_CUES = frozenset(("at", "in", "near", "from", "outside", "runs", "owns", "of", "for", "behind", "opposite",
-                         "by", "into", "to", "manages", "joined", "leaves", "left"))
+                         "by", "into", "manages", "joined", "leaves", "left"))
 _PLACE_TYPES = frozenset((
     "centre", "center", "practice", "surgery", "school", "primary", "academy", "college", "church", "mosque",
     "temple", "synagogue", "chapel", "pub", "inn", "arms", "café", "cafe", "kitchen", "bakery", "salon", "garage",
@@ -478,6 +478,15 @@ def _dates(text: str, *, cued: bool = True) -> Iterable[tuple[int, int]]:
             yield match.start(), match.end()
     for match in _BIRTH.finditer(text):
         yield match.start(), match.end()
+
+
+def _plates(text: str) -> Iterable[tuple[int, int]]:
+    for match in _PLATE.finditer(text):
+        end = match.end()
+        last = re.search(r"[ ]([A-Za-z]+)$", match.group(0))
+        if last and last.group(1).islower():
+            end -= len(last.group(0))  # "tag number ABC 1234 from the ticket": the word after is no part of it
+        yield match.start(), end
 
 
 def _records(text: str, pattern: re.Pattern[str]) -> Iterable[tuple[int, int]]:
@@ -739,6 +748,8 @@ class _NameFinder:
                 not _at_sentence_start(text, run[0].start) and \
                 not any(self._inside(t, masked) or t.bare in self.known for t in words):
             body = words[1:] if words[0].bare == "the" else words
+            if body and (body[0].bare in self.lex.not_names or body[0].bare in COMMON_CAPITALISED):
+                body = []  # "at The Samaritans", "from The Salvation Army": a service or a common word
             town = before in ("in", "near", "outside", "from") and all(
                 self.word_class(t.bare) != "none" or t.bare in self.lex.english for t in body) and not any(
                 t.bare in self.lex.not_names or t.bare in COMMON_CAPITALISED for t in body)
@@ -963,7 +974,7 @@ def scan_text(
             ("date", _dates(text, cued=not every_date)),
             ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text)) if _STREET.search(text) else ()),
             ("postcode", _postcodes(text)),
-            ("vehicle", ((m.start(), m.end()) for m in _PLATE.finditer(text))),
+            ("vehicle", _plates(text)),
             ("record_number", _records(text, _RECORD)),
             ("phone", _phones(text)),
             ("record_number", _records(text, _UNLABELLED_RECORD)),

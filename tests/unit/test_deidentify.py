@@ -82,7 +82,8 @@ def test_ages_without_aged_or_year_old(text: str) -> None:
     "Bed 4 in room 12 on ward 7.", "This is session 14 of 20.", "Score 18 on the GAD-7.",
     "Sertraline 50 mg, then 100 mg.",
     "He scored 1 of 3, then 2 of 3.", "She sleeps 5-6 hours.", "She is 5 foot 4.",
-    "We had ten, twenty, thirty people.", "MDT 1400 on Tuesday.", "CBT 2023 cohort.",
+    "We had ten, twenty, thirty people.", "MDT 1400 on Tuesday.", "CBT 2023 cohort.", "The tag is in the car 4 days.",
+    "She was at The Samaritans stall.", "Listening to The Tuesday Club.",
 ])
 def test_numbers_that_are_not_ages_dates_or_ids(text: str) -> None:
     assert kinds(text) == []
@@ -93,6 +94,7 @@ def test_numbers_that_are_not_ages_dates_or_ids(text: str) -> None:
     ("postcode is LS6 2QL", "postcode"), ("lives at 214 W 72nd St", "address"), ("outside 9 S 3rd Ave", "address"),
     ("plate KTR-442 on the van", "vehicle"), ("rego XYZ99A noted", "vehicle"),
     ("registration 12-KY-3456 on the car", "vehicle"), ("NY plate KLM-1234 seen", "vehicle"),
+    ("tag number ABC 1234 from the ticket", "vehicle"), ("reg K4RL 1 on the bike", "vehicle"),
     ("NI number AB 12 34 56 C", "record_number"), ("his NI is JK123456D", "record_number"),
     ("NHI ZAB1234 on the referral", "record_number"), ("QQ 12 34 56 C on the letter", "record_number"),
     ("zip code 94110-1234 on it", "postcode"), ("PPS 1234567TA", "record_number"),
