@@ -406,10 +406,15 @@ def _spoken_emails(text: str) -> Iterable[tuple[int, int]]:
 _SPACED = re.compile(r"(?<!\S)[^\W_](?:[ ]+[^\W_.@]|[ ]*[.@][ ]*[^\W_]){3,}(?!\S)")
 
 
+@functools.lru_cache(maxsize=4)
+def _spaced_runs(text: str) -> tuple[re.Match[str], ...]:
+    return tuple(_SPACED.finditer(text))  # read once for the email and the name pass
+
+
 def _letter_spaced(text: str, *, names: bool = False) -> Iterable[tuple[int, int]]:
     """An address or a name typed a letter at a time ("j o h n at g m a i l dot com", "m . s m i t h @ …"):
     the runs are closed up and read again, and a finding there maps back to the letters."""
-    runs = list(_SPACED.finditer(text))
+    runs = _spaced_runs(text)
     if not runs:
         return
     kept: list[int] = []  # for each character of the closed-up text, its place in `text`
