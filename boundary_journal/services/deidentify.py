@@ -616,7 +616,8 @@ class _NameFinder:
         if not english:
             if bare in lex.given:
                 return "strong"
-            if _drug_like(bare) or len(bare) < 3 or (len(bare) > 6 and bare.endswith(_MEDICAL_ENDINGS)):
+            if _drug_like(bare) or len(bare) < 3 or (len(bare) > 6 and bare.endswith(_MEDICAL_ENDINGS) and
+                                                      bare not in lex.surname_rank):
                 return "none"
             return "strong"
         if bare in lex.given:

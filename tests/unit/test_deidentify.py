@@ -479,3 +479,7 @@ def test_services_countries_and_generic_places_are_not_venues(text: str) -> None
 
 def test_a_place_name_that_is_a_given_name_is_a_person_after_a_text_from() -> None:
     assert kinds("a text from Jordan") == [("name", "Jordan")]
+
+
+def test_a_surname_with_a_medical_ending_is_still_a_name() -> None:
+    assert kinds("Then Barbosa said no.") == [("name", "Barbosa")]
