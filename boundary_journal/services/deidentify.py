@@ -30,7 +30,7 @@ KINDS = {
     "email": "Email address",
     "url": "Web address",
     "handle": "Social media handle",
-    "date": "Full date next to an identifying word",
+    "date": "Full date (with a year)",
     "age": "Age",
     "record_number": "Record or account number",
     "address": "Street address",
@@ -61,7 +61,7 @@ _PLATFORMS = (r"insta(?:gram)?|ig|snap(?:chat)?|sc|tik\s?tok|tt|twitter|x|discor
               r"channel|page")
 _NAMED_HANDLE = re.compile(
     rf"\b(?:{_PLATFORMS})(?:\s+(?:handle|user\s?name|name|account|profile|id|tag|channel|page))?"
-    rf"(?:\s*(?::|=|-)\s*|\s+(?:is|was|as|called|named|of)\s+(?:@\s*)?|\s+(?:@\s*)?)"
+    rf"(?:\s*(?::|=|-)\s*|\s+(?:is|was|as|called|named|of|at)\s+(?:@\s*)?|\s+(?:@\s*)?)"
     r"(?P<handle>[A-Za-z0-9][\w.#]{2,40}[A-Za-z0-9])",
     re.IGNORECASE)
 _UNDERSCORED = re.compile(r"(?<![\w@/.])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
@@ -69,6 +69,7 @@ _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?
            "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 _FULL_DATE = re.compile(
     rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|"
+    rf"\d{{1,2}}[ ./-](?:{_MONTHS})[ ./-]\d{{2,4}}|"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}|"
     rf"(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b",
     re.IGNORECASE,
@@ -84,7 +85,8 @@ _PERSON = (r"(?:he|she|they|patient|pt|client|resident|man|woman|boy|girl|lady|g
            r"partner|mother|father|mum|mom|dad|brother|sister|child|kid|baby|grandson|granddaughter|student|"
            r"carer|caller|neighbour|neighbor|friend|aunt|uncle|cousin|nephew|niece|teen|teenager|person)")
 _UNIT_AFTER = (r"(?!\s*(?:%|mg|mcg|g\b|kg|ml|l\b|mmol|cm|mm|km|m\b|minutes?|mins?|hours?|hrs?|days?|weeks?|"
-               r"months?|times|sessions?|units?|points?|out of|/|of \d|x\b|am\b|pm\b|o'clock|:|\.\d|,\d))")
+               r"months?|times|sessions?|units?|points?|out of|/|of \d|x\b|am\b|pm\b|o'clock|:|\.\d|,\d|"
+               r"foot|feet|ft\b|inch(?:es)?|stone|st\b|lbs?\b|pounds?|percent|per cent))")
 _AGE = re.compile(
     r"\b\d{1,3}[- ](?:year|yr|month)s?[- ]old\b|\b(?:aged?|age:)\s*\d{1,3}\b"
     r"|\b\d{1,3}\s?(?:yo|y/o|y\.o\.|yrs? old)(?!\w)"
@@ -96,7 +98,13 @@ _AGE = re.compile(
     rf"|\b{_PERSON}(?:\s*\([^)]{{0,12}}\))?,\s+(?:aged\s+)?\d{{1,3}}\s*[,)]"
     rf"|\b{_PERSON}\s*\((?:aged?\s+)?\d{{1,3}}\)"
     rf"|(?:^|(?<=[.;!?]\s))(?:at\s+)?\d{{1,3}},\s+(?:he|she|they)\b"
-    rf"|\b[Aa]t\s+\d{{2,3}},?\s+(?:he|she|they)\b",
+    rf"|\b[Aa]t\s+\d{{2,3}},?\s+(?:he|she|they)\b"
+    rf"|(?<=[A-Za-z]),\s+\d{{1,3}}(?=,\s+[a-z])"  # "Client M, 52, said", "the teacher, 61, cried"
+    rf"|\bwho(?:'s|’s|\s+is|\s+was|\s+turned)\s+(?:only\s+|now\s+|just\s+)?\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|\bis\s+only\s+\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|\b(?:girl|boy|man|woman|lady|child|kid|teen|youngster|gentleman|lad|lass|fella|bloke|chap|gent|"
+    rf"young (?:man|woman|person))\s+of\s+\d{{1,3}}\b{_UNIT_AFTER}"
+    rf"|(?-i:\(\s*[MFX]\s*,\s*\d{{1,3}}\s*\)|\(\s*\d{{1,3}}\s*[MFX]\s*\)|\b\d{{1,3}}\s?[MF]\b)",
     re.IGNORECASE | re.MULTILINE)
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SPELLED_AGE = (rf"(?:(?:{_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|"
@@ -104,9 +112,11 @@ _SPELLED_AGE = (rf"(?:(?:{_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eig
 # An age in words: "aged seventy-two", "she is eighty-seven", "he turned sixty" (not "in her eighties").
 _WORDED_AGE = re.compile(
     rf"\b(?:aged|turned|turns|turning)\s+{_SPELLED_AGE}\b"
-    rf"|\b{_PERSON}(?:\s+(?:is|was|'s|’s|is now|will be|is nearly|is almost))\s+(?:now\s+|only\s+|nearly\s+)?"
+    rf"|\b{_PERSON}(?:\s+(?:is|was|'s|’s|is now|will be|is nearly|is almost)|'s|’s)\s+(?:now\s+|only\s+|nearly\s+)?"
     rf"{_SPELLED_AGE}\b(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|times|percent|per cent|%|pounds|kg))"
-    rf"|\b{_SPELLED_AGE}[- ]years?[- ]old\b|\b{_SPELLED_AGE} years of age\b",
+    rf"|\b{_SPELLED_AGE}[- ]years?[- ]old\b|\b{_SPELLED_AGE} years of age\b"
+    rf"|(?:^|(?<=[.;!?]\s))(?:{_TENS})[- ](?:one|two|three|four|five|six|seven|eight|nine)\s+and\b"
+    rf"|(?<=[A-Za-z]),\s+{_SPELLED_AGE}(?=,\s+(?:[a-z]|I\b))",
     re.IGNORECASE)
 _RECORD = re.compile(
     r"\b(?:mrn|urn|nhs(?: number| no\.?)?|chi(?: number)?|ssn|sin|ird(?: number)?|pps(?: number)?|tfn|"
@@ -121,13 +131,16 @@ _RECORD = re.compile(
 # Numbers without a label: a social security or NHS-style grouping, a long run of digits, letters and digits.
 _UNLABELLED_RECORD = re.compile(
     r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{4}\b|\b\d{3}[ -]\d{3}[ -]\d{3}\b|\b\d{6,}\b"
-    r"|\b[A-Z]{1,3}\d{6,9}\b|\b\d{7}[A-Z]{1,2}\b",
+    r"|\b[A-Z]{1,3}\d{6,9}\b|\b\d{7}[A-Z]{1,2}\b"
+    r"|(?-i:\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b)"  # UK National Insurance
+    r"|(?-i:\b[A-HJ-NP-Z]{3}\d{4}\b)",  # New Zealand NHI (written together: "MDT 1400" is a meeting)
     re.IGNORECASE)
 _NOT_RECORD = re.compile(r"\d{1,3}(?:,\d{3})+|\b\d{6,}\s*(?:steps|mg|ml|dollars|pounds|euros)\b", re.IGNORECASE)
 _ADDRESS = re.compile(
     r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){1,4}(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|"
     r"court|ct|place|pl|square|sq|terrace|tce|way|close|crescent|cres|gardens|parkway|highway|hwy|grove|parade|"
-    r"row|mews|walk|strasse|straße|rue)\b\.?",
+    r"row|mews|walk|strasse|straße|rue)\b\.?"
+    r"|\b\d{1,5}\s+[NSEW]\.?\s+\d{1,3}(?:st|nd|rd|th)\s+(?:street|st|avenue|ave|road|rd|place|pl|blvd|drive|dr)\b",
     re.IGNORECASE)
 _SMALL_NUMBER = re.compile(r"(?<![\d.,:/])\d{1,3}(?![\d.,:/]\d|\d)")  # what an age needs: "87", not "14:30"
 _STREET = re.compile(
@@ -142,18 +155,21 @@ _POSTCODE = re.compile(
     r"|\b(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT|[A-Z]{2})\s+\d{4,5}\b"  # Australian state or US state and the code
     r"|(?i:\b(?:zip|zip code|postcode|post code|postal code|eircode)\b(?:\s+(?:is|was|of))?\s*:?\s*"
     r"[A-Z\d]{3,4}\s?[A-Z\d]{3,4}\b)"
-    r"|(?i:\b(?:zip|zip code|postcode|post code|postal code)\b(?:\s+(?:is|was|of))?\s*:?\s*\d{4,5}\b)"
+    r"|(?i:\b(?:zip|zip code|postcode|post code|postal code)\b(?:\s+(?:is|was|of))?\s*[:,]?\s*\d{4,5}(?:-\d{4})?\b)"
     r"|(?i:\b(?:moved to|lives in|living in|live in|address(?: is)?)\s+\d{4,5}\b)")
 _PLATE = re.compile(
     r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b"  # UK current format
     r"|(?i:\b(?:reg|rego|registration|plate|plates|number plate|licen[cs]e plate|plate number|tag)"
-    r"(?:\s+(?:number|no\.?))?(?:\s*(?:is|was|:|-)\s*|\s+)(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{2,4}[ -]?[A-Z0-9]{2,4}\b)"
+    r"(?:\s+(?:number|no\.?))?(?:\s*(?:is|was|:|-)\s*|\s+)(?=[A-Z]{1,4}[ -]?\d|\d)(?=[\d-]*[A-Z])"
+    r"[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,2}\b)"
 )
 _DIGIT_WORDS = {"zero": 1, "oh": 1, "o": 1, "nought": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1,
                 "six": 1, "seven": 1, "eight": 1, "nine": 1}
 _SPOKEN_DIGITS = re.compile(
     r"\b(?:(?:double|triple)\s+)?(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|\d)\b"
-    r"(?:[\s,.-]+(?:(?:double|triple)\s+)?(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|\d)\b)+",
+    r"(?:\s+hundred\b)?"
+    r"(?:[\s,.-]+(?:(?:double|triple)\s+)?(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|\d)\b"
+    r"(?:\s+hundred\b)?)+",
     re.IGNORECASE)
 _SPOKEN_EMAIL = re.compile(
     r"\b[\w.-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[\w-]+)*\s*(?:\s(?:at)\s|\(at\)|\[at\]|\{at\})\s*"
@@ -229,7 +245,35 @@ _EVERYDAY_STARTERS = frozenset((
     "marry", "carry", "earnest", "trinity", "sterling", "brandy", "candy", "ginger", "honey", "sage", "dot", "son",
     "song", "soon", "min", "ping", "hang", "hung", "loan", "wan", "yen", "bong", "dung", "sang", "shin", "chin",
     "meta", "sol", "bell", "berry", "brook", "diamond", "ivory", "art", "stormy", "aide", "fairy",
+    "dawn", "grace", "rose", "frank", "will",
 ))
+# After an everyday word that is also a given name, "was"/"has" and one of these make it a person ("Grace was
+# tearful", "Mark has been texting"), as does "and her"/"and his".
+_PERSON_STATES = frozenset((
+    "tearful", "teary", "upset", "angry", "late", "early", "quiet", "distressed", "anxious", "tired", "withdrawn",
+    "calm", "happy", "sad", "cheerful", "agitated", "been", "texting", "crying", "furious", "worried",
+    "back", "here", "unwell", "off", "sick", "discharged", "admitted", "referred",
+))
+# Given names that are also countries or regions: a place after "in", "from", "to" ("grew up in India").
+_PLACE_NAMES = frozenset(("argentina", "asia", "burma", "chad", "china", "dominica", "france", "georgia", "india",
+                          "israel", "jordan", "kenya", "sierra", "trinidad", "carolina", "virginia",
+                          "victoria", "florida", "america", "asia", "savannah", "austin", "dallas", "adelaide",
+                          "sydney", "wellington", "nelson", "chelsea", "paris", "lourdes", "orlando", "madison"))
+_PLACE_CUES = frozenset(("in", "across", "around", "near", "visiting"))
+# "from Jordan" is a place only after a word of origin ("originally from", "moved from"), else a text's sender.
+_ORIGIN_WORDS = frozenset(("originally", "moved", "came", "migrated", "emigrated", "immigrated", "fled", "is", "are",
+                           "was", "were", "family", "flew", "returned", "back", "home"))
+# Nouns after which a capitalised word is a brand or a shop ("a Tesco voucher", "Cadbury chocolates").
+_PRODUCT_NOUNS = frozenset((
+    "card", "cards", "voucher", "vouchers", "bunny", "chocolate", "chocolates", "gift", "order", "delivery",
+    "account", "bar", "bars", "box", "hamper", "coffee", "bag", "token", "subscription", "app", "driver", "ride",
+    "parcel", "meal", "egg", "eggs", "biscuits", "store", "shop", "receipt", "points", "basket",
+))
+# Endings of medical words the dictionaries lack ("Schizoaffective", "Fibromyalgia", "Colitis").
+_MEDICAL_ENDINGS = ("osa", "itis", "osis", "emia", "aemia", "pathy", "phrenia", "affective", "algia", "ectomy",
+                    "ology", "ologist", "otomy", "iasis", "plasia", "trophy", "lepsy", "mania", "phobia", "ative",
+                    "oma", "uria", "opathy", "ism", "exia", "imia", "esia", "oria", "ysia")
+_CONTRACTIONS = ("n't", "'re", "'d", "'ll", "'ve", "'m")
 _DEPARTMENT_WORDS = frozenset((
     "ward", "unit", "team", "teams", "service", "services", "department", "clinic", "centre", "center", "hospital",
     "house", "lodge", "wing", "suite", "school", "college", "university", "trust", "practice", "surgery",
@@ -246,6 +290,37 @@ _DRUG_ENDINGS = ("osin", "pram", "ridone", "tadine", "axine", "iptan", "zosin", 
                  "gliptin", "gliflozin", "parin", "vir", "dronate", "lukast", "terol", "sone", "olone", "caine",
                  "azepam", "azine", "idone", "apine", "xetine", "zepam", "barb", "phen", "fen", "dol", "oxone",
                  "azole", "profen", "semide", "thiazide", "triptyline", "ipramine", "peridol", "ium", "ol")
+
+
+# A named workplace or venue: capitalised words after one of these, ending in a kind of place
+# ("works at Bright Stars Nursery", "the chef at The Copper Pot"), unless a word says it is a service.
+_VENUE_CUES = frozenset(("at", "in", "near", "from", "outside", "runs", "owns", "of", "for", "behind", "opposite",
+                         "by", "into", "manages", "joined", "leaves", "left"))
+_PLACE_TYPES = frozenset((
+    "centre", "center", "practice", "surgery", "school", "primary", "academy", "college", "church", "mosque",
+    "temple", "synagogue", "chapel", "pub", "inn", "arms", "café", "cafe", "kitchen", "bakery", "salon", "garage",
+    "farm", "nursery", "kindergarten", "kindy", "preschool", "store", "shop", "stores", "restaurant", "bar",
+    "hotel", "motel", "gym", "studio", "studios", "club", "diner", "takeaway", "bistro", "deli", "pharmacy",
+    "chemist", "market", "mart", "garden", "gardens", "estate", "park", "tavern", "lodge", "barbers", "grill",
+))
+_SERVICE_WORDS = frozenset((
+    "mental", "health", "community", "child", "children", "children's", "adult", "adolescent", "youth", "family",
+    "crisis", "emergency", "general", "care", "social", "early", "intervention", "recovery", "addiction", "drug",
+    "alcohol", "psychiatric", "psychology", "sexual", "specialist", "national", "regional", "district", "county",
+    "public", "local", "women's", "men's", "student", "counselling", "wellbeing", "rehabilitation", "assessment",
+    "treatment", "memory", "eating", "perinatal", "maternity", "cancer", "dental", "eye", "sleep", "pain", "respite",
+    "day", "resource", "job", "citizens", "leisure", "sports", "urgent", "walk-in", "medical", "primary",
+    "secondary", "high", "junior", "senior", "middle", "sunday", "saturday", "special", "independent", "state",
+    "catholic", "anglican", "baptist", "methodist", "islamic", "jewish", "visitor", "visitors", "times", "news",
+    "bible", "lancet", "herald", "post", "guardian", "telegraph", "economist", "lord", "lord's", "prayer",
+    "resources", "therapy", "therapies", "year", "term", "class", "room", "block", "level", "stage", "grade",
+    "phase", "module", "session", "week", "part", "step", "section", "chapter", "new", "old", "great", "english",
+    "maths", "science", "history", "art", "music", "drama", "studies", "skills", "training", "support",
+    "young", "people's", "older", "wellness", "drop-in", "boxing", "football", "rugby", "cricket", "golf",
+    "tennis", "swimming", "bowls", "chess", "book", "dance", "youth", "scout", "scouts", "guides", "town", "city",
+    "village", "parish", "civic", "arts", "learning", "family", "services", "women", "men",
+    "shopping", "health", "job", "sixth", "form", "further", "education", "university", "hospital", "ward",
+))
 
 
 @dataclass(frozen=True)
@@ -293,11 +368,27 @@ def _spoken_numbers(text: str) -> Iterable[tuple[int, int]]:
         for index, word in enumerate(words):
             if word in ("double", "triple"):
                 continue
+            if word == "hundred":
+                count += 2  # "nine hundred": 9, 0, 0
+                continue
             times = {"double": 2, "triple": 3}.get(words[index - 1], 1) if index else 1
             count += times * (len(word) if word.isdigit() else 1)
-        spelled = sum(1 for w in words if not w.isdigit())
+        spelled = sum(1 for w in words if not w.isdigit() and w != "hundred")
         if count >= MIN_PHONE_DIGITS and spelled >= 3:
             yield match.start(), match.end()
+
+
+_NUMBER_WORD_BEFORE = re.compile(rf"\b(?:{_SPELLED_AGE}|one|two|three|four|five|six|seven|eight|nine|\d+),\s*$",
+                                 re.IGNORECASE)
+
+
+def _worded_ages(text: str) -> Iterable[tuple[int, int]]:
+    """Ages in words; an appositive one ("the widow, eighty-one, lives") not inside a count ("ten, twenty, …")."""
+    for match in _WORDED_AGE.finditer(text):
+        if text[match.start()] == "," and \
+                _NUMBER_WORD_BEFORE.search(text, max(0, match.start() - 30), match.start() + 1):
+            continue
+        yield match.start(), match.end()
 
 
 def _spoken_emails(text: str) -> Iterable[tuple[int, int]]:
@@ -310,6 +401,49 @@ def _spoken_emails(text: str) -> Iterable[tuple[int, int]]:
         domain = right.group(0)
         if _MAIL_HOSTS.search(domain) or _SPOKEN_DOT.search(domain):
             yield left.start(), right.end()
+
+
+_SPACED = re.compile(r"(?<!\S)[^\W_](?:[ ]+[^\W_.@]|[ ]*[.@][ ]*[^\W_]){3,}(?!\S)")
+
+
+@functools.lru_cache(maxsize=4)
+def _spaced_runs(text: str) -> tuple[re.Match[str], ...]:
+    return tuple(_SPACED.finditer(text))  # read once for the email and the name pass
+
+
+def _letter_spaced(text: str, *, names: bool = False) -> Iterable[tuple[int, int]]:
+    """An address or a name typed a letter at a time ("j o h n at g m a i l dot com", "m . s m i t h @ …"):
+    the runs are closed up and read again, and a finding there maps back to the letters."""
+    runs = _spaced_runs(text)
+    if not runs:
+        return
+    kept: list[int] = []  # for each character of the closed-up text, its place in `text`
+    pieces: list[str] = []
+    position = 0
+    for run in runs:
+        for index in range(position, run.start()):
+            kept.append(index)
+        pieces.append(text[position: run.start()])
+        for index in range(run.start(), run.end()):
+            if not text[index].isspace():
+                kept.append(index)
+                pieces.append(text[index])
+        position = run.end()
+    pieces.append(text[position:])
+    kept.extend(range(position, len(text)))
+    closed = "".join(pieces)
+    found = [] if names else [(m.start(), m.end()) for m in _EMAIL.finditer(closed)] + list(_spoken_emails(closed))
+    lex = lexicon()
+    offset = 0
+    for run in runs:
+        word = re.sub(r"\s", "", run.group(0))
+        start = run.start() - offset
+        offset += len(run.group(0)) - len(word)
+        if names and word.isalpha() and len(word) >= 4 and (word.casefold() in lex.given or
+                                                   word.casefold() in lex.surname_rank):
+            found.append((start, start + len(word)))
+    for start, end in found:
+        yield kept[start], kept[end - 1] + 1
 
 
 def _urls(text: str) -> Iterable[tuple[int, int]]:
@@ -345,10 +479,19 @@ def _handles(text: str) -> Iterable[tuple[int, int]]:
 def _dates(text: str, *, cued: bool = True) -> Iterable[tuple[int, int]]:
     for match in _FULL_DATE.finditer(text):
         window = text[max(0, match.start() - 40): match.end() + 40]
-        if not cued or _DATE_CUES.search(window):
+        if not cued or _DATE_CUES.search(window) or re.search(r"\d{4}", match.group(0)):
             yield match.start(), match.end()
     for match in _BIRTH.finditer(text):
         yield match.start(), match.end()
+
+
+def _plates(text: str) -> Iterable[tuple[int, int]]:
+    for match in _PLATE.finditer(text):
+        end = match.end()
+        last = re.search(r"[ ]([A-Za-z]+)$", match.group(0))
+        if last and last.group(1).islower():
+            end -= len(last.group(0))  # "tag number ABC 1234 from the ticket": the word after is no part of it
+        yield match.start(), end
 
 
 def _records(text: str, pattern: re.Pattern[str]) -> Iterable[tuple[int, int]]:
@@ -456,6 +599,12 @@ class _NameFinder:
             return "none"
         if bare.endswith("s") and (bare[:-1] in COMMON_CAPITALISED or bare[:-1] in lex.not_names):
             return "none"  # "Mondays", "Christians"
+        if "'" in bare or "’" in bare:
+            folded = bare.replace("’", "'")
+            for ending in _CONTRACTIONS:
+                if folded.endswith(ending) and (folded[: -len(ending)] in lex.english or
+                                                folded[: -len(ending)] in ("ca", "wo", "sha")):
+                    return "none"  # "You're", "Don't", "Couldn't": an English word's contraction
         if "-" in bare:
             parts = [self.word_class(part) for part in bare.split("-") if part]
             return "strong" if "strong" in parts else "given" if "given" in parts else "none"
@@ -467,7 +616,8 @@ class _NameFinder:
         if not english:
             if bare in lex.given:
                 return "strong"
-            if _drug_like(bare) or len(bare) < 3:
+            if _drug_like(bare) or len(bare) < 3 or (len(bare) > 6 and bare.endswith(_MEDICAL_ENDINGS) and
+                                                      bare not in lex.surname_rank):
                 return "none"
             return "strong"
         if bare in lex.given:
@@ -586,10 +736,11 @@ class _NameFinder:
                     break
                 following += 1
             index = following
-            yield from self._judge_run(text, [tokens[i] for i in run], tokens, following, masked)
+            yield from self._judge_run(text, [tokens[i] for i in run], tokens, following, masked, run[0])
 
     def _judge_run(
-        self, text: str, run: list[_Token], tokens: list[_Token], after: int, masked: list[tuple[int, int]]
+        self, text: str, run: list[_Token], tokens: list[_Token], after: int, masked: list[tuple[int, int]],
+        index: int,
     ) -> Iterator[tuple[int, int]]:
         words = [t for t in run if t.bare not in _CONNECTORS]
         if not words:
@@ -597,6 +748,38 @@ class _NameFinder:
         if len(words) == 2 and len(words[1].bare) == 1 and words[0].bare not in self.lex.given and \
                 words[0].bare not in self.lex.surname_rank:
             return  # a role and an initial ("Ärztin Ö", "Caller K"): the form of a pseudonym
+        before = tokens[index - 1].bare.rstrip(".") if index else ""
+        after_the = before == "the" and index > 1 and tokens[index - 2].bare in _VENUE_CUES
+        if len(words) >= 2 and (before in _VENUE_CUES or (after_the and words[-1].bare in _PLACE_TYPES)) and \
+                not _at_sentence_start(text, run[0].start) and \
+                not any(self._inside(t, masked) or t.bare in self.known for t in words):
+            body = words[1:] if words[0].bare == "the" else words
+            if body and (body[0].bare in self.lex.not_names or body[0].bare in COMMON_CAPITALISED):
+                body = []  # "at The Samaritans", "from The Salvation Army": a service or a common word
+            town = before in ("in", "near", "outside", "from") and all(
+                self.word_class(t.bare) != "none" or t.bare in self.lex.english for t in body) and not any(
+                t.bare in self.lex.not_names or t.bare in COMMON_CAPITALISED for t in body)
+            if body and (words[0].bare == "the" or words[-1].bare in _PLACE_TYPES or town) and \
+                    not any(t.bare in _SERVICE_WORDS or t.bare in _DEPARTMENT_WORDS - _PLACE_TYPES
+                            for t in (body if town or words[-1].bare not in _PLACE_TYPES else body[:1])) and \
+                    not all(t.bare in _PLACE_TYPES for t in body):
+                yield run[0].start, run[-1].end  # a named workplace or venue
+                return
+        origin = before == "from" and index > 1 and tokens[index - 2].bare in _ORIGIN_WORDS
+        if words[-1].bare in _PLACE_NAMES and (before in _PLACE_CUES or origin) and \
+                all(self.word_class(t.bare) == "none" for t in words[:-1]):
+            return  # "grew up in India", "moved from North Carolina"
+        if words[-1].bare == "day" and (before in ("st", "saint") or words[0].bare in ("st", "saint")):
+            return  # "St Patrick's Day", "St Andrew's Day"
+        if words[0].bare == "all" and len(words) == 2 and words[1].bare == "saints":
+            return
+        if len(words) == 1:
+            nxt = tokens[after].bare if after < len(tokens) else ""
+            if before in ("a", "an") or nxt in _PRODUCT_NOUNS:
+                return  # "a Starbucks card", "an Uber", "Cadbury chocolates": a brand or a shop
+
+        if words[-1].bare in ("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test"):
+            return  # an eponymous diagnosis or scale ("Tourette Syndrome", "Asperger Syndrome")
         pairs = self.lex.not_name_pairs
         cleared: set[int] = set()
         for first, second in itertools.pairwise(words):
@@ -652,14 +835,61 @@ class _NameFinder:
             return kind if second in ("strong", "given", "surname") else "none"
         following = tokens[after].bare if after < len(tokens) else ""
         if token.bare in _EVERYDAY_STARTERS:
-            return kind if following in _SPEECH_CUES else "none"
+            then = tokens[after + 1].bare if after + 1 < len(tokens) else ""
+            person = following in _SPEECH_CUES or (following == "and" and then in ("her", "his", "their")) or \
+                (following in ("was", "has", "had", "seemed", "looked", "is") and then in _PERSON_STATES)
+            return kind if person else "none"
         return kind if following in _NAME_CUE_AFTER - {"is"} else "none"
+
+    def _person_slot(self, text: str, tokens: list[_Token], index: int) -> bool:
+        """Where a person stands: before a person's verb, after "with/re:/from/to/and", or "X's mother"."""
+        token = tokens[index]
+        following = tokens[index + 1].bare if index + 1 < len(tokens) else ""
+        if token.text.endswith(("'s", "’s")):
+            return following in _FAMILY_NOUNS
+        before = tokens[index - 1].bare if index else ""
+        if following in _PERSON_VERBS:
+            return before not in ("the", "a", "an", "my", "your", "his", "her", "their", "this", "that", "our",
+                                  "of", "in", "on", "no", "any", "some", "to", "be", "been")
+        return before in _PERSON_BEFORE and following in ("and", "about", "re", "said", "asked", "who", "", "again",
+                                                          "today", "yesterday", "at", "on", "to", "for", "her",
+                                                          "his", "too", "as", "last", "this", "after", "before",
+                                                          "in", "when", "while", "because", "but", "so",
+                                                          "that", "no", "not", "off", "everything", "yesterday")
+
+    def _unknown_lowercase(self, bare: str) -> bool:
+        """A lower-case word no list knows: not English, no medicine, abbreviation, or clinical word."""
+        lex = self.lex
+        plain = bare.replace("'", "").replace("’", "")
+        if "-" in bare and plain == bare:
+            parts = bare.split("-")
+            # "hyun-woo", "jun-seo": a hyphenated given name; not "self-care", "x-ray", "co-worker"
+            return all(p.isalpha() and len(p) >= 2 for p in parts) and len(parts) == 2 and \
+                parts[0] not in _HYPHEN_PREFIXES and any(p not in lex.english for p in parts) and \
+                not any(_drug_like(p) or p in lex.not_names for p in parts)
+        if plain != bare or len(plain) < 3 or not plain.isalpha() or bare in lex.not_names or \
+                bare in COMMON_CAPITALISED or bare in _LOWERCASE_NOT_NAMES or bare in self.known or bare in _TITLES:
+            return False
+        if (bare.endswith("s") and bare[:-1] in lex.english) or bare in lex.english:
+            return False
+        if bare in lex.given:
+            return True
+        if _drug_like(bare) or bare.endswith(_MEDICAL_ENDINGS) or not re.search(r"[aeiouy]", bare):
+            return False  # a medicine, a diagnosis, an abbreviation ("cbt", "mdt")
+        stem = bare[:-1] if bare.endswith("s") else bare
+        if any(stem[:cut] in lex.english and stem[cut:] in lex.english for cut in range(3, len(stem) - 2)):
+            return False  # a compound of two words ("housemates", "groupwork")
+        return bare in lex.given or (re.search(r"[aeiouy]", bare[1:]) is not None and len(bare) >= 4)
 
     def _lowercase(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
         """Names typed in lower case ("priya said"): a given name that is not an English word."""
         lex = self.lex
         for index, token in enumerate(tokens):
             word, bare = token.text, token.bare
+            if bare not in lex.english and word[:1].islower() and self._person_slot(text, tokens, index) and \
+                    not self._inside(token, masked) and self._unknown_lowercase(bare):
+                yield token.start, token.end  # "so tamati asked", "re: declan", "met with kateryna and her"
+                continue
             if "-" not in bare and bare not in lex.given:
                 continue  # most words: no given name, so nothing more to ask
             if not word[:1].islower() or self._inside(token, masked):
@@ -676,6 +906,25 @@ class _NameFinder:
                 before = tokens[index - 1].bare if index else ""
                 if before not in ("the", "a", "an", "my", "your", "his", "her", "their", "this", "that", "our"):
                     yield token.start, token.end
+
+
+# Verbs after which a lower-case word that is no English word stands where a person stands ("tamati asked").
+_PERSON_VERBS = frozenset((
+    "said", "says", "asked", "asks", "told", "tells", "texted", "texts", "rang", "rings", "phoned", "emailed",
+    "messaged", "mentioned", "wants", "wanted", "started", "began", "offered", "replied", "cried", "laughed",
+    "shouted", "arrived", "came", "turned", "refused", "agreed", "admitted", "denied", "left", "called", "sobbed",
+    "smiled", "hugged", "brought", "gave", "sent", "visited", "explained", "insisted", "disclosed", "stormed",
+    "walked", "missed", "cancelled", "canceled", "thinks", "thought", "feels", "felt", "seems", "seemed", "needs",
+    "keeps", "kept", "tried", "tries", "won't", "can't", "doesn't", "didn't", "is", "was", "has", "had", "will",
+))
+_PERSON_BEFORE = frozenset(("with", "re", "from", "to", "and", "for", "about", "called", "named", "see", "saw",
+                            "met", "meet", "visit", "visited", "told", "asked", "phoned", "rang", "texted", "by"))
+_HYPHEN_PREFIXES = frozenset(("self", "non", "ex", "co", "re", "pre", "post", "anti", "sub", "semi", "multi",
+                              "inter", "intra", "over", "under", "mid", "de", "dis", "un", "well", "ill", "half",
+                              "step", "mis", "e", "x", "t", "mum", "dad", "in", "out", "up", "on", "off"))
+_FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", "son", "wife", "husband", "partner",
+                           "sister", "brother", "boyfriend", "girlfriend", "kids", "children", "baby", "nan",
+                           "grandmother", "grandfather", "aunt", "uncle", "family", "teacher", "carer"))
 
 
 _LOWERCASE_NOT_NAMES = frozenset((
@@ -723,13 +972,15 @@ def scan_text(
         ("url", _urls(text)),
         ("handle", _handles(text)),
         ("email", _spoken_emails(text)),
+        ("email", _letter_spaced(text)),
+        ("name", _letter_spaced(text, names=True)),
     ]
     if _DIGIT.search(text):  # most notes have no digit at all: these patterns all need one
         detectors += [
             ("date", _dates(text, cued=not every_date)),
             ("address", ((m.start(), m.end()) for m in _ADDRESS.finditer(text)) if _STREET.search(text) else ()),
             ("postcode", _postcodes(text)),
-            ("vehicle", ((m.start(), m.end()) for m in _PLATE.finditer(text))),
+            ("vehicle", _plates(text)),
             ("record_number", _records(text, _RECORD)),
             ("phone", _phones(text)),
             ("record_number", _records(text, _UNLABELLED_RECORD)),
@@ -737,7 +988,7 @@ def scan_text(
         ]
     detectors += [
         ("phone", _spoken_numbers(text)),
-        ("age", ((m.start(), m.end()) for m in _WORDED_AGE.finditer(text))),
+        ("age", _worded_ages(text)),
         ("name", finder.find(text)),
     ]
     for kind, found in detectors:

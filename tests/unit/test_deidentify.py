@@ -51,9 +51,58 @@ def test_pseudonyms_allowed_words_and_sentence_starts_are_not_names() -> None:
     assert found == [("name", "Oisin")]
 
 
-def test_dates_without_an_identifying_word_are_fine() -> None:
-    assert kinds("The session on 2026-11-22 ran over.") == []
+def test_dates_without_a_year_are_fine_and_a_full_date_counts_alone() -> None:
+    # HIPAA Safe Harbor counts every date element tied to a person; relative dates and weekdays are fine.
+    assert kinds("The session on Tuesday 3 June ran over.") == []
+    assert kinds("The session on 2026-11-22 ran over.") == [("date", "2026-11-22")]
     assert kinds("Admitted on 2026-11-22 after a fall.") == [("date", "2026-11-22")]
+
+
+@pytest.mark.parametrize("text", [
+    "we met on Tuesday 3 June 2025", "review on 14-Feb-2024 with her", "the letter is dated 03/04/2024",
+    "things changed on May 2nd, 2023", "Friday, August 9, 2024 was the last session", "seen 9 Sept 2021",
+])
+def test_full_dates_with_a_year(text: str) -> None:
+    assert "date" in [kind for kind, _ in kinds(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Client R, 47, described the weekend", "the bus driver, 58, wept in session", "my client who is 34 lives alone",
+    "her son is only 12", "she's forty-four and exhausted", "a boy of 9 was waiting", "seen with a lad of 14",
+    "referred (M, 37) for low mood",
+    "new referral 29F with panic", "the widow, eighty-one, lives alone",
+    "(42M) seen today", "Seventy-six and still caring for him.",
+])
+def test_ages_without_aged_or_year_old(text: str) -> None:
+    assert "age" in [kind for kind, _ in kinds(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "The appointment is at 14:30 on Tuesday.", "She is in week 3 of 12.", "BP 140/90 today.", "Her PHQ-9 is 18/27.",
+    "Bed 4 in room 12 on ward 7.", "This is session 14 of 20.", "Score 18 on the GAD-7.",
+    "Sertraline 50 mg, then 100 mg.",
+    "He scored 1 of 3, then 2 of 3.", "She sleeps 5-6 hours.", "She is 5 foot 4.",
+    "We had ten, twenty, thirty people.", "MDT 1400 on Tuesday.", "CBT 2023 cohort.", "The tag is in the car 4 days.",
+    "She was at The Samaritans stall.", "Listening to The Tuesday Club.",
+])
+def test_numbers_that_are_not_ages_dates_or_ids(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("her ZIP, 60614, came up", "postcode"), ("zip code 30303-4512 on the letter", "postcode"),
+    ("postcode is LS6 2QL", "postcode"), ("lives at 214 W 72nd St", "address"), ("outside 9 S 3rd Ave", "address"),
+    ("plate KTR-442 on the van", "vehicle"), ("rego XYZ99A noted", "vehicle"),
+    ("registration 12-KY-3456 on the car", "vehicle"), ("NY plate KLM-1234 seen", "vehicle"),
+    ("tag number ABC 1234 from the ticket", "vehicle"), ("reg K4RL 1 on the bike", "vehicle"),
+    ("NI number AB 12 34 56 C", "record_number"), ("his NI is JK123456D", "record_number"),
+    ("NHI ZAB1234 on the referral", "record_number"), ("QQ 12 34 56 C on the letter", "record_number"),
+    ("zip code 94110-1234 on it", "postcode"), ("PPS 1234567TA", "record_number"),
+    ("SIN 046 454 286 on the form", "record_number"),
+    ("her snap is dan.the.man.99", "handle"), ("follow her on insta at rosie.paints.daily", "handle"),
+])
+def test_labelled_codes(text: str, kind: str) -> None:
+    assert kind in [k for k, _ in kinds(text)]
 
 
 def test_ordinary_words_are_not_record_numbers() -> None:
@@ -344,3 +393,93 @@ def test_development_sets_meet_the_targets() -> None:
     caught = sum(found_any(s) for s in positives) / len(positives)
     alarms = sum(found_any(s) for s in negatives) / len(negatives)
     assert caught >= 0.95 and alarms <= 0.03, (caught, alarms)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("her number is oh two one, double seven, four hundred, five six", "phone"),
+    ("call oh eight hundred, two two three, nine double one", "phone"),
+    ("oh seven seven double four, nine hundred, one two three", "phone"),
+    ("write to k a t e at y a h o o dot com", "email"),
+    ("her email is p . j o n e s @ o u t l o o k . c o m", "email"),
+    ("he signs as j o h n on the forum", "name"),
+])
+def test_spoken_numbers_and_letter_spaced_addresses(text: str, kind: str) -> None:
+    assert kind in [k for k, _ in kinds(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "She read out two hundred and fifty words.", "A B C model for the thought record.", "Three or four times a day.",
+])
+def test_counting_and_spelt_out_letters_are_not_identifiers(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("so tamati asked again", "tamati"), ("the call ended when niamh started crying", "niamh"),
+    ("spoke to the charge nurse re: declan", "declan"), ("met with kateryna and her interpreter", "kateryna"),
+    ("xiaoling wants to stop the groups", "xiaoling"), ("kaia's mother rang", "kaia's"),
+    ("met with zhaoyang today", "zhaoyang"), ("aroha texted at midnight again", "aroha"),
+    ("so she asked hyun-woo to leave", "hyun-woo"), ("jun-seo says the meds help", "jun-seo"),
+    ("i told mihaela no", "mihaela"),
+])
+def test_lower_case_names_of_many_origins(text: str, name: str) -> None:
+    assert ("name", name) in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "He lives with housemates.", "she came with adhd and asd", "referred to camhs again", "spoke to gp about it",
+    "dbt skills with the ocd group", "she talked about tiktok again", "seen with mum and nanna",
+    "talked with co-workers about it", "he texted re: check-in", "spoke to e-safety about it",
+    "she said self-harm is less",
+])
+def test_lower_case_jargon_where_a_person_stands_is_not_a_name(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "'You're not listening,' she said.", "\"Don't tell anyone,\" he whispered.", "\"You'd think so,\" she said.",
+    "Wellbeing checks are part of the Programme.", "Paediatrics asked for a Haematology review.",
+    "St Patrick's Day is always hard.", "St Andrew's Day fell on a Tuesday.", "All Saints was her church.",
+    "Schizoaffective Disorder was the diagnosis.", "Anorexia Nervosa was diagnosed.", "Fibromyalgia flares.",
+    "Tourette Syndrome runs in the family.", "She brought me a Starbucks card.", "A Lindt bunny was left.",
+    "Cadbury chocolates arrived.", "He took an Uber home.", "She won a Tesco voucher.",
+    "She is originally from Nigeria.", "He grew up in India.", "A Filipino nurse translated.",
+    "Dawn was breaking when she called.", "Hope is hard this week.", "Grace is something she talks about.",
+    "Will power is not the issue.", "Frank conversations are hard.",
+])
+def test_words_in_capitals_that_are_not_names(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("text", ["Dawn said she would come back.", "Grace asked for a letter.",
+                                  "Hope texted twice last night.", "Grace was tearful at the end."])
+def test_an_everyday_given_name_before_a_persons_verb(text: str) -> None:
+    assert [kind for kind, _ in kinds(text)] == ["name"]
+
+
+@pytest.mark.parametrize(("text", "venue"), [
+    ("she runs Bright Stars Nursery now", "Bright Stars Nursery"),
+    ("manager of Riverside Garden Centre", "Riverside Garden Centre"),
+    ("the head chef at The Copper Pot", "The Copper Pot"), ("the only pub in Little Snoring", "Little Snoring"),
+    ("the owner of Maple Leaf Bakery", "Maple Leaf Bakery"), ("manager of the Red Lion Inn", "Red Lion Inn"),
+])
+def test_named_workplaces_and_small_towns(text: str, venue: str) -> None:
+    assert ("name", venue) in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "she read it in The Times", "he goes to Sunday School", "referred to Community Mental Health Centre",
+    "works in Human Resources", "she grew up in New Zealand", "in Cognitive Behavioural Therapy",
+    "moved from North Carolina", "she is originally from Kenya", "in South East Asia", "at Primary School",
+    "at the Young People's Centre", "at the Child Development Centre", "at Family Planning Clinic",
+])
+def test_services_countries_and_generic_places_are_not_venues(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_a_place_name_that_is_a_given_name_is_a_person_after_a_text_from() -> None:
+    assert kinds("a text from Jordan") == [("name", "Jordan")]
+
+
+def test_a_surname_with_a_medical_ending_is_still_a_name() -> None:
+    assert kinds("Then Barbosa said no.") == [("name", "Barbosa")]
