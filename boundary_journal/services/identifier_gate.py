@@ -45,6 +45,12 @@ def scan_text(
     return sorted(found + restored, key=lambda f: f.start) if restored else found
 
 
+def a_label(finding: deidentify.Finding) -> str:
+    """"a phone number", "an age": the finding's kind in a sentence."""
+    label = finding.label.lower()
+    return ("an " if label[:1] in "aeiou" else "a ") + label
+
+
 def not_allowable(text: str) -> list[deidentify.Finding]:
     """What in `text` can never be confirmed as not identifying: anything the scanner finds but a name."""
     return [f for f in deidentify.scan_pseudonym(text, "Confirmed word") if f.kind != "name"]
@@ -65,7 +71,7 @@ def why_not_confirmable(pseudonym: str, findings: Sequence[deidentify.Finding]) 
     one word that looks like a name, perhaps beside everyday words ("Rose", "Bed Rose"). Otherwise the reason."""
     others = [f for f in findings if f.kind != "name"]
     if others:
-        return f"it holds a {others[0].label.lower()}"
+        return f"it holds {a_label(others[0])}"
     if len(findings) > 1:
         listed = " and ".join(f"'{f.text}'" for f in findings[:2])
         return f"{listed} are two words that look like names"

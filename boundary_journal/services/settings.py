@@ -71,8 +71,8 @@ def remember_not_identifying(journal: Journal, text: str) -> list[str]:
         raise InvalidInput("Confirm a word or short phrase (at most 200 characters) as not identifying.")
     if found := identifier_gate.not_allowable(cleaned):
         raise InvalidInput(
-            f"'{cleaned}' holds a {found[0].label.lower()} ('{found[0].text}'), which is never confirmed as not "
-            "identifying; only a word that looks like a name can be. Change the text, or redact it in the export.")
+            f"'{cleaned}' holds {identifier_gate.a_label(found[0])} ('{found[0].text}'), which is never confirmed as "
+            "not identifying; only a word that looks like a name can be. Change the text, or redact it in the export.")
     with journal.transaction() as session:
         stored = session.get(Setting, NOT_IDENTIFYING_KEY)
         words = list(stored.value.get("words", [])) if stored else []

@@ -160,7 +160,7 @@ class TestExportCheck:
         assert [f.text for f in exports.entry_findings(journal, catalog, view)] == ["jess_h_92"]
 
     @pytest.mark.parametrize(("text", "why"), [
-        ("07700 900123", "phone number"), ("she is 87", "age"), ("k.doe@example.com", "email"),
+        ("07700 900123", "a phone number"), ("she is 87", "an age"), ("k.doe@example.com", "email"),
         ("born 12/03/1961", "date"), ("MRN 88231907", "record"), ("SW1A 1AA", "postcode"),
         ("jess_h_92", "handle"), ("bit.ly/abc", "web address"),
     ])
