@@ -444,7 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
     deid = command("deid", _subcommand_help,
                    "words and phrases you confirmed as not identifying (kept inside the journal, as in the window)")
     deid_commands = deid.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    deid_allow = deid_commands.add_parser("allow", help="confirm a word or phrase as not identifying")
+    deid_allow = deid_commands.add_parser(
+        "allow", help="confirm a word that only looks like a name as not identifying (never a number, age or date)")
     deid_allow.set_defaults(handler=_deid_allow)
     deid_allow.add_argument("word", type=_text_argument, metavar="WORD", help="the word or phrase" + _AT)
     deid_list = deid_commands.add_parser("list", help="the confirmed words and phrases")
@@ -455,9 +456,9 @@ def build_parser() -> argparse.ArgumentParser:
     deid_remove.add_argument("word", type=_text_argument, metavar="WORD", help="the word or phrase" + _AT)
     deid_check = command(
         "deid-check", _deid_check,
-        "list likely identifiers in the entries of a period (default: the whole journal) or in one relationship's "
-        f"brief, as an export would check them; writes nothing (exit status {IdentifiersFound.exit_code} when "
-        "any are found)")
+        "list likely identifiers in what an export would print: a period's summary with every entry, one "
+        "relationship's brief, or without either every such text in the journal whatever its date; writes "
+        f"nothing (exit status {IdentifiersFound.exit_code} when any are found)")
     deid_check.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE")
     deid_check.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE")
     deid_check.add_argument("--relationship", type=_text_argument, metavar="NAME", help="the pseudonym" + _AT)

@@ -225,7 +225,8 @@ class ExportDialog(QDialog):
         self.not_identifying_button = QPushButton("Not &identifying")
         self.not_identifying_button.setAccessibleName("Not identifying")
         self.not_identifying_button.setToolTip(
-            "Remember that this text does not identify anyone; it is not flagged again."
+            "Remember that this word only looks like a name and identifies no one; it is not flagged again. "
+            "A phone number, an age, a date or an address cannot be confirmed: redact or edit it."
         )
         self.not_identifying_button.clicked.connect(self.not_identifying_current)
         self.edit_source_button = QPushButton("Edit the s&ource…")
@@ -612,6 +613,9 @@ class ExportDialog(QDialog):
         finding = self.current_finding() is not None
         for button in (self.redact_button, self.not_identifying_button, self.edit_source_button):
             button.setEnabled(idle and finding)
+        current = self.current_finding()
+        # Only a name can be confirmed: a phone number, an age or a date is redacted or edited, never allowed.
+        self.not_identifying_button.setEnabled(idle and current is not None and current.kind == "name")
         self.export_button.setEnabled(
             idle and checked and (not self._findings or self.anyway_check.isChecked())
         )

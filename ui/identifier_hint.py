@@ -1,5 +1,6 @@
 """The identifier hint under the entry editor's heading: after a save, what the identifier check recognised in
-the entry, each with a button to confirm it as not identifying. It never blocks: the entry is saved already."""
+the entry, each name with a button to confirm it as not identifying (a number, an age or a date is changed in
+the text, never confirmed). It never blocks: the entry is saved already."""
 
 from __future__ import annotations
 
@@ -61,14 +62,15 @@ class IdentifierHint(QFrame):
             text.setTextFormat(Qt.TextFormat.RichText)
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            button = QPushButton("Not identifying")
-            button.setAccessibleName(f"Confirm {finding.text} as not identifying")
-            button.setToolTip(f"Remember “{finding.text}” as not identifying, here and in exports")
-            button.clicked.connect(lambda _checked=False, word=finding.text: self.confirmed.emit(word))
             row_layout.addWidget(text, 1)
-            row_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            if finding.kind == "name":  # only a word that looks like a name can be confirmed as not identifying
+                button = QPushButton("Not identifying")
+                button.setAccessibleName(f"Confirm {finding.text} as not identifying")
+                button.setToolTip(f"Remember “{finding.text}” as not identifying, here and in exports")
+                button.clicked.connect(lambda _checked=False, word=finding.text: self.confirmed.emit(word))
+                row_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+                self.buttons.append(button)
             self.rows.addWidget(row)
-            self.buttons.append(button)
         if count > MAX_SHOWN:
             more = QLabel(f"… and {count - MAX_SHOWN} more (see the export's check).")
             more.setTextFormat(Qt.TextFormat.PlainText)

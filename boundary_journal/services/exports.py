@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput
-from boundary_journal.services import deidentify, settings
+from boundary_journal.services import deidentify, identifier_gate, settings
 from boundary_journal.services.actions import ActionView, list_actions
 from boundary_journal.services.entries import EntryFilter, EntryView, list_entries
 from boundary_journal.services.escalation import answered_questions, recommended_steps, step_text
@@ -706,23 +706,46 @@ def _redact(node: Any, fix: Any) -> Any:
 
 
 def scan(journal: Journal, document: SupervisionPacket | EthicsBrief) -> list[deidentify.Finding]:
-    """Likely identifiers in what the document would carry, the pseudonyms included; confirmed words are skipped.
+    """Likely identifiers in what the document would carry, the pseudonyms included (`scan_outgoing`)."""
+    return scan_outgoing(journal, outgoing(document))
 
-    In the clinician's texts a pseudonym's words are not names; a pseudonym itself is checked without that help.
-    The words of the author's own display name are not findings: it is on the cover by the author's choice.
-    """
-    pseudonyms = [r.pseudonym for r in list_relationships(journal)]
-    allowed = settings.not_identifying(journal) + deidentify.name_words(document.display_name)
-    confirmed = confirmed_pseudonyms(journal)
+
+@dataclass(frozen=True)
+class _Confirmations:
+    """What the clinician confirmed, as the check applies it."""
+
+    allowed: list[str]  # the "not identifying" list: for the clinician's texts, never for a pseudonym
+    confirmed: set[str]  # pseudonyms confirmed as only looking like a name, case-folded
+    vouching: list[str]  # pseudonyms that pass their own check: used whole in a text, they are not a name
+
+    @classmethod
+    def of(cls, journal: Journal) -> _Confirmations:
+        confirmed = confirmed_pseudonyms(journal)
+        vouching = [r.pseudonym for r in list_relationships(journal)
+                    if not identifier_gate.pseudonym_findings(r.pseudonym, "", confirmed=confirmed)]
+        return cls(settings.not_identifying(journal), confirmed, vouching)
+
+    def pseudonym(self, pseudonym: str, location: str) -> list[deidentify.Finding]:
+        return identifier_gate.pseudonym_findings(pseudonym, location, confirmed=self.confirmed)
+
+    def text(self, text: str, location: str) -> list[deidentify.Finding]:
+        return identifier_gate.scan_text(text, location, pseudonyms=self.vouching, allowed=self.allowed)
+
+
+def scan_outgoing(journal: Journal, items: Iterable[OutgoingText]) -> list[deidentify.Finding]:
+    """Likely identifiers in these outgoing texts; what the clinician confirmed is applied as `identifier_gate`
+    says. A pseudonym is checked without the "not identifying" list, and only a pseudonym that passes its own
+    check vouches for its use in the clinician's texts ("Client K's"). The author's display name is no name
+    finding where it is printed as the author; its words elsewhere are findings as in any text."""
+    check = _Confirmations.of(journal)
     findings: list[deidentify.Finding] = []
-    for item in outgoing(document):
+    for item in items:
         if item.record == PSEUDONYM_RECORD:
-            found = deidentify.scan_pseudonym(item.text, item.location, allowed=allowed)
-            if item.text.casefold() in confirmed:  # the clinician said it only looks like a name
-                found = [f for f in found if f.kind != "name"]
-            findings += found
+            findings += check.pseudonym(item.text, item.location)
+        elif item.record == "export" and item.key == "display_name":
+            findings += [f for f in check.text(item.text, item.location) if f.kind != "name"]
         else:
-            findings += deidentify.scan_text(item.text, item.location, pseudonyms=pseudonyms, allowed=allowed)
+            findings += check.text(item.text, item.location)
     return findings
 
 
@@ -731,30 +754,48 @@ def with_check(document: Document, findings: Sequence[deidentify.Finding]) -> Do
     return replace(document, unresolved_findings=len(findings))
 
 
+def printed_texts(
+    journal: Journal, catalog: Catalog, *, date_from: date | None = None, date_to: date | None = None,
+    relationship: str | None = None,
+) -> list[OutgoingText]:
+    """The texts an export would print, read from the documents themselves (`outgoing`), without export-time
+    text (display name, questions): one relationship's brief; the summary of a period with every entry; or,
+    without dates, every such text in the journal whatever its date (all the entries and their fields, stage
+    notes, weekly exercises, actions and outcomes, every pseudonym, context and consent of every relationship)."""
+    if relationship is not None:
+        return outgoing(gather_brief(journal, catalog, relationship))
+    whole = date_from is None and date_to is None
+    packet = gather_supervision(journal, catalog, date_from=date_from or date.min, date_to=date_to or date.max,
+                                all_entries=True)
+    if not whole:
+        return outgoing(packet)
+    found = outgoing(packet)
+    seen = {_identity(item) for item in found}
+    for view in list_relationships(journal):
+        for item in outgoing(gather_brief(journal, catalog, view.pseudonym)):
+            if item.record == "relationship":  # context and consent: say whose
+                item = replace(item, location=f"Relationship · {view.pseudonym} · {item.location}")
+            if _identity(item) not in seen:
+                seen.add(_identity(item))
+                found.append(item)
+    return found
+
+
+def _identity(item: OutgoingText) -> tuple[object, ...]:
+    """The same stored text, wherever a document shows it."""
+    if item.record_id is not None:
+        return item.record, item.record_id, item.key, item.index, item.text
+    return item.record, item.location, item.text
+
+
 def identifier_check(
     journal: Journal, catalog: Catalog, *, date_from: date | None = None, date_to: date | None = None,
     relationship: str | None = None,
 ) -> list[deidentify.Finding]:
-    """The findings an export would meet, without writing anything: every entry of the period (the whole journal
-    without dates) as `export pdf --all-entries` would carry it, or the brief of one relationship and every field
-    of its entries."""
-    if relationship is not None:
-        findings = scan(journal, gather_brief(journal, catalog, relationship))
-        seen = {(f.kind, f.context) for f in findings}
-        for view in list_entries(journal, EntryFilter(relationship=relationship)):
-            for found in entry_findings(journal, catalog, view):
-                if found.location.startswith("Relationship · ") or (found.kind, found.context) in seen:
-                    continue
-                seen.add((found.kind, found.context))
-                findings.append(replace(found, location=f"Entry {view.occurred:%Y-%m-%d %H:%M} · {found.location}"))
-        return findings
-    if date_from is None or date_to is None:
-        days = [e.occurred.date() for e in list_entries(journal)]
-        today = date.today()
-        date_from = date_from or min(days, default=today)
-        date_to = date_to or max(days, default=today)
-    return scan(journal, gather_supervision(journal, catalog, date_from=date_from, date_to=date_to,
-                                            all_entries=True))
+    """The findings an export would meet in `printed_texts`, without writing anything: what `export pdf` of the
+    same period (with --all-entries) or relationship checks, and without dates the whole journal."""
+    texts = printed_texts(journal, catalog, date_from=date_from, date_to=date_to, relationship=relationship)
+    return scan_outgoing(journal, texts)
 
 
 def entry_findings(journal: Journal, catalog: Catalog, view: EntryView) -> list[deidentify.Finding]:
@@ -762,11 +803,10 @@ def entry_findings(journal: Journal, catalog: Catalog, view: EntryView) -> list[
     window shows them at save time, so they are fixed or confirmed long before an export."""
     template = catalog.template(view.template)
     labels = {f.key: f.label for f in template.fields} if template else {}
-    pseudonyms = [r.pseudonym for r in list_relationships(journal)]
-    allowed = settings.not_identifying(journal)
-    findings = deidentify.scan_pseudonym(view.relationship, f"Relationship · {view.relationship}", allowed=allowed)
-    if view.relationship.casefold() in confirmed_pseudonyms(journal):
-        findings = [f for f in findings if f.kind != "name"]
+    check = _Confirmations.of(journal)
+    findings = check.pseudonym(view.relationship, f"Relationship · {view.relationship}")
     texts = {labels.get(key, key): text for key, text in view.fields.items() if text.strip()}
     texts |= {f"Tag {index}": tag for index, tag in enumerate(view.tags, start=1)}
-    return findings + deidentify.scan_texts(texts, pseudonyms=pseudonyms, allowed=allowed)
+    for location, text in texts.items():
+        findings += check.text(text, location)
+    return findings

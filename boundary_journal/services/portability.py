@@ -33,8 +33,8 @@ from boundary_journal.models import (
     StageChange,
     WeeklyExercise,
 )
+from boundary_journal.services import identifier_gate
 from boundary_journal.services.actions import ORIGINS
-from boundary_journal.services.deidentify import scan_pseudonym
 from boundary_journal.services.entries import search_text_for
 from boundary_journal.services.escalation import ANSWERS, known_question
 from boundary_journal.services.relationships import (
@@ -435,12 +435,10 @@ def _checked_pseudonyms(checked: CheckedExport, confirm: Iterable[str]) -> Check
     stored = checked.settings.get(CONFIRMED_PSEUDONYMS_KEY, {}).get("pseudonyms", [])
     confirmed = [p for p in stored if isinstance(p, str)] + [" ".join(p.split()) for p in confirm if p.strip()]
     folded = {p.casefold() for p in confirmed}
-    allowed = [w for w in checked.settings.get(NOT_IDENTIFYING_KEY, {}).get("words", []) if isinstance(w, str)]
     for row in checked.records["relationships"]:
         pseudonym = row["pseudonym"]
-        findings = scan_pseudonym(pseudonym, f"Relationship · {pseudonym}", allowed=allowed)
-        if pseudonym.casefold() in folded:
-            findings = [f for f in findings if f.kind != "name"]
+        # As at creation: without the "not identifying" list, and a confirmation only for what may be confirmed.
+        findings = identifier_gate.pseudonym_findings(pseudonym, f"Relationship · {pseudonym}", confirmed=folded)
         if findings:
             raise PseudonymLooksIdentifying(pseudonym, findings)
     if not confirmed:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Entry, Relationship, Setting
-from boundary_journal.services import deidentify
+from boundary_journal.services import deidentify, identifier_gate
 from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.storage import Journal
@@ -53,16 +53,21 @@ def clean_pseudonym(raw: str) -> str:
 
 class PseudonymLooksIdentifying(InvalidInput):
     """A new pseudonym holds a likely identifier. `confirmable`: it only looks like a name ("Rose" for a ward),
-    so the clinician may confirm it (`confirm_pseudonym`); a phone number, a date or an email never can be."""
+    so the clinician may confirm it (`confirm_pseudonym`); a full name ("Maria Gonzalez"), a title and a name
+    ("Mr Okafor"), two name-like words, a phone number, a date or an email never can be."""
 
     def __init__(self, pseudonym: str, findings: list[deidentify.Finding]) -> None:
         self.pseudonym = pseudonym
         self.findings = findings
-        self.confirmable = all(f.kind == "name" for f in findings)
+        why_not = identifier_gate.why_not_confirmable(pseudonym, findings)
+        self.confirmable = why_not is None
         found = "; ".join(f"'{f.text}' ({f.label.lower()})" for f in findings)
         if self.confirmable:
             advice = ("Choose a pseudonym such as 'Client K' or 'Bed 4 in March'; if it only looks like a name "
                       "(a ward called Rose), confirm that it is a pseudonym.")
+        elif all(f.kind == "name" for f in findings):
+            advice = (f"It cannot be kept as a pseudonym: {why_not}, which identifies a person. Choose a pseudonym "
+                      "such as 'Client K' or 'Bed 4 in March'.")
         else:
             advice = "Choose a pseudonym such as 'Client K' or 'Bed 4 in March', without contact details or dates."
         super().__init__(f"The pseudonym '{pseudonym}' may identify someone: {found}. {advice}")
@@ -80,8 +85,8 @@ def confirm_pseudonym(journal: Journal, raw_pseudonym: str) -> str:
     """Record that this pseudonym only looks like a name (the clinician said so); it can then be created, and the
     export check leaves its name-like words alone where it stands whole. Its words are not confirmed elsewhere."""
     pseudonym = clean_pseudonym(raw_pseudonym)
-    findings = deidentify.scan_pseudonym(pseudonym, "Pseudonym")
-    if findings and not all(f.kind == "name" for f in findings):
+    findings = identifier_gate.pseudonym_findings(pseudonym, "Pseudonym")
+    if identifier_gate.why_not_confirmable(pseudonym, findings) is not None:
         raise PseudonymLooksIdentifying(pseudonym, findings)
     if not findings:
         return pseudonym  # nothing to confirm
@@ -103,21 +108,15 @@ def confirmed_pseudonyms(journal: Journal) -> set[str]:
         return _confirmed(session)
 
 
-def pseudonym_findings(session: Session, pseudonym: str, allowed: list[str]) -> list[deidentify.Finding]:
-    """What the check finds in a pseudonym, less the name-like words of one the clinician confirmed."""
-    findings = deidentify.scan_pseudonym(pseudonym, f"Relationship · {pseudonym}", allowed=allowed)
-    if pseudonym.casefold() in _confirmed(session):
-        findings = [f for f in findings if f.kind != "name"]
-    return findings
+def pseudonym_findings(session: Session, pseudonym: str) -> list[deidentify.Finding]:
+    """What the check finds in a pseudonym, without the "not identifying" list (a word allowed in notes does not
+    make "Mr Lee" a pseudonym), less the name-like word of one the clinician confirmed."""
+    return identifier_gate.pseudonym_findings(pseudonym, f"Relationship · {pseudonym}", confirmed=_confirmed(session))
 
 
 def check_new_pseudonym(session: Session, pseudonym: str) -> None:
     """Refuse a new pseudonym that holds a likely identifier (PseudonymLooksIdentifying), unless confirmed."""
-    from boundary_journal.services.settings import NOT_IDENTIFYING_KEY  # settings imports this module
-
-    stored = session.get(Setting, NOT_IDENTIFYING_KEY)
-    allowed = list(stored.value.get("words", [])) if stored else []
-    findings = pseudonym_findings(session, pseudonym, allowed)
+    findings = pseudonym_findings(session, pseudonym)
     if findings:
         raise PseudonymLooksIdentifying(pseudonym, findings)
 

@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Setting
+from boundary_journal.services import identifier_gate
 from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import IsoWeek
 from boundary_journal.storage import Journal
@@ -58,11 +59,20 @@ def not_identifying(journal: Journal) -> list[str]:
     return list(stored.value.get("words", [])) if stored else []
 
 
+def _confirmable_form(text: str) -> str:
+    """A word or phrase as the list keeps and compares it: NFC, spaces collapsed."""
+    return " ".join(clean_text(text, "The word to confirm").split())
+
+
 def remember_not_identifying(journal: Journal, text: str) -> list[str]:
     """Add `text` to the confirmed list (case-insensitively unique) and return the list."""
-    cleaned = " ".join(clean_text(text, "The word to confirm").split())
+    cleaned = _confirmable_form(text)
     if not cleaned or len(cleaned) > 200:
         raise InvalidInput("Confirm a word or short phrase (at most 200 characters) as not identifying.")
+    if found := identifier_gate.not_allowable(cleaned):
+        raise InvalidInput(
+            f"'{cleaned}' holds {identifier_gate.a_label(found[0])} ('{found[0].text}'), which is never confirmed as "
+            "not identifying; only a word that looks like a name can be. Change the text, or redact it in the export.")
     with journal.transaction() as session:
         stored = session.get(Setting, NOT_IDENTIFYING_KEY)
         words = list(stored.value.get("words", [])) if stored else []
@@ -79,7 +89,7 @@ def remember_not_identifying(journal: Journal, text: str) -> list[str]:
 
 def forget_not_identifying(journal: Journal, text: str) -> list[str]:
     """Take `text` (any case) off the confirmed list and return the list; NotFound when it is not on it."""
-    wanted = " ".join(text.split()).casefold()
+    wanted = _confirmable_form(text).casefold()
     with journal.transaction() as session:
         stored = session.get(Setting, NOT_IDENTIFYING_KEY)
         words = list(stored.value.get("words", [])) if stored else []

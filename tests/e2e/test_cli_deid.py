@@ -48,13 +48,55 @@ class TestDeidCheck:
         assert plain.returncode == 4 and "Social media handle" in plain.stdout and "«jess_h_92»" in plain.stdout
         assert sorted(p.stat().st_mtime_ns for p in ready.data.rglob("*") if p.is_file()) == before
         ready.ok("deid", "allow", "Eimear")
-        ready.ok("deid", "allow", "jess_h_92")
-        assert "found nothing it recognises" in ready.ok("deid-check", "--relationship", "Client K")
+        assert "handle" in ready.fails(2, "deid", "allow", "jess_h_92")  # only a name can be confirmed
+        assert [f["text"] for f in json.loads(ready.run("deid-check", "--json").stdout)] == ["jess_h_92"]
+        add(ready, "Client L", "Asked for my number again.")
+        assert "found nothing it recognises" in ready.ok("deid-check", "--relationship", "Client L")
         assert ready.ok("deid-check", "--from", "2026-04-01", "--to", "2026-04-30", "--json").strip() == "[]"
+
+    def test_without_dates_every_text_an_export_prints(self, ready: CLI) -> None:
+        add(ready, "Client K", "Asked again.")
+        ready.ok("exercise", "add", "--relationship", "Client K", "--unease", "Siobhan keeps asking.",
+                 "--move", "talk_to_supervisor", "--on", "2025-06-04", "--week", "2025-W23")
+        ready.ok("relationship", "context", "Client K", "--existing-channels", "Her sister Aoife rings the ward.")
+        found = json.loads(ready.run("deid-check", "--json").stdout)
+        assert {f["text"] for f in found} == {"Siobhan", "Aoife"}
+        assert ready.run("deid-check", "--from", "2026-03-01", "--to", "2026-03-31").returncode == 0
 
     def test_bad_ranges_are_usage_errors(self, ready: CLI) -> None:
         assert "not both" in ready.fails(2, "deid-check", "--from", "2026-03-01", "--relationship", "Client K")
         assert "after the end date" in ready.fails(2, "deid-check", "--from", "2026-03-02", "--to", "2026-03-01")
+
+
+    def test_allow_refuses_what_is_not_a_name(self, ready: CLI) -> None:
+        for text, why in (("07700 900123", "phone number"), ("she is 87", "age")):
+            assert why in ready.fails(2, "deid", "allow", text)
+        assert json.loads(ready.ok("deid", "list", "--json")) == []
+
+    def test_an_allowed_word_does_not_clear_a_titled_name_or_a_pseudonym(self, ready: CLI) -> None:
+        ready.ok("deid", "allow", "Lee")
+        add(ready, "Client K", "Mr Lee rang; Lee came later.")
+        assert [f["text"] for f in json.loads(ready.run("deid-check", "--json").stdout)] == ["Mr Lee"]
+        assert "Mr Lee" in ready.fails(2, "add", "--template", "phone_number_request", "--relationship", "Mr Lee",
+                                       "--field", "what_happened=Asked.", "--field", NOTE)
+        ready.ok("deid", "remove", "LEE")
+        assert json.loads(ready.ok("deid", "list", "--json")) == []
+
+
+class TestTheAuthorsName:
+    """--name is exempt where it is printed as the author, and nowhere else."""
+
+    def test_the_name_in_a_note_is_still_a_finding(self, ready: CLI, tmp_path) -> None:
+        ready.ok("add", "--template", "gift_offered", "--relationship", "Client K", "--supervision",
+                 "--occurred", "2026-03-02T17:45", "--field", "what_happened=Mr Lee rang; Jenny Lee asked",
+                 "--field", "documentation_note=y")
+        out = tmp_path / "n.pdf"
+        result = ready.run("export", "pdf", "--from", "2026-01-01", "--to", "2026-12-31", "--out", str(out),
+                           "--name", "Dr Jenny Lee")
+        assert result.returncode == 4 and not out.exists()
+        assert "«Mr Lee»" in result.stdout and "«Jenny Lee»" in result.stdout
+        check = ready.run("deid-check", "--from", "2026-01-01", "--to", "2026-12-31")
+        assert check.returncode == 4 and check.stdout == result.stdout  # the two agree
 
 
 class TestPseudonymsAreChecked:
@@ -81,6 +123,13 @@ class TestPseudonymsAreChecked:
         found = json.loads(ready.run("deid-check", "--json").stdout)
         # The confirmation is for the pseudonym only: "Rose Smith" elsewhere is still a name.
         assert [(f["kind"], f["text"]) for f in found] == [("name", "Rose Smith")]
+
+    @pytest.mark.parametrize(("who", "why"), [("Maria Gonzalez", "full name"), ("Mr Okafor", "title and a name")])
+    def test_a_real_name_cannot_be_confirmed(self, ready: CLI, who: str, why: str) -> None:
+        line = ready.fails(2, "add", "--template", "phone_number_request", "--relationship", who,
+                           "--confirm-pseudonym", "--field", "what_happened=Asked.", "--field", NOTE)
+        assert why in line and "Client K" in line and "--confirm-pseudonym" not in line
+        assert json.loads(ready.ok("list", "--json")) == []
 
     def test_a_phone_number_cannot_be_confirmed(self, ready: CLI) -> None:
         line = ready.fails(2, "add", "--template", "phone_number_request", "--relationship", "Client K 07700 900123",

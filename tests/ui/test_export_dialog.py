@@ -112,13 +112,25 @@ class TestFindings:
         # The journal keeps the text; only this export was redacted.
         assert entries.get_entry(dialog.journal, with_phone.id).fields["documentation_note"] == NOTE
 
-    def test_not_identifying_is_remembered(
+    def test_a_phone_number_cannot_be_marked_not_identifying(
         self, qtbot: QtBot, make_dialog, with_phone: EntryView, journal: Journal
     ) -> None:
         dialog = make_dialog()
         click(qtbot, dialog.check_button)
+        assert dialog.findings_list.count() == 1 and dialog.redact_button.isEnabled()
+        assert not dialog.not_identifying_button.isEnabled()  # only a name can be; a number is redacted or edited
+        assert settings.not_identifying(journal) == []
+
+    def test_a_name_is_remembered_as_not_identifying(
+        self, qtbot: QtBot, make_dialog, stored, journal: Journal
+    ) -> None:
+        stored(supervision=True, fields={"what_happened": "Asked at the door.",
+                                         "documentation_note": "Declined; Westfield rang the ward."})
+        dialog = make_dialog()
+        click(qtbot, dialog.check_button)
+        assert dialog.findings_list.count() == 1
         click(qtbot, dialog.not_identifying_button)
-        assert PHONE in settings.not_identifying(journal)
+        assert settings.not_identifying(journal) == ["Westfield"]
         assert dialog.findings_list.count() == 0
         assert dialog.export_button.isEnabled()
 
@@ -154,7 +166,7 @@ class TestFindings:
     def test_a_change_needs_a_new_check(self, qtbot: QtBot, make_dialog, with_phone: EntryView) -> None:
         dialog = make_dialog()
         click(qtbot, dialog.check_button)
-        dialog.not_identifying_button.click()
+        dialog.redact_button.click()
         assert dialog.export_button.isEnabled()
         qtbot.keyClicks(dialog.questions_edit, "Call Maria Lopez?")
         assert not dialog.export_button.isEnabled()

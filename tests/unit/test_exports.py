@@ -572,13 +572,18 @@ class TestPseudonymsAreScanned:
         log(journal, catalog, datetime(2026, 10, 9, 23, 12), who="Maria Gonzalez", supervision=True,
             documentation_note="Maria Gonzalez texted; redirected to the portal.")
         packet = exports.gather_supervision(journal, catalog, **OCTOBER, made=MADE)
-        assert [(f.kind, f.location) for f in exports.scan(journal, packet)] == [
-            ("name", "Relationship · Maria Gonzalez"),
+        # A pseudonym that fails its own check does not vouch for itself in a note either.
+        assert [(f.kind, f.text, f.location) for f in exports.scan(journal, packet)] == [
+            ("name", "Maria Gonzalez", "Relationship · Maria Gonzalez"),
+            ("name", "Maria Gonzalez", "Entry 2026-10-09 23:12 · Maria Gonzalez · Documentation note"),
         ]
-        settings.remember_not_identifying(journal, "Gonzalez")  # a confirmed word counts, as for any text
-        assert [f.text for f in exports.scan(journal, packet)] == ["Maria"]  # a lone given name is still one
-        relationships.confirm_pseudonym(journal, "Maria Gonzalez")  # the clinician confirms the pseudonym
-        assert exports.scan(journal, packet) == []
+        settings.remember_not_identifying(journal, "Gonzalez")  # a confirmed word does not pass a pseudonym
+        assert ("Maria Gonzalez", "Relationship · Maria Gonzalez") in {
+            (f.text, f.location) for f in exports.scan(journal, packet)}
+        with pytest.raises(relationships.PseudonymLooksIdentifying, match="full name"):
+            relationships.confirm_pseudonym(journal, "Maria Gonzalez")  # a full name cannot be confirmed
+        assert ("Maria Gonzalez", "Relationship · Maria Gonzalez") in {
+            (f.text, f.location) for f in exports.scan(journal, packet)}
 
     @pytest.mark.parametrize("pseudonym", ["Client K", "Bed 4 in March", "Patient B", "Family of L"])
     def test_ordinary_pseudonyms_pass(self, journal, catalog: Catalog, pseudonym: str) -> None:
@@ -626,6 +631,49 @@ class TestPseudonymsAreScanned:
             flat = self.pdf_text(out)
             assert f"Client K {REDACTION}" in flat
             assert "07700" not in flat and "900123" not in flat
+
+
+class TestIdentifierCheckReadsWhatExportsPrint:
+    """deid-check reads what an export prints: without dates every such text in the journal, whatever its date."""
+
+    def fill(self, journal, catalog: Catalog) -> None:
+        add_entry(journal, catalog, EntryDraft("late_night_text", "Client K", datetime(2026, 10, 9, 23, 12), {
+            "what_happened": "Texted after hours.", "documentation_note": "Note: Aoife texted.",
+            "reflection": "Reflection: Siobhan again."}, tags=["Tadhg"]))
+        slope.set_stage(journal, "Client K", 2, note="Stage: Eimear.", when=datetime(2026, 1, 10, 9))
+        weekly.save_exercise(journal, catalog, weekly.ExerciseDraft(
+            "Client K", "Unease: Niamh.", "talk_to_supervisor", on=date(2025, 6, 4)), today=date(2025, 6, 2))
+        made = manual_action(journal, "Action: Ciaran.", who="Client K", created=datetime(2024, 5, 1, 9))
+        actions.complete_action(journal, made, "Outcome: Padraig.")
+        with journal.transaction() as session:
+            session.get(Action, made).done_at = datetime(2024, 5, 2, 9)
+        made_before_the_check(journal, "Grainne")  # a relationship with nothing but its context and consent
+        relationships.set_context(journal, "Grainne", {next(iter(CONTEXT_FIELDS)): "Context: Oisin."})
+        relationships.set_consent(journal, "Grainne", {next(iter(CONSENT_FIELDS)): "Consent: Fionnuala."})
+
+    def test_without_dates_the_whole_journal(self, journal, catalog: Catalog) -> None:
+        self.fill(journal, catalog)
+        found = {f.text for f in exports.identifier_check(journal, catalog)}
+        assert found == {"Aoife", "Siobhan", "Tadhg", "Eimear", "Niamh", "Ciaran", "Padraig", "Grainne", "Oisin",
+                         "Fionnuala"}
+
+    def test_a_period_reads_what_the_summary_of_that_period_prints(self, journal, catalog: Catalog) -> None:
+        self.fill(journal, catalog)
+        period = {"date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31)}
+        found = [f.text for f in exports.identifier_check(journal, catalog, **period)]
+        packet = exports.gather_supervision(journal, catalog, **period, all_entries=True)
+        assert found == [f.text for f in exports.scan(journal, packet)]
+        assert set(found) == {"Aoife", "Siobhan", "Tadhg", "Eimear"}
+
+    def test_a_relationship_reads_its_brief(self, journal, catalog: Catalog) -> None:
+        self.fill(journal, catalog)
+        brief = exports.gather_brief(journal, catalog, "Grainne")
+        found = exports.identifier_check(journal, catalog, relationship="Grainne")
+        assert found == exports.scan(journal, brief)
+        assert {f.text for f in found} == {"Grainne", "Oisin", "Fionnuala"}
+        # The brief prints the note but not the reflection or the tags.
+        assert {f.text for f in exports.identifier_check(journal, catalog, relationship="Client K")} == {
+            "Aoife", "Eimear", "Ciaran", "Padraig"}
 
 
 def _marked_texts(node: object, pseudonyms: set[str]) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
+from boundary_journal.models import Setting
 from boundary_journal.services import entries, exports, portability, relationships, selfchecks, settings, weekly
 from boundary_journal.services.entries import EntryDraft, add_entry
 from boundary_journal.services.relationships import PseudonymLooksIdentifying
@@ -26,9 +27,10 @@ class TestRefused:
     """What looks like a real name, or holds a phone number or a date, is refused with the reason."""
 
     @pytest.mark.parametrize(("who", "kind", "confirmable"), [
-        ("Maria Gonzalez", "name", True),
-        ("Mr Okafor", "name", True),
+        ("Maria Gonzalez", "name", False),
+        ("Mr Okafor", "name", False),
         ("Rose", "name", True),
+        ("Bed Rose", "name", True),
         ("Client K 07700 900123", "phone", False),
         ("Client K 12/03/1961", "date", False),
         ("K (k.doe@example.com)", "email", False),
@@ -84,6 +86,39 @@ class TestConfirmed:
             relationships.confirm_pseudonym(journal, "Client K 07700 900123")
         assert relationships.confirmed_pseudonyms(journal) == set()
 
+    @pytest.mark.parametrize(("who", "why"), [
+        ("Maria Gonzalez", "full name"),
+        ("Mr Okafor", "title and a name"),
+        ("Nurse Rose", "title and a name"),
+        ("Rose and Lily", "two words that look like names"),
+    ])
+    def test_a_real_name_cannot_be_confirmed(self, journal, catalog: Catalog, who: str, why: str) -> None:
+        with pytest.raises(PseudonymLooksIdentifying) as raised:
+            relationships.confirm_pseudonym(journal, who)
+        assert not raised.value.confirmable
+        message = str(raised.value)
+        assert why in message and "cannot be kept" in message and "Client K" in message
+        assert relationships.confirmed_pseudonyms(journal) == set()
+        with pytest.raises(PseudonymLooksIdentifying):
+            add_entry(journal, catalog, draft(who))
+
+    @pytest.mark.parametrize("who", ["Rose", "Bed Rose", "Client Grace"])
+    def test_one_name_like_word_can_be_confirmed(self, journal, catalog: Catalog, who: str) -> None:
+        relationships.confirm_pseudonym(journal, who)
+        add_entry(journal, catalog, draft(who))
+
+    def test_a_confirmation_does_not_clear_names_in_other_texts(self, journal, catalog: Catalog) -> None:
+        with journal.transaction() as session:  # a journal of an earlier version: created and confirmed then
+            relationships.get_or_create_relationship(session, "Maria Gonzalez", check=False)
+            session.add(Setting(key=relationships.CONFIRMED_PSEUDONYMS_KEY,
+                                value={"pseudonyms": ["Maria Gonzalez"]}))
+        relationships.confirm_pseudonym(journal, "Rose")
+        add_entry(journal, catalog, draft("Rose", "Maria Gonzalez's son rang."))
+        found = exports.identifier_check(journal, catalog)
+        # A full name is never cleared by a confirmation, as a pseudonym or written in a note.
+        assert ("name", "Relationship · Maria Gonzalez") in {(f.kind, f.location) for f in found}
+        assert any(f.text.startswith("Maria Gonzalez") and "What happened" in f.location for f in found)
+
     def test_a_clean_pseudonym_needs_no_confirmation(self, journal) -> None:
         relationships.confirm_pseudonym(journal, "Client K")
         assert relationships.confirmed_pseudonyms(journal) == set()
@@ -92,16 +127,21 @@ class TestConfirmed:
 class TestExportCheck:
     """deid-check's service, the author's own name, and the findings the window shows after a save."""
 
-    def test_the_authors_name_is_not_a_finding(self, journal, catalog: Catalog) -> None:
+    def test_the_authors_name_is_exempt_only_as_the_author(self, journal, catalog: Catalog) -> None:
         add_entry(journal, catalog, EntryDraft(
             "phone_number_request", "Client K", MARCH,
-            {"what_happened": "She called me Aoife at the door.", "documentation_note": "Declined."},
-            supervision=True))
-        packet = exports.gather_supervision(journal, catalog, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31),
-                                            display_name="Dr Aoife Byrne")
-        assert exports.scan(journal, packet) == []
-        other = exports.gather_supervision(journal, catalog, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
-        assert [f.text for f in exports.scan(journal, other)] == ["Aoife"]
+            {"what_happened": "She called me Aoife at the door. Mr Byrne rang; Jenny Byrne asked.",
+             "documentation_note": "Declined."}, supervision=True))
+        march = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
+        alone = exports.gather_supervision(journal, catalog, **march)
+        named = exports.gather_supervision(journal, catalog, **march, display_name="Dr Aoife Byrne")
+        # The name on the cover is no finding; the same words in the notes are, as deid-check finds them.
+        assert [f.text for f in exports.scan(journal, named)] == ["Aoife", "Mr Byrne", "Jenny Byrne"]
+        assert exports.scan(journal, named) == exports.scan(journal, alone)
+        assert [f.text for f in exports.identifier_check(journal, catalog)] == ["Aoife", "Mr Byrne", "Jenny Byrne"]
+        # The author line is still checked for what is not a name.
+        phone = exports.gather_supervision(journal, catalog, **march, display_name="Dr Aoife Byrne 07700 900123")
+        assert ("phone", "Display name") in {(f.kind, f.location) for f in exports.scan(journal, phone)}
 
     def test_identifier_check_by_period_and_relationship(self, journal, catalog: Catalog) -> None:
         add_entry(journal, catalog, draft("Client K", "Eimear texted from 07700 900123."))
@@ -119,6 +159,35 @@ class TestExportCheck:
         settings.remember_not_identifying(journal, "Priya")
         assert [f.text for f in exports.entry_findings(journal, catalog, view)] == ["jess_h_92"]
 
+    @pytest.mark.parametrize(("text", "why"), [
+        ("07700 900123", "a phone number"), ("she is 87", "an age"), ("k.doe@example.com", "email"),
+        ("born 12/03/1961", "date"), ("MRN 88231907", "record"), ("SW1A 1AA", "postcode"),
+        ("jess_h_92", "handle"), ("bit.ly/abc", "web address"),
+    ])
+    def test_only_names_can_be_confirmed(self, journal, text: str, why: str) -> None:
+        with pytest.raises(InvalidInput, match=why) as raised:
+            settings.remember_not_identifying(journal, text)
+        assert "\n" not in str(raised.value)
+        assert settings.not_identifying(journal) == []
+
+    def test_a_confirmed_word_does_not_clear_a_titled_name_or_a_pseudonym(self, journal, catalog: Catalog) -> None:
+        settings.remember_not_identifying(journal, "Lee")
+        view = add_entry(journal, catalog, draft("Client K", "Mr Lee rang; Lee came later."))
+        assert [f.text for f in exports.entry_findings(journal, catalog, view)] == ["Mr Lee"]
+        assert [f.text for f in exports.identifier_check(journal, catalog)] == ["Mr Lee"]
+        with pytest.raises(PseudonymLooksIdentifying):
+            add_entry(journal, catalog, draft("Mr Lee"))
+        with pytest.raises(PseudonymLooksIdentifying):
+            add_entry(journal, catalog, draft("Lee"))
+        settings.remember_not_identifying(journal, "mr lee")  # the whole phrase, confirmed on purpose
+        assert exports.entry_findings(journal, catalog, view) == []
+
+    def test_forget_matches_as_remember_does(self, journal) -> None:
+        settings.remember_not_identifying(journal, "Lee")
+        assert settings.forget_not_identifying(journal, "LEE") == []
+        settings.remember_not_identifying(journal, "Zo\u00eb")
+        assert settings.forget_not_identifying(journal, "ZOE\u0308") == []  # decomposed, other case
+
     def test_forget_a_confirmed_word(self, journal) -> None:
         settings.remember_not_identifying(journal, "Westfield")
         assert settings.forget_not_identifying(journal, " WESTFIELD ") == []
@@ -130,24 +199,34 @@ class TestImport:
     """An import checks its pseudonyms as creating them would; confirmations travel with the file."""
 
     def test_refused_unless_confirmed(self, journal, catalog: Catalog, tmp_path) -> None:
-        with journal.transaction() as session:  # as a journal of an earlier version may hold it
-            relationships.get_or_create_relationship(session, "Maria Gonzalez", check=False)
-        add_entry(journal, catalog, draft("Maria Gonzalez"))
         relationships.confirm_pseudonym(journal, "Rose")
         add_entry(journal, catalog, draft("Rose"))
+        settings.remember_not_identifying(journal, "Lily")
+        with journal.transaction() as session:  # as a journal of an earlier version may hold it
+            relationships.get_or_create_relationship(session, "Lily", check=False)
         out = tmp_path / "all.json"
         portability.write_json_export(journal, out)
-        with pytest.raises(PseudonymLooksIdentifying, match="Maria Gonzalez"):
+        with pytest.raises(PseudonymLooksIdentifying, match="Lily"):  # a confirmed word does not pass a pseudonym
             portability.load_export(out, catalog)
-        checked = portability.load_export(out, catalog, confirmed_pseudonyms=["maria gonzalez"])
+        checked = portability.load_export(out, catalog, confirmed_pseudonyms=["lily"])
         fresh = tmp_path / "fresh" / "journal.db"
         fresh.parent.mkdir()
         portability.import_into_new_journal(fresh, "a passphrase for the test", checked)
         imported = open_journal(fresh, "a passphrase for the test")
         try:
-            assert relationships.confirmed_pseudonyms(imported) == {"rose", "maria gonzalez"}
+            assert relationships.confirmed_pseudonyms(imported) == {"rose", "lily"}
         finally:
             imported.close()
+
+    def test_a_full_name_cannot_be_confirmed(self, journal, catalog: Catalog, tmp_path) -> None:
+        with journal.transaction() as session:  # created and confirmed by an earlier version
+            relationships.get_or_create_relationship(session, "Maria Gonzalez", check=False)
+            session.add(Setting(key=relationships.CONFIRMED_PSEUDONYMS_KEY, value={"pseudonyms": ["Maria Gonzalez"]}))
+        add_entry(journal, catalog, draft("Maria Gonzalez"))
+        out = tmp_path / "all.json"
+        portability.write_json_export(journal, out)
+        with pytest.raises(PseudonymLooksIdentifying, match="full name"):
+            portability.load_export(out, catalog, confirmed_pseudonyms=["maria gonzalez"])
 
     def test_a_phone_number_is_refused(self, journal, catalog: Catalog, tmp_path) -> None:
         with journal.transaction() as session:
