@@ -206,7 +206,8 @@ class TestSuggestedAbove:
 
     def test_it_expires_with_its_evidence(self, journal, catalog: Catalog) -> None:
         conduct(journal, catalog, 2)
-        assert kinds(journal, catalog, as_of=START + timedelta(days=91), every=True) == [("suggested_above", "Client K")]
+        assert kinds(journal, catalog, as_of=START + timedelta(days=91), every=True) == [
+            ("suggested_above", "Client K")]
         assert kinds(journal, catalog, as_of=START + timedelta(days=93), every=True) == []
 
     def test_acknowledged_it_stays_quiet_until_new_evidence(self, journal, catalog: Catalog) -> None:
