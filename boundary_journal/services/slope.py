@@ -240,9 +240,11 @@ def _suggestions(
     """The suggestion for each relationship id (every relationship with recent evidence when `ids` is None).
 
     The rule is the catalogue's (`[rule]` in slope_stages.toml): only the clinician's own conduct in the
-    window counts, the moves ticked on an entry, entries written with a template about the clinician's own
-    feelings or contact, and the red flags of the latest check-in in the window. Every other entry with a
-    documentation note is a patient's crossing met with a documented response: in the clinician's favour.
+    window counts, the moves ticked on an entry (less the one redirecting reply, see `conduct_ticked`), entries
+    written with a template about the clinician's own feelings or contact, and the red flags of the latest
+    check-in in the window. An entry of a template in `held_templates` (a patient's crossing) with a
+    documentation note and no move ticked that worsens or is one's own conduct is in the clinician's favour
+    (`held`); so is an entry about one's own feelings answered with the documented transfer (`owned`).
     """
     since, end = _window(catalog, as_of)
     note = func.coalesce(func.json_extract(Entry.fields, "$.documentation_note"), "")
@@ -265,6 +267,7 @@ def _suggestions(
 
     evidence = [(stage.number, e) for stage in catalog.slope_stages for e in stage.evidence]
     owning = [e for _, e in evidence if e.unless_flow is not None]
+    worse_or_own = _worse_or_own(catalog)
     seen: dict[int, list[tuple[int, datetime | None]]] = {}  # per relationship: (count, last) per evidence
     held: dict[int, int] = {}
     owned: dict[int, int] = {}
@@ -279,7 +282,7 @@ def _suggestions(
                 count, last = row[index]
                 row[index] = (count + 1, occurred if last is None or occurred > last else last)
                 matched = True
-        if matched or not has_note or ticked & _worse_or_own(catalog):
+        if matched or not has_note or ticked & worse_or_own:
             continue
         if template in catalog.slope_rule.held_templates:
             held[relationship_id] = held.get(relationship_id, 0) + 1
