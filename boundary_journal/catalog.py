@@ -94,6 +94,9 @@ class StageEvidence:
     reason: str
     from_hour: int | None = None
     to_hour: int | None = None
+    # kind template: an entry answering yes to this decision-flow question and holding a documentation note is
+    # the documented professional response instead (in the clinician's favour), not evidence.
+    unless_flow: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,10 @@ class SlopeRule:
     text: str
     source: str
     own_addition: bool = True
+    # Templates about what a patient did: met with a documented response, in the clinician's favour.
+    held_templates: tuple[str, ...] = ()
+    # A conduct move that, ticked with a move of kind "works", is the one redirecting reply: not evidence.
+    redirect_move: str | None = None
 
     def explanation(self) -> str:
         return self.text.replace("{days}", str(self.window_days))
@@ -197,6 +204,7 @@ class WarningRule:
     source: str
     consecutive_rises: int | None = None
     action: str | None = None
+    own_addition: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,7 +250,7 @@ class WeeklyMove:
 
 
 LANGUAGE_KINDS = ("judgemental", "diagnostic_insult", "emotional", "certainty")
-WARNING_IDS = ("score_rising", "stage_up", "higher_input")
+WARNING_IDS = ("score_rising", "stage_up", "higher_input", "suggested_above")
 
 
 @dataclass(frozen=True)
@@ -675,6 +683,8 @@ def load_catalog(folder: Traversable | None = None) -> Catalog:
         "conduct": {m.id for m in moves if m.kind in ("conduct", "worsens")},
         "template": {t.id for t in templates},
         "red_flag": {f.id for f in red_flags},
+        "flow": {r.id for r in rules},
+        "own_conduct": {m.id for m in moves if m.kind == "conduct"},
     })
 
     return Catalog(
@@ -716,8 +726,19 @@ def _slope(
     rule = _Item(reader, "rule", table)
     if rule.table.get("own_addition") is not True:
         raise rule.fail("own_addition", "must be true: the rule for suggesting a stage is the app's own")
+    held = rule.texts("held_templates")
+    for value in held:
+        if value not in known["template"]:
+            raise rule.fail("held_templates", f"'{value}' is not a known template id")
+    evidence_templates = {v for s in stages for e in s.evidence if e.kind == "template" for v in e.values}
+    if both := sorted(evidence_templates & set(held)):
+        raise rule.fail("held_templates", f"{both} are also evidence of the clinician's own conduct")
+    redirect = rule.ident("redirect_move") if "redirect_move" in rule.table else None
+    if redirect is not None and redirect not in known["own_conduct"]:
+        raise rule.fail("redirect_move", f"'{redirect}' is not a move of kind 'conduct'")
     slope_rule = SlopeRule(
         rule.ident("id"), rule.number("window_days", 7, 3650) or 90, rule.text("text"), rule.source(files),
+        True, held, redirect,
     )
     return tuple(sorted(stages, key=lambda s: s.number)), slope_rule
 
@@ -739,7 +760,10 @@ def _evidence(item: _Item, known: dict[str, set[str]]) -> tuple[StageEvidence, .
         hours: tuple[int | None, int | None] = (None, None)
         if kind == "after_hours":
             hours = (sub.number("from_hour", 0, 23), sub.number("to_hour", 0, 23))
-        found.append(StageEvidence(kind, values, sub.text("reason"), *hours))
+        unless = sub.ident("unless_flow") if "unless_flow" in table else None
+        if unless is not None and (kind != "template" or unless not in known["flow"]):
+            raise sub.fail("unless_flow", "must name a decision-flow question, on evidence of kind 'template'")
+        found.append(StageEvidence(kind, values, sub.text("reason"), *hours, unless))
     return tuple(found)
 
 
@@ -767,6 +791,7 @@ def _scoring(
         lambda i: WarningRule(
             i.ident("id"), i.text("title"), i.text("message"), i.source(files),
             i.number("consecutive_rises", 1, 10, optional=True), i.text("action") if "action" in i.table else None,
+            i.flag("own_addition", False),
         ),
     )
     if sorted(w.id for w in warnings) != sorted(WARNING_IDS):

@@ -753,6 +753,9 @@ def _catalog(args: argparse.Namespace, catalog: Catalog) -> int:
         ("Categories", catalog.categories, lambda c: c.label),
         ("Red flags (self-check)", catalog.red_flags, lambda f: f.text),
         ("Slope stages", catalog.slope_stages, lambda s: f"{s.number} · {s.label}"),
+        ("Slope stage rule (how a stage is suggested)", [catalog.slope_rule],
+         lambda r: f"window: the last {r.window_days} days; own addition: {'yes' if r.own_addition else 'no'}\n"
+         + "\n".join(f"{'':<32} {line}".rstrip() for line in _wrapped(r.explanation()))),
         ("Decision-flow questions", catalog.escalation, lambda r: f"{r.question} → {r.step}"),
         ("Response scripts", catalog.scripts, lambda s: s.title),
         ("Looking back at a response", catalog.response_moves, lambda m: m.label),
@@ -772,6 +775,16 @@ def _catalog(args: argparse.Namespace, catalog: Catalog) -> int:
     print()
     print(f"The articles, with their full titles: {PROG} catalog --sources")
     return 0
+
+
+def _wrapped(text: str, width: int = 86) -> list[str]:
+    """A long text as lines for the plain `catalog` output, paragraph breaks kept as empty-looking lines."""
+    import textwrap
+
+    lines: list[str] = []
+    for paragraph in text.split("\n\n"):
+        lines += [*textwrap.wrap(paragraph, width, break_on_hyphens=False), ""]
+    return lines[:-1]
 
 
 def _print_sources(catalog: Catalog, as_json: bool) -> None:
@@ -885,9 +898,12 @@ def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
 def _warning_line(warning: Any) -> str:
     line = f"{warning.kind}  {warning.relationship or 'overall'}: {warning.title} — {warning.detail or warning.message}"
     line += f" (since {warning.since:%Y-%m-%d}"
-    line += f", until {warning.expires:%Y-%m-%d} unless new evidence)" if warning.expires else ")"
     if warning.acknowledged:
+        line += "; quiet until new evidence arrives"
+        line += f"; expires on {warning.expires:%Y-%m-%d} at the latest)" if warning.expires else ")"
         line += f"  [acknowledged {warning.acked_at:%Y-%m-%d}: {warning.ack_note}]"
+    else:
+        line += f"; expires on {warning.expires:%Y-%m-%d} unless new evidence renews it)" if warning.expires else ")"
     return line
 
 

@@ -978,7 +978,8 @@ def _relationships(packet: SupervisionPacket, catalog: Catalog, styles: dict[str
         return story
     rows: list[list[Any]] = [[
         _cell("Relationship (pseudonym)", styles["cell_head"]), _cell("Entries", styles["cell_head"]),
-        _cell("Stage I set", styles["cell_head"]), _cell("Suggested by my own conduct, and why", styles["cell_head"]),
+        _cell("Stage set by the author", styles["cell_head"]),
+        _cell("Suggested by the author's own conduct, and why", styles["cell_head"]),
     ]]
     for relationship in packet.relationships:
         rows.append([

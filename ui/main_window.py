@@ -825,7 +825,8 @@ class MainWindow(QMainWindow):
             self._self_check_dialog.raise_()
             self._self_check_dialog.activateWindow()
             return
-        dialog = SelfCheckDialog(self.journal, self.catalog, self.pseudonyms(), self.trends.scope(), self)
+        dialog = SelfCheckDialog(self.journal, self.catalog, self.pseudonyms(), self.trends.scope(), self,
+                                 now=self.clock.now)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._after_self_check)
         dialog.finished.connect(self._self_check_closed)

@@ -3,7 +3,8 @@ scale, with the live score; Save hands the answers to the self-checks service.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -125,10 +126,13 @@ class SelfCheckDialog(QDialog):
         pseudonyms: Sequence[str],
         relationship: str | None = None,
         parent: QWidget | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
         self.journal = journal
         self.catalog = catalog
+        # The window's clock: a check-in is dated by it, as the warnings read up to it.
+        self.now: Callable[[], datetime] = now or datetime.now
         self.result_view: SelfCheckView | None = None
         self.result_action: ActionView | None = None
         self.setWindowTitle("Self-check")
@@ -267,6 +271,7 @@ class SelfCheckDialog(QDialog):
             item_notes={k: row.note_edit.text() for k, row in self.rows.items() if row.note_edit.text().strip()},
             note=self.note_edit.toPlainText(),
             context=self.context_edit.text(),
+            taken_at=self.now(),
         )
 
     def is_dirty(self) -> bool:

@@ -527,7 +527,7 @@ class TrendsPanel(RefreshedWhenShown, QWidget):
         if pseudonym is None or stage is None or stage == self._stage:
             return
         try:
-            slope.set_stage(self.journal, pseudonym, stage, note=self.stage_note_edit.text())
+            slope.set_stage(self.journal, pseudonym, stage, note=self.stage_note_edit.text(), when=self.now())
         except UserError as error:
             self.show_error(error)
             return

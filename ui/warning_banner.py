@@ -18,8 +18,9 @@ from boundary_journal.services.drift import DriftWarning
 from ui.notices import TintedFrame, rich_tooltip
 
 OVERALL = "Overall"
-# Kinds whose detail is a short trajectory ("Score 25 → 38"), worth reading inline; the others' is a tooltip.
-INLINE_DETAIL = ("score_rising", "stage_up")
+# Kinds whose detail is short ("Score 25 % → 38 %", "Suggested 3 · …; you set 1"), worth reading inline; the
+# others' is a tooltip.
+INLINE_DETAIL = ("score_rising", "stage_up", "suggested_above")
 # Lines shown before "Show all": years of check-ins can hold dozens of warnings, and the banner must
 # not push the journal itself off the screen.
 COLLAPSED_LINES = 3

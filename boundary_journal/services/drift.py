@@ -1,4 +1,5 @@
-"""Warnings that a relationship is drifting: rising red-flag scores, a stage moving up, items that need input.
+"""Warnings that a relationship is drifting: rising red-flag scores, a stage moving up, items that need input,
+and a stage suggested by recent conduct above the one the clinician set.
 
 A warning lasts as long as its evidence (the check-in or stage change it rests on) is inside the slope
 rule's window (`[rule] window_days`, 90 days as shipped): a relationship with nothing new for that long
@@ -20,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from boundary_journal.catalog import WARNING_IDS, Catalog
 from boundary_journal.errors import InvalidInput
 from boundary_journal.models import StageChange, WarningAck
+from boundary_journal.services import slope
 from boundary_journal.services.relationships import clean_pseudonym, find_relationship
 from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
 from boundary_journal.services.validation import clean_text
@@ -28,7 +30,7 @@ from boundary_journal.storage import Journal
 
 @dataclass(frozen=True)
 class DriftWarning:
-    kind: str  # score_rising | stage_up | higher_input (the catalogue's warning ids)
+    kind: str  # score_rising | stage_up | higher_input | suggested_above (the catalogue's warning ids)
     relationship: str | None  # None: the overall check-ins
     title: str
     message: str
@@ -60,7 +62,7 @@ def _rising(catalog: Catalog, checks: list[SelfCheckView]) -> DriftWarning | Non
         return None
     recent = checks[-(rises + 1):]
     if all(later.score.points > earlier.score.points for earlier, later in itertools.pairwise(recent)):
-        detail = " → ".join(str(check.score.percent) for check in recent)
+        detail = " → ".join(f"{check.score.percent} %" for check in recent)
         return DriftWarning(rule.id, checks[-1].relationship, rule.title, rule.message, f"Score {detail}",
                             checks[-1].taken_at)
     return None
@@ -86,8 +88,8 @@ def all_warnings(journal: Journal, catalog: Catalog, *, as_of: datetime | None =
     now = (as_of or datetime.now()).replace(microsecond=0, tzinfo=None)
     window = timedelta(days=catalog.slope_rule.window_days)
     found = [
-        replace(w, expires=w.since + window) for w in _computed(journal, catalog)
-        if w.since >= now - window
+        replace(w, expires=w.since + window) for w in _computed(journal, catalog, now)
+        if now - window <= w.since <= now
     ]
     acks: dict[tuple[str, str | None], tuple[datetime, str, datetime]] = {}
     statement = select(WarningAck).options(joinedload(WarningAck.relationship)).order_by(WarningAck.id)
@@ -135,11 +137,40 @@ def acknowledge_warning(
     return replace(warning, ack_note=cleaned, acked_at=at)
 
 
-def _computed(journal: Journal, catalog: Catalog) -> list[DriftWarning]:
-    """Every warning the stored check-ins and stage changes give, however old."""
+def _suggested_above(journal: Journal, catalog: Catalog, now: datetime) -> list[DriftWarning]:
+    """Where the stage the clinician's recent conduct suggests is above the stage they set by `now` (or is 2 or
+    more when none is set): resting on the newest evidence above that stage, so it leaves with the window."""
+    rule = catalog.warning("suggested_above")
+    histories = slope.stage_histories(journal)
+    warnings = []
+    for status in slope.relationship_statuses(journal, catalog, as_of=now):
+        suggestion = status.suggestion
+        if suggestion.stage is None:
+            continue
+        set_stage = next((c.stage for c in reversed(histories.get(status.pseudonym, [])) if c.set_at <= now), None)
+        if suggestion.stage <= (set_stage or 1):
+            continue
+        since = max((r.last for r in suggestion.reasons if r.stage > (set_stage or 1) and r.last), default=None)
+        if since is None:
+            continue
+        you_set = f"you set {_stage_name(catalog, set_stage)}" if set_stage else "no stage set"
+        detail = f"Suggested {_stage_name(catalog, suggestion.stage)} ({suggestion.basis}); {you_set}"
+        warnings.append(DriftWarning(rule.id, status.pseudonym, rule.title, rule.message, detail, since))
+    return warnings
+
+
+def _stage_name(catalog: Catalog, number: int) -> str:
+    stage = catalog.stage(number)
+    return f"{number} · {stage.label}" if stage else str(number)
+
+
+def _computed(journal: Journal, catalog: Catalog, now: datetime) -> list[DriftWarning]:
+    """Every warning the check-ins and stage changes stored up to `now` give, however old, and the suggestions
+    above the stage set as of `now`."""
     by_scope: dict[str | None, list[SelfCheckView]] = defaultdict(list)
     for check in list_self_checks(journal, catalog):
-        by_scope[check.relationship].append(check)
+        if check.taken_at <= now:
+            by_scope[check.relationship].append(check)
     warnings: list[DriftWarning] = []
     for checks in by_scope.values():
         for found in (_higher_input(catalog, checks), _rising(catalog, checks)):
@@ -152,7 +183,7 @@ def _computed(journal: Journal, catalog: Catalog) -> list[DriftWarning]:
     )
     with journal.read() as session:
         stages: dict[str, list[StageChange]] = defaultdict(list)
-        for change in session.scalars(statement):
+        for change in session.scalars(statement.where(StageChange.set_at <= now)):
             stages[change.relationship.pseudonym].append(change)
     for pseudonym, changes in stages.items():
         if len(changes) >= 2 and changes[-1].stage > changes[-2].stage:
@@ -160,5 +191,6 @@ def _computed(journal: Journal, catalog: Catalog) -> list[DriftWarning]:
             detail = f"Stage {changes[-2].stage} ({labels.get(changes[-2].stage)}) → {changes[-1].stage} " \
                      f"({labels.get(changes[-1].stage)})"
             warnings.append(DriftWarning(rule.id, pseudonym, rule.title, rule.message, detail, changes[-1].set_at))
-    order = {"higher_input": 0, "stage_up": 1, "score_rising": 2}
+    warnings += _suggested_above(journal, catalog, now)
+    order = {"higher_input": 0, "suggested_above": 1, "stage_up": 2, "score_rising": 3}
     return sorted(warnings, key=lambda w: (order[w.kind], w.relationship or ""))

@@ -175,6 +175,10 @@ def validate_draft(catalog: Catalog, draft: EntryDraft) -> CheckedDraft:
     missing = [template.field(k).label for k in template.required_keys if k not in fields]  # type: ignore[union-attr]
     if missing:
         raise InvalidInput(f"Please fill in: {', '.join(missing)}.")
+    if draft.listen_after and not template.listen_after:
+        having = ", ".join(t.id for t in catalog.templates if t.listen_after)
+        raise InvalidInput(f"The template '{template.id}' has no follow-up to listen back after holding the line; "
+                           f"the templates with one are: {having}.")
     return CheckedDraft(
         occurred,
         template.category, channel, fields, _clean_tags(draft.tags), clean_flow(catalog, draft.flow),

@@ -540,7 +540,7 @@ def _stage(
     current = history[-1].stage if history else None
     return RelationshipStage(
         pseudonym, entries, current, _stage_label(catalog, current), suggested.stage,
-        _stage_label(catalog, suggested.stage), suggested.basis, tuple(suggested.reason_lines()),
+        _stage_label(catalog, suggested.stage), suggested.basis, tuple(suggested.reason_lines(author=True)),
     )
 
 

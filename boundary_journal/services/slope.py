@@ -3,7 +3,8 @@ recent conduct suggests (the rule is the catalogue's `[rule]` in slope_stages.to
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,15 +45,30 @@ class StageReason:
         last = self.last.isoformat(timespec="minutes") if self.last else None
         return {"stage": self.stage, "reason": self.reason, "count": self.count, "last": last, "kind": self.kind}
 
-    def text(self) -> str:
-        """'Stage 3: You replied … (2 times, last 2026-11-30)'; a check-in's: '(2 items at the check-in of …)'."""
+    def text(self, *, author: bool = False) -> str:
+        """'Stage 3: You replied … (2 times, last 2026-11-30)'; a check-in's: '(2 items at the check-in of …)'.
+
+        `author`: in the author's voice ('The author replied …'), for documents others read (the PDFs)."""
+        reason = in_authors_voice(self.reason) if author else self.reason
         if self.kind == "red_flag":
             items = "1 item" if self.count == 1 else f"{self.count} items"
             when = f" of {self.last:%Y-%m-%d}" if self.last else ""
-            return f"Stage {self.stage}: {self.reason} ({items} at the check-in{when})"
+            return f"Stage {self.stage}: {reason} ({items} at the check-in{when})"
         times = "once" if self.count == 1 else f"{self.count} times"
         last = f", last {self.last:%Y-%m-%d}" if self.last else ""
-        return f"Stage {self.stage}: {self.reason} ({times}{last})"
+        return f"Stage {self.stage}: {reason} ({times}{last})"
+
+
+_VOICE = {"you": "they", "your": "their", "yourself": "themselves", "yours": "theirs"}
+
+
+def in_authors_voice(text: str) -> str:
+    """A catalogue reason ('You replied from your personal phone') in the author's voice, for a document others
+    read: 'The author replied from their personal phone'. The reasons are written so this reads well (a
+    test checks every one)."""
+    text = re.sub(r"^You\b", "The author", text)
+    return re.sub(r"\b(you|your|yourself|yours)\b", lambda m: _VOICE[m.group(1).casefold()], text,
+                  flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,7 @@ class StageSuggestion:
     window_days: int = 90
     as_of: datetime | None = None
     held: int = 0
+    owned: int = 0  # entries about one's own feelings met with the documented response (transfer): in favour
 
     @property
     def basis(self) -> str:
@@ -77,21 +94,33 @@ class StageSuggestion:
             text += f" to {self.as_of:%Y-%m-%d}"
         return text
 
-    def held_text(self) -> str:
+    def held_text(self, *, author: bool = False) -> str:
         if not self.held:
             return ""
         what = "request, remark or gift" if self.held == 1 else "requests, remarks or gifts"
-        return f"In your favour: {self.held} {what} from the patient met with a documented professional response"
+        whose = "the author's" if author else "your"
+        return f"In {whose} favour: {self.held} {what} from the patient met with a documented professional response"
 
-    def reason_lines(self) -> list[str]:
-        """Every reason as one line, then the line in the clinician's favour, if any."""
-        return [r.text() for r in self.reasons] + ([self.held_text()] if self.held else [])
+    def owned_text(self, *, author: bool = False) -> str:
+        if not self.owned:
+            return ""
+        whose, own = ("the author's", "their") if author else ("your", "your")
+        times = "once" if self.owned == 1 else f"{self.owned} times"
+        return (f"In {whose} favour: feelings of {own} own toward this patient noted and met with the "
+                f"documented professional response, a transfer of care ({times})")
+
+    def reason_lines(self, *, author: bool = False) -> list[str]:
+        """Every reason as one line, then the line in the clinician's favour, if any; `author`: in the author's
+        voice, for the PDFs."""
+        favour = [text for text in (self.owned_text(author=author), self.held_text(author=author)) if text]
+        return [r.text(author=author) for r in self.reasons] + favour
 
     def to_json(self) -> dict[str, Any]:
         return {
             "suggested_stage": self.stage, "suggestion_window_days": self.window_days,
             "suggestion_as_of": self.as_of.isoformat(timespec="minutes") if self.as_of else None,
             "suggestion_reasons": [r.to_json() for r in self.reasons], "suggestion_held": self.held,
+            "suggestion_owned": self.owned,
         }
 
 
@@ -161,15 +190,39 @@ def _in_hours(evidence: StageEvidence, hour: int) -> bool:
     return evidence.from_hour <= hour < evidence.to_hour
 
 
-def _matches(evidence: StageEvidence, template: str, ticked: Collection[str], hour: int) -> bool:
+def _owned(evidence: StageEvidence, flow: Mapping[str, str], has_note: bool) -> bool:
+    """Whether an entry of this evidence's template documents the professional response instead (for one's own
+    feelings: the decision-flow question about one's own involvement answered yes, and the transfer noted)."""
+    return evidence.unless_flow is not None and has_note and flow.get(evidence.unless_flow) == "yes"
+
+
+def _matches(
+    evidence: StageEvidence, template: str, ticked: Collection[str], hour: int,
+    flow: Mapping[str, str] | None = None, has_note: bool = False,
+) -> bool:
     """Whether one entry is this evidence of the clinician's own conduct."""
     if evidence.kind == "template":
-        return template in evidence.values
+        return template in evidence.values and not _owned(evidence, flow or {}, has_note)
     if evidence.kind == "conduct":
         return any(value in ticked for value in evidence.values)
     if evidence.kind == "after_hours":
         return _in_hours(evidence, hour) and any(value in ticked for value in evidence.values)
     return False
+
+
+def _worse_or_own(catalog: Catalog) -> frozenset[str]:
+    return frozenset(m.id for m in catalog.response_moves if m.kind in ("worsens", "conduct"))
+
+
+def conduct_ticked(catalog: Catalog, review: Mapping[str, bool] | None) -> set[str]:
+    """The moves ticked on an entry that can count as conduct: every move ticked, except the rule's redirect
+    move (`personal_channel`) when a move that tends to work is ticked with it, which is the one redirecting
+    reply on the personal line where the message arrived, the advised response (seed 004 §3)."""
+    ticked = {move for move, on in (review or {}).items() if on}
+    redirect = catalog.slope_rule.redirect_move
+    if redirect in ticked and any(m.kind == "works" and m.id in ticked for m in catalog.response_moves):
+        ticked.discard(redirect)
+    return ticked
 
 
 # Look entries up by relationship when the relationships asked about are at most this share of all of them.
@@ -187,14 +240,17 @@ def _suggestions(
     """The suggestion for each relationship id (every relationship with recent evidence when `ids` is None).
 
     The rule is the catalogue's (`[rule]` in slope_stages.toml): only the clinician's own conduct in the
-    window counts, the moves ticked on an entry, entries written with a template about the clinician's own
-    feelings or contact, and the red flags of the latest check-in in the window. Every other entry with a
-    documentation note is a patient's crossing met with a documented response: in the clinician's favour.
+    window counts, the moves ticked on an entry (less the one redirecting reply, see `conduct_ticked`), entries
+    written with a template about the clinician's own feelings or contact, and the red flags of the latest
+    check-in in the window. An entry of a template in `held_templates` (a patient's crossing) with a
+    documentation note and no move ticked that worsens or is one's own conduct is in the clinician's favour
+    (`held`); so is an entry about one's own feelings answered with the documented transfer (`owned`).
     """
     since, end = _window(catalog, as_of)
     note = func.coalesce(func.json_extract(Entry.fields, "$.documentation_note"), "")
     recent = select(
         Entry.relationship_id, Entry.template, Entry.response_review, Entry.occurred, func.length(note) > 0,
+        Entry.flow,
     ).where(Entry.occurred >= since, Entry.occurred <= end)
     ranked = select(
         SelfCheck.relationship_id, SelfCheck.answers, SelfCheck.taken_at,
@@ -210,21 +266,28 @@ def _suggestions(
     latest = ranked.subquery()
 
     evidence = [(stage.number, e) for stage in catalog.slope_stages for e in stage.evidence]
+    owning = [e for _, e in evidence if e.unless_flow is not None]
+    worse_or_own = _worse_or_own(catalog)
     seen: dict[int, list[tuple[int, datetime | None]]] = {}  # per relationship: (count, last) per evidence
     held: dict[int, int] = {}
-    for relationship_id, template, review, occurred, has_note in session.execute(recent):
+    owned: dict[int, int] = {}
+    for relationship_id, template, review, occurred, has_note, flow in session.execute(recent):
         if wanted is not None and relationship_id not in wanted:
             continue
-        ticked = {move for move, on in (review or {}).items() if on}
+        ticked = conduct_ticked(catalog, review)
         row = seen.setdefault(relationship_id, [(0, None)] * len(evidence))
         matched = False
         for index, (_, item) in enumerate(evidence):
-            if _matches(item, template, ticked, occurred.hour):
+            if _matches(item, template, ticked, occurred.hour, flow or {}, has_note):
                 count, last = row[index]
                 row[index] = (count + 1, occurred if last is None or occurred > last else last)
                 matched = True
-        if not matched and has_note:
+        if matched or not has_note or ticked & worse_or_own:
+            continue
+        if template in catalog.slope_rule.held_templates:
             held[relationship_id] = held.get(relationship_id, 0) + 1
+        elif any(template in e.values and _owned(e, flow or {}, has_note) for e in owning):
+            owned[relationship_id] = owned.get(relationship_id, 0) + 1
     flagged: dict[int, tuple[set[str], datetime]] = {}
     for relationship_id, answers, taken_at in session.execute(
         select(latest.c.relationship_id, latest.c.answers, latest.c.taken_at).where(latest.c.newest == 1)
@@ -245,6 +308,7 @@ def _suggestions(
         suggested = max((r.stage for r in reasons), default=None)
         suggestions[relationship_id] = StageSuggestion(
             suggested, tuple(sorted(reasons, key=lambda r: -r.stage)), window, end, held.get(relationship_id, 0),
+            owned.get(relationship_id, 0),
         )
     return suggestions
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -400,6 +401,50 @@ class TestSelfChecksFlowAndLanguage:
         assert kept["acknowledged"]["note"] == "Raised with Dr B; plan agreed."
         assert "[acknowledged " in ready.ok("warnings", "list", "--all")
 
+    def test_the_slope_stage_rests_on_conduct_and_warns_when_above_the_stage_set(self, ready: CLI) -> None:
+        ago = [(datetime.now() - timedelta(days=days)).strftime("%Y-%m-%dT23:30") for days in (20, 10, 9)]
+        fields = ("--field", "what_happened=x", "--field", "documentation_note=y")
+        # One redirecting reply on the personal line where the message arrived: the advised response.
+        ready.ok("add", "--template", "late_night_text", "--relationship", "Client K", "--occurred", ago[0],
+                 "--did", "personal_channel", "--did", "reorient_to_procedure", *fields)
+        ready.ok("add", "--template", "anonymous_story_slip", "--relationship", "Client K", *fields)
+        [status] = json.loads(ready.ok("relationship", "list", "--json"))
+        assert (status["suggested_stage"], status["suggestion_held"]) == (None, 1)  # the slip is not in favour
+        assert json.loads(ready.ok("warnings", "list", "--json")) == []
+        ready.ok("relationship", "stage", "Client K", "1")
+        ready.ok("add", "--template", "late_night_text", "--relationship", "Client K", "--occurred", ago[1],
+                 "--did", "personal_channel", *fields)
+        [warning] = json.loads(ready.ok("warnings", "list", "--json"))
+        assert (warning["kind"], warning["relationship"]) == ("suggested_above", "Client K")
+        line = ready.ok("warnings", "list")
+        assert "Suggested 3 · Personal channel shift" in line and "you set 1" in line
+        assert "unless new evidence renews it" in line
+        before = (datetime.now() - timedelta(days=15)).strftime("%Y-%m-%dT%H:%M")
+        assert json.loads(ready.ok("warnings", "list", "--json", "--as-of", before)) == []
+        ready.ok("warnings", "ack", "suggested_above", "--relationship", "Client K", "--note", "In supervision.")
+        assert "quiet until new evidence arrives" in ready.ok("warnings", "list", "--all")
+        ready.ok("add", "--template", "late_night_text", "--relationship", "Client K", "--occurred", ago[2],
+                 "--did", "personal_channel", *fields)
+        [again] = json.loads(ready.ok("warnings", "list", "--json"))
+        assert again["kind"] == "suggested_above" and again["acknowledged"] is None
+
+    def test_warnings_give_percentages_and_keep_to_the_as_of_time(self, ready: CLI) -> None:
+        catalog = json.loads(ready.ok("catalog", "--json"))
+        items = [f["id"] for f in catalog["red_flags"] if f["group"] == "own_pull"]
+        ago = [(datetime.now() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M") for days in (10, 2)]
+        ready.ok("selfcheck", "add", "--answer", f"{items[0]}=1", "--date", ago[0])
+        ready.ok("selfcheck", "add", "--answer", f"{items[0]}=2", "--date", ago[1])
+        assert re.search(r"Score \d+ % → \d+ %", ready.ok("warnings", "list"))
+        between = (datetime.now() - timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+        assert json.loads(ready.ok("selfcheck", "trend", "--json", "--as-of", between))["warnings"] == []
+        assert json.loads(ready.ok("warnings", "list", "--json", "--as-of", between)) == []
+
+    def test_plain_catalog_prints_the_slope_rule(self, cli: CLI) -> None:
+        text = cli.ok("catalog")
+        rule = text.split("Slope stage rule")[1].split("Decision-flow questions")[0]
+        assert "clinician_conduct" in rule and "90 days" in rule and "own rule" in rule
+        assert "describes your own conduct" in rule and "Source:" in rule
+
     @pytest.mark.parametrize(
         ("args", "message"),
         [
@@ -446,6 +491,12 @@ class TestSelfChecksFlowAndLanguage:
                  "--field", "what_happened=x", "--field", "documentation_note=y")
         [action] = json.loads(ready.ok("action", "list", "--json"))
         assert action["due_on"] == "2026-03-09" and "reworded" in action["text"]
+
+    def test_listen_after_on_a_template_without_it_is_refused(self, ready: CLI) -> None:
+        error = ready.fails(2, "add", "--template", "gift_offered", "--relationship", "Client K", "--listen-after",
+                            "--field", "what_happened=x", "--field", "documentation_note=y")
+        assert error.count("\n") <= 1 and "phone_number_request" in error and "late_night_text" in error
+        assert json.loads(ready.ok("list", "--json")) == []
 
     def test_language_check(self, cli: CLI) -> None:
         text = "🙂 She was manipulative and Obviously upset."

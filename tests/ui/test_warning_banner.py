@@ -121,3 +121,8 @@ def test_acknowledged_warnings_are_named_with_their_notes_but_do_not_show_the_ba
         "Acknowledged, quiet until new evidence: Bed 4 — Title higher_input (2026-03-02: “Raised with Dr B.”)")
     banner.show_warnings([warning("score_rising", "Client K")])
     assert not banner.acknowledged_label.isVisible()
+
+
+def test_a_suggestion_above_the_stage_set_reads_its_detail_inline(qtbot: QtBot) -> None:
+    shown = warning("suggested_above", "Client K", "Suggested 3 · Personal channel shift; you set 1")
+    assert warning_line(shown).endswith("(Suggested 3 · Personal channel shift; you set 1)")

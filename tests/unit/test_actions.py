@@ -80,10 +80,14 @@ class TestListenAfterHolding:
         assert action.status(action.due_on - timedelta(days=1)) == "open"
         assert action.status(action.due_on) == "due"
 
-    def test_templates_that_are_not_a_held_request_open_nothing(self, journal, catalog: Catalog) -> None:
+    def test_templates_that_are_not_a_held_request_refuse_it(self, journal, catalog: Catalog) -> None:
+        # Asked for on a template without a follow-up, it is refused (naming those that have one), not ignored.
         holding = {t.id for t in catalog.templates if t.listen_after}
         other = next(t.id for t in catalog.templates if t.id not in holding and len(t.required_keys) == 2)
-        add_entry(journal, catalog, self.draft(other))
+        with pytest.raises(InvalidInput, match=r"the templates with one are: .*phone_number_request"):
+            add_entry(journal, catalog, self.draft(other))
+        assert actions.list_actions(journal) == []
+        add_entry(journal, catalog, self.draft(other, listen_after=False))
         assert actions.list_actions(journal) == []
 
     def test_only_when_asked(self, journal, catalog: Catalog) -> None:

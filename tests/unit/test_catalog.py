@@ -53,6 +53,7 @@ class TestShippedCatalog:
     def test_the_slope_rule_is_the_apps_own_and_rests_on_the_clinicians_conduct(self, catalog: Catalog) -> None:
         rule = catalog.slope_rule
         assert rule.own_addition and rule.window_days == 90 and "90 days" in rule.explanation()
+        assert catalog.warning("suggested_above").own_addition
         assert all(part in rule.source for part in ("004_", "§2", "FAQ 2", "002_"))
         conduct = {m.id for m in catalog.response_moves if m.kind in ("conduct", "worsens")}
         for stage in catalog.slope_stages:
@@ -214,6 +215,14 @@ class TestMalformedCatalog:
             ("slope_stages.toml", "own_addition = true", "own_addition = false", "rule field 'own_addition'"),
             ("slope_stages.toml", 'kind = "template"', 'kind = "category"', "field 'kind': must be one of conduct"),
             ("slope_stages.toml", '"partial_cave_in"]', '"acknowledge_and_limit"]', "not a known conduct id"),
+            ("slope_stages.toml", '"phone_number_request",', '"phone_number_requests",',
+             "rule field 'held_templates': 'phone_number_requests' is not a known template id"),
+            ("slope_stages.toml", '"phone_number_request",', '"session_drift",', "also evidence of the clinician"),
+            ("slope_stages.toml", 'redirect_move = "personal_channel"', 'redirect_move = "reorient_to_procedure"',
+             "not a move of kind 'conduct'"),
+            ("slope_stages.toml", 'unless_flow = "own_involvement"', 'unless_flow = "own_feelings"',
+             "field 'unless_flow'"),
+            ("scoring.toml", 'id = "suggested_above"', 'id = "suggested_higher"', "the warnings must be exactly"),
         ],
     )
     def test_bad_field(self, catalog_copy: Path, filename: str, old: str, new: str, message: str) -> None:

@@ -26,12 +26,15 @@ def check(journal, catalog: Catalog, points: int, *, relationship: str | None = 
         answers or {slope_items[0]: 0}, relationship=relationship, taken_at=START + timedelta(days=day)))
 
 
-def kinds(journal, catalog: Catalog, as_of: datetime = NOW) -> list[tuple[str, str | None]]:
-    return [(w.kind, w.relationship) for w in drift.active_warnings(journal, catalog, as_of=as_of)]
+def kinds(journal, catalog: Catalog, as_of: datetime = NOW, *, every: bool = False) -> list[tuple[str, str | None]]:
+    return [(w.kind, w.relationship) for w in active(journal, catalog, as_of, every=every)]
 
 
-def active(journal, catalog: Catalog, as_of: datetime = NOW) -> list[drift.DriftWarning]:
-    return drift.active_warnings(journal, catalog, as_of=as_of)
+def active(journal, catalog: Catalog, as_of: datetime = NOW, *, every: bool = False) -> list[drift.DriftWarning]:
+    """The warnings that hold; the check-in tests leave out `suggested_above` (the red flags of a check-in also
+    suggest a stage, see TestSuggestedAbove) unless `every`."""
+    return [w for w in drift.active_warnings(journal, catalog, as_of=as_of)
+            if every or w.kind != "suggested_above"]
 
 
 class TestScoreRising:
@@ -162,3 +165,87 @@ class TestAcknowledge:
             drift.find_warning(journal, catalog, "stage_up", "Client K", as_of=NOW)
         with pytest.raises(InvalidInput, match="not a kind of warning"):
             drift.find_warning(journal, catalog, "loud", "Client K", as_of=NOW)
+
+
+def conduct(journal, catalog: Catalog, day: float, *, did: tuple[str, ...] = ("personal_channel",),
+            template: str = "late_night_text") -> None:
+    add_entry(journal, catalog, EntryDraft(template, "Client K", START + timedelta(days=day), {
+        "what_happened": "x", "documentation_note": "y"}, response_review=dict.fromkeys(did, True)))
+
+
+class TestSuggestedAbove:
+    """A suggestion from recent conduct above the stage the clinician set (or at 2 or more, none set) warns."""
+
+    def test_the_rule_is_the_apps_own(self, catalog: Catalog) -> None:
+        rule = catalog.warning("suggested_above")
+        assert rule.own_addition and rule.title and rule.message
+
+    def test_conduct_above_the_stage_set_warns(self, journal, catalog: Catalog) -> None:
+        conduct(journal, catalog, 0, did=("shared_personal_life",))
+        slope.set_stage(journal, "Client K", 1, when=START)
+        assert kinds(journal, catalog, every=True) == []  # suggested 1, set 1
+        conduct(journal, catalog, 2)
+        [warning] = active(journal, catalog, every=True)
+        assert (warning.kind, warning.relationship, warning.since) == (
+            "suggested_above", "Client K", START + timedelta(days=2))
+        assert warning.expires == START + timedelta(days=92)
+        assert "Suggested 3 · Personal channel shift" in warning.detail and "you set 1" in warning.detail
+        assert warning.message == catalog.warning("suggested_above").message
+
+    def test_at_or_below_the_stage_set_is_quiet(self, journal, catalog: Catalog) -> None:
+        conduct(journal, catalog, 2)
+        slope.set_stage(journal, "Client K", 3, when=START)
+        assert kinds(journal, catalog, every=True) == []
+
+    def test_with_no_stage_set_two_or_more_warns(self, journal, catalog: Catalog) -> None:
+        conduct(journal, catalog, 1, did=("shared_personal_life",))
+        assert kinds(journal, catalog, every=True) == []  # suggested 1: no warning
+        conduct(journal, catalog, 2, did=("extra_availability",))
+        [warning] = active(journal, catalog, every=True)
+        assert warning.kind == "suggested_above" and "no stage set" in warning.detail
+
+    def test_it_expires_with_its_evidence(self, journal, catalog: Catalog) -> None:
+        conduct(journal, catalog, 2)
+        assert kinds(journal, catalog, as_of=START + timedelta(days=91), every=True) == [
+            ("suggested_above", "Client K")]
+        assert kinds(journal, catalog, as_of=START + timedelta(days=93), every=True) == []
+
+    def test_acknowledged_it_stays_quiet_until_new_evidence(self, journal, catalog: Catalog) -> None:
+        conduct(journal, catalog, 2)
+        warning = drift.find_warning(journal, catalog, "suggested_above", "Client K", as_of=NOW)
+        drift.acknowledge_warning(journal, warning, "Talked it through in supervision.", when=START + timedelta(3))
+        assert kinds(journal, catalog, every=True) == []
+        conduct(journal, catalog, 5, did=("shared_personal_life",))  # lower than the stage warned about
+        assert kinds(journal, catalog, every=True) == []
+        conduct(journal, catalog, 9)
+        [again] = active(journal, catalog, every=True)
+        assert (again.kind, again.since) == ("suggested_above", START + timedelta(days=9))
+
+
+class TestAsOf:
+    def test_evidence_after_the_moment_asked_about_is_not_counted(self, journal, catalog: Catalog) -> None:
+        check(journal, catalog, 1, day=0)
+        check(journal, catalog, 2, day=7, higher=True)
+        conduct(journal, catalog, 8)
+        slope.set_stage(journal, "Client K", 1, when=START + timedelta(days=9))
+        slope.set_stage(journal, "Client K", 2, when=START + timedelta(days=10))
+        assert kinds(journal, catalog, as_of=START + timedelta(days=3)) == []
+        assert sorted(kinds(journal, catalog, as_of=START + timedelta(days=7, hours=1))) == [
+            ("higher_input", "Client K"), ("score_rising", "Client K")]
+        assert ("stage_up", "Client K") in kinds(journal, catalog, as_of=START + timedelta(days=11))
+
+    def test_the_score_detail_gives_percentages(self, journal, catalog: Catalog) -> None:
+        check(journal, catalog, 1, day=0)
+        check(journal, catalog, 2, day=7)
+        [warning] = active(journal, catalog)
+        assert warning.detail.startswith("Score ") and " % → " in warning.detail and warning.detail.endswith(" %")
+
+    def test_a_check_ins_red_flags_above_the_stage_set_warn(self, journal, catalog: Catalog) -> None:
+        stage_4 = next(e.values[0] for s in catalog.slope_stages if s.number == 4 for e in s.evidence)
+        conduct(journal, catalog, 0, template="gift_offered", did=())
+        slope.set_stage(journal, "Client K", 2, when=START)
+        selfchecks.add_self_check(journal, catalog, SelfCheckDraft(
+            {stage_4: 1}, relationship="Client K", taken_at=START + timedelta(days=4)))
+        [warning] = active(journal, catalog, every=True)
+        assert (warning.kind, warning.since) == ("suggested_above", START + timedelta(days=4))
+        assert "Suggested 4" in warning.detail and "you set 2" in warning.detail

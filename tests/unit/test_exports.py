@@ -149,11 +149,12 @@ class TestGatherSupervision:
         assert (client_k.suggested_stage, client_k.suggested_label) == (3, catalog.stage(3).label)  # type: ignore[union-attr]
         # The window of recent conduct ends with the period; the reasons travel with the suggestion.
         assert client_k.suggested_basis == "based on the last 90 days to 2026-10-31"
-        assert client_k.suggested_reasons[0].startswith("Stage 3: You replied or wrote from your personal phone")
-        assert client_k.suggested_reasons[-1].startswith("In your favour: 1 request")  # the first text, held
+        assert client_k.suggested_reasons[0].startswith(
+            "Stage 3: The author replied or wrote from their personal phone")
+        assert client_k.suggested_reasons[-1].startswith("In the author's favour: 1 request")  # the first text, held
         assert (bed_4.stage, bed_4.stage_label, bed_4.suggested_stage) == (None, "", None)
-        assert bed_4.suggested_reasons == ("In your favour: 1 request, remark or gift from the patient met with a "
-                                           "documented professional response",)
+        assert bed_4.suggested_reasons == ("In the author's favour: 1 request, remark or gift from the patient met "
+                                           "with a documented professional response",)
         [trend] = packet.trends
         assert trend.relationship == "Client K" and trend.points == ()
         [mark] = trend.stage_changes  # September's change is outside the period

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,10 +18,11 @@ NOW = datetime(2026, 3, 20, 12, 0)  # the suggestions below are worked out as of
 
 def log(journal, catalog: Catalog, template: str, *, channel: str | None = None,
         when: datetime = datetime(2026, 3, 2, 14, 0), who: str = "Client K",
-        did: tuple[str, ...] = (), note: str = "y") -> None:
+        did: tuple[str, ...] = (), note: str = "y", flow: dict[str, str] | None = None) -> None:
     """An entry; `did` are the moves the clinician ticked (what they did on their side)."""
     add_entry(journal, catalog, EntryDraft(template, who, when, {"what_happened": "x", "documentation_note": note},
-                                           channel=channel, response_review=dict.fromkeys(did, True)))
+                                           channel=channel, response_review=dict.fromkeys(did, True),
+                                           flow=flow or {}))
 
 
 def suggest(journal, catalog: Catalog, who: str = "Client K", as_of: datetime = NOW) -> slope.StageSuggestion:
@@ -94,9 +96,98 @@ class TestSuggestion:
         suggestion = suggest(journal, catalog)
         assert suggestion.stage == 2 and suggestion.held == 0
 
-    def test_ones_own_attraction_is_the_clinicians_side(self, journal, catalog: Catalog) -> None:
+    def test_noticing_ones_own_feelings_is_not_entanglement(self, journal, catalog: Catalog) -> None:
+        # Seed 004 §2 and its FAQ: notice it, take it to supervision, transfer care. Owning that is not stage 4.
         log(journal, catalog, "my_own_attraction")
-        assert suggest(journal, catalog).stage == 4
+        suggestion = suggest(journal, catalog)
+        assert suggestion.stage == 1 and suggestion.held == 0
+        [reason] = suggestion.reasons
+        assert "feelings of your own" in reason.reason and "supervision" in reason.reason
+
+    def test_ones_own_feelings_taken_to_transfer_count_in_favour(self, journal, catalog: Catalog) -> None:
+        add_entry(journal, catalog, EntryDraft(
+            "my_own_attraction", "Client K", datetime(2026, 3, 2, 14, 0),
+            {"what_happened": "x", "documentation_note": "Care transferred to a colleague."},
+            flow={"own_involvement": "yes"}))
+        suggestion = suggest(journal, catalog)
+        assert suggestion.stage is None and (suggestion.held, suggestion.owned) == (0, 1)
+        assert suggestion.reason_lines() == [suggestion.owned_text()]
+        assert suggestion.owned_text().startswith("In your favour: feelings of your own")
+        assert suggestion.owned_text(author=True).startswith("In the author's favour: feelings of their own")
+
+    def test_ones_own_feelings_with_conduct_still_count(self, journal, catalog: Catalog) -> None:
+        add_entry(journal, catalog, EntryDraft(
+            "my_own_attraction", "Client K", datetime(2026, 3, 2, 14, 0),
+            {"what_happened": "x", "documentation_note": "y"}, flow={"own_involvement": "yes"},
+            response_review={"met_outside": True}))
+        suggestion = suggest(journal, catalog)
+        assert suggestion.stage == 3 and (suggestion.held, suggestion.owned) == (0, 0)
+
+    @pytest.mark.parametrize("template", [
+        "anonymous_story_slip", "disclosure_without_authorisation", "self_prescribing",
+        "unplanned_encounter_not_charted", "token_gift_accepted", "session_drift", "after_hours_call_undocumented",
+    ])
+    def test_the_clinicians_own_slips_never_count_in_favour(self, journal, catalog: Catalog, template) -> None:
+        log(journal, catalog, template)
+        assert suggest(journal, catalog).held == 0
+
+    @pytest.mark.parametrize("move", ["policy_defence", "over_justification", "weak_alternative", "partial_cave_in",
+                                      "personal_channel", "met_outside", "off_the_record", "shared_personal_life"])
+    def test_a_crossing_met_with_a_move_that_worsens_or_conduct_is_not_in_favour(
+        self, journal, catalog: Catalog, move
+    ) -> None:
+        log(journal, catalog, "phone_number_request", did=(move,))
+        assert suggest(journal, catalog).held == 0
+
+    def test_the_patients_crossings_are_named_in_the_rule(self, catalog: Catalog) -> None:
+        held = set(catalog.slope_rule.held_templates)
+        assert {"phone_number_request", "late_night_text", "gift_offered", "social_media_request",
+                "meet_outside_invitation", "flirtatious_remark", "expressed_attachment"} <= held
+        assert not held & {"anonymous_story_slip", "self_prescribing", "token_gift_accepted", "my_own_attraction",
+                           "unplanned_encounter_not_charted", "disclosure_without_authorisation"}
+
+    def test_one_redirecting_reply_on_the_personal_line_is_the_advised_response(
+        self, journal, catalog: Catalog
+    ) -> None:
+        # Seed 004 §3: one redirecting reply where the message arrived, then document. Not a shift, not late contact.
+        log(journal, catalog, "late_night_text", channel="text_message", when=datetime(2026, 3, 2, 23, 30),
+            did=("personal_channel", "reorient_to_procedure"))
+        suggestion = suggest(journal, catalog)
+        assert suggestion.stage is None and suggestion.reasons == ()
+        assert suggestion.held == 1
+
+    def test_replies_from_a_personal_channel_that_do_not_redirect_still_count(
+        self, journal, catalog: Catalog
+    ) -> None:
+        log(journal, catalog, "late_night_text", channel="text_message", when=datetime(2026, 3, 2, 23, 30),
+            did=("personal_channel", "reorient_to_procedure"))
+        log(journal, catalog, "late_night_text", channel="text_message", when=datetime(2026, 3, 3, 23, 30),
+            did=("personal_channel",))
+        suggestion = suggest(journal, catalog)
+        assert suggestion.stage == 3
+        [personal] = [r for r in suggestion.reasons if "personal phone" in r.reason]
+        assert personal.count == 1
+
+    def test_a_redirect_does_not_excuse_other_conduct(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, "late_night_text", channel="text_message", when=datetime(2026, 3, 2, 23, 30),
+            did=("personal_channel", "reorient_to_procedure", "met_outside"))
+        suggestion = suggest(journal, catalog)
+        assert suggestion.stage == 3 and suggestion.held == 0
+
+    def test_the_personal_channel_move_says_when_it_does_not_count(self, catalog: Catalog) -> None:
+        move = next(m for m in catalog.response_moves if m.id == "personal_channel")
+        assert "one reply" in move.text.lower() and "redirect" in move.text and "still count" in move.text
+
+    def test_reasons_in_the_authors_voice(self, journal, catalog: Catalog) -> None:
+        log(journal, catalog, "gift_offered", did=("met_outside",))
+        log(journal, catalog, "gift_offered", when=datetime(2026, 3, 3, 10))
+        lines = suggest(journal, catalog).reason_lines(author=True)
+        assert lines[0].startswith("Stage 3: The author met the patient outside")
+        assert lines[-1].startswith("In the author's favour: 1 request, remark or gift")
+        for stage in catalog.slope_stages:
+            for evidence in stage.evidence:
+                text = slope.in_authors_voice(evidence.reason)
+                assert text.startswith("The author ") and not re.search(r"\byou(r|rself)?\b", text, re.I), text
 
     def test_red_flags_of_the_latest_check_in_in_the_window(self, journal, catalog: Catalog) -> None:
         stage, evidence = next((s, e) for s in catalog.slope_stages for e in s.evidence if e.kind == "red_flag")
@@ -159,10 +250,23 @@ def counted_one_by_one(journal, catalog: Catalog, pseudonym: str) -> slope.Stage
         latest = None
     ticked = {item for item, level in (latest.answers if latest else {}).items() if level > 0}
 
-    def matches(evidence, entry) -> bool:
+    works = {m.id for m in catalog.response_moves if m.kind == "works"}
+    worse_or_own = {m.id for m in catalog.response_moves if m.kind in ("worsens", "conduct")}
+
+    def moves(entry) -> set[str]:
         did = {move for move, on in entry.response_review.items() if on}
+        if did & works:  # a redirecting reply from the personal line is the advised response
+            did.discard("personal_channel")
+        return did
+
+    def owned(evidence, entry) -> bool:
+        return bool(evidence.unless_flow and entry.flow.get(evidence.unless_flow) == "yes"
+                    and entry.fields.get("documentation_note"))
+
+    def matches(evidence, entry) -> bool:
+        did = moves(entry)
         if evidence.kind == "template":
-            return entry.template in evidence.values
+            return entry.template in evidence.values and not owned(evidence, entry)
         if evidence.kind == "conduct":
             return bool(did & set(evidence.values))
         if evidence.kind == "after_hours":
@@ -173,8 +277,10 @@ def counted_one_by_one(journal, catalog: Catalog, pseudonym: str) -> slope.Stage
 
     reasons = []
     every = [e for s in catalog.slope_stages for e in s.evidence if e.kind != "red_flag"]
-    held = sum(1 for entry in stored if entry.fields.get("documentation_note")
-               and not any(matches(e, entry) for e in every))
+    in_favour = [entry for entry in stored if entry.fields.get("documentation_note")
+                 and not any(matches(e, entry) for e in every) and not moves(entry) & worse_or_own]
+    held = sum(1 for entry in in_favour if entry.template in catalog.slope_rule.held_templates)
+    own = sum(1 for entry in in_favour if any(entry.template in e.values and owned(e, entry) for e in every))
     for stage in catalog.slope_stages:
         for evidence in stage.evidence:
             if evidence.kind == "red_flag":
@@ -186,7 +292,7 @@ def counted_one_by_one(journal, catalog: Catalog, pseudonym: str) -> slope.Stage
             if count:
                 reasons.append(slope.StageReason(stage.number, evidence.reason, count, last, evidence.kind))
     return slope.StageSuggestion(max((r.stage for r in reasons), default=None),
-                                 tuple(sorted(reasons, key=lambda r: -r.stage)), 90, NOW, held)
+                                 tuple(sorted(reasons, key=lambda r: -r.stage)), 90, NOW, held, own)
 
 
 class TestSuggestionsAtOnce:
@@ -200,16 +306,22 @@ class TestSuggestionsAtOnce:
         edges = [(start - 1, 59), (start, 0), (23, 59), (0, 0), (end - 1, 59), (end, 0), (12, 0)]
         templates = ["personal_question", "gift_offered", "late_night_text", "my_own_attraction", "session_drift"]
         channels = ["in_person", "text_message", "clinic_portal", "social_dm"]
-        moves = [(), ("personal_channel",), ("extra_availability", "works_not"), ("partial_cave_in",), ("met_outside",)]
+        moves = [(), ("personal_channel",), ("extra_availability", "works_not"), ("partial_cave_in",), ("met_outside",),
+                 ("personal_channel", "reorient_to_procedure"), ("acknowledge_and_limit",)]
         names = ["Client K", "Bed 4", "Ärztin Ö", "Mr Quiet", "Room 9", "Client Z", "Only checked", "Nothing"]
         for index, who in enumerate(names[:6]):
             for number, (hour, minute) in enumerate(edges[: index + 2]):
                 log(journal, catalog, templates[(index + number) % 5], channel=channels[(index * number) % 4],
                     when=datetime(2026, 3, 2 + number, hour, minute), who=who,
-                    did=tuple(m for m in moves[(index + 2 * number) % 5] if m != "works_not"))
+                    did=tuple(m for m in moves[(index + 2 * number) % 7] if m != "works_not"),
+                    flow={"own_involvement": "yes"} if number % 2 else {})
             # An entry before the window does not count, nor one after the moment asked about.
             log(journal, catalog, "late_night_text", when=NOW - timedelta(days=91), who=who, did=("personal_channel",))
             log(journal, catalog, "late_night_text", when=NOW + timedelta(hours=1), who=who, did=("met_outside",))
+        # One's own feelings taken to a transfer (in favour), and the same with conduct (not in favour).
+        log(journal, catalog, "my_own_attraction", who="Room 9", flow={"own_involvement": "yes"})
+        log(journal, catalog, "my_own_attraction", who="Client Z", flow={"own_involvement": "yes"},
+            did=("met_outside",))
         flags = [e.values[0] for s in catalog.slope_stages for e in s.evidence if e.kind == "red_flag"]
         for when, who, answers in [
             (datetime(2026, 3, 1, 9), "Client K", {flags[-1]: 2}),
@@ -236,6 +348,7 @@ class TestSuggestionsAtOnce:
         assert found == {p: counted_one_by_one(journal, catalog, p) for p in several}
         assert list(found) == [s.pseudonym for s in slope.relationship_statuses(journal, catalog, as_of=NOW)]
         assert any(s.reasons for s in found.values()) and any(s.held for s in found.values())
+        assert any(s.owned for s in found.values())
         assert found["Nothing"] == slope.StageSuggestion(None, (), 90, NOW)
 
     def test_a_few_of_many(self, journal, catalog: Catalog, several: list[str]) -> None:

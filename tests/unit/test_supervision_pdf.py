@@ -77,8 +77,10 @@ def entry(entry_id: int = 1, **changes: object) -> EntryRecord:
     return EntryRecord(**values)  # type: ignore[arg-type]
 
 
-REASON = "Stage 4: You logged romantic or sexual feelings of your own toward this patient (once, last 2026-10-09)"
-HELD = "In your favour: 2 requests, remarks or gifts from the patient met with a documented professional response"
+REASON = ("Stage 4: The author noted thinking of this patient outside work, telling themselves it is only a "
+          "friendship, or unease at someone reading their messages (1 item at the check-in of 2026-10-09)")
+HELD = ("In the author's favour: 2 requests, remarks or gifts from the patient met with a documented professional "
+        "response")
 
 
 def trend(relationship: str | None = "Client K", *, points: int = 4, marks: bool = True) -> Trend:
@@ -216,10 +218,10 @@ class TestSupervisionSummary:
             assert expected in text
         # The suggestion shows its window and its reasons; none is "none", never "not set".
         flat = " ".join(text.split())
-        assert "Suggested by my own conduct, and why" in flat
+        assert "Suggested by the author's own conduct, and why" in flat
         assert "4 · Emotional entanglement (based on the last 90 days to 2026-10-31)" in flat
-        assert "Stage 4: You logged romantic or sexual feelings of your own" in flat
-        assert "none (based on the last 90 days to 2026-10-31) • In your favour: 2 requests" in flat
+        assert "Stage 4: The author noted thinking of this patient outside work" in flat
+        assert "none (based on the last 90 days to 2026-10-31) • In the author's favour: 2 requests" in flat
         assert "→" not in flat.split("Relationships and their slope stage")[1].split("Slope stages")[0]
 
     def test_entries_show_note_response_reflection_and_steps(self, out: Path, catalog: Catalog) -> None:
@@ -315,7 +317,7 @@ class TestEthicsBrief:
         cover = " ".join(PdfReader(out).pages[0].extract_text().split())
         assert ("Slope stage set by the author: 3 · Personal channel shift; suggested by the author's own conduct: "
                 "4 · Emotional entanglement (based on the last 90 days)") in cover
-        assert f"• {REASON}" in cover and "• In your favour: 2 requests" in cover
+        assert f"• {REASON}" in cover and "• In the author's favour: 2 requests" in cover
 
     def test_a_partial_consent_record_is_called_incomplete(self, out: Path, catalog: Catalog) -> None:
         consent = tuple(LabelledText("consent", k, label, "Explained." if k in ("informed", "voluntary") else "")
