@@ -630,15 +630,126 @@ class _NameFinder:
         masked = self._masked(text)
         tokens = _tokens(text)
         used: list[tuple[int, int]] = []
-        for start, end in self._titled(text, tokens, masked):
-            used.append((start, end))
-            yield start, end
-        for start, end in self._capitalised_runs(text, tokens, masked):
+        passes = [self._titled(text, tokens, masked), self._cued(text, tokens, masked),
+                  self._initialled(text, tokens, masked), self._lowercase_pairs(text, tokens, masked),
+                  self._capitals(text, tokens, masked), self._capitalised_runs(text, tokens, masked),
+                  self._lowercase(text, tokens, masked)]
+        if self.strict:
+            passes.append(self._any_case(text, tokens, masked))
+        for start, end in itertools.chain.from_iterable(passes):
             if not any(start < e and s < end for s, e in used):
+                used.append((start, end))
                 yield start, end
-        for start, end in self._lowercase(text, tokens, masked):
-            if not any(start < e and s < end for s, e in used):
-                yield start, end
+
+    def _namelike(self, bare: str) -> bool:
+        """A given name or a surname from the lists that is no English word nor a known non-name."""
+        lex = self.lex
+        return (bare in lex.given or bare in lex.surname_rank) and bare not in lex.english and len(bare) >= 2 and \
+            bare not in lex.not_names and bare not in COMMON_CAPITALISED and bare not in self.known and \
+            bare not in _TITLES and bare not in _FUNCTION_STARTERS
+
+    def _cued(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """"Her name is maria", "she is called elena", "a boy named kai": the word after the cue is a name."""
+        lex = self.lex
+        for index, token in enumerate(tokens[:-1]):
+            cue = token.bare in ("named", "called") or (token.bare == "is" and index and
+                                                          tokens[index - 1].bare == "name")
+            if not cue or (token.bare == "called" and (not index or tokens[index - 1].bare not in _BE_WORDS)):
+                continue
+            name = tokens[index + 1]
+            if self._inside(name, masked) or name.bare in self.known or (name.text.isupper() and len(name.text) < 3):
+                continue
+            if not (self._namelike(name.bare) or (name.bare in lex.given and name.bare not in _EVERYDAY_STARTERS)
+                    or self._unknown_lowercase(name.bare)):
+                continue
+            end = name.end
+            if index + 2 < len(tokens) and re.fullmatch(r"[ \t]+", text[end: tokens[index + 2].start]) and \
+                    tokens[index + 2].bare in lex.surname_rank and tokens[index + 2].bare not in lex.english:
+                end = tokens[index + 2].end
+            yield name.start, end
+
+    def _initialled(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """An initial and a surname: "J. Smith", "J Smith" (not "A Smith", "I Brown": a word)."""
+        lex = self.lex
+        for match in _INITIAL_SURNAME.finditer(text):
+            initial, surname = match.group("initial"), match.group("surname")
+            bare = _bare(surname)
+            if initial in "AI" and not match.group("dot"):
+                continue
+            if bare not in lex.surname_rank or bare in lex.not_names or bare in COMMON_CAPITALISED or \
+                    bare in _DEPARTMENT_WORDS or bare in self.known or bare in _TITLES:
+                continue
+            if bare in lex.english and lex.surname_rank[bare] > COMMON_SURNAME_RANK:
+                continue
+            if any(s <= match.start() < e for s, e in masked):
+                continue
+            yield match.start(), match.end()
+
+    def _lowercase_pairs(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]
+                         ) -> Iterator[tuple[int, int]]:
+        """"maria gonzalez": a lower-case given name and a lower-case surname that is no English word."""
+        lex = self.lex
+        for first, second in itertools.pairwise(tokens):
+            if not (first.text.islower() and second.text.islower()) or first.bare not in lex.given or \
+                    first.bare in _FUNCTION_STARTERS or first.bare in lex.not_names or len(first.bare) < 2:
+                continue
+            if second.bare not in lex.surname_rank or second.bare in lex.english or second.bare in lex.not_names \
+                    or _drug_like(second.bare) or not re.fullmatch(r"[ \t]+", text[first.end: second.start]):
+                continue
+            if self._inside(first, masked) or self._inside(second, masked) or \
+                    first.bare in self.known or second.bare in self.known:
+                continue
+            yield first.start, second.end
+
+    def _capitals(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """Words in capitals ("JOHN SMITH called", "then GONZALEZ rang"): a given name or surname that is no
+        English word nor a known abbreviation, or two name words in a row."""
+        lex = self.lex
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if not (token.text.isupper() and len(token.bare) >= 2) or self._inside(token, masked):
+                index += 1
+                continue
+            run = [token]
+            while index + len(run) < len(tokens):
+                nxt = tokens[index + len(run)]
+                if not (nxt.text.isupper() and len(nxt.bare) >= 2) or \
+                        not re.fullmatch(r"[ \t]+", text[run[-1].end: nxt.start]):
+                    break
+                run.append(nxt)
+            index += len(run)
+            for first, second in itertools.pairwise(run):
+                if first.bare in lex.given and first.bare not in _EVERYDAY_STARTERS and \
+                        lex.surname_rank.get(second.bare, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK and \
+                        not self._inside(second, masked):
+                    yield first.start, second.end
+                    break
+            else:
+                for word in run:
+                    if len(word.bare) >= 3 and self._namelike(word.bare) and not _drug_like(word.bare) and \
+                            not word.bare.endswith(_MEDICAL_ENDINGS) and re.search(r"[AEIOUY]", word.text):
+                        yield word.start, word.end
+
+    def _any_case(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """In a pseudonym: any word, in any case, that is a given name or a surname and no English word, and two
+        name words in a row ("maria gonzalez", "rose smith")."""
+        lex = self.lex
+        for first, second in itertools.pairwise(tokens):
+            if self._inside(first, masked) or self._inside(second, masked):
+                continue
+            names = [t.bare in lex.given or lex.surname_rank.get(t.bare, COMMON_SURNAME_RANK + 1) <=
+                     COMMON_SURNAME_RANK for t in (first, second)]
+            if all(names) and (first.bare in lex.given or second.bare in lex.given) and \
+                    not any(t.bare in lex.not_names or t.bare in _TITLES or t.bare in self.known
+                            for t in (first, second)):
+                yield first.start, second.end
+        for token in tokens:
+            given = token.bare in lex.given and token.bare not in lex.not_names and token.bare not in self.known \
+                and token.bare not in _FUNCTION_STARTERS and token.bare not in _TITLES \
+                and token.bare not in _DEPARTMENT_WORDS and token.bare not in COMMON_CAPITALISED
+            if (given or self._namelike(token.bare)) and not self._inside(token, masked) and len(token.bare) >= 3:
+                yield token.start, token.end
 
     def _masked(self, text: str) -> list[tuple[int, int]]:
         """Spans of the pseudonyms and confirmed phrases in `text`: their words are not names there."""
@@ -927,6 +1038,10 @@ _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", 
                            "grandmother", "grandfather", "aunt", "uncle", "family", "teacher", "carer"))
 
 
+_BE_WORDS = frozenset(("is", "was", "are", "were", "be", "been", "being", "gets", "got", "get", "likes", "wants",
+                       "prefers", "asked", "asks", "herself", "himself", "themselves", "themself", "now", "also"))
+_INITIAL_SURNAME = re.compile(r"(?<![\w.])(?P<initial>[A-Z])(?P<dot>\.)?[ \t]+(?P<surname>[A-Z][a-z]+(?:['’]s)?)\b")
+
 _LOWERCASE_NOT_NAMES = frozenset((
     "nan", "oma", "kai", "hui", "ana", "mac", "ira", "sal", "ima", "ina", "ila", "mee", "yer", "pok", "lue", "cuc",
     "bok", "ola", "ona", "ora", "ula", "una", "oda", "eda", "les", "von", "rea", "rex", "rey", "paz", "luz", "mao",
@@ -937,7 +1052,7 @@ _LOWERCASE_NOT_NAMES = frozenset((
     "nam", "nia", "noe", "ola", "oma", "pam", "ria", "sid", "wai", "wei", "yan", "yee", "ali", "tia", "obs",
     "prn", "stat", "mane", "nocte", "meds", "sats", "hx", "dx", "tx", "rx", "appt", "approx", "abs", "ward",
     "mum", "mom", "dad", "papa", "mama", "nana", "nanna", "granny", "aunty", "auntie", "whānau", "whanau",
-    "tama", "tane", "mere", "rangi", "moana", "huia", "awhina", "maria", "carmen", "lola", "elena",
+    "tama", "tane", "mere", "rangi", "moana", "huia", "awhina",
 ))
 
 
@@ -953,6 +1068,11 @@ def _finder(pseudonyms: frozenset[str], allowed: frozenset[str], strict: bool) -
     return _NameFinder(lexicon(), _known_words(pseudonyms, allowed), phrases, strict=strict)
 
 
+# Full-width forms (U+FF01–FF5E) and the ideographic space, folded one character for one so positions stay.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def scan_text(
     text: str, location: str, *, pseudonyms: Iterable[str] = (), allowed: Iterable[str] = (),
     every_date: bool = False,
@@ -965,6 +1085,9 @@ def scan_text(
     and a given name even where it starts the text.
     """
     allowed_set = frozenset(" ".join(a.casefold().split()) for a in allowed if a.strip())
+    original = text
+    if _WIDE.search(text):
+        text = text.translate(_FULL_WIDTH)  # "Ｍａｒｉａ" read as "Maria", one character for one
     finder = _finder(frozenset(pseudonyms), allowed_set, every_date)
     spans: list[tuple[int, int, str]] = []
     detectors: list[tuple[str, Iterable[tuple[int, int]]]] = [
@@ -997,13 +1120,14 @@ def scan_text(
                 end -= 1  # sentence punctuation after an address or a link is not part of it
             while start < end and text[start] in " ,":
                 start += 1
-            if end <= start or " ".join(text[start:end].casefold().split()) in allowed_set:
+            if end <= start or " ".join(text[start:end].casefold().split()) in allowed_set or \
+                    " ".join(original[start:end].casefold().split()) in allowed_set:
                 continue
             if any(start < e and s < end for s, e, _ in spans):
                 continue
             spans.append((start, end, kind))
     spans.sort()
-    return [Finding(location, kind, s, e, text[s:e], _context(text, s, e)) for s, e, kind in spans]
+    return [Finding(location, kind, s, e, original[s:e], _context(original, s, e)) for s, e, kind in spans]
 
 
 def name_words(name: str) -> list[str]:

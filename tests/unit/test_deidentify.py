@@ -483,3 +483,28 @@ def test_a_place_name_that_is_a_given_name_is_a_person_after_a_text_from() -> No
 
 def test_a_surname_with_a_medical_ending_is_still_a_name() -> None:
     assert kinds("Then Barbosa said no.") == [("name", "Barbosa")]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("maria gonzalez came to clinic", "maria gonzalez"), ("carmen asked for my number", "carmen"),
+    ("Her name is maria.", "maria"), ("JOHN SMITH called", "JOHN SMITH"), ("J. Smith rang the ward", "J. Smith"),
+    ("a note from J Smith today", "J Smith"), ("she is called elena now", "elena"),
+    ("Ｍａｒｉａ Ｇｏｎｚａｌｅｚ came", "Ｍａｒｉａ Ｇｏｎｚａｌｅｚ"), ("then GONZALEZ rang", "GONZALEZ"),
+])
+def test_names_in_lower_case_capitals_and_full_width(text: str, name: str) -> None:
+    assert ("name", name) in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "PHQ and GAD scores are down.", "DBT skills group on Monday.", "NHS number not needed.", "GP letter sent.",
+    "She said NO very loudly.", "CALL ME was written on the card.", "her name is on the list",
+    "the group is called mindfulness", "I WILL NOT answer texts at night.",
+])
+def test_capitals_and_name_cues_without_a_name(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("pseudonym", ["maria gonzalez", "MARIA GONZALEZ", "Ｍａｒｉａ Ｇｏｎｚａｌｅｚ", "maria",
+                                       "gonzalez"])
+def test_a_pseudonym_with_a_name_in_any_case(pseudonym: str) -> None:
+    assert "name" in {f.kind for f in scan_pseudonym(pseudonym, "Relationship")}
