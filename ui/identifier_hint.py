@@ -14,7 +14,8 @@ from boundary_journal.services.deidentify import Finding
 MAX_SHOWN = 6
 SHORT_LABELS = {"phone": "phone number", "email": "email", "url": "link", "handle": "handle", "date": "date",
                 "age": "age", "record_number": "record number", "address": "address", "postcode": "postcode",
-                "vehicle": "vehicle registration", "name": "name"}
+                "vehicle": "vehicle registration", "name": "name",
+                "mixed_script": "mixed alphabets", "unread_script": "unread script"}
 
 
 class IdentifierHint(QFrame):

@@ -37,7 +37,11 @@ KINDS = {
     "postcode": "Postcode or ZIP code",
     "vehicle": "Vehicle registration",
     "name": "Word that looks like a person's or place's name",
+    "mixed_script": "Word mixing alphabets (look-alike letters)",
+    "unread_script": "Text in a script the check cannot read; names in it are not recognised",
 }
+# Findings the clinician may confirm as not identifying: the rest must be fixed or redacted.
+CONFIRMABLE_KINDS = frozenset(("name", "mixed_script", "unread_script"))
 
 _DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -333,10 +337,16 @@ class Finding:
     end: int
     text: str
     context: str
+    reason: str = ""  # a finding in a pseudonym counted as a name: the kind it was found as ("unread_script")
 
     @property
     def label(self) -> str:
-        return KINDS[self.kind]
+        return KINDS[self.reason or self.kind]
+
+    @property
+    def confirmable(self) -> bool:
+        """Only looks like a name, or is in a script the check cannot read: the clinician may confirm it."""
+        return self.kind in CONFIRMABLE_KINDS
 
     def to_json(self) -> dict[str, object]:
         return {"location": self.location, "kind": self.kind, "label": self.label, "text": self.text,
@@ -1068,6 +1078,35 @@ def _finder(pseudonyms: frozenset[str], allowed: frozenset[str], strict: bool) -
     return _NameFinder(lexicon(), _known_words(pseudonyms, allowed), phrases, strict=strict)
 
 
+# Scripts the word lists cannot read (CJK, Hangul, Kana, Arabic, Hebrew, Devanagari, Thai and the like): a run of
+# them, with the spaces and marks between, is one finding.
+_UNREAD = ("\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0-\u08ff\u0900-\u0dff\u0e00-\u0eff"
+           "\u0f00-\u0fff\u1000-\u109f\u10a0-\u10ff\u1100-\u11ff\u1200-\u139f\u1780-\u17ff\u3040-\u30ff"
+           "\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+           "\ufb1d-\ufdff\ufe70-\ufeff\U00020000-\U0003134f")
+_UNREAD_RUN = re.compile(f"[{_UNREAD}](?:[{_UNREAD}\\s\u3000-\u303f\u200c\u200d\u00b7]*[{_UNREAD}])?")
+_UNREAD_ANY = re.compile(f"[{_UNREAD}]")
+_OTHER_ALPHABET = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f]")
+_MIXED_WORD = re.compile("(?=[^\\W\\d_]*[A-Za-z\u00c0-\u024f])(?=[^\\W\\d_]*[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f])"
+                         "[^\\W\\d_]+")
+
+
+def _mixed_words(text: str) -> Iterable[tuple[int, int]]:
+    """Words mixing Latin with Cyrillic or Greek letters ("Mаria" with a Cyrillic "а"): look-alike letters."""
+    if not _OTHER_ALPHABET.search(text):
+        return
+    for match in re.finditer(r"(?<![^\W\d_])[^\W\d_]+", text):
+        if _MIXED_WORD.fullmatch(match.group(0)):
+            yield match.start(), match.end()
+
+
+def _unread_runs(text: str) -> Iterable[tuple[int, int]]:
+    if not _UNREAD_ANY.search(text):
+        return
+    for match in _UNREAD_RUN.finditer(text):
+        yield match.start(), match.end()
+
+
 # Full-width forms (U+FF01–FF5E) and the ideographic space, folded one character for one so positions stay.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
@@ -1091,6 +1130,7 @@ def scan_text(
     finder = _finder(frozenset(pseudonyms), allowed_set, every_date)
     spans: list[tuple[int, int, str]] = []
     detectors: list[tuple[str, Iterable[tuple[int, int]]]] = [
+        ("mixed_script", _mixed_words(text)),
         ("email", ((m.start(), m.end()) for m in _EMAIL.finditer(text))),
         ("url", _urls(text)),
         ("handle", _handles(text)),
@@ -1113,6 +1153,7 @@ def scan_text(
         ("phone", _spoken_numbers(text)),
         ("age", _worded_ages(text)),
         ("name", finder.find(text)),
+        ("unread_script", _unread_runs(text)),
     ]
     for kind, found in detectors:
         for start, end in found:
@@ -1138,10 +1179,15 @@ def name_words(name: str) -> list[str]:
 def scan_pseudonym(pseudonym: str, location: str, *, allowed: Iterable[str] = ()) -> list[Finding]:
     """Likely identifiers in a pseudonym itself.
 
+    Text in a script the check cannot read, and words mixing alphabets, come back as "name" findings (their
+    `reason` and label say which), so the clinician confirms them as a name-like pseudonym is confirmed.
     No pseudonym vouches for its own words (or another's: "Smith family" must not clear "John Smith"), and any
     full date counts, since a date in what names a person is about that person (birth, admission).
     """
-    return scan_text(pseudonym, location, allowed=allowed, every_date=True)
+    findings = scan_text(pseudonym, location, allowed=allowed, every_date=True)
+    # Another script or look-alike letters in a pseudonym are confirmed as a name is: the callers confirm "name".
+    return [Finding(f.location, "name", f.start, f.end, f.text, f.context, reason=f.kind)
+            if f.kind in CONFIRMABLE_KINDS - {"name"} else f for f in findings]
 
 
 def scan_texts(

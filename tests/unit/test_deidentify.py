@@ -508,3 +508,30 @@ def test_capitals_and_name_cues_without_a_name(text: str) -> None:
                                        "gonzalez"])
 def test_a_pseudonym_with_a_name_in_any_case(pseudonym: str) -> None:
     assert "name" in {f.kind for f in scan_pseudonym(pseudonym, "Relationship")}
+
+
+@pytest.mark.parametrize(("text", "kind", "found"), [
+    ("患者王芳要我的电话号码", "unread_script", "患者王芳要我的电话号码"),
+    ("李明 asked for my number", "unread_script", "李明"),
+    ("Mаria Gonzаlez came to clinic", "mixed_script", "Mаria"),
+    ("she wrote 김민준 on the card", "unread_script", "김민준"),
+    ("signed محمد at the bottom", "unread_script", "محمد"),
+])
+def test_scripts_the_check_cannot_read_are_findings(text: str, kind: str, found: str) -> None:
+    assert (kind, found) in kinds(text)
+
+
+def test_one_finding_for_a_run_of_another_script() -> None:
+    assert kinds("她说 李 明 是 她的 朋友 today") == [("unread_script", "她说 李 明 是 她的 朋友")]
+
+
+@pytest.mark.parametrize("pseudonym", ["李明", "Client 王"])
+def test_a_pseudonym_in_another_script_is_confirmable(pseudonym: str) -> None:
+    found = scan_pseudonym(pseudonym, "Relationship")
+    assert found and all(f.confirmable and f.kind == "name" for f in found)
+    assert "unread_script" in {f.reason for f in found} and "cannot read" in found[-1].label
+
+
+@pytest.mark.parametrize("text", ["Ελληνικά και русский", "Мария пришла"])
+def test_greek_and_cyrillic_on_their_own_are_not_mixed(text: str) -> None:
+    assert "mixed_script" not in {kind for kind, _ in kinds(text)}
