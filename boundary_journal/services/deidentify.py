@@ -68,6 +68,20 @@ _NAMED_HANDLE = re.compile(
     rf"(?:\s*(?::|=|-)\s*|\s+(?:is|was|as|called|named|of|at)\s+(?:@\s*)?|\s+(?:@\s*)?)"
     r"(?P<handle>[A-Za-z0-9][\w.#]{2,40}[A-Za-z0-9])",
     re.IGNORECASE)
+# "follows me as mgonzalez88 on instagram", "goes by darkstar77 on discord": a handle before its platform.
+_HANDLE_ON_PLATFORM = re.compile(
+    rf"\b(?:as|is|by|called|named|handle|username)\s+(?P<handle>[A-Za-z0-9][\w.]{{1,40}}[A-Za-z0-9])\s+"
+    rf"(?:on|in|at)\s+(?:{_PLATFORMS})\b", re.IGNORECASE)
+# A link read out: "tinyurl com slash abc123", "bit dot ly slash xyz".
+_SPOKEN_LINK = re.compile(rf"\b[a-z0-9-]+(?:\s+dot\s+|\s+)(?:{_TLDS})\s+(?:forward\s+)?slash\s+[\w-]+", re.IGNORECASE)
+# A street named without a number: "lives on Elm St", "a flat on Maple Avenue".
+_NAMED_STREET = re.compile(
+    r"\b(?:on|in|off|along|down|near)\s+(?P<name>(?:[A-Z][a-z'’-]+\s+){1,3})(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|"
+    r"Drive|Boulevard|Blvd|Close|Crescent|Cres|Terrace|Tce|Grove|Parade|Mews)\b\.?")
+_NOT_STREETS = frozenset(("memory", "easy", "high", "main", "the", "queer", "civvy", "fleet", "wall", "harley",
+                          "downing", "sesame"))
+_HANDLE_LIKE = re.compile(r"(?<![\w@])[A-Za-z][A-Za-z._]{2,}\d{2,}\b")
+_INITIALS_AND_YEAR = re.compile(r"(?<!\w)[A-Z]{1,3}\.?\s?(?:19|20)\d\d\b")
 _UNDERSCORED = re.compile(r"(?<![\w@/.])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
 _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
            "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
@@ -484,6 +498,16 @@ def _handles(text: str) -> Iterable[tuple[int, int]]:
         yield match.start("handle"), match.end("handle")
     for match in _UNDERSCORED.finditer(text):
         yield match.start(), match.end()
+    for match in _HANDLE_ON_PLATFORM.finditer(text):
+        folded = match.group("handle").casefold()
+        if folded not in _lexicon_english() and not folded.isdigit() and folded not in ("me", "her", "him", "them"):
+            yield match.start("handle"), match.end("handle")
+
+
+def _named_streets(text: str) -> Iterable[tuple[int, int]]:
+    for match in _NAMED_STREET.finditer(text):
+        if match.group("name").split()[0].casefold() not in _NOT_STREETS:
+            yield match.start("name"), match.end()
 
 
 def _dates(text: str, *, cued: bool = True) -> Iterable[tuple[int, int]]:
@@ -899,8 +923,11 @@ class _NameFinder:
             if before in ("a", "an") or nxt in _PRODUCT_NOUNS:
                 return  # "a Starbucks card", "an Uber", "Cadbury chocolates": a brand or a shop
 
-        if words[-1].bare in ("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test"):
-            return  # an eponymous diagnosis or scale ("Tourette Syndrome", "Asperger Syndrome")
+        nxt = tokens[after].bare if after < len(tokens) else ""
+        if words[-1].bare in _EPONYM_NOUNS or (nxt in _EPONYM_NOUNS and tokens[after].text.islower()):
+            return  # an eponymous diagnosis, scale or guidance ("Tourette Syndrome", "Fraser guidelines")
+        if words[0].bare == "the" and any(t.bare in _MUSIC_WORDS for t in tokens[max(0, index - 3): index]):
+            return  # "listening to The Beatles": a band
         pairs = self.lex.not_name_pairs
         cleared: set[int] = set()
         for first, second in itertools.pairwise(words):
@@ -1048,6 +1075,12 @@ _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", 
                            "grandmother", "grandfather", "aunt", "uncle", "family", "teacher", "carer"))
 
 
+_EPONYM_NOUNS = frozenset(("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test",
+                           "rounds", "guidelines", "guideline", "principles", "principle", "competence", "competent",
+                           "procedure", "manoeuvre", "maneuver", "questionnaire", "inventory", "protocol",
+                           "method", "technique", "model", "reflex", "phenomenon", "effect", "classification"))
+_MUSIC_WORDS = frozenset(("listening", "listen", "listens", "listened", "concert", "gig", "album", "song", "songs",
+                          "band", "music", "tickets", "tour"))
 _BE_WORDS = frozenset(("is", "was", "are", "were", "be", "been", "being", "gets", "got", "get", "likes", "wants",
                        "prefers", "asked", "asks", "herself", "himself", "themselves", "themself", "now", "also"))
 _INITIAL_SURNAME = re.compile(r"(?<![\w.])(?P<initial>[A-Z])(?P<dot>\.)?[ \t]+(?P<surname>[A-Z][a-z]+(?:['’]s)?)\b")
@@ -1133,6 +1166,7 @@ def scan_text(
         ("mixed_script", _mixed_words(text)),
         ("email", ((m.start(), m.end()) for m in _EMAIL.finditer(text))),
         ("url", _urls(text)),
+        ("url", ((m.start(), m.end()) for m in _SPOKEN_LINK.finditer(text)) if "slash" in text.lower() else ()),
         ("handle", _handles(text)),
         ("email", _spoken_emails(text)),
         ("email", _letter_spaced(text)),
@@ -1149,6 +1183,11 @@ def scan_text(
             ("record_number", _records(text, _UNLABELLED_RECORD)),
             ("age", ((m.start(), m.end()) for m in _AGE.finditer(text)) if _SMALL_NUMBER.search(text) else ()),
         ]
+    if _STREET.search(text):
+        detectors.append(("address", _named_streets(text)))
+    if every_date:  # a pseudonym: "mgonzalez88" is a handle, "MG 1950" initials and a year of birth
+        detectors += [("handle", ((m.start(), m.end()) for m in _HANDLE_LIKE.finditer(text))),
+                      ("date", ((m.start(), m.end()) for m in _INITIALS_AND_YEAR.finditer(text)))]
     detectors += [
         ("phone", _spoken_numbers(text)),
         ("age", _worded_ages(text)),

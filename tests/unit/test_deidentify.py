@@ -535,3 +535,29 @@ def test_a_pseudonym_in_another_script_is_confirmable(pseudonym: str) -> None:
 @pytest.mark.parametrize("text", ["Ελληνικά και русский", "Мария пришла"])
 def test_greek_and_cyrillic_on_their_own_are_not_mixed(text: str) -> None:
     assert "mixed_script" not in {kind for kind, _ in kinds(text)}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("she follows me as mgonzalez88 on instagram", "handle"), ("her tiktok is jess.h.92", "handle"),
+    ("he goes by darkstar77 on discord", "handle"),
+    ("she sent tinyurl com slash abc123", "url"), ("the link was bit ly slash xyz", "url"),
+    ("she lives on Elm St, number 14", "address"), ("he moved to a flat on Maple Avenue", "address"),
+])
+def test_handles_links_and_streets_in_words(text: str, kind: str) -> None:
+    assert kind in {k for k, _ in kinds(text)}
+
+
+@pytest.mark.parametrize(("pseudonym", "kind"), [("mgonzalez88", "handle"), ("MG 1950", "date")])
+def test_a_pseudonym_like_a_handle_or_initials_and_a_year(pseudonym: str, kind: str) -> None:
+    assert kind in {f.kind for f in scan_pseudonym(pseudonym, "Relationship")}
+
+
+@pytest.mark.parametrize("text", [
+    "We discussed it at Schwartz Rounds.", "I checked the Fraser guidelines.", "She has Gillick competence.",
+    "He had Bell's palsy last year.", "We wrote a Stanley-Brown safety plan.", "The Caldicott principles apply.",
+    "The Mental Capacity Act applies here.", "She writes in Hebrew and reads Devanagari.", "He speaks Tagalog.",
+    "She came in on St Patrick's Day.", "She was listening to The Beatles.", "He is on the road home.",
+    "Parking on the street is hard.",
+])
+def test_eponyms_languages_and_feast_days_are_not_names(text: str) -> None:
+    assert kinds(text) == []
