@@ -684,6 +684,8 @@ class _NameFinder:
 
     def _cued(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
         """"Her name is maria", "she is called elena", "a boy named kai": the word after the cue is a name."""
+        if not _NAME_CUE.search(text):
+            return
         lex = self.lex
         for index, token in enumerate(tokens[:-1]):
             cue = token.bare in ("named", "called") or (token.bare == "is" and index and
@@ -738,6 +740,8 @@ class _NameFinder:
     def _capitals(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
         """Words in capitals ("JOHN SMITH called", "then GONZALEZ rang"): a given name or surname that is no
         English word nor a known abbreviation, or two name words in a row."""
+        if not _CAPITALS_WORD.search(text):
+            return
         lex = self.lex
         index = 0
         while index < len(tokens):
@@ -1075,6 +1079,8 @@ _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", 
                            "grandmother", "grandfather", "aunt", "uncle", "family", "teacher", "carer"))
 
 
+_CAPITALS_WORD = re.compile(r"[A-Z][A-Z]")
+_NAME_CUE = re.compile(r"(?i)\b(?:named|called|name\s+is)\b")
 _EPONYM_NOUNS = frozenset(("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test",
                            "rounds", "guidelines", "guideline", "principles", "principle", "competence", "competent",
                            "procedure", "manoeuvre", "maneuver", "questionnaire", "inventory", "protocol",
