@@ -719,6 +719,9 @@ class _NameFinder:
                 continue
             if any(s <= match.start() < e for s, e in masked):
                 continue
+            if not match.group("dot") and re.search(r"(?:[A-Z][\w'’]*|\d+)[ \t]+$", text[max(0, match.start() - 20):
+                                                                                       match.start()]):
+                continue  # "Plan B Rose", "Room 4 B Clark": a letter that goes with the word before
             yield match.start(), match.end()
 
     def _lowercase_pairs(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]
@@ -785,7 +788,8 @@ class _NameFinder:
         for token in tokens:
             given = token.bare in lex.given and token.bare not in lex.not_names and token.bare not in self.known \
                 and token.bare not in _FUNCTION_STARTERS and token.bare not in _TITLES \
-                and token.bare not in _DEPARTMENT_WORDS and token.bare not in COMMON_CAPITALISED
+                and token.bare not in _DEPARTMENT_WORDS and token.bare not in COMMON_CAPITALISED \
+                and not (token.bare in lex.english and token.bare in _EVERYDAY_WORDS)
             if (given or self._namelike(token.bare)) and not self._inside(token, masked) and len(token.bare) >= 3:
                 yield token.start, token.end
 
@@ -1079,6 +1083,9 @@ _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", 
                            "grandmother", "grandfather", "aunt", "uncle", "family", "teacher", "carer"))
 
 
+# Everyday words that are also given names, a pseudonym's description rather than a name ("Young mum", "Cafe owner").
+_EVERYDAY_WORDS = (_EVERYDAY_STARTERS | _PLACE_TYPES | _SERVICE_WORDS | _PRODUCT_NOUNS) - {"rose", "grace", "dawn",
+                                                                                         "frank", "will"}
 _CAPITALS_WORD = re.compile(r"[A-Z][A-Z]")
 _NAME_CUE = re.compile(r"(?i)\b(?:named|called|name\s+is)\b")
 _EPONYM_NOUNS = frozenset(("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test",
@@ -1122,7 +1129,7 @@ def _finder(pseudonyms: frozenset[str], allowed: frozenset[str], strict: bool) -
 _UNREAD = ("\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0-\u08ff\u0900-\u0dff\u0e00-\u0eff"
            "\u0f00-\u0fff\u1000-\u109f\u10a0-\u10ff\u1100-\u11ff\u1200-\u139f\u1780-\u17ff\u3040-\u30ff"
            "\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
-           "\ufb1d-\ufdff\ufe70-\ufeff\U00020000-\U0003134f")
+           "\ufb1d-\ufdff\ufe70-\ufefc\U00020000-\U0003134f")
 _UNREAD_RUN = re.compile(f"[{_UNREAD}](?:[{_UNREAD}\\s\u3000-\u303f\u200c\u200d\u00b7]*[{_UNREAD}])?")
 _UNREAD_ANY = re.compile(f"[{_UNREAD}]")
 _OTHER_ALPHABET = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f]")
@@ -1135,7 +1142,8 @@ def _mixed_words(text: str) -> Iterable[tuple[int, int]]:
     if not _OTHER_ALPHABET.search(text):
         return
     for match in re.finditer(r"(?<![^\W\d_])[^\W\d_]+", text):
-        if _MIXED_WORD.fullmatch(match.group(0)):
+        word = match.group(0)
+        if _MIXED_WORD.fullmatch(word) and not (word[0] in "μΜ" and len(word) <= 4):  # "μg", "μmol": a unit
             yield match.start(), match.end()
 
 

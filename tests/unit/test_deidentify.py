@@ -561,3 +561,17 @@ def test_a_pseudonym_like_a_handle_or_initials_and_a_year(pseudonym: str, kind: 
 ])
 def test_eponyms_languages_and_feast_days_are_not_names(text: str) -> None:
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize("pseudonym", ["young mum", "cafe owner", "plan b"])
+def test_everyday_words_in_a_lower_case_pseudonym_are_not_names(pseudonym: str) -> None:
+    assert scan_pseudonym(pseudonym, "Relationship") == []
+
+
+def test_a_letter_after_a_word_is_not_an_initial() -> None:
+    assert ("name", "B Clark") not in kinds("Room B Clark was quiet.")
+
+
+@pytest.mark.parametrize("text", ["Clozapine 5 μg was mentioned.", "\ufeffShe slept well."])
+def test_a_unit_and_a_byte_order_mark_are_not_identifiers(text: str) -> None:
+    assert kinds(text) == []
