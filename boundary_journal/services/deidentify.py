@@ -665,15 +665,41 @@ class _NameFinder:
         tokens = _tokens(text)
         used: list[tuple[int, int]] = []
         passes = [self._titled(text, tokens, masked), self._cued(text, tokens, masked),
-                  self._initialled(text, tokens, masked), self._lowercase_pairs(text, tokens, masked),
-                  self._capitals(text, tokens, masked), self._capitalised_runs(text, tokens, masked),
-                  self._lowercase(text, tokens, masked)]
+                  self._initialled(text, tokens, masked),
+                  self._in_context(tokens, self._lowercase_pairs(text, tokens, masked)),
+                  self._in_context(tokens, self._capitals(text, tokens, masked)),
+                  self._capitalised_runs(text, tokens, masked),
+                  self._in_context(tokens, self._lowercase(text, tokens, masked))]
         if self.strict:
             passes.append(self._any_case(text, tokens, masked))
         for start, end in itertools.chain.from_iterable(passes):
             if not any(start < e and s < end for s, e in used):
                 used.append((start, end))
                 yield start, end
+
+    def _in_context(self, tokens: list[_Token], spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """Names in lower case or capitals, less what the words around make something else: a saint's day
+        ("st patrick's day"), an eponym ("fraser guidelines", "HAMILTON DEPRESSION RATING SCALE"), a place
+        ("grew up in india")."""
+        lex = self.lex
+        starts = {t.start: i for i, t in enumerate(tokens)}
+        for start, end in spans:
+            first = starts.get(start)
+            if first is None:
+                yield start, end
+                continue
+            last = first
+            while last + 1 < len(tokens) and tokens[last + 1].start < end:
+                last += 1
+            before = tokens[first - 1].bare if first else ""
+            if before in ("st", "saint") or (tokens[last].bare in _PLACE_NAMES and before in _PLACE_CUES | _COMPASS):
+                continue
+            ahead = tokens[last + 1: last + 5]
+            eponym = next((i for i, t in enumerate(ahead) if t.bare in _EPONYM_NOUNS), None)
+            if eponym is not None and all(t.bare in lex.english and t.bare not in lex.given
+                                          for t in ahead[:eponym]):
+                continue
+            yield start, end
 
     def _namelike(self, bare: str) -> bool:
         """A given name or a surname from the lists that is no English word nor a known non-name."""
@@ -761,7 +787,7 @@ class _NameFinder:
                 run.append(nxt)
             index += len(run)
             for first, second in itertools.pairwise(run):
-                if first.bare in lex.given and first.bare not in _EVERYDAY_STARTERS and \
+                if first.bare in lex.given and first.bare not in _EVERYDAY_STARTERS and "'" not in first.text and \
                         lex.surname_rank.get(second.bare, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK and \
                         not self._inside(second, masked):
                     yield first.start, second.end
@@ -1086,9 +1112,10 @@ _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", 
 # Everyday words that are also given names, a pseudonym's description rather than a name ("Young mum", "Cafe owner").
 _EVERYDAY_WORDS = (_EVERYDAY_STARTERS | _PLACE_TYPES | _SERVICE_WORDS | _PRODUCT_NOUNS) - {"rose", "grace", "dawn",
                                                                                          "frank", "will"}
+_COMPASS = frozenset(("from", "north", "south", "east", "west", "new", "central", "northern", "southern"))
 _CAPITALS_WORD = re.compile(r"[A-Z][A-Z]")
 _NAME_CUE = re.compile(r"(?i)\b(?:named|called|name\s+is)\b")
-_EPONYM_NOUNS = frozenset(("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test",
+_EPONYM_NOUNS = frozenset(("syndrome", "disease", "rating", "disorder", "scale", "criteria", "palsy", "sign", "test",
                            "rounds", "guidelines", "guideline", "principles", "principle", "competence", "competent",
                            "procedure", "manoeuvre", "maneuver", "questionnaire", "inventory", "protocol",
                            "method", "technique", "model", "reflex", "phenomenon", "effect", "classification"))

@@ -575,3 +575,11 @@ def test_a_letter_after_a_word_is_not_an_initial() -> None:
 @pytest.mark.parametrize("text", ["Clozapine 5 μg was mentioned.", "\ufeffShe slept well."])
 def test_a_unit_and_a_byte_order_mark_are_not_identifiers(text: str) -> None:
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "ST PATRICK'S DAY IS ALWAYS HARD.", "THE HAMILTON DEPRESSION RATING SCALE WAS REPEATED.",
+    "HE MOVED FROM NORTH CAROLINA.", "i checked the fraser guidelines", "he grew up in india",
+])
+def test_saints_days_eponyms_and_places_in_capitals_or_lower_case(text: str) -> None:
+    assert kinds(text) == []
