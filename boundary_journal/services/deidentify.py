@@ -1076,8 +1076,18 @@ class _NameFinder:
                 continue  # most words: no given name, so nothing more to ask
             if not word[:1].islower() or self._inside(token, masked):
                 continue
-            if len(bare) < 3 or bare in _LOWERCASE_NOT_NAMES or bare in self.known or bare in lex.not_names \
-                    or bare in COMMON_CAPITALISED:
+            if bare in self.known or bare in lex.not_names or bare in COMMON_CAPITALISED or bare in _KIN_WORDS:
+                continue
+            if bare in _LOWERCASE_NOT_NAMES or bare in lex.english:
+                # "wei asked", "ana cried", "met with maria today": a short or word-like given name where the
+                # sentence puts a person, unless it is an everyday word ("met with grace", "spoke to will")
+                cue_after = index + 1 < len(tokens) and tokens[index + 1].bare in _SPEECH_CUES | {"cried", "came"}
+                everyday = bare in _EVERYDAY_STARTERS or bare in _EVERYDAY_WORDS
+                if bare not in _FUNCTION_STARTERS and len(bare) >= 3 and bare not in _PERSON_VERBS and \
+                        (cue_after or not everyday) and self._person_slot(text, tokens, index):
+                    yield token.start, token.end
+                continue
+            if len(bare) < 3:
                 continue
             parts = bare.split("-")
             if (bare in lex.given and bare not in lex.english) or \
@@ -1113,6 +1123,9 @@ _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", 
 _EVERYDAY_WORDS = (_EVERYDAY_STARTERS | _PLACE_TYPES | _SERVICE_WORDS | _PRODUCT_NOUNS) - {"rose", "grace", "dawn",
                                                                                          "frank", "will"}
 _COMPASS = frozenset(("from", "north", "south", "east", "west", "new", "central", "northern", "southern"))
+_KIN_WORDS = frozenset(("nan", "oma", "mum", "mom", "dad", "papa", "mama", "nana", "nanna", "granny", "aunty",
+                        "auntie", "whānau", "whanau", "koro", "kuia", "ward", "obs", "abs", "mac", "tama", "tane",
+                        "baba", "amma", "appa", "ammi", "abba", "abu", "ama", "opa", "babcia", "nonna", "nonno"))
 _CAPITALS_WORD = re.compile(r"[A-Z][A-Z]")
 _NAME_CUE = re.compile(r"(?i)\b(?:named|called|name\s+is)\b")
 _EPONYM_NOUNS = frozenset(("syndrome", "disease", "rating", "disorder", "scale", "criteria", "palsy", "sign", "test",

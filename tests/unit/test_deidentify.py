@@ -583,3 +583,17 @@ def test_a_unit_and_a_byte_order_mark_are_not_identifiers(text: str) -> None:
 ])
 def test_saints_days_eponyms_and_places_in_capitals_or_lower_case(text: str) -> None:
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("met with maria today", "maria"), ("wei asked for a hug", "wei"), ("ana cried", "ana"),
+    ("i saw ali at the shop", "ali"), ("grace asked again", "grace"),
+])
+def test_short_and_word_like_given_names_where_a_person_stands(text: str, name: str) -> None:
+    assert ("name", name) in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["met with grace today", "spoke to will about it", "texted with nan",
+                                  "dawn was breaking when she called"])
+def test_everyday_words_and_kin_where_a_person_stands(text: str) -> None:
+    assert kinds(text) == []
