@@ -758,8 +758,11 @@ class _NameFinder:
             if not (first.text.islower() and second.text.islower()) or first.bare not in lex.given or \
                     first.bare in _FUNCTION_STARTERS or first.bare in lex.not_names or len(first.bare) < 2:
                 continue
-            if second.bare not in lex.surname_rank or second.bare in lex.english or second.bare in lex.not_names \
-                    or _drug_like(second.bare) or not re.fullmatch(r"[ \t]+", text[first.end: second.start]):
+            common = lex.surname_rank.get(second.bare, COMMON_SURNAME_RANK) < COMMON_SURNAME_RANK // 4 and \
+                first.bare not in _EVERYDAY_STARTERS and first.bare not in _EVERYDAY_WORDS  # "john smith"
+            if second.bare not in lex.surname_rank or (second.bare in lex.english and not common) or \
+                    second.bare in lex.not_names or _drug_like(second.bare) or \
+                    not re.fullmatch(r"[ \t]+", text[first.end: second.start]):
                 continue
             if self._inside(first, masked) or self._inside(second, masked) or \
                     first.bare in self.known or second.bare in self.known:
@@ -794,6 +797,13 @@ class _NameFinder:
                     break
             else:
                 for word in run:
+                    position = tokens.index(word)
+                    following = tokens[position + 1].bare if position + 1 < len(tokens) else ""
+                    if word.bare in lex.given and word.bare not in _EVERYDAY_STARTERS and len(word.bare) >= 3 and \
+                            word.bare not in _EVERYDAY_WORDS and word.bare not in lex.not_names and \
+                            following in _SPEECH_CUES | {"came", "cried", "was", "is"} - {"will"}:
+                        yield word.start, word.end  # "JOHN came in", "SHE SAID MARIA WAS LATE"
+                        continue
                     if len(word.bare) >= 3 and self._namelike(word.bare) and not _drug_like(word.bare) and \
                             not word.bare.endswith(_MEDICAL_ENDINGS) and re.search(r"[AEIOUY]", word.text):
                         yield word.start, word.end

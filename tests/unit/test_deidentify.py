@@ -597,3 +597,10 @@ def test_short_and_word_like_given_names_where_a_person_stands(text: str, name: 
                                   "dawn was breaking when she called"])
 def test_everyday_words_and_kin_where_a_person_stands(text: str) -> None:
     assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("john smith came in", "john smith"), ("JOHN came in again", "JOHN"), ("SHE SAID MARIA WAS LATE", "MARIA"),
+])
+def test_common_names_in_lower_case_and_capitals(text: str, name: str) -> None:
+    assert ("name", name) in kinds(text)
