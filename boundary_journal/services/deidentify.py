@@ -682,8 +682,10 @@ class _NameFinder:
         ("st patrick's day"), an eponym ("fraser guidelines", "HAMILTON DEPRESSION RATING SCALE"), a place
         ("grew up in india")."""
         lex = self.lex
-        starts = {t.start: i for i, t in enumerate(tokens)}
+        starts: dict[int, int] = {}
         for start, end in spans:
+            if not starts:  # most texts have no span: the index is made only when one comes
+                starts = {t.start: i for i, t in enumerate(tokens)}
             first = starts.get(start)
             if first is None:
                 yield start, end
