@@ -29,6 +29,13 @@ class TestRefused:
         ("Maria Gonzalez", "name", True),
         ("Mr Okafor", "name", True),
         ("Rose", "name", True),
+        ("maria gonzalez", "name", True),
+        ("MARIA GONZALEZ", "name", True),
+        ("Ｍａｒｉａ Ｇｏｎｚａｌｅｚ", "name", True),
+        ("李明", "name", True),  # a script the check cannot read: confirmable, as a name is
+        ("Mаria", "name", True),  # a Cyrillic "а" inside
+        ("mgonzalez88", "handle", False),
+        ("MG 1950", "date", False),
         ("Client K 07700 900123", "phone", False),
         ("Client K 12/03/1961", "date", False),
         ("K (k.doe@example.com)", "email", False),
