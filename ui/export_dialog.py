@@ -615,7 +615,7 @@ class ExportDialog(QDialog):
             button.setEnabled(idle and finding)
         current = self.current_finding()
         # Only a name can be confirmed: a phone number, an age or a date is redacted or edited, never allowed.
-        self.not_identifying_button.setEnabled(idle and current is not None and current.kind == "name")
+        self.not_identifying_button.setEnabled(idle and current is not None and current.confirmable)
         self.export_button.setEnabled(
             idle and checked and (not self._findings or self.anyway_check.isChecked())
         )

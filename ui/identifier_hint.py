@@ -15,7 +15,8 @@ from boundary_journal.services.deidentify import Finding
 MAX_SHOWN = 6
 SHORT_LABELS = {"phone": "phone number", "email": "email", "url": "link", "handle": "handle", "date": "date",
                 "age": "age", "record_number": "record number", "address": "address", "postcode": "postcode",
-                "vehicle": "vehicle registration", "name": "name"}
+                "vehicle": "vehicle registration", "name": "name",
+                "mixed_script": "mixed alphabets", "unread_script": "unread script"}
 
 
 class IdentifierHint(QFrame):
@@ -63,7 +64,7 @@ class IdentifierHint(QFrame):
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             row_layout.addWidget(text, 1)
-            if finding.kind == "name":  # only a word that looks like a name can be confirmed as not identifying
+            if finding.confirmable:  # only a name (or text the check cannot read) can be confirmed as not identifying
                 button = QPushButton("Not identifying")
                 button.setAccessibleName(f"Confirm {finding.text} as not identifying")
                 button.setToolTip(f"Remember “{finding.text}” as not identifying, here and in exports")

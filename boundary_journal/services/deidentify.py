@@ -37,7 +37,11 @@ KINDS = {
     "postcode": "Postcode or ZIP code",
     "vehicle": "Vehicle registration",
     "name": "Word that looks like a person's or place's name",
+    "mixed_script": "Word mixing alphabets (look-alike letters)",
+    "unread_script": "Text in a script the check cannot read; names in it are not recognised",
 }
+# Findings the clinician may confirm as not identifying: the rest must be fixed or redacted.
+CONFIRMABLE_KINDS = frozenset(("name", "mixed_script", "unread_script"))
 
 _DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -64,6 +68,20 @@ _NAMED_HANDLE = re.compile(
     rf"(?:\s*(?::|=|-)\s*|\s+(?:is|was|as|called|named|of|at)\s+(?:@\s*)?|\s+(?:@\s*)?)"
     r"(?P<handle>[A-Za-z0-9][\w.#]{2,40}[A-Za-z0-9])",
     re.IGNORECASE)
+# "follows me as mgonzalez88 on instagram", "goes by darkstar77 on discord": a handle before its platform.
+_HANDLE_ON_PLATFORM = re.compile(
+    rf"\b(?:as|is|by|called|named|handle|username)\s+(?P<handle>[A-Za-z0-9][\w.]{{1,40}}[A-Za-z0-9])\s+"
+    rf"(?:on|in|at)\s+(?:{_PLATFORMS})\b", re.IGNORECASE)
+# A link read out: "tinyurl com slash abc123", "bit dot ly slash xyz".
+_SPOKEN_LINK = re.compile(rf"\b[a-z0-9-]+(?:\s+dot\s+|\s+)(?:{_TLDS})\s+(?:forward\s+)?slash\s+[\w-]+", re.IGNORECASE)
+# A street named without a number: "lives on Elm St", "a flat on Maple Avenue".
+_NAMED_STREET = re.compile(
+    r"\b(?:on|in|off|along|down|near)\s+(?P<name>(?:[A-Z][a-z'’-]+\s+){1,3})(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|"
+    r"Drive|Boulevard|Blvd|Close|Crescent|Cres|Terrace|Tce|Grove|Parade|Mews)\b\.?")
+_NOT_STREETS = frozenset(("memory", "easy", "high", "main", "the", "queer", "civvy", "fleet", "wall", "harley",
+                          "downing", "sesame"))
+_HANDLE_LIKE = re.compile(r"(?<![\w@])[A-Za-z][A-Za-z._]{2,}\d{2,}\b")
+_INITIALS_AND_YEAR = re.compile(r"(?<!\w)[A-Z]{1,3}\.?\s?(?:19|20)\d\d\b")
 _UNDERSCORED = re.compile(r"(?<![\w@/.])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
 _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
            "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
@@ -333,10 +351,16 @@ class Finding:
     end: int
     text: str
     context: str
+    reason: str = ""  # a finding in a pseudonym counted as a name: the kind it was found as ("unread_script")
 
     @property
     def label(self) -> str:
-        return KINDS[self.kind]
+        return KINDS[self.reason or self.kind]
+
+    @property
+    def confirmable(self) -> bool:
+        """Only looks like a name, or is in a script the check cannot read: the clinician may confirm it."""
+        return self.kind in CONFIRMABLE_KINDS
 
     def to_json(self) -> dict[str, object]:
         return {"location": self.location, "kind": self.kind, "label": self.label, "text": self.text,
@@ -474,6 +498,16 @@ def _handles(text: str) -> Iterable[tuple[int, int]]:
         yield match.start("handle"), match.end("handle")
     for match in _UNDERSCORED.finditer(text):
         yield match.start(), match.end()
+    for match in _HANDLE_ON_PLATFORM.finditer(text):
+        folded = match.group("handle").casefold()
+        if folded not in _lexicon_english() and not folded.isdigit() and folded not in ("me", "her", "him", "them"):
+            yield match.start("handle"), match.end("handle")
+
+
+def _named_streets(text: str) -> Iterable[tuple[int, int]]:
+    for match in _NAMED_STREET.finditer(text):
+        if match.group("name").split()[0].casefold() not in _NOT_STREETS:
+            yield match.start("name"), match.end()
 
 
 def _dates(text: str, *, cued: bool = True) -> Iterable[tuple[int, int]]:
@@ -630,15 +664,172 @@ class _NameFinder:
         masked = self._masked(text)
         tokens = _tokens(text)
         used: list[tuple[int, int]] = []
-        for start, end in self._titled(text, tokens, masked):
-            used.append((start, end))
+        passes = [self._titled(text, tokens, masked), self._cued(text, tokens, masked),
+                  self._initialled(text, tokens, masked),
+                  self._in_context(tokens, self._lowercase_pairs(text, tokens, masked)),
+                  self._in_context(tokens, self._capitals(text, tokens, masked)),
+                  self._capitalised_runs(text, tokens, masked),
+                  self._in_context(tokens, self._lowercase(text, tokens, masked))]
+        if self.strict:
+            passes.append(self._any_case(text, tokens, masked))
+        for start, end in itertools.chain.from_iterable(passes):
+            if not any(start < e and s < end for s, e in used):
+                used.append((start, end))
+                yield start, end
+
+    def _in_context(self, tokens: list[_Token], spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """Names in lower case or capitals, less what the words around make something else: a saint's day
+        ("st patrick's day"), an eponym ("fraser guidelines", "HAMILTON DEPRESSION RATING SCALE"), a place
+        ("grew up in india")."""
+        lex = self.lex
+        starts: dict[int, int] = {}
+        for start, end in spans:
+            if not starts:  # most texts have no span: the index is made only when one comes
+                starts = {t.start: i for i, t in enumerate(tokens)}
+            first = starts.get(start)
+            if first is None:
+                yield start, end
+                continue
+            last = first
+            while last + 1 < len(tokens) and tokens[last + 1].start < end:
+                last += 1
+            before = tokens[first - 1].bare if first else ""
+            if before in ("st", "saint") or (tokens[last].bare in _PLACE_NAMES and before in _PLACE_CUES | _COMPASS):
+                continue
+            ahead = tokens[last + 1: last + 5]
+            eponym = next((i for i, t in enumerate(ahead) if t.bare in _EPONYM_NOUNS), None)
+            if eponym is not None and all(t.bare in lex.english and t.bare not in lex.given
+                                          for t in ahead[:eponym]):
+                continue
             yield start, end
-        for start, end in self._capitalised_runs(text, tokens, masked):
-            if not any(start < e and s < end for s, e in used):
-                yield start, end
-        for start, end in self._lowercase(text, tokens, masked):
-            if not any(start < e and s < end for s, e in used):
-                yield start, end
+
+    def _namelike(self, bare: str) -> bool:
+        """A given name or a surname from the lists that is no English word nor a known non-name."""
+        lex = self.lex
+        return (bare in lex.given or bare in lex.surname_rank) and bare not in lex.english and len(bare) >= 2 and \
+            bare not in lex.not_names and bare not in COMMON_CAPITALISED and bare not in self.known and \
+            bare not in _TITLES and bare not in _FUNCTION_STARTERS
+
+    def _cued(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """"Her name is maria", "she is called elena", "a boy named kai": the word after the cue is a name."""
+        if not _NAME_CUE.search(text):
+            return
+        lex = self.lex
+        for index, token in enumerate(tokens[:-1]):
+            cue = token.bare in ("named", "called") or (token.bare == "is" and index and
+                                                          tokens[index - 1].bare == "name")
+            if not cue or (token.bare == "called" and (not index or tokens[index - 1].bare not in _BE_WORDS)):
+                continue
+            name = tokens[index + 1]
+            if self._inside(name, masked) or name.bare in self.known or (name.text.isupper() and len(name.text) < 3):
+                continue
+            if not (self._namelike(name.bare) or (name.bare in lex.given and name.bare not in _EVERYDAY_STARTERS)
+                    or self._unknown_lowercase(name.bare)):
+                continue
+            end = name.end
+            if index + 2 < len(tokens) and re.fullmatch(r"[ \t]+", text[end: tokens[index + 2].start]) and \
+                    tokens[index + 2].bare in lex.surname_rank and tokens[index + 2].bare not in lex.english:
+                end = tokens[index + 2].end
+            yield name.start, end
+
+    def _initialled(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """An initial and a surname: "J. Smith", "J Smith" (not "A Smith", "I Brown": a word)."""
+        lex = self.lex
+        for match in _INITIAL_SURNAME.finditer(text):
+            initial, surname = match.group("initial"), match.group("surname")
+            bare = _bare(surname)
+            if initial in "AI" and not match.group("dot"):
+                continue
+            if bare not in lex.surname_rank or bare in lex.not_names or bare in COMMON_CAPITALISED or \
+                    bare in _DEPARTMENT_WORDS or bare in self.known or bare in _TITLES:
+                continue
+            if bare in lex.english and lex.surname_rank[bare] > COMMON_SURNAME_RANK:
+                continue
+            if any(s <= match.start() < e for s, e in masked):
+                continue
+            if not match.group("dot") and re.search(r"(?:[A-Z][\w'’]*|\d+)[ \t]+$", text[max(0, match.start() - 20):
+                                                                                       match.start()]):
+                continue  # "Plan B Rose", "Room 4 B Clark": a letter that goes with the word before
+            yield match.start(), match.end()
+
+    def _lowercase_pairs(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]
+                         ) -> Iterator[tuple[int, int]]:
+        """"maria gonzalez": a lower-case given name and a lower-case surname that is no English word."""
+        lex = self.lex
+        for first, second in itertools.pairwise(tokens):
+            if not (first.text.islower() and second.text.islower()) or first.bare not in lex.given or \
+                    first.bare in _FUNCTION_STARTERS or first.bare in lex.not_names or len(first.bare) < 2:
+                continue
+            common = lex.surname_rank.get(second.bare, COMMON_SURNAME_RANK) < COMMON_SURNAME_RANK // 4 and \
+                first.bare not in _EVERYDAY_STARTERS and first.bare not in _EVERYDAY_WORDS  # "john smith"
+            if second.bare not in lex.surname_rank or (second.bare in lex.english and not common) or \
+                    second.bare in lex.not_names or _drug_like(second.bare) or \
+                    not re.fullmatch(r"[ \t]+", text[first.end: second.start]):
+                continue
+            if self._inside(first, masked) or self._inside(second, masked) or \
+                    first.bare in self.known or second.bare in self.known:
+                continue
+            yield first.start, second.end
+
+    def _capitals(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """Words in capitals ("JOHN SMITH called", "then GONZALEZ rang"): a given name or surname that is no
+        English word nor a known abbreviation, or two name words in a row."""
+        if not _CAPITALS_WORD.search(text):
+            return
+        lex = self.lex
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if not (token.text.isupper() and len(token.bare) >= 2) or self._inside(token, masked):
+                index += 1
+                continue
+            run = [token]
+            while index + len(run) < len(tokens):
+                nxt = tokens[index + len(run)]
+                if not (nxt.text.isupper() and len(nxt.bare) >= 2) or \
+                        not re.fullmatch(r"[ \t]+", text[run[-1].end: nxt.start]):
+                    break
+                run.append(nxt)
+            index += len(run)
+            for first, second in itertools.pairwise(run):
+                if first.bare in lex.given and first.bare not in _EVERYDAY_STARTERS and "'" not in first.text and \
+                        lex.surname_rank.get(second.bare, COMMON_SURNAME_RANK + 1) <= COMMON_SURNAME_RANK and \
+                        not self._inside(second, masked):
+                    yield first.start, second.end
+                    break
+            else:
+                for word in run:
+                    position = tokens.index(word)
+                    following = tokens[position + 1].bare if position + 1 < len(tokens) else ""
+                    if word.bare in lex.given and word.bare not in _EVERYDAY_STARTERS and len(word.bare) >= 3 and \
+                            word.bare not in _EVERYDAY_WORDS and word.bare not in lex.not_names and \
+                            following in _SPEECH_CUES | {"came", "cried", "was", "is"} - {"will"}:
+                        yield word.start, word.end  # "JOHN came in", "SHE SAID MARIA WAS LATE"
+                        continue
+                    if len(word.bare) >= 3 and self._namelike(word.bare) and not _drug_like(word.bare) and \
+                            not word.bare.endswith(_MEDICAL_ENDINGS) and re.search(r"[AEIOUY]", word.text):
+                        yield word.start, word.end
+
+    def _any_case(self, text: str, tokens: list[_Token], masked: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """In a pseudonym: any word, in any case, that is a given name or a surname and no English word, and two
+        name words in a row ("maria gonzalez", "rose smith")."""
+        lex = self.lex
+        for first, second in itertools.pairwise(tokens):
+            if self._inside(first, masked) or self._inside(second, masked):
+                continue
+            names = [t.bare in lex.given or lex.surname_rank.get(t.bare, COMMON_SURNAME_RANK + 1) <=
+                     COMMON_SURNAME_RANK for t in (first, second)]
+            if all(names) and (first.bare in lex.given or second.bare in lex.given) and \
+                    not any(t.bare in lex.not_names or t.bare in _TITLES or t.bare in self.known
+                            for t in (first, second)):
+                yield first.start, second.end
+        for token in tokens:
+            given = token.bare in lex.given and token.bare not in lex.not_names and token.bare not in self.known \
+                and token.bare not in _FUNCTION_STARTERS and token.bare not in _TITLES \
+                and token.bare not in _DEPARTMENT_WORDS and token.bare not in COMMON_CAPITALISED \
+                and not (token.bare in lex.english and token.bare in _EVERYDAY_WORDS)
+            if (given or self._namelike(token.bare)) and not self._inside(token, masked) and len(token.bare) >= 3:
+                yield token.start, token.end
 
     def _masked(self, text: str) -> list[tuple[int, int]]:
         """Spans of the pseudonyms and confirmed phrases in `text`: their words are not names there."""
@@ -778,8 +969,11 @@ class _NameFinder:
             if before in ("a", "an") or nxt in _PRODUCT_NOUNS:
                 return  # "a Starbucks card", "an Uber", "Cadbury chocolates": a brand or a shop
 
-        if words[-1].bare in ("syndrome", "disease", "disorder", "scale", "criteria", "palsy", "sign", "test"):
-            return  # an eponymous diagnosis or scale ("Tourette Syndrome", "Asperger Syndrome")
+        nxt = tokens[after].bare if after < len(tokens) else ""
+        if words[-1].bare in _EPONYM_NOUNS or (nxt in _EPONYM_NOUNS and tokens[after].text.islower()):
+            return  # an eponymous diagnosis, scale or guidance ("Tourette Syndrome", "Fraser guidelines")
+        if words[0].bare == "the" and any(t.bare in _MUSIC_WORDS for t in tokens[max(0, index - 3): index]):
+            return  # "listening to The Beatles": a band
         pairs = self.lex.not_name_pairs
         cleared: set[int] = set()
         for first, second in itertools.pairwise(words):
@@ -894,8 +1088,18 @@ class _NameFinder:
                 continue  # most words: no given name, so nothing more to ask
             if not word[:1].islower() or self._inside(token, masked):
                 continue
-            if len(bare) < 3 or bare in _LOWERCASE_NOT_NAMES or bare in self.known or bare in lex.not_names \
-                    or bare in COMMON_CAPITALISED:
+            if bare in self.known or bare in lex.not_names or bare in COMMON_CAPITALISED or bare in _KIN_WORDS:
+                continue
+            if bare in _LOWERCASE_NOT_NAMES or bare in lex.english:
+                # "wei asked", "ana cried", "met with maria today": a short or word-like given name where the
+                # sentence puts a person, unless it is an everyday word ("met with grace", "spoke to will")
+                cue_after = index + 1 < len(tokens) and tokens[index + 1].bare in _SPEECH_CUES | {"cried", "came"}
+                everyday = bare in _EVERYDAY_STARTERS or bare in _EVERYDAY_WORDS
+                if bare not in _FUNCTION_STARTERS and len(bare) >= 3 and bare not in _PERSON_VERBS and \
+                        (cue_after or not everyday) and self._person_slot(text, tokens, index):
+                    yield token.start, token.end
+                continue
+            if len(bare) < 3:
                 continue
             parts = bare.split("-")
             if (bare in lex.given and bare not in lex.english) or \
@@ -927,6 +1131,25 @@ _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", 
                            "grandmother", "grandfather", "aunt", "uncle", "family", "teacher", "carer"))
 
 
+# Everyday words that are also given names, a pseudonym's description rather than a name ("Young mum", "Cafe owner").
+_EVERYDAY_WORDS = (_EVERYDAY_STARTERS | _PLACE_TYPES | _SERVICE_WORDS | _PRODUCT_NOUNS) - {"rose", "grace", "dawn",
+                                                                                         "frank", "will"}
+_COMPASS = frozenset(("from", "north", "south", "east", "west", "new", "central", "northern", "southern"))
+_KIN_WORDS = frozenset(("nan", "oma", "mum", "mom", "dad", "papa", "mama", "nana", "nanna", "granny", "aunty",
+                        "auntie", "whānau", "whanau", "koro", "kuia", "ward", "obs", "abs", "mac", "tama", "tane",
+                        "baba", "amma", "appa", "ammi", "abba", "abu", "ama", "opa", "babcia", "nonna", "nonno"))
+_CAPITALS_WORD = re.compile(r"[A-Z][A-Z]")
+_NAME_CUE = re.compile(r"(?i)\b(?:named|called|name\s+is)\b")
+_EPONYM_NOUNS = frozenset(("syndrome", "disease", "rating", "disorder", "scale", "criteria", "palsy", "sign", "test",
+                           "rounds", "guidelines", "guideline", "principles", "principle", "competence", "competent",
+                           "procedure", "manoeuvre", "maneuver", "questionnaire", "inventory", "protocol",
+                           "method", "technique", "model", "reflex", "phenomenon", "effect", "classification"))
+_MUSIC_WORDS = frozenset(("listening", "listen", "listens", "listened", "concert", "gig", "album", "song", "songs",
+                          "band", "music", "tickets", "tour"))
+_BE_WORDS = frozenset(("is", "was", "are", "were", "be", "been", "being", "gets", "got", "get", "likes", "wants",
+                       "prefers", "asked", "asks", "herself", "himself", "themselves", "themself", "now", "also"))
+_INITIAL_SURNAME = re.compile(r"(?<![\w.])(?P<initial>[A-Z])(?P<dot>\.)?[ \t]+(?P<surname>[A-Z][a-z]+(?:['’]s)?)\b")
+
 _LOWERCASE_NOT_NAMES = frozenset((
     "nan", "oma", "kai", "hui", "ana", "mac", "ira", "sal", "ima", "ina", "ila", "mee", "yer", "pok", "lue", "cuc",
     "bok", "ola", "ona", "ora", "ula", "una", "oda", "eda", "les", "von", "rea", "rex", "rey", "paz", "luz", "mao",
@@ -937,7 +1160,7 @@ _LOWERCASE_NOT_NAMES = frozenset((
     "nam", "nia", "noe", "ola", "oma", "pam", "ria", "sid", "wai", "wei", "yan", "yee", "ali", "tia", "obs",
     "prn", "stat", "mane", "nocte", "meds", "sats", "hx", "dx", "tx", "rx", "appt", "approx", "abs", "ward",
     "mum", "mom", "dad", "papa", "mama", "nana", "nanna", "granny", "aunty", "auntie", "whānau", "whanau",
-    "tama", "tane", "mere", "rangi", "moana", "huia", "awhina", "maria", "carmen", "lola", "elena",
+    "tama", "tane", "mere", "rangi", "moana", "huia", "awhina",
 ))
 
 
@@ -953,6 +1176,41 @@ def _finder(pseudonyms: frozenset[str], allowed: frozenset[str], strict: bool) -
     return _NameFinder(lexicon(), _known_words(pseudonyms, allowed), phrases, strict=strict)
 
 
+# Scripts the word lists cannot read (CJK, Hangul, Kana, Arabic, Hebrew, Devanagari, Thai and the like): a run of
+# them, with the spaces and marks between, is one finding.
+_UNREAD = ("\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0-\u08ff\u0900-\u0dff\u0e00-\u0eff"
+           "\u0f00-\u0fff\u1000-\u109f\u10a0-\u10ff\u1100-\u11ff\u1200-\u139f\u1780-\u17ff\u3040-\u30ff"
+           "\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+           "\ufb1d-\ufdff\ufe70-\ufefc\U00020000-\U0003134f")
+_UNREAD_RUN = re.compile(f"[{_UNREAD}](?:[{_UNREAD}\\s\u3000-\u303f\u200c\u200d\u00b7]*[{_UNREAD}])?")
+_UNREAD_ANY = re.compile(f"[{_UNREAD}]")
+_OTHER_ALPHABET = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f]")
+_MIXED_WORD = re.compile("(?=[^\\W\\d_]*[A-Za-z\u00c0-\u024f])(?=[^\\W\\d_]*[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f])"
+                         "[^\\W\\d_]+")
+
+
+def _mixed_words(text: str) -> Iterable[tuple[int, int]]:
+    """Words mixing Latin with Cyrillic or Greek letters ("Mаria" with a Cyrillic "а"): look-alike letters."""
+    if not _OTHER_ALPHABET.search(text):
+        return
+    for match in re.finditer(r"(?<![^\W\d_])[^\W\d_]+", text):
+        word = match.group(0)
+        if _MIXED_WORD.fullmatch(word) and not (word[0] in "μΜ" and len(word) <= 4):  # "μg", "μmol": a unit
+            yield match.start(), match.end()
+
+
+def _unread_runs(text: str) -> Iterable[tuple[int, int]]:
+    if not _UNREAD_ANY.search(text):
+        return
+    for match in _UNREAD_RUN.finditer(text):
+        yield match.start(), match.end()
+
+
+# Full-width forms (U+FF01–FF5E) and the ideographic space, folded one character for one so positions stay.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def scan_text(
     text: str, location: str, *, pseudonyms: Iterable[str] = (), allowed: Iterable[str] = (),
     every_date: bool = False,
@@ -965,11 +1223,16 @@ def scan_text(
     and a given name even where it starts the text.
     """
     allowed_set = frozenset(" ".join(a.casefold().split()) for a in allowed if a.strip())
+    original = text
+    if _WIDE.search(text):
+        text = text.translate(_FULL_WIDTH)  # "Ｍａｒｉａ" read as "Maria", one character for one
     finder = _finder(frozenset(pseudonyms), allowed_set, every_date)
     spans: list[tuple[int, int, str]] = []
     detectors: list[tuple[str, Iterable[tuple[int, int]]]] = [
+        ("mixed_script", _mixed_words(text)),
         ("email", ((m.start(), m.end()) for m in _EMAIL.finditer(text))),
         ("url", _urls(text)),
+        ("url", ((m.start(), m.end()) for m in _SPOKEN_LINK.finditer(text)) if "slash" in text.lower() else ()),
         ("handle", _handles(text)),
         ("email", _spoken_emails(text)),
         ("email", _letter_spaced(text)),
@@ -986,10 +1249,16 @@ def scan_text(
             ("record_number", _records(text, _UNLABELLED_RECORD)),
             ("age", ((m.start(), m.end()) for m in _AGE.finditer(text)) if _SMALL_NUMBER.search(text) else ()),
         ]
+    if _STREET.search(text):
+        detectors.append(("address", _named_streets(text)))
+    if every_date:  # a pseudonym: "mgonzalez88" is a handle, "MG 1950" initials and a year of birth
+        detectors += [("handle", ((m.start(), m.end()) for m in _HANDLE_LIKE.finditer(text))),
+                      ("date", ((m.start(), m.end()) for m in _INITIALS_AND_YEAR.finditer(text)))]
     detectors += [
         ("phone", _spoken_numbers(text)),
         ("age", _worded_ages(text)),
         ("name", finder.find(text)),
+        ("unread_script", _unread_runs(text)),
     ]
     for kind, found in detectors:
         for start, end in found:
@@ -997,13 +1266,14 @@ def scan_text(
                 end -= 1  # sentence punctuation after an address or a link is not part of it
             while start < end and text[start] in " ,":
                 start += 1
-            if end <= start or " ".join(text[start:end].casefold().split()) in allowed_set:
+            if end <= start or " ".join(text[start:end].casefold().split()) in allowed_set or \
+                    " ".join(original[start:end].casefold().split()) in allowed_set:
                 continue
             if any(start < e and s < end for s, e, _ in spans):
                 continue
             spans.append((start, end, kind))
     spans.sort()
-    return [Finding(location, kind, s, e, text[s:e], _context(text, s, e)) for s, e, kind in spans]
+    return [Finding(location, kind, s, e, original[s:e], _context(original, s, e)) for s, e, kind in spans]
 
 
 def name_words(name: str) -> list[str]:
@@ -1014,10 +1284,15 @@ def name_words(name: str) -> list[str]:
 def scan_pseudonym(pseudonym: str, location: str, *, allowed: Iterable[str] = ()) -> list[Finding]:
     """Likely identifiers in a pseudonym itself.
 
+    Text in a script the check cannot read, and words mixing alphabets, come back as "name" findings (their
+    `reason` and label say which), so the clinician confirms them as a name-like pseudonym is confirmed.
     No pseudonym vouches for its own words (or another's: "Smith family" must not clear "John Smith"), and any
     full date counts, since a date in what names a person is about that person (birth, admission).
     """
-    return scan_text(pseudonym, location, allowed=allowed, every_date=True)
+    findings = scan_text(pseudonym, location, allowed=allowed, every_date=True)
+    # Another script or look-alike letters in a pseudonym are confirmed as a name is: the callers confirm "name".
+    return [Finding(f.location, "name", f.start, f.end, f.text, f.context, reason=f.kind)
+            if f.kind in CONFIRMABLE_KINDS - {"name"} else f for f in findings]
 
 
 def scan_texts(

@@ -743,7 +743,7 @@ def scan_outgoing(journal: Journal, items: Iterable[OutgoingText]) -> list[deide
         if item.record == PSEUDONYM_RECORD:
             findings += check.pseudonym(item.text, item.location)
         elif item.record == "export" and item.key == "display_name":
-            findings += [f for f in check.text(item.text, item.location) if f.kind != "name"]
+            findings += [f for f in check.text(item.text, item.location) if not f.confirmable]
         else:
             findings += check.text(item.text, item.location)
     return findings

@@ -52,8 +52,9 @@ def a_label(finding: deidentify.Finding) -> str:
 
 
 def not_allowable(text: str) -> list[deidentify.Finding]:
-    """What in `text` can never be confirmed as not identifying: anything the scanner finds but a name."""
-    return [f for f in deidentify.scan_pseudonym(text, "Confirmed word") if f.kind != "name"]
+    """What in `text` can never be confirmed as not identifying: anything the scanner finds but a name (or text
+    the scanner cannot read)."""
+    return [f for f in deidentify.scan_pseudonym(text, "Confirmed word") if not f.confirmable]
 
 
 def pseudonym_findings(pseudonym: str, location: str, *, confirmed: Iterable[str] = ()) -> list[deidentify.Finding]:

@@ -111,7 +111,9 @@ class TestCharacters:
     def test_right_to_left_text_is_said_before_writing(self, ready: CLI, tmp_path: Path) -> None:
         add(ready, "The patient wrote תודה רבה on the card and شكرا on the envelope.")
         out = tmp_path / "summary.pdf"
-        result = ready.run("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out))
+        # The identifier check cannot read these scripts and says so; the clinician lets the text through.
+        result = ready.run("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out),
+                           "--allow-findings")
         assert result.returncode == 0, result.stderr
         assert "What happened: right-to-left text (Hebrew, Arabic) is printed with its letters in left-to-right " \
                "order" in " ".join(result.stderr.split())
@@ -119,7 +121,10 @@ class TestCharacters:
     def test_cjk_printed_and_emoji_named_before_writing(self, ready: CLI, tmp_path: Path) -> None:
         add(ready, "患者は電話番号を聞いた。한국어 메시지. 中文 👍")
         out = tmp_path / "summary.pdf"
-        result = ready.run("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out))
+        refused = ready.run("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out))
+        assert refused.returncode == 4 and "cannot read" in refused.stdout + refused.stderr and not out.exists()
+        result = ready.run("export", "pdf", "--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out),
+                           "--allow-findings")
         assert result.returncode == 0, result.stderr
         assert "What happened: the PDF's fonts cannot draw 👍 (thumbs up sign)" in result.stderr
         flat = pdf_text(out)

@@ -483,3 +483,124 @@ def test_a_place_name_that_is_a_given_name_is_a_person_after_a_text_from() -> No
 
 def test_a_surname_with_a_medical_ending_is_still_a_name() -> None:
     assert kinds("Then Barbosa said no.") == [("name", "Barbosa")]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("maria gonzalez came to clinic", "maria gonzalez"), ("carmen asked for my number", "carmen"),
+    ("Her name is maria.", "maria"), ("JOHN SMITH called", "JOHN SMITH"), ("J. Smith rang the ward", "J. Smith"),
+    ("a note from J Smith today", "J Smith"), ("she is called elena now", "elena"),
+    ("Ｍａｒｉａ Ｇｏｎｚａｌｅｚ came", "Ｍａｒｉａ Ｇｏｎｚａｌｅｚ"), ("then GONZALEZ rang", "GONZALEZ"),
+])
+def test_names_in_lower_case_capitals_and_full_width(text: str, name: str) -> None:
+    assert ("name", name) in kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "PHQ and GAD scores are down.", "DBT skills group on Monday.", "NHS number not needed.", "GP letter sent.",
+    "She said NO very loudly.", "CALL ME was written on the card.", "her name is on the list",
+    "the group is called mindfulness", "I WILL NOT answer texts at night.",
+])
+def test_capitals_and_name_cues_without_a_name(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("pseudonym", ["maria gonzalez", "MARIA GONZALEZ", "Ｍａｒｉａ Ｇｏｎｚａｌｅｚ", "maria",
+                                       "gonzalez"])
+def test_a_pseudonym_with_a_name_in_any_case(pseudonym: str) -> None:
+    assert "name" in {f.kind for f in scan_pseudonym(pseudonym, "Relationship")}
+
+
+@pytest.mark.parametrize(("text", "kind", "found"), [
+    ("患者王芳要我的电话号码", "unread_script", "患者王芳要我的电话号码"),
+    ("李明 asked for my number", "unread_script", "李明"),
+    ("Mаria Gonzаlez came to clinic", "mixed_script", "Mаria"),
+    ("she wrote 김민준 on the card", "unread_script", "김민준"),
+    ("signed محمد at the bottom", "unread_script", "محمد"),
+])
+def test_scripts_the_check_cannot_read_are_findings(text: str, kind: str, found: str) -> None:
+    assert (kind, found) in kinds(text)
+
+
+def test_one_finding_for_a_run_of_another_script() -> None:
+    assert kinds("她说 李 明 是 她的 朋友 today") == [("unread_script", "她说 李 明 是 她的 朋友")]
+
+
+@pytest.mark.parametrize("pseudonym", ["李明", "Client 王"])
+def test_a_pseudonym_in_another_script_is_confirmable(pseudonym: str) -> None:
+    found = scan_pseudonym(pseudonym, "Relationship")
+    assert found and all(f.confirmable and f.kind == "name" for f in found)
+    assert "unread_script" in {f.reason for f in found} and "cannot read" in found[-1].label
+
+
+@pytest.mark.parametrize("text", ["Ελληνικά και русский", "Мария пришла"])
+def test_greek_and_cyrillic_on_their_own_are_not_mixed(text: str) -> None:
+    assert "mixed_script" not in {kind for kind, _ in kinds(text)}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("she follows me as mgonzalez88 on instagram", "handle"), ("her tiktok is jess.h.92", "handle"),
+    ("he goes by darkstar77 on discord", "handle"),
+    ("she sent tinyurl com slash abc123", "url"), ("the link was bit ly slash xyz", "url"),
+    ("she lives on Elm St, number 14", "address"), ("he moved to a flat on Maple Avenue", "address"),
+])
+def test_handles_links_and_streets_in_words(text: str, kind: str) -> None:
+    assert kind in {k for k, _ in kinds(text)}
+
+
+@pytest.mark.parametrize(("pseudonym", "kind"), [("mgonzalez88", "handle"), ("MG 1950", "date")])
+def test_a_pseudonym_like_a_handle_or_initials_and_a_year(pseudonym: str, kind: str) -> None:
+    assert kind in {f.kind for f in scan_pseudonym(pseudonym, "Relationship")}
+
+
+@pytest.mark.parametrize("text", [
+    "We discussed it at Schwartz Rounds.", "I checked the Fraser guidelines.", "She has Gillick competence.",
+    "He had Bell's palsy last year.", "We wrote a Stanley-Brown safety plan.", "The Caldicott principles apply.",
+    "The Mental Capacity Act applies here.", "She writes in Hebrew and reads Devanagari.", "He speaks Tagalog.",
+    "She came in on St Patrick's Day.", "She was listening to The Beatles.", "He is on the road home.",
+    "Parking on the street is hard.",
+])
+def test_eponyms_languages_and_feast_days_are_not_names(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("pseudonym", ["young mum", "cafe owner", "plan b"])
+def test_everyday_words_in_a_lower_case_pseudonym_are_not_names(pseudonym: str) -> None:
+    assert scan_pseudonym(pseudonym, "Relationship") == []
+
+
+def test_a_letter_after_a_word_is_not_an_initial() -> None:
+    assert ("name", "B Clark") not in kinds("Room B Clark was quiet.")
+
+
+@pytest.mark.parametrize("text", ["Clozapine 5 μg was mentioned.", "\ufeffShe slept well."])
+def test_a_unit_and_a_byte_order_mark_are_not_identifiers(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "ST PATRICK'S DAY IS ALWAYS HARD.", "THE HAMILTON DEPRESSION RATING SCALE WAS REPEATED.",
+    "HE MOVED FROM NORTH CAROLINA.", "i checked the fraser guidelines", "he grew up in india",
+])
+def test_saints_days_eponyms_and_places_in_capitals_or_lower_case(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("met with maria today", "maria"), ("wei asked for a hug", "wei"), ("ana cried", "ana"),
+    ("i saw ali at the shop", "ali"), ("grace asked again", "grace"),
+])
+def test_short_and_word_like_given_names_where_a_person_stands(text: str, name: str) -> None:
+    assert ("name", name) in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["met with grace today", "spoke to will about it", "texted with nan",
+                                  "dawn was breaking when she called"])
+def test_everyday_words_and_kin_where_a_person_stands(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("john smith came in", "john smith"), ("JOHN came in again", "JOHN"), ("SHE SAID MARIA WAS LATE", "MARIA"),
+])
+def test_common_names_in_lower_case_and_capitals(text: str, name: str) -> None:
+    assert ("name", name) in kinds(text)

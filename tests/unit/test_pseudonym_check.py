@@ -31,6 +31,13 @@ class TestRefused:
         ("Mr Okafor", "name", False),
         ("Rose", "name", True),
         ("Bed Rose", "name", True),
+        ("maria gonzalez", "name", False),
+        ("MARIA GONZALEZ", "name", False),
+        ("Ｍａｒｉａ Ｇｏｎｚａｌｅｚ", "name", False),
+        ("李明", "name", True),  # a script the check cannot read: confirmable, as a name is
+        ("Mаria", "name", True),  # a Cyrillic "а" inside
+        ("mgonzalez88", "handle", False),
+        ("MG 1950", "date", False),
         ("Client K 07700 900123", "phone", False),
         ("Client K 12/03/1961", "date", False),
         ("K (k.doe@example.com)", "email", False),
@@ -235,3 +242,26 @@ class TestImport:
         portability.write_json_export(journal, out)
         with pytest.raises(PseudonymLooksIdentifying, match="phone number"):
             portability.load_export(out, catalog, confirmed_pseudonyms=["Client K 07700 900123"])
+
+
+class TestWhatCanBeConfirmed:
+    """A name, or text in a script the check cannot read, can be confirmed as not identifying; nothing else."""
+
+    @pytest.mark.parametrize("text", ["Rose", "王芳", "Mаria"])
+    def test_confirmable(self, text: str) -> None:
+        from boundary_journal.services import identifier_gate
+
+        assert identifier_gate.not_allowable(text) == []
+
+    @pytest.mark.parametrize("text", ["07700 900123", "she is 87", "k.doe@example.com", "12/03/1961"])
+    def test_never_confirmable(self, text: str) -> None:
+        from boundary_journal.services import identifier_gate
+
+        assert identifier_gate.not_allowable(text)
+
+    def test_unread_text_in_an_entry_can_be_confirmed_and_then_exports(self, tmp_path, catalog: Catalog) -> None:
+        from boundary_journal.services import deidentify
+
+        [finding] = deidentify.scan_text("The card said 王芳 on it.", "Entry 1 · What happened")
+        assert finding.kind == "unread_script" and finding.confirmable
+        assert deidentify.scan_text("The card said 王芳 on it.", "x", allowed=["王芳"]) == []
