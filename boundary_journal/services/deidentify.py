@@ -673,6 +673,8 @@ class _NameFinder:
         if self.strict:
             passes.append(self._any_case(text, tokens, masked))
         for start, end in itertools.chain.from_iterable(passes):
+            if all(_bare(w) in _WARD_PLACES for w in re.findall(r"[\w'’]+", text[start:end])):
+                continue  # "ward West", "the East wing": a part of the hospital named by its direction
             if not any(start < e and s < end for s, e in used):
                 used.append((start, end))
                 yield start, end
@@ -1135,6 +1137,9 @@ _FAMILY_NOUNS = frozenset(("mother", "mum", "mom", "father", "dad", "daughter", 
 _EVERYDAY_WORDS = (_EVERYDAY_STARTERS | _PLACE_TYPES | _SERVICE_WORDS | _PRODUCT_NOUNS) - {"rose", "grace", "dawn",
                                                                                          "frank", "will"}
 _COMPASS = frozenset(("from", "north", "south", "east", "west", "new", "central", "northern", "southern"))
+# A ward, wing or unit named by a compass direction ("ward West", "North Wing") is a place in the building.
+_WARD_PLACES = frozenset(("ward", "wing", "unit", "block", "bay", "floor", "building", "north", "south", "east",
+                          "west", "central", "upper", "lower"))
 _KIN_WORDS = frozenset(("nan", "oma", "mum", "mom", "dad", "papa", "mama", "nana", "nanna", "granny", "aunty",
                         "auntie", "whānau", "whanau", "koro", "kuia", "ward", "obs", "abs", "mac", "tama", "tane",
                         "baba", "amma", "appa", "ammi", "abba", "abu", "ama", "opa", "babcia", "nonna", "nonno"))

@@ -20,6 +20,12 @@ class TestDemo:
         assert len({e["template"] for e in listed}) > 5
         assert json.loads(cli.ok("exercise", "list", "--json"))
 
+    def test_the_sample_passes_its_own_identifier_check(self, cli: CLI) -> None:
+        # Made-up pseudonyms and texts ("Bed 6 (ward West)") must not read as identifiers, or every sample
+        # export would stop at the check.
+        cli.ok("demo", "--entries", "400", "--seed", "1")
+        assert "found nothing" in cli.ok("deid-check")
+
     def test_refuses_an_existing_journal(self, ready: CLI) -> None:
         before = {path.name: digest(path) for path in ready.data.iterdir() if path.is_file()}
         message = ready.fails(2, "demo", "--entries", "10")

@@ -604,3 +604,9 @@ def test_everyday_words_and_kin_where_a_person_stands(text: str) -> None:
 ])
 def test_common_names_in_lower_case_and_capitals(text: str, name: str) -> None:
     assert ("name", name) in kinds(text)
+
+
+@pytest.mark.parametrize("text", ["Bed 6 (ward West)", "Ward North", "the East wing", "Bay 3, South unit"])
+def test_a_ward_named_by_its_direction_is_a_place_not_a_name(text: str) -> None:
+    assert scan_pseudonym(text, "Relationship") == []
+    assert scan_text(f"Seen on {text} today.", "x") == []
