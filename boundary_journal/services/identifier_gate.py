@@ -73,12 +73,14 @@ def why_not_confirmable(pseudonym: str, findings: Sequence[deidentify.Finding]) 
     others = [f for f in findings if f.kind != "name"]
     if others:
         return f"it holds {a_label(others[0])}"
-    if len(findings) > 1:
-        listed = " and ".join(f"'{f.text}'" for f in findings[:2])
+    # Text the check cannot read (another script, look-alike letters) can only be vouched for by the clinician.
+    named = [f for f in findings if not f.reason]
+    if len(named) > 1:
+        listed = " and ".join(f"'{f.text}'" for f in named[:2])
         return f"{listed} are two words that look like names"
-    if not findings:
+    if not named:
         return None
-    [finding] = findings
+    [finding] = named
     words = _WORDS.findall(finding.text)
     before = _WORDS.findall(pseudonym[: finding.start])
     if _titled(finding) or (before and is_title(before[-1])):

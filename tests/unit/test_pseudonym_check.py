@@ -35,6 +35,8 @@ class TestRefused:
         ("MARIA GONZALEZ", "name", False),
         ("Ｍａｒｉａ Ｇｏｎｚａｌｅｚ", "name", False),
         ("李明", "name", True),  # a script the check cannot read: confirmable, as a name is
+        ("מרפאה ב", "name", True),  # several words of it: the check cannot tell a name, the clinician can
+        ("مراجع\u200cالف", "name", True),
         ("Mаria", "name", True),  # a Cyrillic "а" inside
         ("mgonzalez88", "handle", False),
         ("MG 1950", "date", False),
