@@ -73,8 +73,9 @@ def why_not_confirmable(pseudonym: str, findings: Sequence[deidentify.Finding]) 
     others = [f for f in findings if f.kind != "name"]
     if others:
         return f"it holds {a_label(others[0])}"
-    # Text the check cannot read (another script, look-alike letters) can only be vouched for by the clinician.
-    named = [f for f in findings if not f.reason]
+    # Text in a script the check cannot read can only be vouched for by the clinician; a word with look-alike
+    # letters is a Latin word in disguise, and counts as the name it looks like.
+    named = [f for f in findings if f.reason != "unread_script"]
     if len(named) > 1:
         listed = " and ".join(f"'{f.text}'" for f in named[:2])
         return f"{listed} are two words that look like names"

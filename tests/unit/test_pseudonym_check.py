@@ -246,6 +246,13 @@ class TestImport:
             portability.load_export(out, catalog, confirmed_pseudonyms=["Client K 07700 900123"])
 
 
+def test_a_full_name_in_look_alike_letters_cannot_be_confirmed() -> None:
+    from boundary_journal.services import deidentify, identifier_gate
+
+    name = "M\u0430ria Gonz\u0430lez"  # Cyrillic "а" in both words
+    assert identifier_gate.why_not_confirmable(name, deidentify.scan_pseudonym(name, "Pseudonym")) is not None
+
+
 class TestWhatCanBeConfirmed:
     """A name, or text in a script the check cannot read, can be confirmed as not identifying; nothing else."""
 
