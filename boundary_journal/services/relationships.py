@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Entry, Relationship, Setting
-from boundary_journal.services import deidentify, identifier_gate
+from boundary_journal.models import Entry, Relationship
+from boundary_journal.services import deidentify, identifier_gate, stored_lists
 from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.storage import Journal
@@ -77,8 +77,7 @@ CONFIRMED_PSEUDONYMS_KEY = "confirmed_pseudonyms"
 
 
 def _confirmed(session: Session) -> set[str]:
-    stored = session.get(Setting, CONFIRMED_PSEUDONYMS_KEY)
-    return {p.casefold() for p in (stored.value.get("pseudonyms", []) if stored else [])}
+    return {p.casefold() for p in stored_lists.read(session, CONFIRMED_PSEUDONYMS_KEY, "pseudonyms")}
 
 
 def confirm_pseudonym(journal: Journal, raw_pseudonym: str) -> str:
@@ -91,14 +90,7 @@ def confirm_pseudonym(journal: Journal, raw_pseudonym: str) -> str:
     if not findings:
         return pseudonym  # nothing to confirm
     with journal.transaction() as session:
-        stored = session.get(Setting, CONFIRMED_PSEUDONYMS_KEY)
-        names = list(stored.value.get("pseudonyms", [])) if stored else []
-        if pseudonym.casefold() not in {n.casefold() for n in names}:
-            names.append(pseudonym)
-        if stored is None:
-            session.add(Setting(key=CONFIRMED_PSEUDONYMS_KEY, value={"pseudonyms": names}))
-        else:
-            stored.value = {"pseudonyms": names}
+        stored_lists.add_once(session, CONFIRMED_PSEUDONYMS_KEY, "pseudonyms", pseudonym)
     return pseudonym
 
 

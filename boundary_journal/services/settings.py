@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.models import Setting
-from boundary_journal.services import identifier_gate
+from boundary_journal.services import identifier_gate, stored_lists
 from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import IsoWeek
 from boundary_journal.storage import Journal
@@ -55,8 +55,7 @@ MAX_NOT_IDENTIFYING = 2_000
 def not_identifying(journal: Journal) -> list[str]:
     """Words and phrases the clinician confirmed are not identifying; the export check skips them."""
     with journal.read() as session:
-        stored = session.get(Setting, NOT_IDENTIFYING_KEY)
-    return list(stored.value.get("words", [])) if stored else []
+        return stored_lists.read(session, NOT_IDENTIFYING_KEY, "words")
 
 
 def _confirmable_form(text: str) -> str:
@@ -74,29 +73,19 @@ def remember_not_identifying(journal: Journal, text: str) -> list[str]:
             f"'{cleaned}' holds {identifier_gate.a_label(found[0])} ('{found[0].text}'), which is never confirmed as "
             "not identifying; only a word that looks like a name can be. Change the text, or redact it in the export.")
     with journal.transaction() as session:
-        stored = session.get(Setting, NOT_IDENTIFYING_KEY)
-        words = list(stored.value.get("words", [])) if stored else []
-        if cleaned.casefold() not in {w.casefold() for w in words}:
-            if len(words) >= MAX_NOT_IDENTIFYING:
-                raise InvalidInput("The list of confirmed words is full; remove some first.")
-            words.append(cleaned)
-        if stored is None:
-            session.add(Setting(key=NOT_IDENTIFYING_KEY, value={"words": words}))
-        else:
-            stored.value = {"words": words}
-        return words
+        return stored_lists.add_once(session, NOT_IDENTIFYING_KEY, "words", cleaned, limit=MAX_NOT_IDENTIFYING,
+                                     full="The list of confirmed words is full; remove some first.")
 
 
 def forget_not_identifying(journal: Journal, text: str) -> list[str]:
     """Take `text` (any case) off the confirmed list and return the list; NotFound when it is not on it."""
     wanted = _confirmable_form(text).casefold()
     with journal.transaction() as session:
-        stored = session.get(Setting, NOT_IDENTIFYING_KEY)
-        words = list(stored.value.get("words", [])) if stored else []
+        words = stored_lists.read(session, NOT_IDENTIFYING_KEY, "words")
         kept = [w for w in words if w.casefold() != wanted]
-        if stored is None or len(kept) == len(words):
+        if len(kept) == len(words):
             raise NotFound(f"'{' '.join(text.split())}' is not on the list of words confirmed as not identifying.")
-        stored.value = {"words": kept}
+        stored_lists.write(session, NOT_IDENTIFYING_KEY, "words", kept)
         return kept
 
 
