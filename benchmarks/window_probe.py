@@ -82,10 +82,10 @@ def _empty() -> dict[str, object]:
 
 
 def _main(data_dir: Path, *, key_from_stdin: bool) -> dict[str, object]:
-    from boundary_journal import keys
     from boundary_journal.catalog import shipped_catalog
-    from boundary_journal.paths import journal_path
-    from boundary_journal.storage import open_with_key
+    from boundary_journal.store import keys
+    from boundary_journal.store.paths import journal_path
+    from boundary_journal.store.storage import open_with_key
     from ui.app import application
     from ui.clock import Clock
     from ui.main_window import MainWindow

@@ -17,7 +17,7 @@ from importlib.resources.abc import Traversable
 from typing import Any, TypeVar
 
 from boundary_journal.errors import CatalogError
-from boundary_journal.paths import resources_root
+from boundary_journal.store.paths import resources_root
 
 CATALOG_FOLDER = "catalog"
 STANDARD_FIELDS = ("what_happened", "my_response", "documentation_note", "reflection", "next_step")

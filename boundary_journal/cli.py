@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import sqlcipher3
 
-from boundary_journal import APP_NAME, __version__, files
+from boundary_journal import APP_NAME, __version__
 from boundary_journal.errors import (
     BackupDamaged,
     IdentifiersFound,
@@ -33,14 +33,15 @@ from boundary_journal.errors import (
     disk_full,
 )
 from boundary_journal.hardening import disable_core_dumps
-from boundary_journal.paths import data_dir, ensure_exists, journal_path
 from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal, local_naive
+from boundary_journal.store import files
+from boundary_journal.store.paths import data_dir, ensure_exists, journal_path
 
 if TYPE_CHECKING:
     from boundary_journal.catalog import Catalog
     from boundary_journal.services.entries import EntryView
     from boundary_journal.services.queries import EntryFilter
-    from boundary_journal.storage import Journal
+    from boundary_journal.store.journal import Journal
 
 PROG = "boundary-journal"
 
@@ -551,7 +552,7 @@ def _hold_data_folder(args: argparse.Namespace) -> None:
     Commands that write need it and fail with exit status 7 while the window or another command has the
     journal; commands that only read never take it (WAL lets them read beside a writer).
     """
-    from boundary_journal import instance, journal_files
+    from boundary_journal.store import instance, journal_files
 
     if getattr(args, "instance_lock", None) is not None:
         return
@@ -569,8 +570,8 @@ def _open_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> tu
     A reader holds nothing: should the journal need an upgrade by this version (which writes), it takes the
     data folder for that, as a writer would.
     """
-    from boundary_journal import keys
     from boundary_journal.errors import UpgradeNeeded
+    from boundary_journal.store import keys
 
     path = _journal_file(args)
     ensure_exists(path)  # say so before asking for a passphrase that cannot help
@@ -579,7 +580,7 @@ def _open_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> tu
     passphrase = read_passphrase(args)
     # The key derivation (about half a second) runs in a thread while the storage layer (SQLAlchemy) loads.
     pending = keys.start_unlock(keys.key_path_for(path), passphrase)
-    from boundary_journal.storage import open_journal
+    from boundary_journal.store.storage import open_journal
 
     try:
         return open_journal(path, passphrase, pending=pending, upgrade=write), passphrase
@@ -590,7 +591,7 @@ def _open_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> tu
 
 def _backup_hint(args: argparse.Namespace) -> str:
     """Where the newest backup of the damaged journal is."""
-    from boundary_journal import backups
+    from boundary_journal.store import backups
 
     try:
         found = backups.list_backups(backups.backup_folder(_journal_file(args).parent))
@@ -617,8 +618,8 @@ def _gui(args: argparse.Namespace, _catalog: Catalog | None) -> int:
 
 
 def _init(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal import keys
-    from boundary_journal.storage import create_journal, ensure_absent
+    from boundary_journal.store import keys
+    from boundary_journal.store.storage import create_journal, ensure_absent
 
     path = _journal_file(args)
     ensure_absent(path)
@@ -1234,7 +1235,7 @@ def _import_json(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _check(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access, entries
-    from boundary_journal.storage import integrity_problems
+    from boundary_journal.store.journal import integrity_problems
 
     journal = _open(args, write=False)
     try:
@@ -1256,7 +1257,7 @@ def _check(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal import backups
+    from boundary_journal.store import backups
 
     if args.list:
         scan = backups.scan_backups(backups.backup_folder(data_dir(args.data_dir)))
@@ -1279,7 +1280,7 @@ def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal import backups
+    from boundary_journal.store import backups
 
     if not args.file.is_file():
         raise InvalidInput(f"There is no backup file {args.file}.")
@@ -1318,7 +1319,7 @@ def _confirm_old_backups(args: argparse.Namespace) -> None:
     if args.old_backups != "remove" or args.confirm_remove == CONFIRM_WORD:
         return
     if args.confirm_remove is None and sys.stdin.isatty():
-        from boundary_journal.backups import backup_folder
+        from boundary_journal.store.backups import backup_folder
 
         folder = backup_folder(_journal_file(args).parent)
         typed = input(f"This removes every backup in {folder} made before this change, for good. "
@@ -1331,8 +1332,8 @@ def _confirm_old_backups(args: argparse.Namespace) -> None:
 
 def _after_key_change(args: argparse.Namespace, journal: Journal, change: Any) -> None:
     """Say what a new key means for the backups, and re-encrypt or remove those in the backups folder."""
-    from boundary_journal import backups
     from boundary_journal.services import access
+    from boundary_journal.store import backups
 
     if change.recovery_dropped:
         print(_RECOVERY_DROPPED)
@@ -1396,8 +1397,8 @@ def _recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _unlock_with_recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal import keys
     from boundary_journal.services import access
+    from boundary_journal.store import keys
 
     _confirm_old_backups(args)
     path = _journal_file(args)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
-from boundary_journal import files
 from boundary_journal.catalog import Catalog
 from boundary_journal.services.weekly import ExerciseView
+from boundary_journal.store import files
 
 PRODID = "-//Boundary Journal//Weekly exercise//EN"
 _UID_NAMESPACE = uuid.UUID("6f1c2a52-3b7e-4f0e-9a54-5f1f0b6a2d11")

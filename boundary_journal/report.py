@@ -46,9 +46,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as ReportLabParagraph
 
-from boundary_journal import files
 from boundary_journal.catalog import Catalog, Template
-from boundary_journal.paths import resources_root
+from boundary_journal.store import files
+from boundary_journal.store.paths import resources_root
 
 if TYPE_CHECKING:
     from boundary_journal.services.entries import EntryView

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import keys
 from boundary_journal.catalog import Catalog, shipped_catalog
-from boundary_journal.paths import ENV_HOME, journal_path
-from boundary_journal.storage import Journal, create_journal
+from boundary_journal.store import keys
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import ENV_HOME, journal_path
+from boundary_journal.store.storage import create_journal
 
 # Any socket connect, bind, send or name lookup fails the test (see tests/_network_guard.py).
 pytest_plugins = ["tests._network_guard"]

@@ -28,11 +28,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from boundary_journal import backups, cli, keys
+from boundary_journal import cli
 from boundary_journal.catalog import shipped_catalog
-from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
-from boundary_journal.storage import create_journal, open_journal
+from boundary_journal.store import backups, keys
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import create_journal, open_journal
 
 TEMPLATE = "late_night_text"
 RELATIONSHIP = "Client K"

@@ -29,7 +29,7 @@ from boundary_journal.errors import UserError
 from boundary_journal.services import actions, weekly
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.weekly import ExerciseView
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.action_model import ACTION, OUTCOME, RELATIONSHIP, ActionTableModel
 from ui.clock import Clock

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from boundary_journal import APP_NAME, __version__, instance
+from boundary_journal import APP_NAME, __version__
 from boundary_journal.errors import UserError
-from boundary_journal.paths import journal_path
+from boundary_journal.store import instance
+from boundary_journal.store.paths import journal_path
 from ui import messages
 from ui.clock import Clock
 from ui.preload import IdleImports
@@ -38,12 +39,12 @@ PRELOAD = (
     "sqlalchemy.orm",
     "cryptography.hazmat.primitives.ciphers.aead",
     "cryptography.hazmat.primitives.kdf.argon2",
-    "boundary_journal.keys",
+    "boundary_journal.store.keys",
     "sqlcipher3",
     "sqlalchemy.dialects.sqlite",
-    "boundary_journal.migrations",
+    "boundary_journal.store.migrations",
     "boundary_journal.models",
-    "boundary_journal.storage",
+    "boundary_journal.store.storage",
     # the recovery-code and damaged-journal dialogs
     "boundary_journal.catalog",
     "boundary_journal.services.settings",
@@ -109,7 +110,7 @@ def run(data_dir: Path, catalog: Catalog | Callable[[], Catalog]) -> int:
         messages.show_error(None, error)
         return error.exit_code
     try:
-        from boundary_journal import journal_files
+        from boundary_journal.store import journal_files
 
         # As the folder's holder: finish or drop a re-key or restore a crash interrupted, sweep leftovers.
         journal_files.tidy(journal_path(data_dir))

@@ -12,8 +12,8 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QRunnable, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from boundary_journal import backups
-from boundary_journal.storage import Journal
+from boundary_journal.store import backups
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.notices import TintedFrame
 

@@ -44,7 +44,7 @@ from boundary_journal.errors import UserError
 from boundary_journal.services import entries, exports, relationships, settings
 from boundary_journal.services.deidentify import Finding
 from boundary_journal.services.exports import EthicsBrief, OutgoingText, SupervisionPacket
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.notices import NoticeLabel
 from ui.sizing import dialog_buttons, grow_to_fit

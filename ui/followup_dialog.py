@@ -25,7 +25,7 @@ from boundary_journal.catalog import Catalog
 from boundary_journal.errors import UserError
 from boundary_journal.services import weekly
 from boundary_journal.services.weekly import ExerciseView, IsoWeek
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.exercise_model import move_text
 from ui.sizing import dialog_buttons, inline_error_label, say_not_saved

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QSpinBox, QVBoxLayou
 from boundary_journal.errors import UserError
 from boundary_journal.services import settings
 from boundary_journal.services.settings import CLIPBOARD_SECONDS_RANGE, LOCK_MINUTES_RANGE, SecuritySetting
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.sizing import dialog_buttons, inline_error_label, plain_label, say_not_saved
 

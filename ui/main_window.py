@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 )
 
 from boundary_journal import APP_NAME
-from boundary_journal.backups import BackupInfo
 from boundary_journal.catalog import NOTE_FIELD, Catalog
 from boundary_journal.errors import InvalidInput, JournalDamaged, NotFound, UserError, WrongPassphrase
 from boundary_journal.services import actions, demo, drafts, drift, entries, relationships, settings, weekly
@@ -53,7 +52,9 @@ from boundary_journal.services.entries import DeletedEntry, EntryFilter, EntryVi
 from boundary_journal.services.selfchecks import SelfCheckView
 from boundary_journal.services.settings import ReminderSetting, SecuritySetting
 from boundary_journal.services.weekly import ExerciseView, IsoWeek
-from boundary_journal.storage import Journal, open_journal
+from boundary_journal.store.backups import BackupInfo
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.storage import open_journal
 from ui import messages
 from ui.actions_panel import ActionsPanel
 from ui.automatic_backup import AutomaticBackupJob, BackupNotice

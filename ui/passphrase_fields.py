@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from boundary_journal.errors import InvalidInput
-from boundary_journal.storage import MIN_PASSPHRASE_LENGTH, validate_new_passphrase
+from boundary_journal.store.storage import MIN_PASSPHRASE_LENGTH, validate_new_passphrase
 from ui.sizing import grow_to_fit
 
 LENGTH_HINT = f"At least {MIN_PASSPHRASE_LENGTH} characters; a short sentence is easy to remember and hard to guess."

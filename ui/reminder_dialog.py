@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from boundary_journal.errors import UserError
 from boundary_journal.services import settings
 from boundary_journal.services.settings import WEEKDAYS, ReminderSetting
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.sizing import dialog_buttons, inline_error_label, plain_label, say_not_saved
 

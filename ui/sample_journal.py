@@ -16,7 +16,7 @@ from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QWidget
 
 from boundary_journal.errors import UserError
-from boundary_journal.paths import journal_path
+from boundary_journal.store.paths import journal_path
 from ui.notices import TintedFrame, reminder_palette
 from ui.sizing import WaitCursor
 

@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boundary_journal import backups, keys
-from boundary_journal.backups import BackupInfo
 from boundary_journal.errors import InvalidInput, UserError, WrongPassphrase, WrongRecoveryCode
 from boundary_journal.services import access
-from boundary_journal.storage import Journal, open_with_key
+from boundary_journal.store import backups, keys
+from boundary_journal.store.backups import BackupInfo
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.storage import open_with_key
 from ui import messages
 from ui.notices import NoticeLabel
 from ui.passphrase_fields import NewPassphraseFields, buddy_label, password_edit

@@ -16,11 +16,11 @@ from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
-from boundary_journal import backups, keys
-from boundary_journal.backups import BackupInfo
 from boundary_journal.errors import UserError
 from boundary_journal.services import access, erase
-from boundary_journal.storage import open_with_key
+from boundary_journal.store import backups, keys
+from boundary_journal.store.backups import BackupInfo
+from boundary_journal.store.storage import open_with_key
 from ui import messages
 from ui.security_dialogs import (
     BACKUP_FILTER,

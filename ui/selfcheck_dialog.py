@@ -30,7 +30,7 @@ from boundary_journal.errors import UserError
 from boundary_journal.services import selfchecks
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.selfchecks import SelfCheckDraft, SelfCheckView
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.messages import UnsavedChoice
 from ui.notices import NoticeLabel, rich_tooltip

@@ -27,7 +27,7 @@ from ui.recovery_code import RecoveryCodeStep
 from ui.sizing import WaitCursor, dialog_buttons, plain_label
 
 if TYPE_CHECKING:
-    from boundary_journal.storage import Journal
+    from boundary_journal.store.journal import Journal
 
 # The first window on a first start: keys (cryptography) and storage (SQLAlchemy) are imported when the journal
 # is created, not before the dialog is shown.
@@ -147,8 +147,8 @@ class SetupDialog(RecoveryCodeStep, QDialog):
     def accept_first_page(self) -> None:
         if self.fields.refused():
             return
-        from boundary_journal import keys
-        from boundary_journal.storage import create_journal
+        from boundary_journal.store import keys
+        from boundary_journal.store.storage import create_journal
 
         code = keys.make_recovery_code() if self.recovery_check.isChecked() else None
         try:

@@ -39,7 +39,7 @@ from boundary_journal.services import actions, selfchecks, slope
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.selfchecks import SelfCheckView
 from boundary_journal.services.slope import StageChangeView, StageSuggestion
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.lazy import RefreshedWhenShown
 from ui.notices import AMBER, rich_tooltip

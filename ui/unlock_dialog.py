@@ -26,7 +26,7 @@ from ui import messages
 from ui.sizing import WaitCursor, dialog_buttons, show_inline_problem
 
 if TYPE_CHECKING:
-    from boundary_journal.storage import Journal
+    from boundary_journal.store.journal import Journal
     from ui.security_dialogs import DamagedJournalDialog, RecoveryUnlockDialog
 
 # This dialog is the first window on every start, so it imports only Qt and light modules: storage (SQLAlchemy),
@@ -110,7 +110,7 @@ class UnlockDialog(QDialog):
             return
         try:
             with WaitCursor():
-                from boundary_journal.storage import open_journal  # usually preloaded by now
+                from boundary_journal.store.storage import open_journal  # usually preloaded by now
 
                 self.journal = open_journal(self.path, passphrase)
         except WrongPassphrase:

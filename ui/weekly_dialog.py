@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boundary_journal import files
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, UserError
 from boundary_journal.services import relationships, weekly
 from boundary_journal.services.weekly import MAX_OTHER_LENGTH, MAX_UNEASE_LENGTH, ExerciseDraft, ExerciseView, IsoWeek
-from boundary_journal.storage import Journal
+from boundary_journal.store import files
+from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.messages import UnsavedChoice
 from ui.notices import NoticeLabel

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from boundary_journal import backups, keys
 from boundary_journal.errors import InvalidInput, WrongRecoveryCode
-from boundary_journal.storage import Journal, replace_key, validate_new_passphrase
+from boundary_journal.store import backups, keys
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.storage import replace_key, validate_new_passphrase
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def has_recovery_code(journal: Journal) -> bool:
 def open_with_recovery_code(path: Path, code: str, new_passphrase: str) -> tuple[Journal, KeyChange]:
     """Open a journal whose passphrase is lost and, in the same step, give it a new key wrapped by
     `new_passphrase` and by the same recovery code. The caller holds the data folder."""
-    from boundary_journal.storage import ensure_exists, open_with_key
+    from boundary_journal.store.storage import ensure_exists, open_with_key
 
     ensure_exists(path)
     validate_new_passphrase(new_passphrase)

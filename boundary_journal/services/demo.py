@@ -39,7 +39,8 @@ from boundary_journal.services.entries import EntryDraft, search_text_for, valid
 from boundary_journal.services.relationships import clean_pseudonym
 from boundary_journal.services.selfchecks import clean_answers, higher_input_action_text
 from boundary_journal.services.weekly import IsoWeek, clean_unease, followup_action_outcome, step_action_text
-from boundary_journal.storage import Journal, create_journal
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.storage import create_journal
 
 SAMPLE_KEY = "sample_journal"
 MIN_ENTRIES, MAX_ENTRIES = 1, 1_000_000

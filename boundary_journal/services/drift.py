@@ -25,7 +25,7 @@ from boundary_journal.services import slope
 from boundary_journal.services.relationships import clean_pseudonym, find_relationship
 from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
 from boundary_journal.services.validation import clean_text
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 
 @dataclass(frozen=True)

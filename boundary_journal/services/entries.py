@@ -27,7 +27,7 @@ from boundary_journal.services.queries import (  # noqa: F401 (part of this serv
 )
 from boundary_journal.services.relationships import clean_pseudonym, get_or_create_relationship
 from boundary_journal.services.validation import clean_text, plausible_moment, utcnow
-from boundary_journal.storage import Journal, damage_from
+from boundary_journal.store.journal import Journal, damage_from
 
 MAX_TAGS = 30
 MAX_TAG_LENGTH = 40

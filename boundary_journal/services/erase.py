@@ -15,9 +15,9 @@ import os
 import shutil
 from pathlib import Path
 
-from boundary_journal import files, journal_files, keys
-from boundary_journal.backups import backup_folder
 from boundary_journal.errors import CannotWrite
+from boundary_journal.store import files, journal_files, keys
+from boundary_journal.store.backups import backup_folder
 
 
 def what_would_be_deleted(journal_path: Path) -> list[Path]:

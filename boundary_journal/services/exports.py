@@ -36,7 +36,7 @@ from boundary_journal.services.slope import (
 )
 from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import ExerciseView, list_exercises
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 MAX_DISPLAY_NAME_LENGTH = 200
 MAX_QUESTIONS = 50

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from boundary_journal.paths import resources_root
+from boundary_journal.store.paths import resources_root
 
 FOLDER = "deid"
 # The census's most frequent surnames: an English word among them ("Brown", "Hall") is a name after a title

@@ -19,7 +19,7 @@ from typing import IO, Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from boundary_journal import __version__, bounded_json, files
+from boundary_journal import __version__, bounded_json
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput
 from boundary_journal.models import (
@@ -47,7 +47,9 @@ from boundary_journal.services.relationships import (
 from boundary_journal.services.settings import NOT_IDENTIFYING_KEY, REMINDER_KEY
 from boundary_journal.services.validation import clean_text, moment_in_range, plausible_day, utcnow
 from boundary_journal.services.weekly import OUTCOMES, IsoWeek
-from boundary_journal.storage import Journal, create_journal
+from boundary_journal.store import files
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.storage import create_journal
 
 FORMAT = "boundary-journal-export"
 # Raised whenever a change would make an older app lose or misread something; an older app refuses newer files.

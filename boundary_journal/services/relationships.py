@@ -13,7 +13,7 @@ from boundary_journal.models import Entry, Relationship
 from boundary_journal.services import deidentify, identifier_gate, stored_lists
 from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
 from boundary_journal.services.validation import clean_text, utcnow
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 MAX_PSEUDONYM_LENGTH = 80
 

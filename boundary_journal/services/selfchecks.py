@@ -16,7 +16,7 @@ from boundary_journal.models import Relationship, SelfCheck
 from boundary_journal.services.actions import ActionView, create_action
 from boundary_journal.services.relationships import clean_pseudonym, get_or_create_relationship
 from boundary_journal.services.validation import clean_text, plausible_moment, utcnow
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 MAX_NOTE_LENGTH = 20_000
 

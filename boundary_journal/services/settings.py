@@ -10,7 +10,7 @@ from boundary_journal.models import Setting
 from boundary_journal.services import identifier_gate, stored_lists
 from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import IsoWeek
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 REMINDER_KEY = "weekly_reminder"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

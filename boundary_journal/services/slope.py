@@ -17,7 +17,7 @@ from boundary_journal.errors import InvalidInput
 from boundary_journal.models import Entry, Relationship, SelfCheck, StageChange
 from boundary_journal.services.relationships import find_relationship
 from boundary_journal.services.validation import clean_text
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from boundary_journal.models import Action, WeeklyExercise
 from boundary_journal.services.actions import create_action
 from boundary_journal.services.relationships import get_or_create_relationship
 from boundary_journal.services.validation import clean_text, utcnow
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 MAX_UNEASE_LENGTH = 240
 MAX_OTHER_LENGTH = 120

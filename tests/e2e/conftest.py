@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal.storage import create_journal
+from boundary_journal.store.storage import create_journal
 from tests.e2e.test_cli import CLI, PASSPHRASE
 
 

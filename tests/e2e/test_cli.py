@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from boundary_journal import keys
 from boundary_journal.services.relationships import get_or_create_relationship
-from boundary_journal.storage import open_journal
+from boundary_journal.store import keys
+from boundary_journal.store.storage import open_journal
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import pytest
 
 from boundary_journal.catalog import shipped_catalog
 from boundary_journal.services import entries
-from boundary_journal.storage import open_journal
+from boundary_journal.store.storage import open_journal
 from tests.e2e.test_cli import CLI, PASSPHRASE, ROOT, installed_command
 from tests.unit.test_hostile_input import HOSTILE_TEXT, LINE, PSEUDONYM, TAG, WHEN, megabyte
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import keys
+from boundary_journal.store import keys
 from tests.e2e.test_cli import CLI, digest
 from tests.e2e.test_cli_security import ENTRY
 from tests.unit.test_backups import members, pack, with_sparse_db
@@ -137,14 +137,14 @@ def patched(patch: str) -> list[str]:
 
 NO_SPACE = "raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))"
 TINY_JOURNAL = """
-from boundary_journal import storage
-real = storage._configured_connect
+from boundary_journal.store import journal
+real = journal._configured_connect
 def capped(path, key):
     conn = real(path, key)
     (pages,) = conn.execute("PRAGMA page_count").fetchone()
     conn.execute(f"PRAGMA max_page_count = {pages}")
     return conn
-storage._configured_connect = capped
+journal._configured_connect = capped
 """
 
 
@@ -173,12 +173,12 @@ class TestDiskFull:
     @pytest.mark.parametrize("patch", [
         pytest.param("import tempfile\ndef mkstemp(*args, **kwargs): " + NO_SPACE + "\ntempfile.mkstemp = mkstemp",
                      id="no room for a file"),
-        pytest.param("from boundary_journal import storage\nreal = storage._raw_connect\n"
+        pytest.param("from boundary_journal.store import sqlcipher\nreal = sqlcipher.connect\n"
                      "def tiny(path, key, *, create=False, **kwargs):\n"
                      "    conn = real(path, key, create=create, **kwargs)\n"
                      "    conn.execute('PRAGMA max_page_count = 1')\n"
                      "    return conn\n"
-                     "storage._raw_connect = tiny", id="no room in SQLite"),
+                     "sqlcipher.connect = tiny", id="no room in SQLite"),
     ])
     def test_creating_a_journal(self, cli: CLI, patch: str) -> None:
         self.says_disk_full(cli.fails(8, "init", command=patched(patch)))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import instance, keys
+from boundary_journal.store import instance, keys
 from tests.e2e.test_cli import CLI, PASSPHRASE, digest, installed_command
 
 pytestmark = pytest.mark.e2e
@@ -279,7 +279,7 @@ class TestSecretFilesReadAsThePromptReads:
 
     @pytest.fixture
     def typed(self, cli: CLI) -> CLI:
-        from boundary_journal.storage import create_journal
+        from boundary_journal.store.storage import create_journal
 
         create_journal(cli.journal, self.TYPED).close()  # as if set at the prompt
         return cli

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import Catalog
 from boundary_journal.services import entries
 from boundary_journal.services.entries import EntryDraft, EntryView
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.clock import Clock
 from ui.main_window import MainWindow
 from ui.messages import UnsavedChoice

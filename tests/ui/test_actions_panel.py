@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import Catalog
 from boundary_journal.services import actions, weekly
 from boundary_journal.services.weekly import ExerciseDraft, ExerciseView, IsoWeek
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.action_model import OUTCOME, STATUS
 from ui.actions_panel import ROWS_SIZED_TO_TEXT, ActionsPanel, table
 from ui.exercise_model import OUTCOME as HISTORY_OUTCOME

@@ -10,11 +10,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from boundary_journal import APP_NAME, instance
+from boundary_journal import APP_NAME
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import CatalogError, JournalInUse
-from boundary_journal.paths import journal_path
-from boundary_journal.storage import Journal
+from boundary_journal.store import instance
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
 from ui.app import application, open_journal_dialog, run
 from ui.main_window import MainWindow
 from ui.setup_dialog import SetupDialog

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from boundary_journal import backups
 from boundary_journal.catalog import Catalog
-from boundary_journal.storage import Journal
+from boundary_journal.store import backups
+from boundary_journal.store.journal import Journal
 from tests.conftest import PASSPHRASE
 from tests.unit.test_backups import with_manifest
 from ui.main_window import MainWindow

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import Catalog
 from boundary_journal.services import entries, relationships, settings
 from boundary_journal.services.entries import EntryView
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.export_dialog import BRIEF, ExportDialog, this_month
 
 NOW = datetime(2026, 3, 14, 10, 0)

@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from boundary_journal.paths import journal_path
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
 from ui.app import PRELOAD, preload_while_shown
 from ui.preload import IdleImports
 from ui.unlock_dialog import UnlockDialog
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "correct horse battery"  # tests/conftest.py; the journal fixture's key file has the cheap KDF
 # Each takes tens to hundreds of milliseconds to import, and the unlock dialog needs none of them.
 HEAVY = ("sqlalchemy", "cryptography", "PySide6.QtCharts", "reportlab", "icalendar",
-         "boundary_journal.storage", "ui.main_window", "ui.security_dialogs")
+         "boundary_journal.store.storage", "ui.main_window", "ui.security_dialogs")
 
 
 def run_python(script: str, *args: str) -> dict[str, Any]:

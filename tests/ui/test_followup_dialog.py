@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import Catalog
 from boundary_journal.services import actions, relationships, weekly
 from boundary_journal.services.weekly import ExerciseDraft, ExerciseView, IsoWeek
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.followup_dialog import FollowupDialog, question_text
 
 HOSTILE = "<b>&amp; Ωμέγα Привет 🙂 שלום"

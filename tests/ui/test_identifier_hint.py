@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import NOTE_FIELD
 from boundary_journal.services import entries, settings
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.main_window import MainWindow
 
 

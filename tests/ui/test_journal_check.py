@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import JournalDamaged
 from boundary_journal.services import entries
-from boundary_journal.storage import Journal, open_journal
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.storage import open_journal
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import Prompts, SetClock, type_text
 from tests.unit.journal_files import PAGE, entry_draft, fill, flip_byte, folder_state

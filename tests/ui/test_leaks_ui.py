@@ -14,7 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.services.entries import EntryView
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from tests.ui.test_lock import (
     CANARY_NAME,
     CANARY_TEXT,

@@ -26,7 +26,8 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import NOTE_FIELD, Catalog
 from boundary_journal.services import drafts, entries, settings
 from boundary_journal.services.entries import EntryView
-from boundary_journal.storage import Journal, open_journal
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.storage import open_journal
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import Prompts
 from ui.lock_screen import EMPTY_PASSPHRASE, LOCKED_TITLE, JournalLocked

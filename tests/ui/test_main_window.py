@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import NOTE_FIELD, Catalog
 from boundary_journal.services import actions, drift, entries, escalation, relationships, selfchecks, slope
 from boundary_journal.services.entries import EntryView
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from tests.unit.test_disk_full import cap_journal_size
 from ui.action_model import ACTION
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from boundary_journal.services import settings
 from boundary_journal.services.settings import ReminderSetting
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.reminder_dialog import ReminderDialog
 
 

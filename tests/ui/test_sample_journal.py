@@ -10,9 +10,10 @@ from PySide6.QtCore import QProcess
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.paths import journal_path
 from boundary_journal.services import demo, entries
-from boundary_journal.storage import Journal, open_journal
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import open_journal
 from tests.ui.conftest import Prompts, SetClock
 from ui import sample_journal
 from ui.main_window import MainWindow

@@ -13,12 +13,13 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from boundary_journal import backups, keys
 from boundary_journal.errors import WrongPassphrase, WrongRecoveryCode
-from boundary_journal.paths import journal_path
 from boundary_journal.services import access, entries
 from boundary_journal.services.entries import EntryView
-from boundary_journal.storage import Journal, create_journal, open_journal
+from boundary_journal.store import backups, keys
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import create_journal, open_journal
 from tests.conftest import PASSPHRASE
 from ui.clipboard import sensitive_marks
 from ui.main_window import MainWindow

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import Catalog
 from boundary_journal.services import actions, selfchecks
 from boundary_journal.services.selfchecks import SelfCheckDraft
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.messages import UnsavedChoice
 from ui.selfcheck_dialog import GROUPS, HIGHER_INPUT_NOTICE, OVERALL, SelfCheckDialog
 

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
-from boundary_journal.storage import MIN_PASSPHRASE_LENGTH, open_journal
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import MIN_PASSPHRASE_LENGTH, open_journal
 from ui.setup_dialog import SetupDialog
 
 PASSPHRASE = "blue kettle on the ward"

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import Catalog
 from boundary_journal.services import actions, selfchecks, slope
 from boundary_journal.services.selfchecks import SelfCheckDraft
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.trends_panel import OVERALL, TrendsPanel, date_format, trend_summary
 
 DAY = datetime(2026, 3, 1, 9, 0)

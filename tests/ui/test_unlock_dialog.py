@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from boundary_journal import keys
-from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
-from boundary_journal.storage import Journal
+from boundary_journal.store import keys
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
 from ui.unlock_dialog import WRONG_PASSPHRASE, UnlockDialog
 
 from_conftest_passphrase = "correct horse battery"  # tests/conftest.py PASSPHRASE

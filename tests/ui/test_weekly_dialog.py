@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from boundary_journal.catalog import Catalog
 from boundary_journal.services import actions, relationships, weekly
 from boundary_journal.services.weekly import MAX_UNEASE_LENGTH, ExerciseDraft, IsoWeek
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.messages import UnsavedChoice
 from ui.weekly_dialog import EDITING_NOTE, WeeklyDialog, counter_text, week_dates
 

@@ -25,7 +25,7 @@ from boundary_journal.catalog import Catalog
 from boundary_journal.services import actions, settings, weekly
 from boundary_journal.services.settings import ReminderSetting
 from boundary_journal.services.weekly import ExerciseDraft, IsoWeek
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 from ui.action_model import OUTCOME, STATUS
 from ui.entry_editor import EntryEditor
 from ui.exercise_model import OUTCOME as HISTORY_OUTCOME

@@ -16,10 +16,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from boundary_journal import migrations
 from boundary_journal.catalog import Catalog
 from boundary_journal.services import entries
-from boundary_journal.storage import APPLICATION_ID, Journal
+from boundary_journal.store import migrations
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.sqlcipher import APPLICATION_ID
 
 PAGE = 4096
 
@@ -27,7 +28,7 @@ PAGE = 4096
 CHILD_PREAMBLE = (
     "import os, sys\n"
     "from pathlib import Path\n"
-    "from boundary_journal import keys\n"
+    "from boundary_journal.store import keys\n"
     "keys.DEFAULT_KDF = keys.KdfParams(memory_kib=64, iterations=1, lanes=1)\n"
 )
 
@@ -123,7 +124,7 @@ def opens_with_passphrase_as_key(path: Path, passphrase: str) -> bool:
 CRASH_AFTER_COMMIT = (
     "from boundary_journal.catalog import shipped_catalog\n"
     "from boundary_journal.services import entries\n"
-    "from boundary_journal.storage import open_journal\n"
+    "from boundary_journal.store.storage import open_journal\n"
     "from tests.unit.journal_files import entry_draft\n"
     "journal = open_journal(Path(sys.argv[1]), sys.argv[2])\n"
     "entries.add_entry(journal, shipped_catalog(), entry_draft('only in the write-ahead log'))\n"

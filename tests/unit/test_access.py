@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import backups, journal_files, keys
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, JournalDamaged, WrongPassphrase, WrongRecoveryCode
-from boundary_journal.paths import journal_path
 from boundary_journal.services import access, entries
-from boundary_journal.storage import Journal, create_journal, file_integrity_problems, integrity_problems, open_journal
+from boundary_journal.store import backups, journal_files, keys
+from boundary_journal.store.journal import Journal, integrity_problems
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.sqlcipher import file_integrity_problems
+from boundary_journal.store.storage import create_journal, open_journal
 from tests.conftest import PASSPHRASE
 from tests.unit.journal_files import entry_draft, folder_state, kill_when
 
@@ -243,7 +245,7 @@ class TestBackupsOfTheOldKey:
 
 
 def storage_opens_with(path: Path, key: bytes) -> bool:
-    from boundary_journal.storage import opens_with as first_page_opens
+    from boundary_journal.store.sqlcipher import opens_with as first_page_opens
 
     return first_page_opens(path, key)
 
@@ -348,7 +350,7 @@ def test_a_reader_after_an_install_cut_short_agrees_with_the_next_holder(
 
 CHANGE_FOREVER = """
 from boundary_journal.services import access
-from boundary_journal.storage import open_journal
+from boundary_journal.store.storage import open_journal
 journal = open_journal(Path(sys.argv[1]), sys.argv[2])
 current, other = sys.argv[2], sys.argv[3]
 print("ready", flush=True)

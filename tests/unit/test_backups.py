@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import backups, files, keys, migrations, storage
-from boundary_journal.backups import BackupInfo, Reason
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import (
     CannotWrite,
@@ -27,9 +25,14 @@ from boundary_journal.errors import (
     NotAJournal,
     WrongPassphrase,
 )
-from boundary_journal.paths import journal_path
 from boundary_journal.services import access, entries
-from boundary_journal.storage import Journal, create_journal, file_integrity_problems, integrity_problems, open_journal
+from boundary_journal.store import backups, files, keys, migrations, sqlcipher
+from boundary_journal.store import journal as journal_module
+from boundary_journal.store.backups import BackupInfo, Reason
+from boundary_journal.store.journal import Journal, integrity_problems
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.sqlcipher import file_integrity_problems
+from boundary_journal.store.storage import create_journal, open_journal
 from tests.conftest import PASSPHRASE
 from tests.unit.journal_files import CRASH_AFTER_COMMIT, entry_draft, flip_byte, folder_state, run_library
 
@@ -619,7 +622,7 @@ class TestRestore:
         with pytest.raises(WrongPassphrase):
             open_journal(written.path, PASSPHRASE)
         backup_key = keys.unlock(keys.parse_key_file(members(saved)["journal.key"], "saved"), PASSPHRASE)
-        assert restored.key != backup_key and not storage.opens_with(written.path, backup_key)
+        assert restored.key != backup_key and not sqlcipher.opens_with(written.path, backup_key)
         # Today's key stays: the backups of today's key stay the journal's, and the journal's before-restore
         # backups can be told apart by what they hold (no pile of copies).
         assert restored.key == keys.unlock(keys.read_key_file(written.key_path), NEW_PASSPHRASE)
@@ -932,21 +935,21 @@ def _journal_at_revision(folder: Path, revision: str) -> Journal:
     folder.mkdir(parents=True)
     path = journal_path(folder)
     key = keys.new_journal_key()
-    conn = storage._raw_connect(path, key, create=True)
-    conn.execute(f"PRAGMA application_id = {storage.APPLICATION_ID}")
+    conn = sqlcipher.connect(path, key, create=True)
+    conn.execute(f"PRAGMA application_id = {sqlcipher.APPLICATION_ID}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.commit()
     conn.close()
-    engine = storage._engine(path, key)
+    engine = journal_module.make_engine(path, key)
     migrations.upgrade(engine, revision)
     engine.dispose()
     keys.write_key_file(keys.key_path_for(path), keys.new_key_file(key, PASSPHRASE))
-    return storage._open(path, key)
+    return journal_module.open_file(path, key)
 
 
 RESTORE_FOREVER = """
-from boundary_journal import backups
-from boundary_journal.storage import open_journal
+from boundary_journal.store import backups
+from boundary_journal.store.storage import open_journal
 path, passphrase, other = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 print("ready", flush=True)
 while True:
@@ -964,7 +967,7 @@ def test_a_kill_anywhere_in_a_restore_of_another_journals_backup_leaves_a_journa
     next holder of the folder tidies, and the journal opens with today's passphrase holding one whole content."""
     import random
 
-    from boundary_journal import journal_files
+    from boundary_journal.store import journal_files
     from tests.unit.journal_files import kill_when
 
     foreign = []

@@ -8,7 +8,7 @@ import pytest
 
 from boundary_journal.catalog import STANDARD_FIELDS, Catalog, load_catalog
 from boundary_journal.errors import CatalogError
-from boundary_journal.paths import resources_root
+from boundary_journal.store.paths import resources_root
 
 PRODUCT_CATEGORIES = {
     "personal_contact", "messaging", "social_media", "gifts_money_favours", "outside_contact",

@@ -24,12 +24,13 @@ from typing import Any
 
 import pytest
 
-from boundary_journal import backups, journal_files
 from boundary_journal.catalog import Catalog
-from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
 from boundary_journal.services.validation import utcnow
-from boundary_journal.storage import Journal, create_journal, integrity_problems, open_journal
+from boundary_journal.store import backups, journal_files
+from boundary_journal.store.journal import Journal, integrity_problems
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import create_journal, open_journal
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGKILL and fork are POSIX")

@@ -13,10 +13,11 @@ import pytest
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput
-from boundary_journal.paths import journal_path
 from boundary_journal.services import actions, demo, entries, relationships, selfchecks, slope, weekly
 from boundary_journal.services.entries import EntryDraft
-from boundary_journal.storage import Journal, create_journal
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import create_journal
 from tests.conftest import PASSPHRASE
 
 TODAY = date(2026, 11, 23)

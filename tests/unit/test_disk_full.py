@@ -16,11 +16,12 @@ import pytest
 import sqlcipher3
 from sqlalchemy import event
 
-from boundary_journal import backups, files, ics
+from boundary_journal import ics
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import CannotWrite, DiskFull, disk_full
 from boundary_journal.services import entries, portability, weekly
-from boundary_journal.storage import Journal
+from boundary_journal.store import backups, files, sqlcipher
+from boundary_journal.store.journal import Journal
 from tests.conftest import PASSPHRASE
 from tests.unit.journal_files import entry_draft, folder_state
 
@@ -143,7 +144,7 @@ class TestBackups:
     def test_snapshot_meets_a_full_disk(self, journal: Journal, catalog: Catalog,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
         entries.add_entry(journal, catalog, entry_draft("some text " * 5000))
-        real = backups._raw_connect
+        real = sqlcipher.connect
 
         def tiny_copy(path: Path, key: bytes, *, create: bool = False, **kwargs: Any) -> sqlcipher3.Connection:
             conn = real(path, key, create=create, **kwargs)
@@ -151,7 +152,7 @@ class TestBackups:
                 conn.execute("PRAGMA max_page_count = 2")
             return conn
 
-        monkeypatch.setattr(backups, "_raw_connect", tiny_copy)
+        monkeypatch.setattr(sqlcipher, "connect", tiny_copy)
         before = folder_state(journal.folder)
         with pytest.raises(DiskFull) as refused:
             backups.make_backup(journal, now=datetime(2026, 11, 23, 9, 0))
@@ -243,7 +244,7 @@ class TestOnARealFullDisk:
     """Found in review of issue 12: a full disk at open, or during a change of passphrase, was said as damage."""
 
     def test_opening_on_a_full_disk_says_so(self, small_disk: Any) -> None:
-        from boundary_journal.storage import create_journal, open_journal
+        from boundary_journal.store.storage import create_journal, open_journal
 
         folder, fill = small_disk
         create_journal(folder / "journal.db", PASSPHRASE).close()
@@ -253,9 +254,9 @@ class TestOnARealFullDisk:
         says_disk_full(caught.value)
 
     def test_a_change_of_passphrase_without_room_changes_nothing(self, small_disk: Any, catalog: Catalog) -> None:
-        from boundary_journal import keys
         from boundary_journal.services import access
-        from boundary_journal.storage import create_journal, open_journal
+        from boundary_journal.store import keys
+        from boundary_journal.store.storage import create_journal, open_journal
 
         folder, fill = small_disk
         journal = create_journal(folder / "journal.db", PASSPHRASE)

@@ -11,7 +11,8 @@ from boundary_journal.errors import InvalidInput
 from boundary_journal.models import Draft
 from boundary_journal.services import drafts
 from boundary_journal.services.drafts import EditorDraft, StoredDraft
-from boundary_journal.storage import Journal, open_journal
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.storage import open_journal
 from tests.conftest import PASSPHRASE
 
 CANARY = "zebra-canary-4471 Ωμέγα עברית"
@@ -124,8 +125,8 @@ def test_a_draft_is_not_readable_in_any_file(journal: Journal, data_dir: Path) -
 
 
 def test_a_journal_from_before_drafts_is_upgraded(data_dir: Path, catalog) -> None:
-    from boundary_journal.paths import journal_path
     from boundary_journal.services import entries
+    from boundary_journal.store.paths import journal_path
     from tests.unit.journal_files import legacy_journal
 
     path = journal_path(data_dir)

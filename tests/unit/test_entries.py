@@ -11,7 +11,7 @@ from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.services import entries, relationships
 from boundary_journal.services.entries import EntryDraft, EntryFilter
 from boundary_journal.services.relationships import list_relationships
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 HOSTILE = "<b>bold</b> & <font color=red>x</font> Ωμέγα Привет café 🙂 שלום עולם"
 

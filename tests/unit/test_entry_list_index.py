@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import cli, migrations
+from boundary_journal import cli
 from boundary_journal.catalog import Catalog
-from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
 from boundary_journal.services.entries import EntryDraft, EntryFilter
 from boundary_journal.services.escalation import recommended_steps
-from boundary_journal.storage import Journal, integrity_problems, open_journal
+from boundary_journal.store import migrations
+from boundary_journal.store.journal import Journal, integrity_problems
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import open_journal
 from tests.conftest import PASSPHRASE
 from tests.unit.journal_files import legacy_journal
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import backups, instance, keys
 from boundary_journal.errors import CannotWrite, JournalInUse
-from boundary_journal.paths import journal_path
 from boundary_journal.services import erase
-from boundary_journal.storage import Journal, create_journal, open_journal
+from boundary_journal.store import backups, instance, keys
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import create_journal, open_journal
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import files, journal_files
-from boundary_journal.paths import journal_path
-from boundary_journal.storage import create_journal
+from boundary_journal.store import files, journal_files
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import create_journal
 from tests.conftest import PASSPHRASE
 from tests.unit.journal_files import kill_when
 
@@ -25,7 +25,7 @@ CANARY = "CANARY-entry-text-of-a-patient-7361"
 # Writes the canary, flushes it to the file, says so, and waits to be killed before the write finishes.
 WRITE_AND_HANG = """
 import time
-from boundary_journal import files
+from boundary_journal.store import files
 out = Path(sys.argv[1])
 if sys.argv[2] == "named":
     del os.O_TMPFILE  # as on a system without unnamed files

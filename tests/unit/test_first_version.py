@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import backups, keys
-from boundary_journal.paths import journal_path
 from boundary_journal.services import access, entries
-from boundary_journal.storage import open_journal
+from boundary_journal.store import backups, keys
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import open_journal
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "first-version"
 PASSPHRASE = "a passphrase of the first version"

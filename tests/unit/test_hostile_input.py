@@ -40,7 +40,7 @@ from boundary_journal.report import write_brief_pdf, write_entries_pdf, write_su
 from boundary_journal.services import actions, entries, exports, relationships, slope, weekly
 from boundary_journal.services.entries import MAX_SEARCH_WORDS, EntryDraft, EntryView
 from boundary_journal.services.relationships import CONSENT_FIELDS, CONTEXT_FIELDS
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 # ReportLab Paragraph markup, PDF-ish links and XML entities: all must print as the characters typed.
 LINE = '<img src="/etc/passwd"/> <a href="http://example.com">x</a> <font color=red>f</font> &amp; &#x41; <b>b</b>'

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import instance
 from boundary_journal.errors import JournalInUse
+from boundary_journal.store import instance
 from tests.unit.journal_files import folder_state, start_library
 
 HOLD = """
-from boundary_journal import instance
+from boundary_journal.store import instance
 lock = instance.acquire(Path(sys.argv[1]))
 print("held", flush=True)
 sys.stdin.read()  # hold until the test closes our input or kills us
@@ -97,7 +97,7 @@ class TestOtherProcess:
     def test_the_holder_sees_this_process_as_the_second_one(self, data_dir: Path) -> None:
         with instance.InstanceLock(data_dir):
             child = start_library(
-                "from boundary_journal import instance\n"
+                "from boundary_journal.store import instance\n"
                 "from boundary_journal.errors import JournalInUse\n"
                 "try:\n"
                 "    instance.acquire(Path(sys.argv[1]))\n"

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from boundary_journal import keys
 from boundary_journal.errors import JournalDamaged, JournalTooNew, WrongPassphrase, WrongRecoveryCode
-from boundary_journal.paths import journal_path
-from boundary_journal.storage import open_journal
+from boundary_journal.store import keys
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import open_journal
 from tests.conftest import PASSPHRASE, TEST_KDF
 
 CODE = "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"
@@ -263,7 +263,7 @@ class TestKeyDerivation:
         assert keys.PRODUCTION_KDF.memory_kib >= 64 * 1024 and keys.PRODUCTION_KDF.iterations >= 2
         path = journal_path(data_dir)
         script = (
-            "import sys; from pathlib import Path; from boundary_journal.storage import create_journal; "
+            "import sys; from pathlib import Path; from boundary_journal.store.storage import create_journal; "
             "create_journal(Path(sys.argv[1]), sys.argv[2]).close()"
         )
         subprocess.run([sys.executable, "-c", script, str(path), PASSPHRASE], check=True, timeout=120)

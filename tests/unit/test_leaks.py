@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal import backups, keys
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import WrongPassphrase, WrongRecoveryCode
-from boundary_journal.paths import journal_path
 from boundary_journal.services import access, entries, selfchecks, weekly
-from boundary_journal.storage import Journal, create_journal, open_journal
+from boundary_journal.store import backups, keys
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import create_journal, open_journal
 from tests.conftest import PASSPHRASE
 from tests.unit.journal_files import folder_state
 

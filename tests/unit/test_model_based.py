@@ -21,12 +21,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from boundary_journal import backups, storage
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import NotFound
-from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
-from boundary_journal.storage import Journal, create_journal, open_journal, open_with_key
+from boundary_journal.store import backups
+from boundary_journal.store import journal as journal_module
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.storage import create_journal, open_journal, open_with_key
 from tests.conftest import PASSPHRASE
 
 # Words with prefixes of one another, so that search's prefix matching is put to the test.
@@ -287,7 +289,7 @@ class TestSearchIndex:
         second = entries.add_entry(journal, catalog, draft("Thanked me for the session"))
         assert second.id == first.id  # the id of the last entry is free again
         assert entries.search_entries(journal, "weekend") == []
-        assert storage.integrity_problems(journal) == []  # includes FTS5's check against the entries
+        assert journal_module.integrity_problems(journal) == []  # includes FTS5's check against the entries
 
     def test_deleted_words_leave_the_index_at_once(self, journal: Journal, catalog: Catalog) -> None:
         draft = entries.EntryDraft("late_night_text", "Client K", MOMENTS[0],

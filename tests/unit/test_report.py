@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from boundary_journal import files
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import CannotWrite, DiskFull, InvalidInput
 from boundary_journal.report import FOOTER_NOTE, check_output_path, write_entries_pdf
 from boundary_journal.services.entries import EntryView
+from boundary_journal.store import files
 
 PERIOD = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)}
 MARKUP = ("<b>not bold</b>", "Tom & Jerry", "<font color=red>not red</font>")

@@ -13,7 +13,7 @@ from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput, JournalDamaged, WrongPassphrase
 from boundary_journal.services import actions, entries, language
 from boundary_journal.services.entries import EntryDraft
-from boundary_journal.storage import open_journal
+from boundary_journal.store.storage import open_journal
 from tests.conftest import PASSPHRASE
 
 

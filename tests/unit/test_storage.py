@@ -11,7 +11,6 @@ import pytest
 import sqlcipher3
 from sqlalchemy.exc import DBAPIError
 
-from boundary_journal import journal_files, keys, migrations
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import (
     InvalidInput,
@@ -23,16 +22,12 @@ from boundary_journal.errors import (
     NotAJournal,
     WrongPassphrase,
 )
-from boundary_journal.paths import journal_path
 from boundary_journal.services import entries
-from boundary_journal.storage import (
-    APPLICATION_ID,
-    Journal,
-    create_journal,
-    file_integrity_problems,
-    integrity_problems,
-    open_journal,
-)
+from boundary_journal.store import journal_files, keys, migrations
+from boundary_journal.store.journal import Journal, integrity_problems
+from boundary_journal.store.paths import journal_path
+from boundary_journal.store.sqlcipher import APPLICATION_ID, file_integrity_problems
+from boundary_journal.store.storage import create_journal, open_journal
 from tests.conftest import PASSPHRASE
 from tests.unit.journal_files import (
     CRASH_AFTER_COMMIT,
@@ -496,11 +491,11 @@ class TestLegacyUpgrade:
 
     # Each crash point of the conversion, made real with os._exit: no finally block runs.
     CRASH_BEFORE_KEY_FILE = (
-        "from boundary_journal import storage\n"
+        "from boundary_journal.store import storage\n"
         "storage.keys.write_key_file = lambda *a, **k: os._exit(9)\n"
     )
     CRASH_BEFORE_SWAP = (
-        "from boundary_journal import storage\n"
+        "from boundary_journal.store import storage\n"
         "real_replace = os.replace\n"
         "def replace(source, target, *a, **k):\n"
         "    if str(source).endswith('.upgrading'):\n"
@@ -687,7 +682,7 @@ class TestReadsBesideAWriter:
 
 FILL_AND_HANG = """
 import time
-from boundary_journal.storage import create_journal
+from boundary_journal.store.storage import create_journal
 
 def fill(journal):
     print("filling", flush=True)

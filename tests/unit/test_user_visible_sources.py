@@ -21,7 +21,7 @@ from boundary_journal.report import write_brief_pdf, write_entries_pdf, write_su
 from boundary_journal.services import entries, relationships
 from boundary_journal.services.entries import EntryDraft
 from boundary_journal.services.exports import gather_brief, gather_supervision
-from boundary_journal.storage import Journal
+from boundary_journal.store.journal import Journal
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERNAL = re.compile(r"seed[\s_]*0\d\d|\b\d{3}_[0-9a-f]{16}\.txt", re.IGNORECASE)

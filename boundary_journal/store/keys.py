@@ -28,8 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from boundary_journal import bounded_json, files
+from boundary_journal import bounded_json
 from boundary_journal.errors import JournalDamaged, JournalTooNew, UserError, WrongPassphrase, WrongRecoveryCode
+from boundary_journal.store import files
 
 KEY_FORMAT = "boundary-journal-key"
 KEY_VERSION = 2  # 2: the recovery slot may hold a public key (version 1 files are read as ever)

@@ -14,7 +14,7 @@ a restore of an older backup leaves the journal it replaced in the one made befo
 else. A restore that would make a copy of content already kept in a backup points to that one instead.
 
 Every backup's manifest names the journal key it is encrypted with (`keys.key_id`, a fingerprint)
-and a digest of what it holds (`storage.content_digest`). After a change of passphrase or recovery
+and a digest of what it holds (`sqlcipher.content_digest`). After a change of passphrase or recovery
 code gives the journal a new key, the backups here still open with the secret of their day until they
 are re-encrypted under the new key (`reencrypt`) or removed (`remove_older_keys`).
 """
@@ -36,7 +36,7 @@ from typing import IO, Any
 
 import sqlcipher3
 
-from boundary_journal import __version__, bounded_json, files, keys
+from boundary_journal import __version__, bounded_json
 from boundary_journal.errors import (
     BackupDamaged,
     CannotWrite,
@@ -50,14 +50,10 @@ from boundary_journal.errors import (
     disk_full,
 )
 from boundary_journal.services.validation import local_naive
-from boundary_journal.storage import (
-    BACKUP_FOLDER,
-    Journal,
-    _raw_connect,
-    _verify,
-    content_digest,
-    file_integrity_problems,
-)
+from boundary_journal.store import files, keys, sqlcipher
+from boundary_journal.store.journal import Journal, journal_digest, open_file
+from boundary_journal.store.paths import BACKUP_FOLDER
+from boundary_journal.store.sqlcipher import content_digest, copy_with_key, file_integrity_problems, opens_with
 
 BACKUP_SUFFIX = ".bjbackup"
 MANIFEST_FORMAT = "boundary-journal-backup"
@@ -87,7 +83,7 @@ class BackupInfo:
     schema_revision: str | None
     app_version: str
     key_id: str | None = None  # keys.key_id of the journal key it is encrypted with (None: made before 0.2)
-    content_sha256: str | None = None  # storage.content_digest of what it holds (None: made before 0.2)
+    content_sha256: str | None = None  # sqlcipher.content_digest of what it holds (None: made before 0.2)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -119,6 +115,15 @@ class Restored:
     rekeyed: bool = False
 
 
+def upgrade_in_place(journal: Journal) -> None:
+    """Upgrade an open journal's schema to this version's: a schema change rewrites tables, so a verified
+    backup of the journal as it was is kept first."""
+    from boundary_journal.store import migrations
+
+    make_backup(journal, reason=Reason.BEFORE_UPGRADE)
+    migrations.upgrade(journal.engine)
+
+
 def backup_folder(data_dir: Path) -> Path:
     return data_dir / BACKUP_FOLDER
 
@@ -141,9 +146,9 @@ def _sha256(path: Path) -> str:
 
 def _snapshot(journal: Journal, target: Path) -> str | None:
     """Copy the live journal into `target` with the backup API; returns the schema revision."""
-    from boundary_journal import migrations
+    from boundary_journal.store import migrations
 
-    copy = _raw_connect(target, journal.key, create=True)
+    copy = sqlcipher.connect(target, journal.key, create=True)
     try:
         os.chmod(target, 0o600)
         with journal.engine.connect() as conn:
@@ -153,7 +158,7 @@ def _snapshot(journal: Journal, target: Path) -> str | None:
     problems = file_integrity_problems(target, journal.key)
     if problems:
         raise JournalDamaged(f"The backup copy failed its integrity check ({problems[0]}); no backup was kept.")
-    check = _raw_connect(target, journal.key)
+    check = sqlcipher.connect(target, journal.key)
     try:
         return migrations.stored_revision(check)
     finally:
@@ -224,7 +229,7 @@ def make_backup(
 def _pack(out: Path, manifest: dict[str, Any], key_bytes: bytes, db: Path, key: bytes, now: datetime) -> None:
     """Write the backup file `out` (atomically, private) from a checked snapshot `db` encrypted with `key`, the
     key file that unwraps it, and the manifest's descriptive fields; the checksums and fingerprints are added."""
-    conn = _raw_connect(db, key)
+    conn = sqlcipher.connect(db, key)
     try:
         digest = content_digest(conn)
     finally:
@@ -505,8 +510,7 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
     The caller holds the data folder and has closed the journal. Every check runs before anything in the data
     folder changes, and the journal and key file are replaced as one pair (journal_files.install_pair).
     """
-    from boundary_journal import journal_files, migrations
-    from boundary_journal.storage import copy_with_key, open_with_key
+    from boundary_journal.store import journal_files, migrations
 
     folder = journal_path.parent
     key_path = keys.key_path_for(journal_path)
@@ -535,7 +539,7 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
                                 "not changed.") from None
         restored_db = scratch / _DB_MEMBER
         key = _backup_key(backup, restored_db, backup_keyfile, current_key, passphrase, backup_secret)
-        revision = _verify(restored_db, key, check=True)
+        revision = sqlcipher.verify(restored_db, key, check=True)
         if not migrations.is_known(revision):
             raise JournalTooNew(f"The backup {backup} was made by a newer version of Boundary Journal; update the app.")
         problems = file_integrity_problems(restored_db, key)
@@ -567,8 +571,12 @@ def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_
                 raise BackupDamaged(f"The backup {backup} could not be re-encrypted ({problems[0]}); the journal "
                                     "was not changed.")
         journal_files.install_pair(journal_path, install)
-    # Opening once runs migrations (after a backup) if the backup is from an older version.
-    open_with_key(journal_path, final_key).close()
+    if revision != migrations.head():  # a backup from an older version is upgraded now, after a backup of it
+        restored = open_file(journal_path, final_key)
+        try:
+            upgrade_in_place(restored)
+        finally:
+            restored.close()
     return Restored(info, final_key, previous, rekeyed)
 
 
@@ -576,7 +584,6 @@ def _backup_key(backup: Path, db: Path, backup_keyfile: keys.KeyFile, current_ke
                 backup_secret: str | None) -> bytes:
     """The key that opens the backup's journal `db`: today's, or one its key file gives for a secret the user
     gave (today's passphrase, or the passphrase or recovery code of the backup's day)."""
-    from boundary_journal.storage import opens_with
 
     if current_key is not None and opens_with(db, current_key):
         return current_key
@@ -601,16 +608,19 @@ def _backup_key(backup: Path, db: Path, backup_keyfile: keys.KeyFile, current_ke
 
 
 def _keep_current(journal_path: Path, key: bytes | None) -> Path:
-    """Back up the journal about to be replaced (or point to a backup that already holds exactly what it holds);
-    if it cannot be opened, move its files aside intact."""
-    from boundary_journal.storage import journal_digest, open_with_key
+    """Back up the journal about to be replaced, as it is (or point to a backup that already holds exactly what it
+    holds); if it cannot be opened, move its files aside intact."""
+    from boundary_journal.store import migrations
 
     if key is not None:
         try:
-            journal = open_with_key(journal_path, key, check=True)
+            revision = sqlcipher.verify(journal_path, key, check=True)
+            if not migrations.is_known(revision):
+                raise JournalTooNew(f"The journal at {journal_path} was made by a newer version.")
         except (JournalDamaged, NotAJournal, JournalTooNew):
             pass
         else:
+            journal = open_file(journal_path, key)
             try:
                 same = _backup_holding(backup_folder(journal_path.parent), journal_digest(journal), key)
                 return same or make_backup(journal, reason=Reason.BEFORE_RESTORE).path
@@ -659,14 +669,13 @@ def _backup_holding(folder: Path, digest: str, key: bytes) -> Path | None:
 
 def _held_content(backup: Path, key: bytes) -> str | None:
     """The content digest of what `backup` holds, if `key` opens it (its checksums verified)."""
-    from boundary_journal.storage import opens_with
 
     with files.held_folder(backup.parent) as scratch:
         _unpack(backup, scratch)
         db = scratch / _DB_MEMBER
         if not opens_with(db, key):
             return None
-        conn = _raw_connect(db, key)
+        conn = sqlcipher.connect(db, key)
         try:
             return content_digest(conn)
         except sqlcipher3.DatabaseError:
@@ -700,7 +709,6 @@ def reencrypt(folder: Path, old_key: bytes, new_key: bytes, key_file: bytes,
     Each is rewritten whole (atomically) and read back; what it holds is unchanged. Backups of keys before
     `old_key`, and the legacy copies, cannot be opened here and are left (see `remove_older_keys`).
     """
-    from boundary_journal.storage import copy_with_key, opens_with
 
     candidates = of_older_keys(folder, new_key)
     done, left = [], []

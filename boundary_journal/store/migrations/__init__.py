@@ -19,7 +19,7 @@ def _config() -> Config:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "boundary_journal:migrations")
+    config.set_main_option("script_location", "boundary_journal.store:migrations")
     return config
 
 

@@ -26,8 +26,8 @@ import shutil
 import time
 from pathlib import Path
 
-from boundary_journal import files
-from boundary_journal.paths import BACKUP_FOLDER
+from boundary_journal.store import files
+from boundary_journal.store.paths import BACKUP_FOLDER
 
 PENDING = ".pending"
 # Without OS file locks (Windows), only what is this old is taken for abandoned.
@@ -94,8 +94,8 @@ def finish_interrupted_install(journal: Path) -> bool:
 
 
 def _usable_key_file(path: Path) -> bool:
-    from boundary_journal import keys
     from boundary_journal.errors import UserError
+    from boundary_journal.store import keys
 
     try:
         keys.read_key_file(path)
