@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     from boundary_journal.catalog import Catalog
     from boundary_journal.services.entries import EntryView
     from boundary_journal.services.queries import EntryFilter
+
+    # The window, as the launcher (ui.launcher) hands it in: run(data folder, catalogue loader) -> exit status.
+    # The command line itself never imports Qt.
+    Window = Callable[[Path, Callable[[], Catalog]], int]
     from boundary_journal.store.journal import Journal
 
 PROG = "boundary-journal"
@@ -612,9 +616,11 @@ def _show(line: str) -> None:
 
 
 def _gui(args: argparse.Namespace, _catalog: Catalog | None) -> int:
-    from ui.app import run
-
-    return run(data_dir(args.data_dir), _shipped_catalog)  # loaded once unlocked: the first window is quicker
+    window: Window | None = getattr(args, "window", None)
+    if window is None:
+        raise InvalidInput(f"This is the command line only; start the window with '{PROG}' (no command) or "
+                           "'python main.py'.")
+    return window(data_dir(args.data_dir), _shipped_catalog)  # loaded once unlocked: the first window is quicker
 
 
 def _init(args: argparse.Namespace, catalog: Catalog) -> int:
@@ -1462,11 +1468,13 @@ def _shipped_catalog() -> Catalog:
     return shipped_catalog()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, window: Window | None = None) -> int:
+    """Run one command (argv, else sys.argv); `window` starts the window for no command or `gui` (the launcher's)."""
     disable_core_dumps()  # before any secret is read: a core file would hold the key and entries in the clear
     args = build_parser().parse_args(argv)
     if args.command is None:
         args.handler = _gui
+    args.window = window
     try:
         try:
             _read_standard_input(args)

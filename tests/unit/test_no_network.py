@@ -50,7 +50,7 @@ DRIVE_WINDOW = '''\
 import json, os, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
-from boundary_journal.cli import main
+from ui.launcher import main
 from ui.app import application
 from ui.main_window import MainWindow
 from ui.unlock_dialog import UnlockDialog
