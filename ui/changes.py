@@ -21,8 +21,9 @@ class Change(Flag):
     EXERCISES = auto()
     SELF_CHECKS = auto()
     SETTINGS = auto()
+    WARNINGS = auto()  # a drift warning acknowledged
     # A journal replaced, reopened or restored: everything shown is re-read.
-    ALL = ENTRIES | RELATIONSHIPS | ACTIONS | EXERCISES | SELF_CHECKS | SETTINGS
+    ALL = ENTRIES | RELATIONSHIPS | ACTIONS | EXERCISES | SELF_CHECKS | SETTINGS | WARNINGS
 
 
 class ChangeNotifier(QObject):
