@@ -15,10 +15,10 @@ class Change(Flag):
     """Kinds of journal data; a change is any combination (a frozen value, like Anki's OpChanges)."""
 
     NONE = 0
-    ENTRIES = auto()
-    RELATIONSHIPS = auto()
-    ACTIONS = auto()
-    EXERCISES = auto()
+    ENTRIES = auto()  # an entry saved, deleted, restored or edited at its source
+    RELATIONSHIPS = auto()  # a relationship added (by an entry or an exercise), or its stage set
+    ACTIONS = auto()  # an action added or done
+    EXERCISES = auto()  # a weekly exercise saved, or its follow-up answered
     SELF_CHECKS = auto()
     SETTINGS = auto()
     WARNINGS = auto()  # a drift warning acknowledged

@@ -39,6 +39,7 @@ from ui.controllers.editing import EntryEditing
 from ui.controllers.entry_list import EntryList
 from ui.controllers.lock import Lock, LockedPlace
 from ui.controllers.session import JournalSession
+from ui.controllers.warnings import DriftWarnings
 from ui.controllers.weekly import WeeklyClock
 from ui.dialog_registry import DialogRegistry
 from ui.entry_editor import EntryEditor
@@ -58,8 +59,6 @@ LOCK_SHORTCUT = "Ctrl+L"  # Qt has no standard key for it; KeePassXC locks with 
 COPY_NOTE_SHORTCUT = "Ctrl+Shift+C"
 # Below this many average characters of width, the window starts without the guidance panel.
 WIDE_ENOUGH_FOR_GUIDANCE = 170
-# What the drift warnings and the trends are read from.
-WARNINGS_SHOW = Change.ALL & ~Change.SETTINGS
 
 
 class MainWindow(QMainWindow):
@@ -116,7 +115,10 @@ class MainWindow(QMainWindow):
 
         self.banner = WarningBanner()
         self.banner.show_trend.connect(self.show_trends)
-        self.banner.acknowledge.connect(self.acknowledge_warning)
+        self.warnings = DriftWarnings(self.session, catalog, self.clock, self.banner, self.changes,
+                                      ask_note=lambda warning: self.ask_acknowledgement(warning),
+                                      show_error=self._show_error, status=self._status, parent=self)
+        self.warnings.refreshed.connect(lambda: self.trends.refresh())  # the suggested stage follows the same data
         self.weekly_banner = WeeklyBanner()
         self.weekly = WeeklyClock(self.session, catalog, self.clock, self.weekly_banner, self.dialogs, self.changes,
                                   self, pseudonyms=self.entry_list.pseudonyms, status=self._status,
@@ -164,7 +166,8 @@ class MainWindow(QMainWindow):
 
         # The change signal: each view re-reads what it shows, in this order.
         self.changes.changed.connect(self.entry_list.on_change)
-        self.changes.changed.connect(self._refresh_panels)
+        self.changes.changed.connect(self.warnings.on_change)
+        self.changes.changed.connect(self._refresh_actions)
         self.editing.undo_available.connect(self.undo_action.setEnabled)
 
         self._show_whose(journal)
@@ -290,20 +293,8 @@ class MainWindow(QMainWindow):
 
     # --- the change signal ---------------------------------------------------------------
 
-    def _refresh_panels(self, kinds: Change) -> None:
-        """The drift warnings and trends, and the actions tab, re-read for the kinds they show."""
-        if self.is_locked:
-            return
-        if kinds & WARNINGS_SHOW:
-            try:
-                every = drift.all_warnings(self.journal, self.catalog, as_of=self.clock.now())
-            except UserError as error:
-                self.show_error(error)
-            else:
-                self.banner.show_warnings([w for w in every if not w.acknowledged],
-                                          [w for w in every if w.acknowledged])
-                self.trends.refresh()
-        if kinds & (Change.ACTIONS | Change.EXERCISES):
+    def _refresh_actions(self, kinds: Change) -> None:
+        if kinds & (Change.ACTIONS | Change.EXERCISES) and not self.is_locked:
             self.actions_panel.refresh()
 
     def _pseudonyms_changed(self, pseudonyms: list[str]) -> None:
@@ -519,18 +510,6 @@ class MainWindow(QMainWindow):
     def show_actions(self) -> None:
         self.left_tabs.setCurrentWidget(self.actions_panel)
         self.actions_panel.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def acknowledge_warning(self, warning: drift.DriftWarning) -> None:
-        note = self.ask_acknowledgement(warning)
-        if note is None:
-            return
-        try:
-            drift.acknowledge_warning(self.journal, warning, note, when=self.clock.now())
-        except UserError as error:
-            self.show_error(error)
-            return
-        self.changes.did_change(Change.WARNINGS)
-        self.statusBar().showMessage(f"Warning acknowledged: {warning.title}", STATUS_TIMEOUT_MS)
 
     def self_check(self) -> SelfCheckDialog:
         """Open the self-check for the relationship the trends show (or overall); window-modal, not blocking."""

@@ -154,7 +154,7 @@ class EntryList(QObject):
         """Re-read what a change of `kinds` touches: the relationships filter, and the rows."""
         if kinds & Change.RELATIONSHIPS:
             self.refresh_relationships()
-        if kinds & (Change.ENTRIES | Change.RELATIONSHIPS):
+        if kinds & Change.ENTRIES:
             self.reload()
 
     def current_filter(self) -> EntryFilter:
