@@ -314,10 +314,6 @@ class MainWindow(QMainWindow):
         """The open journal. Asking for it while the window is locked is a bug: nothing may read it then."""
         return self.session.journal
 
-    @journal.setter
-    def journal(self, journal: Journal) -> None:
-        self.session.journal = journal
-
     @property
     def is_locked(self) -> bool:
         return self.session.is_locked
