@@ -24,12 +24,9 @@ from boundary_journal import APP_NAME
 from boundary_journal.catalog import NOTE_FIELD, Catalog
 from boundary_journal.errors import JournalDamaged, UserError
 from boundary_journal.services import demo, drafts, drift, entries, settings
-from boundary_journal.services.actions import ActionView
 from boundary_journal.services.drafts import StoredDraft
-from boundary_journal.services.selfchecks import SelfCheckView
 from boundary_journal.store.journal import Journal
 from ui import messages
-from ui.actions_panel import ActionsPanel
 from ui.automatic_backup import AutomaticBackups, BackupNotice
 from ui.changes import Change, ChangeNotifier
 from ui.clipboard import ClipboardGuard
@@ -38,6 +35,7 @@ from ui.controllers.drafts import Drafts
 from ui.controllers.editing import EntryEditing
 from ui.controllers.entry_list import EntryList
 from ui.controllers.lock import Lock, LockedPlace
+from ui.controllers.panels import JournalPanels
 from ui.controllers.session import JournalSession
 from ui.controllers.warnings import DriftWarnings
 from ui.controllers.weekly import WeeklyClock
@@ -48,7 +46,6 @@ from ui.messages import DraftChoice, UnsavedChoice
 from ui.sample_journal import SAMPLE_TITLE, SampleNotice
 from ui.security_menu import SecurityMenu
 from ui.selfcheck_dialog import SelfCheckDialog
-from ui.trends_panel import TrendsPanel
 from ui.warning_banner import WarningBanner
 from ui.weekly_banner import WeeklyBanner
 
@@ -103,7 +100,7 @@ class MainWindow(QMainWindow):
         self.editor.save_requested.connect(self.editing.save)
         self.editor.identifier_hint.confirmed.connect(self.editing.confirm_not_identifying)
         self.editor.action_requested.connect(self.editing.make_next_step_action)
-        self.editing.action_made.connect(lambda action: self.actions_panel.select_action(action.id))
+        self.editing.action_made.connect(lambda action: self.panels.actions_panel.select_action(action.id))
 
         # Trends and actions share the left side with the list, so writing an entry keeps its room.
         self.left_tabs = QTabWidget()
@@ -111,19 +108,25 @@ class MainWindow(QMainWindow):
         self.left_tabs.setDocumentMode(True)
         self.left_tabs.addTab(self.entry_list.pane, "Entries")
         self.left_tabs.setTabToolTip(0, "The entry list (Ctrl+F searches it)")
-        self._add_panels(journal)
+        self.panels = JournalPanels(self.left_tabs, self.session, catalog, self.clock, self.changes, self.dialogs, self,
+                                    pseudonyms=self.entry_list.pseudonyms,
+                                    exercise_requested=lambda: self.weekly.weekly_exercise(),
+                                    outcome_requested=lambda exercise: self.weekly.record_outcome(exercise),
+                                    status=self._status, actions_shortcut=ACTIONS_SHORTCUT)
+        self.panels.build(journal)
 
         self.banner = WarningBanner()
-        self.banner.show_trend.connect(self.show_trends)
+        self.banner.show_trend.connect(self.panels.show_trends)
         self.warnings = DriftWarnings(self.session, catalog, self.clock, self.banner, self.changes,
                                       ask_note=lambda warning: self.ask_acknowledgement(warning),
                                       show_error=self._show_error, status=self._status, parent=self)
-        self.warnings.refreshed.connect(lambda: self.trends.refresh())  # the suggested stage follows the same data
+        # The suggested stage follows the same data as the warnings.
+        self.warnings.refreshed.connect(lambda: self.panels.trends.refresh())
         self.weekly_banner = WeeklyBanner()
         self.weekly = WeeklyClock(self.session, catalog, self.clock, self.weekly_banner, self.dialogs, self.changes,
                                   self, pseudonyms=self.entry_list.pseudonyms, status=self._status,
                                   show_error=self._show_error)
-        self.weekly.new_day.connect(lambda: self.actions_panel.refresh())
+        self.weekly.new_day.connect(lambda: self.panels.actions_panel.refresh())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left_tabs)
@@ -167,7 +170,6 @@ class MainWindow(QMainWindow):
         # The change signal: each view re-reads what it shows, in this order.
         self.changes.changed.connect(self.entry_list.on_change)
         self.changes.changed.connect(self.warnings.on_change)
-        self.changes.changed.connect(self._refresh_actions)
         self.editing.undo_available.connect(self.undo_action.setEnabled)
 
         self._show_whose(journal)
@@ -246,11 +248,12 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.guidance_action)
 
-        self.self_check_action = self._action("&Self-check…", "Ctrl+K", self.self_check)
+        self.self_check_action = self._action("&Self-check…", "Ctrl+K", self.panels.self_check)
         self.self_check_action.setToolTip("A red-flag check-in for one relationship or overall")
-        self.trends_action = self._action("&Trends", "Ctrl+T", lambda: self.show_trends(self.trends.scope()))
+        panels = self.panels
+        self.trends_action = self._action("&Trends", "Ctrl+T", lambda: panels.show_trends(panels.trends.scope()))
         self.trends_action.setToolTip("Scores over time, slope stage and open actions")
-        self.actions_action = self._action("&Actions", ACTIONS_SHORTCUT, self.show_actions)
+        self.actions_action = self._action("&Actions", ACTIONS_SHORTCUT, self.panels.show_actions)
         self.actions_action.setToolTip("Every action by status, and the weekly exercise's history")
         self.weekly_action = self._action("&Weekly Exercise…", WEEKLY_SHORTCUT, self.weekly.weekly_exercise)
         self.weekly_action.setToolTip("One grey relationship, one sentence, one move for this week")
@@ -269,37 +272,11 @@ class MainWindow(QMainWindow):
         self.sources_action.setToolTip("The articles the catalogue is written from, with their full titles")
         self.menuBar().addMenu("&Help").addAction(self.sources_action)
 
-    def _add_panels(self, journal: Journal) -> None:
-        """The Trends and Actions tabs, read from `journal`. They are built anew at each unlock, so a locked
-        window keeps nothing they showed."""
-        self.trends = TrendsPanel(journal, self.catalog)
-        self.trends.now = self.clock.now
-        self.trends.self_check_requested.connect(self.self_check)
-        self.trends.journal_changed.connect(lambda: self.changes.did_change(Change.RELATIONSHIPS | Change.ACTIONS))
-        self.actions_panel = ActionsPanel(journal, self.catalog, self.clock)
-        self.actions_panel.journal_changed.connect(lambda: self.changes.did_change(Change.ACTIONS))
-        self.actions_panel.exercise_requested.connect(lambda: self.weekly.weekly_exercise())
-        self.actions_panel.outcome_requested.connect(lambda exercise: self.weekly.record_outcome(exercise))
-        self.left_tabs.insertTab(1, self.trends, "Trends")
-        self.left_tabs.insertTab(2, self.actions_panel, "Actions")
-        self.left_tabs.setTabToolTip(1, "Scores over time, slope stage and open actions (Ctrl+T)")
-        self.left_tabs.setTabToolTip(2, f"Every action by status, and the weekly history ({ACTIONS_SHORTCUT})")
-
-    def _remove_panels(self) -> None:
-        for panel in (self.trends, self.actions_panel):
-            self.left_tabs.removeTab(self.left_tabs.indexOf(panel))
-            panel.hide()
-            panel.deleteLater()  # not at once: the lock may have come from inside one of their slots
-
     # --- the change signal ---------------------------------------------------------------
-
-    def _refresh_actions(self, kinds: Change) -> None:
-        if kinds & (Change.ACTIONS | Change.EXERCISES) and not self.is_locked:
-            self.actions_panel.refresh()
 
     def _pseudonyms_changed(self, pseudonyms: list[str]) -> None:
         self.editor.set_pseudonyms(pseudonyms)
-        self.trends.set_pseudonyms(pseudonyms)
+        self.panels.trends.set_pseudonyms(pseudonyms)
 
     def _editor_changed(self) -> None:
         if self.is_locked:
@@ -339,8 +316,7 @@ class MainWindow(QMainWindow):
         self.session.journal = journal
         self.session.opened_here = True
         self._check_journal(journal)
-        self.trends.journal = journal
-        self.actions_panel.journal = journal
+        self.panels.set_journal(journal)
         if reset:
             self.editing.forget_undo()
             self.editor.new_entry()
@@ -393,7 +369,7 @@ class MainWindow(QMainWindow):
             focused_field=self.editor.focused_field(),
             search=self.entry_list.search_edit.text(),
             relationship=self.entry_list.relationship_filter.currentData(),
-            trends_scope=self.trends.scope(),
+            trends_scope=self.panels.trends.scope(),
         )
 
     def forget_shown(self, place: LockedPlace) -> None:
@@ -408,7 +384,7 @@ class MainWindow(QMainWindow):
         self.banner.show_warnings([])
         self.weekly_banner.hide()
         self.backup_notice.hide()
-        self._remove_panels()
+        self.panels.remove()
         self.statusBar().clearMessage()
 
     def wait_for_jobs(self) -> None:
@@ -416,7 +392,7 @@ class MainWindow(QMainWindow):
         self.security.wait_for_backup()
 
     def come_back(self, journal: Journal, place: LockedPlace | None) -> None:
-        self._add_panels(journal)
+        self.panels.build(journal)
         if place is not None:
             self.entry_list.put_search_back(place.search)
         self.replace_journal(journal, reset=False)  # re-reads the relationships, the list and the panels
@@ -440,7 +416,7 @@ class MainWindow(QMainWindow):
             self.editing.open_entry(place.entry_id)
         else:
             self.entry_list.select_entry(self.editor.entry_id())
-        self.trends.set_scope(place.trends_scope)
+        self.panels.trends.set_scope(place.trends_scope)
         self.left_tabs.setCurrentIndex(place.tab)
         edit = self.editor.field_edit(place.focused_field) if place.focused_field else None
         if edit is not None:
@@ -497,34 +473,6 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.left_tabs.setCurrentWidget(self.entry_list.pane)
         self.entry_list.focus_search()
-
-    def show_trends(self, pseudonym: str | None) -> None:
-        self.trends.set_scope(pseudonym)
-        self.left_tabs.setCurrentWidget(self.trends)
-        self.trends.scope_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def show_actions(self) -> None:
-        self.left_tabs.setCurrentWidget(self.actions_panel)
-        self.actions_panel.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def self_check(self) -> SelfCheckDialog:
-        """Open the self-check for the relationship the trends show (or overall); window-modal, not blocking."""
-
-        def make() -> SelfCheckDialog:
-            dialog = SelfCheckDialog(self.journal, self.catalog, self.entry_list.pseudonyms(), self.trends.scope(),
-                                     self, now=self.clock.now)
-            dialog.saved.connect(self._after_self_check)
-            return dialog
-
-        return self.dialogs.open(SelfCheckDialog, make, activate=True)
-
-    def _after_self_check(self, view: SelfCheckView, action: ActionView | None) -> None:
-        self.changes.did_change(Change.SELF_CHECKS | Change.ACTIONS)
-        self.show_trends(view.relationship)
-        message = "Check-in saved"
-        if action is not None:
-            message += f"; action added: {action.text}"
-        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
 
     def export_pdf(self, *, mode: str = "summary") -> None:
         """The export dialog: a supervision summary (or, with `mode` "brief", an ethics-consult brief)."""

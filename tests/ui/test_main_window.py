@@ -545,17 +545,17 @@ class TestSelfCheckJourney:
         save_check_in(qtbot, window, dialog)
 
         # The trends show Client K's trend with the new point.
-        assert window.left_tabs.currentWidget() is window.trends
-        assert window.trends.scope() == "Client K"
+        assert window.left_tabs.currentWidget() is window.panels.trends
+        assert window.panels.trends.scope() == "Client K"
         (first,) = selfchecks.list_self_checks(journal, catalog, relationship="Client K")
-        assert [p.y() for p in window.trends.chart.score_series.points()] == [first.score.percent]
+        assert [p.y() for p in window.panels.trends.chart.score_series.points()] == [first.score.percent]
         # The banner says it warrants supervision or ethics input; an action to raise it is open.
         assert window.banner.isVisible()
         assert banner_kinds(window) == [("higher_input", "Client K")]
         (line,) = window.banner.line_texts()
         assert line.startswith("Client K — ") and "this warrants supervision or ethics input" in line
         (action,) = actions.list_actions(journal, open_only=True)
-        assert action.relationship == "Client K" and window.trends.actions_list.count() == 1
+        assert action.relationship == "Client K" and window.panels.trends.actions_list.count() == 1
         assert action.text in window.statusBar().currentMessage()
 
         # A second, higher-scoring check-in through the menu action: the score is rising.
@@ -566,26 +566,26 @@ class TestSelfCheckJourney:
         answer(qtbot, dialog, "pull_rescue", 2)
         answer(qtbot, dialog, "hi_persistent_personal_channel", 1)
         save_check_in(qtbot, window, dialog)
-        assert window.trends.chart.score_series.count() == 2
+        assert window.panels.trends.chart.score_series.count() == 2
         assert ("score_rising", "Client K") in banner_kinds(window)
         assert any(t.startswith("Client K — Red-flag score rising") for t in window.banner.line_texts())
 
         # A calmer check-in: the warnings reflect the stored data, and go.
-        window.self_check()
+        window.panels.self_check()
         dialog = open_self_check(qtbot, window)
         save_check_in(qtbot, window, dialog)
-        assert window.trends.chart.score_series.count() == 3
+        assert window.panels.trends.chart.score_series.count() == 3
         assert not window.banner.isVisible()
 
     def test_the_trends_button_opens_the_check_in(self, qtbot: QtBot, window: MainWindow) -> None:
         press(qtbot, window.entry_list.table, Qt.Key.Key_T, CTRL)
-        assert window.left_tabs.currentWidget() is window.trends
-        visible_click(qtbot, window, window.trends.self_check_button)
+        assert window.left_tabs.currentWidget() is window.panels.trends
+        visible_click(qtbot, window, window.panels.trends.self_check_button)
         dialog = open_self_check(qtbot, window)
         assert dialog.relationship() is None
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: window.dialogs.current(SelfCheckDialog) is None)
-        press(qtbot, window.trends.scope_combo, Qt.Key.Key_F, CTRL)
+        press(qtbot, window.panels.trends.scope_combo, Qt.Key.Key_F, CTRL)
         assert window.left_tabs.currentWidget() is window.entry_list.pane
         assert window.focusWidget() is window.entry_list.search_edit
 
@@ -597,8 +597,8 @@ class TestStageJourney:
         stored()
         show_stored(window)
         press(qtbot, window.entry_list.table, Qt.Key.Key_T, CTRL)
-        qtbot.keyClicks(window.trends.scope_combo, "Client K")
-        panel = window.trends
+        qtbot.keyClicks(window.panels.trends.scope_combo, "Client K")
+        panel = window.panels.trends
         assert panel.scope() == "Client K"
         for stage in (2, 3):
             panel.stage_combo.setCurrentIndex(panel.stage_combo.findData(stage))
@@ -611,15 +611,15 @@ class TestStageJourney:
 
         window.left_tabs.setCurrentWidget(window.entry_list.pane)
         visible_click(qtbot, window, window.banner.trend_buttons[0])
-        assert window.left_tabs.currentWidget() is window.trends and panel.scope() == "Client K"
+        assert window.left_tabs.currentWidget() is window.panels.trends and panel.scope() == "Client K"
 
     def test_saving_an_entry_updates_the_suggestion(
         self, qtbot: QtBot, window: MainWindow, stored, typist: Typist
     ) -> None:
         stored()
         show_stored(window)
-        window.show_trends("Client K")
-        assert "Stage 3" not in window.trends.suggestion_label.text()
+        window.panels.show_trends("Client K")
+        assert "Stage 3" not in window.panels.trends.suggestion_label.text()
         window.editing.new_entry()
         window.editor.select_template("late_night_text")
         typist(window.editor.relationship_combo.lineEdit(), "Client K")
@@ -628,13 +628,14 @@ class TestStageJourney:
         window.editor.when_edit.setDateTime(window.clock.now() - timedelta(days=2))
         assert window.editing.save()
         # The patient texting is context: it is held, not the clinician's drift.
-        assert window.trends.suggestion_label.text().startswith("No stage suggested, based on the last 90 days")
-        assert "In your favour: 1 request" in window.trends.reasons_label.text()
+        assert window.panels.trends.suggestion_label.text().startswith("No stage suggested, based on the last 90 days")
+        assert "In your favour: 1 request" in window.panels.trends.reasons_label.text()
         # Replying from the personal phone is the clinician's own conduct: it moves the suggestion.
         visible_click(qtbot, window, window.editor.review.boxes["personal_channel"])
         assert window.editing.save()
-        assert window.trends.suggestion_label.text().startswith("Suggested: Stage 3 — Personal channel shift, based on")
-        assert "You replied or wrote from your personal phone" in window.trends.reasons_label.text()
+        suggestion = window.panels.trends.suggestion_label.text()
+        assert suggestion.startswith("Suggested: Stage 3 — Personal channel shift, based on")
+        assert "You replied or wrote from your personal phone" in window.panels.trends.reasons_label.text()
 
 
 class TestAcknowledgeJourney:
@@ -738,8 +739,8 @@ class TestListenAfterHoldingJourney:
 
         [action] = actions.list_actions(journal)
         assert action.origin_id == saved.id and action.due_on == saved.occurred.date() + timedelta(days=days)
-        window.show_actions()
-        model = window.actions_panel.model
+        window.panels.show_actions()
+        model = window.panels.actions_panel.model
         qtbot.waitUntil(lambda: any("reworded" in str(model.index(row, ACTION).data())
                                     for row in range(model.rowCount())))
 
@@ -799,7 +800,7 @@ class TestNeutralLanguageJourney:
 
 
 def test_closing_the_window_asks_about_an_open_check_in(qtbot: QtBot, window: MainWindow) -> None:
-    window.self_check()
+    window.panels.self_check()
     dialog = open_self_check(qtbot, window)
     answer(qtbot, dialog, "pull_rescue", 1)
     dialog.confirm_unsaved_changes = lambda: UnsavedChoice.CANCEL  # type: ignore[method-assign]

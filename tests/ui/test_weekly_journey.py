@@ -83,16 +83,16 @@ def save(qtbot: QtBot, window: MainWindow, dialog: WeeklyDialog | FollowupDialog
 
 def action_rows(window: MainWindow) -> list[tuple[str, str, str]]:
     """(status, action, outcome) per row of the Actions tab, looked at (it reads the journal when shown)."""
-    window.left_tabs.setCurrentWidget(window.actions_panel)
-    model = window.actions_panel.model
+    window.left_tabs.setCurrentWidget(window.panels.actions_panel)
+    model = window.panels.actions_panel.model
     return [(model.index(r, STATUS).data(), model.action(r).text, model.index(r, OUTCOME).data())
             for r in range(model.rowCount())]
 
 
 def trends_open_actions(window: MainWindow) -> list[str]:
-    window.left_tabs.setCurrentWidget(window.trends)  # looked at: the tab reads the journal when shown
-    lst = window.trends.actions_list
-    return [lst.item(i).text() for i in range(lst.count())] if lst.isVisibleTo(window.trends) else []
+    window.left_tabs.setCurrentWidget(window.panels.trends)  # looked at: the tab reads the journal when shown
+    lst = window.panels.trends.actions_list
+    return [lst.item(i).text() for i in range(lst.count())] if lst.isVisibleTo(window.panels.trends) else []
 
 
 class TestWeeklyJourney:
@@ -169,9 +169,9 @@ class TestWeeklyJourney:
 
         answered = weekly.get_exercise(journal, WEEK48)
         assert (answered.outcome, answered.outcome_note) == ("done", "Moved her texts to the portal.")
-        history = window.actions_panel.history_model
+        history = window.panels.actions_panel.history_model
         assert history.index(0, HISTORY_OUTCOME).data() == "Done: Moved her texts to the portal."
-        assert window.actions_panel.streak_label.text() == "1 week in a row"
+        assert window.panels.actions_panel.streak_label.text() == "1 week in a row"
         assert action_rows(window) == [("Done", "Weekly step for Client K: Redirect communication",
                                         "Done: Moved her texts to the portal.")]
         assert trends_open_actions(window) == []
@@ -213,8 +213,8 @@ class TestFollowupOnce:
         assert second.weekly.followup_dialog is None
 
         # The history answers it later: select the week, Record outcome…
-        second.show_actions()
-        panel = second.actions_panel
+        second.panels.show_actions()
+        panel = second.panels.actions_panel
         rect = panel.history_table.visualRect(panel.history_model.index(0, 0))
         qtbot.mouseClick(panel.history_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         click(qtbot, panel.outcome_button)
@@ -239,8 +239,8 @@ class TestActionsInStep:
         assert len(trends_open_actions(window)) == 1
         window.entry_list.table.setFocus()
         qtbot.keyClick(window.entry_list.table, Qt.Key.Key_J, CTRL)
-        assert window.left_tabs.currentWidget() is window.actions_panel
-        panel = window.actions_panel
+        assert window.left_tabs.currentWidget() is window.panels.actions_panel
+        panel = window.panels.actions_panel
         panel.ask_outcome = lambda action: "Booked for Thursday"  # type: ignore[method-assign]
         click(qtbot, panel.done_button)
         assert action_rows(window) == [("Done", "Weekly step for Client K: Talk to a supervisor",
@@ -251,9 +251,9 @@ class TestActionsInStep:
         entry = stored(fields={"what_happened": "x", "documentation_note": "y", "next_step": "Call the team"})
         actions.action_from_entry(journal, entry.id)
         window.changes.did_change(Change.ACTIONS)
-        window.show_trends(None)
-        window.trends.ask_outcome = lambda action: "Called"  # type: ignore[method-assign]
-        click(qtbot, window.trends.done_button)
+        window.panels.show_trends(None)
+        window.panels.trends.ask_outcome = lambda action: "Called"  # type: ignore[method-assign]
+        click(qtbot, window.panels.trends.done_button)
         assert action_rows(window) == [("Done", "Call the team", "Called")]
 
     def test_next_step_becomes_an_action(
@@ -278,7 +278,7 @@ class TestActionsInStep:
             "Open the next session with the fear behind the request", "entry", "Client K")
         assert not window.editor.error_label.isVisible()
         assert action_rows(window) == [("Open", action.text, "")]
-        assert window.actions_panel.selected_action().id == action.id
+        assert window.panels.actions_panel.selected_action().id == action.id
         assert action.text in window.statusBar().currentMessage()
 
 
