@@ -103,7 +103,7 @@ def _main(data_dir: Path, *, key_from_stdin: bool) -> dict[str, object]:
     try:
         window = MainWindow(journal, shipped_catalog(), clock=Clock())
         shown = _show(app, window)
-        rows = window.model.rowCount()
+        rows = window.entry_list.model.rowCount()
         window.close()
     finally:
         journal.close()
