@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from boundary_journal.catalog import Catalog
@@ -18,6 +19,7 @@ from boundary_journal.services import deidentify, identifier_gate, settings
 from boundary_journal.services.actions import ActionView, list_actions
 from boundary_journal.services.entries import EntryFilter, EntryView, list_entries
 from boundary_journal.services.escalation import answered_questions, recommended_steps, step_text
+from boundary_journal.services.export_formats import ExportFormat, ExportRequest, check_request, format_named
 from boundary_journal.services.relationships import (
     CONSENT_FIELDS,
     CONTEXT_FIELDS,
@@ -36,6 +38,7 @@ from boundary_journal.services.slope import (
 )
 from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import ExerciseView, list_exercises
+from boundary_journal.store import files
 from boundary_journal.store.journal import Journal
 
 MAX_DISPLAY_NAME_LENGTH = 200
@@ -810,3 +813,79 @@ def entry_findings(journal: Journal, catalog: Catalog, view: EntryView) -> list[
     for location, text in texts.items():
         findings += check.text(text, location)
     return findings
+
+
+# -- the use case: gather → redact → identifier check → refuse or allow → write --------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedExport:
+    """An export gathered and checked, ready to write: the document as it would be written (this export's
+    redactions applied), the likely identifiers left in it, and what the PDF cannot print as typed."""
+
+    format: ExportFormat
+    request: ExportRequest
+    document: Any
+    findings: tuple[deidentify.Finding, ...] = ()
+    sources: dict[str, OutgoingText] = field(default_factory=dict)  # each outgoing text by its location
+    unprintable: tuple[tuple[str, str], ...] = ()  # (where, the characters no shipped font draws)
+    right_to_left: tuple[str, ...] = ()  # where right-to-left text is
+
+    def source_of(self, finding: deidentify.Finding) -> OutgoingText | None:
+        return self.sources.get(finding.location)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What `write` did: `written` False means refused (likely identifiers remain); nothing was written then."""
+
+    checked: CheckedExport
+    written: bool
+    out: Path
+    message: str = ""  # what was written, where
+
+    @property
+    def findings(self) -> tuple[deidentify.Finding, ...]:
+        return self.checked.findings
+
+
+def check(journal: Journal, catalog: Catalog, request: ExportRequest) -> CheckedExport:
+    """Gather the export as it would be written, apply this export's redactions and scan what would leave; nothing
+    is written. A format that is not checked (the JSON export) is only gathered."""
+    export_format = format_named(request.format)
+    document = export_format.gather(journal, catalog, request)
+    if not export_format.checked:
+        return CheckedExport(export_format, request, document)
+    document = redacted(document, [text for text in request.redact if text.strip()])
+    findings = tuple(scan(journal, document))
+    sources: dict[str, OutgoingText] = {item.location: item for item in outgoing(document)}
+    texts = {location: item.text for location, item in sources.items()}
+    from boundary_journal import report  # what the fonts draw; only a checked (PDF) export loads it
+
+    return CheckedExport(export_format, request, document, findings, sources, tuple(report.unprintable(texts)),
+                         tuple(report.right_to_left(texts)))
+
+
+def write(checked: CheckedExport, catalog: Catalog, out: Path | None = None, *, allow_findings: bool | None = None
+          ) -> ExportResult:
+    """Write a checked export to `out` (default: the request's), all of it or nothing; touches no database.
+
+    Refused, with nothing written, while likely identifiers remain and they are not allowed (`allow_findings`,
+    default: the request's); a written document notes how many were left in."""
+    allowed = checked.request.allow_findings if allow_findings is None else allow_findings
+    request = replace(checked.request, out=Path(out)) if out is not None else checked.request
+    if checked.findings and not allowed:
+        return ExportResult(checked, written=False, out=request.out)
+    document = checked.document
+    if checked.format.checked:
+        document = with_check(document, checked.findings)
+    files.check_output_path(request.out, checked.format.extension)
+    checked.format.write(request.out, document, catalog)
+    return ExportResult(checked, written=True, out=request.out, message=checked.format.done(request, checked.document))
+
+
+def export(journal: Journal, catalog: Catalog, request: ExportRequest) -> ExportResult:
+    """The whole export, as the command line runs it: check the request, gather, redact, scan, then write or
+    refuse (`ExportResult.written`)."""
+    check_request(request)
+    return write(check(journal, catalog, request), catalog)
