@@ -104,6 +104,9 @@ class ExportFormat:
     write: Callable[[Path, Any, Catalog], None]
     done: Callable[[ExportRequest, Any], str]
     validate: Callable[[ExportRequest], None] = lambda _request: None
+    # What the file cannot show as typed, from the outgoing texts by location: (where, characters no font draws)
+    # and where right-to-left text is. None: it shows every character as typed.
+    notes: Callable[[dict[str, str]], tuple[list[tuple[str, str]], list[str]]] | None = None
     chosen_by: str | None = None
     shortcut: str = ""  # the letter of `label` a window underlines
     description: str = ""  # one paragraph for the window
@@ -171,6 +174,12 @@ def _write_brief(out: Path, document: EthicsBrief, catalog: Catalog) -> None:
     report.write_brief_pdf(out, document, catalog)
 
 
+def _pdf_notes(texts: dict[str, str]) -> tuple[list[tuple[str, str]], list[str]]:
+    from boundary_journal import report
+
+    return report.unprintable(texts), report.right_to_left(texts)
+
+
 def _gather_json(journal: Journal, _catalog: Catalog, _request: ExportRequest) -> dict[str, Any]:
     from boundary_journal.services import portability
 
@@ -195,7 +204,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat(
         name="summary", label="Supervision summary", kind="PDF", extension=".pdf", file_name="supervision-summary",
         command="pdf", options=("date_from", "date_to", "out", "all_entries", *_DOCUMENT_OPTIONS), checked=True,
-        gather=_gather_summary, write=_write_summary, validate=_validate_summary, shortcut="S",
+        gather=_gather_summary, write=_write_summary, validate=_validate_summary, notes=_pdf_notes, shortcut="S",
         done=lambda request, _document: (f"Wrote the supervision summary for {request.date_from} to "
                                          f"{request.date_to} to {request.out}."),
         description="The entries of a period for clinical supervision, with the relationships' stages, the "
@@ -204,7 +213,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat(
         name="brief", label="Ethics-consult brief", kind="PDF", extension=".pdf", file_name="ethics-brief",
         command="pdf", options=("out", "relationship", *_DOCUMENT_OPTIONS), checked=True, chosen_by="relationship",
-        gather=_gather_brief, write=_write_brief, validate=_validate_brief, shortcut="b",
+        gather=_gather_brief, write=_write_brief, validate=_validate_brief, notes=_pdf_notes, shortcut="b",
         done=lambda request, _document: f"Wrote the ethics-consult brief for {request.relationship} to {request.out}.",
         description="A factual account of one relationship for an ethics consultation.",
     ),

@@ -859,11 +859,12 @@ def check(journal: Journal, catalog: Catalog, request: ExportRequest) -> Checked
     document = redacted(document, [text for text in request.redact if text.strip()])
     findings = tuple(scan(journal, document))
     sources: dict[str, OutgoingText] = {item.location: item for item in outgoing(document)}
-    texts = {location: item.text for location, item in sources.items()}
-    from boundary_journal import report  # what the fonts draw; only a checked (PDF) export loads it
-
-    return CheckedExport(export_format, request, document, findings, sources, tuple(report.unprintable(texts)),
-                         tuple(report.right_to_left(texts)))
+    unprintable: list[tuple[str, str]] = []
+    right_to_left: list[str] = []
+    if export_format.notes is not None:
+        unprintable, right_to_left = export_format.notes({location: item.text for location, item in sources.items()})
+    return CheckedExport(export_format, request, document, findings, sources, tuple(unprintable),
+                         tuple(right_to_left))
 
 
 def write(checked: CheckedExport, catalog: Catalog, out: Path | None = None, *, allow_findings: bool | None = None
