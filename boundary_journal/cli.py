@@ -1135,7 +1135,7 @@ def export_commands() -> tuple[ExportCommand, ...]:
 
 
 _TEXT_KINDS = ("text", "texts")
-# How the command line reads each kind of export option (services.exports.Option.kind).
+# How the command line reads each kind of export option (services.export_formats.Option.kind).
 _OPTION_KINDS: dict[str, dict[str, Any]] = {
     "date": {"type": _iso_date},
     "text": {"type": _text_argument},

@@ -3,7 +3,7 @@
 `kit` holds what both share (fonts, escaped and chunked user text, styles, tables, headings and cover, the
 footer, the atomic write), `chart` the self-check trend both print, `summary` and `brief` one document each.
 Imported lazily (ReportLab is slow to load); no Qt here, so the CLI and a worker thread can both use it. Each
-document prints one gathered by services.exports and nothing else; services.exports.export is the one way to
+document prints one gathered by services.documents and nothing else; services.exports.export is the one way to
 write it, through the identifier check.
 """
 

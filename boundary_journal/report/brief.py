@@ -1,4 +1,4 @@
-"""The ethics-consult brief of one relationship: it prints a `services.exports.EthicsBrief` and nothing else."""
+"""The ethics-consult brief of one relationship: it prints a `services.documents.EthicsBrief` and nothing else."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ from boundary_journal.report.kit import (
 )
 
 if TYPE_CHECKING:
-    from boundary_journal.services.exports import (
+    from boundary_journal.services.documents import (
         EntryRecord,
         EthicsBrief,
         LabelledText,

@@ -36,7 +36,7 @@ from boundary_journal.report.kit import (
 )
 
 if TYPE_CHECKING:
-    from boundary_journal.services.exports import (
+    from boundary_journal.services.documents import (
         StageMark,
         Trend,
     )

@@ -47,7 +47,7 @@ from boundary_journal.store import files
 from boundary_journal.store.paths import resources_root
 
 if TYPE_CHECKING:
-    from boundary_journal.services.exports import (
+    from boundary_journal.services.documents import (
         ActionRecord,
         EntryRecord,
         EthicsBrief,

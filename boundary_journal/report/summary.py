@@ -1,4 +1,4 @@
-"""The supervision summary of a period: it prints a `services.exports.SupervisionPacket` and nothing else."""
+"""The supervision summary of a period: it prints a `services.documents.SupervisionPacket` and nothing else."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ from boundary_journal.report.kit import (
 )
 
 if TYPE_CHECKING:
-    from boundary_journal.services.exports import (
+    from boundary_journal.services.documents import (
         EntryRecord,
         ExerciseRecord,
         SupervisionPacket,

@@ -20,7 +20,7 @@ from boundary_journal.store import files
 
 if TYPE_CHECKING:
     from boundary_journal.catalog import Catalog
-    from boundary_journal.services.exports import EthicsBrief, SupervisionPacket
+    from boundary_journal.services.documents import EthicsBrief, SupervisionPacket
     from boundary_journal.store.journal import Journal
 
 
@@ -146,7 +146,7 @@ def _validate_brief(request: ExportRequest) -> None:
 
 
 def _gather_summary(journal: Journal, catalog: Catalog, request: ExportRequest) -> SupervisionPacket:
-    from boundary_journal.services.exports import gather_supervision
+    from boundary_journal.services.documents import gather_supervision
 
     assert request.date_from is not None and request.date_to is not None
     return gather_supervision(journal, catalog, date_from=request.date_from, date_to=request.date_to,
@@ -155,7 +155,7 @@ def _gather_summary(journal: Journal, catalog: Catalog, request: ExportRequest) 
 
 
 def _gather_brief(journal: Journal, catalog: Catalog, request: ExportRequest) -> EthicsBrief:
-    from boundary_journal.services.exports import gather_brief
+    from boundary_journal.services.documents import gather_brief
 
     assert request.relationship is not None
     return gather_brief(journal, catalog, request.relationship, display_name=request.display_name,
