@@ -17,6 +17,7 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
@@ -40,6 +41,7 @@ from boundary_journal.store.paths import data_dir, ensure_exists, journal_path
 if TYPE_CHECKING:
     from boundary_journal.catalog import Catalog
     from boundary_journal.services.entries import EntryView
+    from boundary_journal.services.export_formats import ExportCommand
     from boundary_journal.services.queries import EntryFilter
 
     # The window, as the launcher (ui.launcher) hands it in: run(data folder, catalogue loader) -> exit status.
@@ -256,37 +258,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = command("export", _export_help, "write the journal out")
     formats = export.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
-    pdf = formats.add_parser(
-        "pdf", help="the supervision summary of a period; with --relationship, the ethics-consult brief",
-        description="Write the supervision summary of a period, or with --relationship the ethics-consult brief "
-        "for one relationship. Everything that would leave is checked for likely identifiers first; the file is "
-        f"not written while any remain (exit status {IdentifiersFound.exit_code}).",
-    )
-    pdf.set_defaults(handler=_export_pdf)
-    pdf.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE", help="start of the period")
-    pdf.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE", help="end of the period")
-    pdf.add_argument("--out", type=Path, required=True, metavar="FILE")
-    pdf.add_argument("--relationship", type=_text_argument, metavar="NAME",
-                     help="write the ethics-consult brief for this relationship" + _AT)
-    pdf.add_argument("--all-entries", action="store_true",
-                     help="every entry in the period, not only those marked to bring to supervision")
-    pdf.add_argument("--name", default="", type=_text_argument, metavar="TEXT",
-                     help="a display name for the cover" + _AT)
-    pdf.add_argument("--question", action="append", default=[], type=_text_argument, metavar="TEXT",
-                     help="a question to bring to supervision or to the consultation, shown first in the brief "
-                     "(repeat for more)" + _AT)
-    pdf.add_argument("--redact", action="append", default=[], type=_text_argument, metavar="TEXT",
-                     help="replace this exact text with [redacted] in this export only (repeat for more)" + _AT)
-    pdf.add_argument("--allow-findings", action="store_true",
-                     help="write the file even though likely identifiers remain")
-    json_export = formats.add_parser(
-        "json", help="everything in the journal as one JSON file (not encrypted)",
-        description="Write everything in the journal (relationships, entries, self-checks, stage changes, actions, "
-        "weekly exercises, settings) as one JSON file, for moving to another computer or another program. "
-        "The file is not encrypted; it is readable by you only (mode 0600). See docs/export-format.md.",
-    )
-    json_export.set_defaults(handler=_export_json)
-    json_export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    for export_command in export_commands():
+        sub = formats.add_parser(export_command.name, help=export_command.help,
+                                 description=export_command.description)
+        sub.set_defaults(handler=_export)
+        for option in export_command.options():
+            kinds = dict(_OPTION_KINDS[option.kind])
+            if option.metavar:
+                kinds["metavar"] = option.metavar
+            if option.help:
+                kinds["help"] = option.help + _AT if option.kind in _TEXT_KINDS else option.help
+            if option.required:
+                kinds["required"] = True
+            sub.add_argument(option.flag, dest=option.name, **kinds)
 
     import_command = command("import", _subcommand_help, "read a journal export into a new, empty journal")
     import_formats = import_command.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
@@ -1149,69 +1133,56 @@ def _deid_check(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
-def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal import report
-    from boundary_journal.services import entries, exports
+def export_commands() -> tuple[ExportCommand, ...]:
+    """The `export` subcommands, from the registry of export formats (light to import: see export_formats)."""
+    from boundary_journal.services import export_formats
 
-    if args.relationship and (args.date_from or args.date_to or args.all_entries):
-        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to and "
-                           "--all-entries with --relationship.")
-    if not args.relationship and not (args.date_from and args.date_to):
-        raise InvalidInput("Give the period with --from DATE --to DATE (or --relationship NAME for a brief).")
-    if args.date_from and args.date_to:
-        entries.EntryFilter(date_from=args.date_from, date_to=args.date_to).check()
-    report.check_output_path(args.out)
+    return export_formats.COMMANDS
+
+
+_TEXT_KINDS = ("text", "texts")
+# How the command line reads each kind of export option (services.export_formats.Option.kind).
+_OPTION_KINDS: dict[str, dict[str, Any]] = {
+    "date": {"type": _iso_date},
+    "text": {"type": _text_argument},
+    "texts": {"type": _text_argument, "action": "append", "default": []},
+    "switch": {"action": "store_true"},
+    "path": {"type": Path},
+}
+
+
+def _export(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Every `export` subcommand: the request from the options the format takes, then services.exports.export."""
+    from boundary_journal.services import export_formats, exports
+
+    given = {o.name: getattr(args, o.name) for o in export_formats.OPTIONS if getattr(args, o.name, None) is not None}
+    given = {name: tuple(value) if isinstance(value, list) else value for name, value in given.items()}
+    request = export_formats.ExportRequest(format="", **given)
+    request = replace(request, format=export_formats.command_format(args.format, request))
+    export_formats.check_request(request)  # before the passphrase is asked
     journal = _open(args, write=False)
     try:
-        document: exports.SupervisionPacket | exports.EthicsBrief
-        if args.relationship:
-            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name,
-                                            questions=args.question)
-        else:
-            document = exports.gather_supervision(
-                journal, catalog, date_from=args.date_from, date_to=args.date_to, all_entries=args.all_entries,
-                display_name=args.name, questions=args.question,
-            )
-        document = exports.redacted(document, [text for text in args.redact if text.strip()])
-        findings = exports.scan(journal, document)
+        result = exports.export(journal, catalog, request)
     finally:
         journal.close()
-    if findings and not args.allow_findings:
-        for finding in findings:
+    if not result.written:
+        for finding in result.findings:
             _show(f"{finding.location}: {finding.label}: {finding.context}")
+        count = len(result.findings)
         raise IdentifiersFound(
-            f"{len(findings)} likely identifier{'s' if len(findings) != 1 else ''} would leave the journal; "
+            f"{count} likely identifier{'s' if count != 1 else ''} would leave the journal; "
             "change the text, add --redact TEXT for this export, or --allow-findings to write anyway. "
             "Nothing was written."
         )
-    document = exports.with_check(document, findings)
-    outgoing = exports.outgoing_texts(document)
-    for where, what in report.unprintable(outgoing):
+    for where, what in result.checked.unprintable:
         print(for_terminal(f"Note: {where}: the PDF's fonts cannot draw {what}; the PDF prints each as its name "
                            "in brackets."), file=sys.stderr)
-    for where in report.right_to_left(outgoing):
-        print(for_terminal(f"Note: {where}: {report.RIGHT_TO_LEFT_NOTE}."), file=sys.stderr)
-    if isinstance(document, exports.EthicsBrief):
-        report.write_brief_pdf(args.out, document, catalog)
-        print(f"Wrote the ethics-consult brief for {args.relationship} to {args.out}.")
-    else:
-        report.write_supervision_pdf(args.out, document, catalog)
-        print(f"Wrote the supervision summary for {args.date_from} to {args.date_to} to {args.out}.")
-    return 0
+    if result.checked.right_to_left:
+        from boundary_journal.report import RIGHT_TO_LEFT_NOTE
 
-
-def _export_json(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.services import portability
-
-    files.check_output_path(args.out, ".json")
-    journal = _open(args, write=False)
-    try:
-        document = portability.write_json_export(journal, args.out)
-    finally:
-        journal.close()
-    count = len(document["entries"])
-    print(f"Wrote everything in the journal ({count} {'entry' if count == 1 else 'entries'}) to {args.out}; "
-          "the file is not encrypted, so keep it safe and delete it when it is no longer needed.")
+        for where in result.checked.right_to_left:
+            print(for_terminal(f"Note: {where}: {RIGHT_TO_LEFT_NOTE}."), file=sys.stderr)
+    print(result.message)
     return 0
 
 
