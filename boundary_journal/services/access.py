@@ -47,7 +47,8 @@ def change_passphrase(journal: Journal, new_passphrase: str, *, current: str | N
     """
     validate_new_passphrase(new_passphrase)
     if current is not None and new_passphrase == current:
-        raise InvalidInput("The new passphrase is the same as the current one; nothing was changed.")
+        raise InvalidInput("The new passphrase is the same as the current one; nothing was changed.",
+                           field="passphrase")
     keyfile = _checked_key_file(journal, current)
     return _rekey(journal, keyfile, new_passphrase,
                   recovery_code=keys.make_recovery_code() if new_recovery_code else None)
