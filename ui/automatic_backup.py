@@ -1,6 +1,6 @@
 """Today's automatic backup, made off the UI thread after each unlock; a failure is a notice, never a box.
 
-`backups.automatic_backup` makes a verified backup in the data folder if there is none from today yet.
+`journal_access.automatic_backup` makes a verified backup in the data folder if there is none from today yet.
 It reads the journal through its own connection while the window goes on; the window waits for it before
 it closes or locks the journal, since a backup needs the journal's key until it is done.
 """
@@ -12,7 +12,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QRunnable, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from boundary_journal.store import backups
+from boundary_journal.services import journal_access
 from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.notices import TintedFrame
@@ -24,7 +24,7 @@ class _Signals(QObject):
 
 
 class AutomaticBackupJob(QRunnable):
-    """Runs `backups.automatic_backup`; touches no widget."""
+    """Runs `journal_access.automatic_backup`; touches no widget."""
 
     def __init__(self, journal: Journal, now: datetime) -> None:
         super().__init__()
@@ -33,7 +33,7 @@ class AutomaticBackupJob(QRunnable):
 
     def run(self) -> None:
         try:
-            info = backups.automatic_backup(self.journal, self.now)
+            info = journal_access.automatic_backup(self.journal, self.now)
         except Exception as error:  # a CannotWrite says what to do; anything else is named a bug
             self.signals.failed.emit(error)
             return

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent, QTextCursor
@@ -49,12 +50,11 @@ from boundary_journal.services import actions, demo, drafts, drift, entries, rel
 from boundary_journal.services.actions import ActionView
 from boundary_journal.services.drafts import StoredDraft
 from boundary_journal.services.entries import DeletedEntry, EntryFilter, EntryView
+from boundary_journal.services.journal_access import unlock as unlock_journal
 from boundary_journal.services.selfchecks import SelfCheckView
 from boundary_journal.services.settings import ReminderSetting, SecuritySetting
 from boundary_journal.services.weekly import ExerciseView, IsoWeek
-from boundary_journal.store.backups import BackupInfo
 from boundary_journal.store.journal import Journal
-from boundary_journal.store.storage import open_journal
 from ui import messages
 from ui.actions_panel import ActionsPanel
 from ui.automatic_backup import AutomaticBackupJob, BackupNotice
@@ -76,6 +76,9 @@ from ui.unlock_dialog import WRONG_PASSPHRASE
 from ui.warning_banner import WarningBanner
 from ui.weekly_banner import WeeklyBanner
 from ui.weekly_dialog import WeeklyDialog
+
+if TYPE_CHECKING:
+    from boundary_journal.store.backups import BackupInfo
 
 STATUS_TIMEOUT_MS = 10_000
 SEARCH_DELAY_MS = 200
@@ -672,10 +675,10 @@ class MainWindow(QMainWindow):
             if error.confirmable and self.confirm_pseudonym(error.pseudonym, str(error)):
                 relationships.confirm_pseudonym(self.journal, error.pseudonym)
                 return self.save()
-            self.editor.show_error(str(error))
+            self.editor.show_error(error)
             return False
         except InvalidInput as error:
-            self.editor.show_error(str(error))
+            self.editor.show_error(error)
             return False
         except UserError as error:
             self.show_error(error)
@@ -1266,7 +1269,7 @@ class MainWindow(QMainWindow):
             return True
         with WaitCursor():
             try:
-                journal = open_journal(self._journal_path, passphrase)
+                journal = unlock_journal(self._journal_path, passphrase)
             except WrongPassphrase:
                 self.lock_screen.show_problem(WRONG_PASSPHRASE)
                 return False

@@ -17,10 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
 from boundary_journal.errors import UserError
-from boundary_journal.services import access, erase
-from boundary_journal.store import backups, keys
-from boundary_journal.store.backups import BackupInfo
-from boundary_journal.store.storage import open_with_key
+from boundary_journal.services import access, erase, journal_access
 from ui import messages
 from ui.security_dialogs import (
     BACKUP_FILTER,
@@ -32,6 +29,7 @@ from ui.security_dialogs import (
 )
 
 if TYPE_CHECKING:
+    from boundary_journal.store.backups import BackupInfo, OlderKeys
     from ui.main_window import MainWindow
 
 STATUS_TIMEOUT_MS = 10_000
@@ -122,15 +120,15 @@ class SecurityMenu(QObject):
         if self.busy():
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        name = f"journal-{self.window.clock.today():%Y-%m-%d}{backups.BACKUP_SUFFIX}"
+        name = f"journal-{self.window.clock.today():%Y-%m-%d}{journal_access.BACKUP_SUFFIX}"
         chosen = self.choose_backup_path(str(Path(folder) / name))
         if not chosen:
             return
         out = Path(chosen).expanduser()
         if not out.suffix and not out.is_dir():
-            out = out.with_name(out.name + backups.BACKUP_SUFFIX)
+            out = out.with_name(out.name + journal_access.BACKUP_SUFFIX)
         journal = self.window.journal
-        self._start(lambda _progress: backups.make_backup(journal, reason=backups.Reason.MANUAL, out=out),
+        self._start(lambda _progress: journal_access.make_backup(journal, out),
                     self._backed_up, "Back up now", "Backing up the journal and checking the copy…")
         self.window.statusBar().showMessage("Backing up…")
 
@@ -190,13 +188,9 @@ class SecurityMenu(QObject):
         if self.busy() or not self.window.settle_unsaved_changes():
             return None
         journal = self.window.journal
-        folder = backups.backup_folder(journal.folder)
-        try:
-            journal_id: str | None = keys.read_key_file(journal.key_path).journal_id
-        except (OSError, UserError):
-            journal_id = None
-        dialog = RestoreDialog(backups.list_backups(folder), self._restore, folder, self.window, journal_id=journal_id,
-                               key=journal.key)
+        folder = journal_access.backup_folder(journal.folder)
+        dialog = RestoreDialog(journal_access.list_backups(journal.folder), self._restore, folder, self.window,
+                               journal_id=journal_access.journal_id(journal), key=journal.key)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._restored(dialog.restored))
         return self._open(dialog)
@@ -211,16 +205,16 @@ class SecurityMenu(QObject):
         path, key = journal.path, journal.key
         self.window.close_journal()  # waits for an automatic backup that is still reading it
         try:
-            restored = backups.restore_backup(path, backup, passphrase, backup_secret=backup_secret)
+            restored = journal_access.restore(path, backup, passphrase, backup_secret=backup_secret)
         except BaseException:
             self._reopen(path, key, reset=False)
             raise
-        self._reopen(path, restored.key, reset=True)
+        self.window.replace_journal(restored.journal, reset=True)
         return restored.backup
 
     def _reopen(self, path: Path, key: bytes, *, reset: bool) -> None:
         try:
-            reopened = open_with_key(path, key)
+            reopened = journal_access.reopen(path, key)
         except UserError as error:
             # Only when the disk failed under the restore: the window has no journal left to show.
             self.window.show_error(f"{error} The window closes; start Boundary Journal again.")
@@ -269,7 +263,7 @@ class SecurityMenu(QObject):
                     lambda result: self._reencrypted(status, result), "Re-encrypting backups",
                     "Re-encrypting the backups in the app's folder under the new key…")
 
-    def _reencrypted(self, status: str, result: backups.OlderKeys) -> None:
+    def _reencrypted(self, status: str, result: OlderKeys) -> None:
         self._end_job()
         count = len(result.done)
         status += f"{count} backup{'s' if count != 1 else ''} re-encrypted. "

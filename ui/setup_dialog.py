@@ -147,19 +147,19 @@ class SetupDialog(RecoveryCodeStep, QDialog):
     def accept_first_page(self) -> None:
         if self.fields.refused():
             return
-        from boundary_journal.store import keys
-        from boundary_journal.store.storage import create_journal
+        from boundary_journal.services import journal_access
 
-        code = keys.make_recovery_code() if self.recovery_check.isChecked() else None
         try:
             with WaitCursor():
-                self.journal = create_journal(self.path, self.fields.text(), code)
+                created = journal_access.create(self.path, self.fields.text(),
+                                                recovery_code=self.recovery_check.isChecked())
         except InvalidInput as error:
             self.fields.hint(str(error))
             return
         except Exception as error:  # a UserError's sentence, or a plain note that this is a bug
             self.show_error(error)
             return
+        self.journal, code = created.journal, created.recovery_code
         self.fields.clear()
         if code is None:
             self._close_accepted()

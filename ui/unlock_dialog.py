@@ -110,9 +110,9 @@ class UnlockDialog(QDialog):
             return
         try:
             with WaitCursor():
-                from boundary_journal.store.storage import open_journal  # usually preloaded by now
+                from boundary_journal.services import journal_access  # its store modules are usually preloaded
 
-                self.journal = open_journal(self.path, passphrase)
+                self.journal = journal_access.unlock(self.path, passphrase)
         except WrongPassphrase:
             self._say(WRONG_PASSPHRASE)
             return
