@@ -1289,17 +1289,14 @@ def _after_key_change(args: argparse.Namespace, journal: Journal, change: Any) -
     if change.recovery_dropped:
         print(_RECOVERY_DROPPED)
     folder = journal_access.backup_folder(journal.folder)
-    if args.old_backups == "reencrypt":
-        result = access.reencrypt_backups(journal, change.previous_key)
-        if result.done:
-            count = len(result.done)
-            print(f"Re-encrypted {count} backup{'s' if count != 1 else ''} in {folder} under the new key.")
-    elif args.old_backups == "remove":
-        result = access.remove_backups_of_older_keys(journal)
-        if result.done:
-            count = len(result.done)
-            print(f"Removed {count} backup{'s' if count != 1 else ''} made before the change from {folder}.")
-    left = access.backups_of_older_keys(journal)
+    choice = access.OldBackups(args.old_backups)
+    result = access.settle_old_backups(journal, change.previous_key, choice)
+    count = len(result.done)
+    if count and choice is access.OldBackups.REENCRYPT:
+        print(f"Re-encrypted {count} backup{'s' if count != 1 else ''} in {folder} under the new key.")
+    elif count and choice is access.OldBackups.REMOVE:
+        print(f"Removed {count} backup{'s' if count != 1 else ''} made before the change from {folder}.")
+    left = result.left
     if left:
         print(f"{len(left)} backup{'s' if len(left) != 1 else ''} in {folder} still open only with an earlier "
               f"passphrase or recovery code: {', '.join(path.name for path in left)}. "

@@ -183,7 +183,7 @@ class RecoveryUnlockDialog(_InlineProblemDialog):
         self.fields.clear()
         try:
             with WaitCursor():
-                access.reencrypt_backups(self.journal, change.previous_key)
+                access.settle_old_backups(self.journal, change.previous_key, access.OldBackups.REENCRYPT)
         except UserError as error:  # the journal is open with its new key; only the backups are behind
             self.show_error(f"The journal has its new key, but its backups could not all be re-encrypted: {error}")
         super().accept()
@@ -359,11 +359,13 @@ class OldBackupsChoice(QGroupBox):
     def apply(self, journal: Journal, change: access.KeyChange) -> str:
         """Carry out a removal after the change (re-encrypting is the window's, see `reencrypt_from`); returns
         what to tell the user."""
-        done = ""
-        if self.count and self.remove_radio.isChecked():
-            result = access.remove_backups_of_older_keys(journal)
-            done = f"{len(result.done)} backup{'s' if len(result.done) != 1 else ''} removed. " if result.done else ""
-        left = [] if self.reencrypt_from(change) else access.backups_of_older_keys(journal)
+        if self.reencrypt_from(change):
+            return ""
+        remove = self.count and self.remove_radio.isChecked()
+        result = access.settle_old_backups(journal, change.previous_key,
+                                           access.OldBackups.REMOVE if remove else access.OldBackups.KEEP)
+        done = f"{len(result.done)} backup{'s' if len(result.done) != 1 else ''} removed. " if result.done else ""
+        left = result.left
         if left:
             done += (f"{len(left)} backup{'s' if len(left) != 1 else ''} in the app's folder still open"
                      f"{'s' if len(left) == 1 else ''} only with an earlier secret. ")

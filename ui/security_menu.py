@@ -259,7 +259,8 @@ class SecurityMenu(QObject):
         if reencrypt_from is None:
             return
         journal = self.window.journal
-        self._start(lambda progress: access.reencrypt_backups(journal, reencrypt_from, progress),
+        self._start(lambda progress: access.settle_old_backups(journal, reencrypt_from, access.OldBackups.REENCRYPT,
+                                                               progress),
                     lambda result: self._reencrypted(status, result), "Re-encrypting backups",
                     "Re-encrypting the backups in the app's folder under the new key…")
 
