@@ -401,7 +401,7 @@ class EntryEditor(QWidget):
         """What is typed, as a draft for the entries service; raises InvalidInput without a template."""
         template = self._template
         if template is None:
-            raise InvalidInput("Choose a template first: it decides which fields the entry has.")
+            raise InvalidInput("Choose a template first: it decides which fields the entry has.", field="template")
         self._store_values()
         return EntryDraft(
             template=template.id,
