@@ -13,10 +13,11 @@ take longer to import than a short command takes to do its work.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -35,7 +36,6 @@ from boundary_journal.errors import (
 )
 from boundary_journal.hardening import disable_core_dumps
 from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal, local_naive
-from boundary_journal.store import files
 from boundary_journal.store.paths import data_dir, ensure_exists, journal_path
 
 if TYPE_CHECKING:
@@ -477,7 +477,7 @@ def _confirmed_pseudonym(args: argparse.Namespace, journal: Journal) -> None:
 def _pseudonym_hint(error: InvalidInput) -> InvalidInput:
     """The service's refusal of a pseudonym, saying how to confirm one that only looks like a name."""
     if getattr(error, "confirmable", False):
-        return InvalidInput(f"{error} Add --confirm-pseudonym to keep it.")
+        return InvalidInput(f"{error} Add --confirm-pseudonym to keep it.", field=error.field)
     return error
 
 
@@ -534,18 +534,16 @@ def _journal_file(args: argparse.Namespace) -> Path:
 
 
 def _hold_data_folder(args: argparse.Namespace) -> None:
-    """Take the data folder's instance lock for the rest of the command (released when it exits), then finish
-    or clear away what interrupted work left in it (journal_files.tidy).
+    """Hold the data folder for the rest of the command (released when it exits): see journal_access.hold.
 
     Commands that write need it and fail with exit status 7 while the window or another command has the
     journal; commands that only read never take it (WAL lets them read beside a writer).
     """
-    from boundary_journal.store import instance, journal_files
+    from boundary_journal.services import journal_access
 
     if getattr(args, "instance_lock", None) is not None:
         return
-    args.instance_lock = instance.acquire(data_dir(args.data_dir))
-    journal_files.tidy(_journal_file(args))
+    args.instance_lock = journal_access.hold(data_dir(args.data_dir))
 
 
 def _open(args: argparse.Namespace, *, write: bool = True) -> Journal:
@@ -559,7 +557,7 @@ def _open_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> tu
     data folder for that, as a writer would.
     """
     from boundary_journal.errors import UpgradeNeeded
-    from boundary_journal.store import keys
+    from boundary_journal.services import journal_access
 
     path = _journal_file(args)
     ensure_exists(path)  # say so before asking for a passphrase that cannot help
@@ -567,22 +565,37 @@ def _open_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> tu
         _hold_data_folder(args)
     passphrase = read_passphrase(args)
     # The key derivation (about half a second) runs in a thread while the storage layer (SQLAlchemy) loads.
-    pending = keys.start_unlock(keys.key_path_for(path), passphrase)
-    from boundary_journal.store.storage import open_journal
-
+    pending = journal_access.start_unlock(path, passphrase)
     try:
-        return open_journal(path, passphrase, pending=pending, upgrade=write), passphrase
+        return journal_access.unlock(path, passphrase, pending=pending, upgrade=write), passphrase
     except UpgradeNeeded:
         _hold_data_folder(args)
-        return open_journal(path, passphrase), passphrase
+        return journal_access.unlock(path, passphrase), passphrase
+
+
+@contextlib.contextmanager
+def _opened(args: argparse.Namespace, *, write: bool = True) -> Iterator[Journal]:
+    """The journal for one command, closed when the command is done with it, however it ends."""
+    with _opened_with_passphrase(args, write=write) as (journal, _passphrase):
+        yield journal
+
+
+@contextlib.contextmanager
+def _opened_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> Iterator[tuple[Journal, str]]:
+    """`_open_with_passphrase`, closed when the command is done with it."""
+    journal, passphrase = _open_with_passphrase(args, write=write)
+    try:
+        yield journal, passphrase
+    finally:
+        journal.close()
 
 
 def _backup_hint(args: argparse.Namespace) -> str:
     """Where the newest backup of the damaged journal is."""
-    from boundary_journal.store import backups
+    from boundary_journal.services import journal_access
 
     try:
-        found = backups.list_backups(backups.backup_folder(_journal_file(args).parent))
+        found = journal_access.list_backups(data_dir(args.data_dir))
     except (OSError, UserError):
         return ""
     if not found:
@@ -608,15 +621,14 @@ def _gui(args: argparse.Namespace, _catalog: Catalog | None) -> int:
 
 
 def _init(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.store import keys
-    from boundary_journal.store.storage import create_journal, ensure_absent
+    from boundary_journal.services import journal_access
 
     path = _journal_file(args)
-    ensure_absent(path)
+    journal_access.ensure_absent(path)
     _hold_data_folder(args)
-    code = keys.make_recovery_code() if args.recovery_code else None
-    journal = create_journal(path, read_passphrase(args, confirm=True), code)
-    journal.close()
+    created = journal_access.create(path, read_passphrase(args, confirm=True), recovery_code=args.recovery_code)
+    created.journal.close()
+    code = created.recovery_code
     print(f"Created an encrypted journal at {path}.")
     if code is None:
         print("Keep the passphrase safe: without it nobody, including us, can open the journal.")
@@ -644,14 +656,12 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
     )
     # Validate before asking for the passphrase, so a typo costs no key derivation.
     entries.validate_draft(catalog, draft)
-    journal = _open(args)
-    try:
-        _confirmed_pseudonym(args, journal)
-        view = entries.add_entry(journal, catalog, draft)
-    except InvalidInput as error:
-        raise _pseudonym_hint(error) from None
-    finally:
-        journal.close()
+    with _opened(args) as journal:
+        try:
+            _confirmed_pseudonym(args, journal)
+            view = entries.add_entry(journal, catalog, draft)
+        except InvalidInput as error:
+            raise _pseudonym_hint(error) from None
     print(view.id)
     return 0
 
@@ -705,13 +715,10 @@ def _print_entries(found: Iterable[EntryView], as_json: bool, catalog: Catalog) 
 
 def _list(args: argparse.Namespace, catalog: Catalog) -> int:
     filters = _filters(args, catalog)
-    journal = _open(args, write=False)  # before the entries service: SQLAlchemy loads beside the KDF
-    from boundary_journal.services import entries
+    with _opened(args, write=False) as journal:  # before the entries service: SQLAlchemy loads beside the KDF
+        from boundary_journal.services import entries
 
-    try:
         _print_entries(entries.iter_entries(journal, filters), args.json, catalog)
-    finally:
-        journal.close()
     return 0
 
 
@@ -720,13 +727,10 @@ def _search(args: argparse.Namespace, catalog: Catalog) -> int:
 
     filters = _filters(args, catalog)
     fts_query_or_fail(args.query)  # nothing to search for is said before the passphrase is asked for
-    journal = _open(args, write=False)  # before the entries service: SQLAlchemy loads beside the KDF
-    from boundary_journal.services import entries
+    with _opened(args, write=False) as journal:  # before the entries service: SQLAlchemy loads beside the KDF
+        from boundary_journal.services import entries
 
-    try:
         _print_entries(entries.iter_entries(journal, filters, args.query), args.json, catalog)
-    finally:
-        journal.close()
     return 0
 
 
@@ -819,14 +823,12 @@ def _selfcheck_add(args: argparse.Namespace, catalog: Catalog) -> int:
         relationship=args.relationship, note=args.note, context=args.context, taken_at=args.date,
     )
     selfchecks.clean_answers(catalog, draft.answers, draft.item_notes)
-    journal = _open(args)
-    try:
-        _confirmed_pseudonym(args, journal)
-        view, _action = selfchecks.add_self_check(journal, catalog, draft)
-    except InvalidInput as error:
-        raise _pseudonym_hint(error) from None
-    finally:
-        journal.close()
+    with _opened(args) as journal:
+        try:
+            _confirmed_pseudonym(args, journal)
+            view, _action = selfchecks.add_self_check(journal, catalog, draft)
+        except InvalidInput as error:
+            raise _pseudonym_hint(error) from None
     print(view.id)
     return 0
 
@@ -835,8 +837,7 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import drift, selfchecks, slope
     from boundary_journal.services.relationships import clean_pseudonym
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         if args.relationship:
             checks = selfchecks.list_self_checks(journal, catalog, relationship=args.relationship)
             stages = slope.stage_history(journal, args.relationship)
@@ -846,8 +847,6 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
         wanted = clean_pseudonym(args.relationship).casefold() if args.relationship else None
         warnings = [w for w in drift.active_warnings(journal, catalog, as_of=args.as_of)
                     if wanted is None or (w.relationship or "").casefold() == wanted]
-    finally:
-        journal.close()
     if args.json:
         _print_json({
             "relationship": args.relationship,
@@ -869,11 +868,8 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
 def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import slope
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         statuses = slope.relationship_statuses(journal, catalog, as_of=args.as_of)
-    finally:
-        journal.close()
     if args.json:
         _print_json([s.to_json() for s in statuses])
         return 0
@@ -901,11 +897,8 @@ def _warning_line(warning: Any) -> str:
 def _warnings_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import drift
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         found = (drift.all_warnings if args.all else drift.active_warnings)(journal, catalog, as_of=args.as_of)
-    finally:
-        journal.close()
     if args.json:
         _print_json([w.to_json() for w in found])
         return 0
@@ -919,23 +912,17 @@ def _warnings_ack(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services.validation import clean_text
 
     clean_text(args.note, "The note", limit=5_000)  # said before the passphrase is asked for
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         warning = drift.find_warning(journal, catalog, args.kind, args.relationship)
         drift.acknowledge_warning(journal, warning, args.note)
-    finally:
-        journal.close()
     return 0
 
 
 def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import slope
 
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         slope.set_stage(journal, args.name, args.stage, note=args.note)
-    finally:
-        journal.close()
     return 0
 
 
@@ -946,14 +933,11 @@ def _relationship_record(args: argparse.Namespace, catalog: Catalog) -> int:
     group = args.record_group
     fields = relationships.CONTEXT_FIELDS if group == "context" else relationships.CONSENT_FIELDS
     changes = {key: getattr(args, key) for key in fields if getattr(args, key) is not None}
-    journal = _open(args, write=bool(changes))
-    try:
+    with _opened(args, write=bool(changes)) as journal:
         detail = relationships.get_relationship(journal, args.name)
         if changes:
             save = relationships.set_context if group == "context" else relationships.set_consent
             detail = save(journal, args.name, {**getattr(detail, group), **changes})
-    finally:
-        journal.close()
     values = getattr(detail, group)
     if args.json:
         _print_json({"relationship": detail.pseudonym, group: {key: values.get(key, "") for key in fields}})
@@ -966,7 +950,6 @@ def _relationship_record(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal import ics
     from boundary_journal.services import weekly
 
     today = date.today()
@@ -976,18 +959,17 @@ def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
     )
     weekly.clean_step_time(args.at)  # said before the passphrase is asked for
     if args.ics is not None:
-        files.check_output_path(args.ics, ".ics")
-    journal = _open(args)
-    try:
-        _confirmed_pseudonym(args, journal)
-        view = weekly.save_exercise(journal, catalog, draft, today=today)
-    except InvalidInput as error:
-        raise _pseudonym_hint(error) from None
-    finally:
-        journal.close()
-    if args.ics is not None:
-        ics.write_exercise_calendar(args.ics, catalog, view, details=args.ics_details)
-    print(view.week)
+        weekly.check_calendar_path(args.ics)
+    with _opened(args) as journal:
+        try:
+            _confirmed_pseudonym(args, journal)
+            saved = weekly.save_with_calendar(journal, catalog, draft, today=today, calendar=args.ics,
+                                              details=args.ics_details)
+        except InvalidInput as error:
+            raise _pseudonym_hint(error) from None
+    if saved.calendar_error is not None:
+        raise saved.calendar_error
+    print(saved.exercise.week)
     return 0
 
 
@@ -995,11 +977,8 @@ def _exercise_followup(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import weekly
 
     week = weekly.IsoWeek.parse(args.week)
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         weekly.record_followup(journal, week, args.outcome.replace("-", "_"), args.note)
-    finally:
-        journal.close()
     return 0
 
 
@@ -1007,12 +986,9 @@ def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import weekly
 
     today = date.today()
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         exercises = weekly.list_exercises(journal)
         current = weekly.streak(journal, today)
-    finally:
-        journal.close()
     if args.json:
         _print_json({"exercises": [e.to_json() for e in exercises], "streak": current})
         return 0
@@ -1027,11 +1003,8 @@ def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import actions
 
     today = date.today()
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         found = actions.list_actions(journal)
-    finally:
-        journal.close()
     if args.json:
         _print_json([a.to_json(today) for a in found])
         return 0
@@ -1044,11 +1017,8 @@ def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
 def _action_done(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import actions
 
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         actions.complete_action(journal, args.id, args.note)
-    finally:
-        journal.close()
     return 0
 
 
@@ -1068,11 +1038,8 @@ def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
 def _deid_allow(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import settings
 
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         words = settings.remember_not_identifying(journal, args.word)
-    finally:
-        journal.close()
     _show(f"Confirmed as not identifying ({len(words)} on the list).")
     return 0
 
@@ -1080,11 +1047,8 @@ def _deid_allow(args: argparse.Namespace, catalog: Catalog) -> int:
 def _deid_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import settings
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         words = settings.not_identifying(journal)
-    finally:
-        journal.close()
     if args.json:
         _print_json(words)
         return 0
@@ -1096,11 +1060,8 @@ def _deid_list(args: argparse.Namespace, catalog: Catalog) -> int:
 def _deid_remove(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import settings
 
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         words = settings.forget_not_identifying(journal, args.word)
-    finally:
-        journal.close()
     _show(f"Removed; {len(words)} left on the list.")
     return 0
 
@@ -1113,12 +1074,9 @@ def _deid_check(args: argparse.Namespace, catalog: Catalog) -> int:
         raise InvalidInput("Give either --from/--to or --relationship, not both.")
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise InvalidInput(f"The start date {args.date_from} is after the end date {args.date_to}.")
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         findings = exports.identifier_check(journal, catalog, date_from=args.date_from, date_to=args.date_to,
                                             relationship=args.relationship)
-    finally:
-        journal.close()
     if args.json:
         _print_json([f.to_json() for f in findings])
     else:
@@ -1199,11 +1157,8 @@ def _import_json(args: argparse.Namespace, catalog: Catalog) -> int:
     path = _journal_file(args)
     _hold_data_folder(args)  # an import writes, and nothing may create or fill the journal meanwhile
     if path.exists():
-        journal = _open(args)
-        try:
+        with _opened(args) as journal:
             portability.import_json(journal, checked)
-        finally:
-            journal.close()
     else:
         portability.import_into_new_journal(path, read_passphrase(args, confirm=True), checked)
     print(f"Imported {checked.summary()} into {path}.")
@@ -1214,13 +1169,10 @@ def _check(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access, entries
     from boundary_journal.store.journal import integrity_problems
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         problems = integrity_problems(journal)
         count = entries.count_entries(journal)
         older = access.backups_of_older_keys(journal, certain=True)
-    finally:
-        journal.close()
     if problems:
         raise JournalDamaged(f"The journal failed its integrity check: {problems[0]}")
     print(f"The journal opens and passes its integrity checks ({count} {'entry' if count == 1 else 'entries'}).")
@@ -1234,10 +1186,10 @@ def _check(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.store import backups
+    from boundary_journal.services import journal_access
 
     if args.list:
-        scan = backups.scan_backups(backups.backup_folder(data_dir(args.data_dir)))
+        scan = journal_access.scan_backups(data_dir(args.data_dir))
         if args.json:
             _print_json([info.to_json() for info in scan.found])
         for info in [] if args.json else scan.found:
@@ -1246,31 +1198,30 @@ def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
             print(f"{PROG}: skipped: {why}", file=sys.stderr)
         return 0
     if args.out is not None:
-        files.check_output_path(args.out, backups.BACKUP_SUFFIX)
-    journal = _open(args, write=False)
-    try:
-        info = backups.make_backup(journal, reason=backups.Reason.MANUAL, out=args.out)
-    finally:
-        journal.close()
+        journal_access.check_backup_path(args.out)
+    with _opened(args, write=False) as journal:
+        info = journal_access.make_backup(journal, args.out)
     print(f"Wrote a verified backup to {info.path}; it opens with the current passphrase.")
     return 0
 
 
 def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.store import backups
+    from boundary_journal.errors import BackupSecretNeeded
+    from boundary_journal.services import journal_access
 
     if not args.file.is_file():
         raise InvalidInput(f"There is no backup file {args.file}.")
-    backups.read_info(args.file)  # a file that is not a backup is refused before the passphrase is asked
+    journal_access.read_backup(args.file)  # a file that is not a backup is refused before the passphrase is asked
     path = _journal_file(args)
     _hold_data_folder(args)
     passphrase = read_passphrase(args)
     backup_secret = (read_secret(args.backup_passphrase_file, "backup's passphrase", "--backup-passphrase-file")
                      if args.backup_passphrase_file else None)
     try:
-        restored = backups.restore_backup(path, args.file, passphrase, backup_secret=backup_secret)
-    except backups.BackupSecretNeeded as error:
-        raise backups.BackupSecretNeeded(f"{error} Give it with --backup-passphrase-file FILE.") from None
+        restored = journal_access.restore(path, args.file, passphrase, backup_secret=backup_secret)
+    except BackupSecretNeeded as error:
+        raise BackupSecretNeeded(f"{error} Give it with --backup-passphrase-file FILE.") from None
+    restored.journal.close()
     print(f"Restored the backup of {restored.backup.created_at:%Y-%m-%d %H:%M} into {path}.")
     if restored.rekeyed:
         print("It was made under another key, so it was re-encrypted with the journal's key of today: today's "
@@ -1296,9 +1247,9 @@ def _confirm_old_backups(args: argparse.Namespace) -> None:
     if args.old_backups != "remove" or args.confirm_remove == CONFIRM_WORD:
         return
     if args.confirm_remove is None and sys.stdin.isatty():
-        from boundary_journal.store.backups import backup_folder
+        from boundary_journal.services.journal_access import backup_folder
 
-        folder = backup_folder(_journal_file(args).parent)
+        folder = backup_folder(data_dir(args.data_dir))
         typed = input(f"This removes every backup in {folder} made before this change, for good. "
                       f"Type {CONFIRM_WORD} to go ahead: ")
         if typed.strip() == CONFIRM_WORD:
@@ -1309,23 +1260,19 @@ def _confirm_old_backups(args: argparse.Namespace) -> None:
 
 def _after_key_change(args: argparse.Namespace, journal: Journal, change: Any) -> None:
     """Say what a new key means for the backups, and re-encrypt or remove those in the backups folder."""
-    from boundary_journal.services import access
-    from boundary_journal.store import backups
+    from boundary_journal.services import access, journal_access
 
     if change.recovery_dropped:
         print(_RECOVERY_DROPPED)
-    folder = backups.backup_folder(journal.folder)
-    if args.old_backups == "reencrypt":
-        result = access.reencrypt_backups(journal, change.previous_key)
-        if result.done:
-            count = len(result.done)
-            print(f"Re-encrypted {count} backup{'s' if count != 1 else ''} in {folder} under the new key.")
-    elif args.old_backups == "remove":
-        result = access.remove_backups_of_older_keys(journal)
-        if result.done:
-            count = len(result.done)
-            print(f"Removed {count} backup{'s' if count != 1 else ''} made before the change from {folder}.")
-    left = access.backups_of_older_keys(journal)
+    folder = journal_access.backup_folder(journal.folder)
+    choice = access.OldBackups(args.old_backups)
+    result = access.settle_old_backups(journal, change.previous_key, choice)
+    count = len(result.done)
+    if count and choice is access.OldBackups.REENCRYPT:
+        print(f"Re-encrypted {count} backup{'s' if count != 1 else ''} in {folder} under the new key.")
+    elif count and choice is access.OldBackups.REMOVE:
+        print(f"Removed {count} backup{'s' if count != 1 else ''} made before the change from {folder}.")
+    left = result.left
     if left:
         print(f"{len(left)} backup{'s' if len(left) != 1 else ''} in {folder} still open only with an earlier "
               f"passphrase or recovery code: {', '.join(path.name for path in left)}. "
@@ -1337,8 +1284,7 @@ def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access
 
     _confirm_old_backups(args)
-    journal, current = _open_with_passphrase(args)
-    try:
+    with _opened_with_passphrase(args) as (journal, current):
         new = read_secret(args.new_passphrase_file, "new passphrase", "--new-passphrase-file", confirm=True)
         had_code = access.has_recovery_code(journal)
         change = access.change_passphrase(journal, new, current=current, new_recovery_code=args.new_recovery_code)
@@ -1352,8 +1298,6 @@ def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
                   "too (--new-recovery-code, or 'recovery-code'): with the old passphrase they could have added a "
                   "code of their own.")
         _after_key_change(args, journal, change)
-    finally:
-        journal.close()
     return 0
 
 
@@ -1361,15 +1305,12 @@ def _recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access
 
     _confirm_old_backups(args)
-    journal, passphrase = _open_with_passphrase(args)
-    try:
+    with _opened_with_passphrase(args) as (journal, passphrase):
         change = access.new_recovery_code(journal, passphrase=passphrase)
         print(f"Recovery code: {change.recovery_code}")
         print("Write it down or print it and keep it apart from this computer. The journal has a new key: an "
               "earlier code, and any copy of the old key file, open nothing written from now on.")
         _after_key_change(args, journal, change)
-    finally:
-        journal.close()
     return 0
 
 

@@ -64,6 +64,6 @@ def exercise_calendar(catalog: Catalog, exercise: ExerciseView, *, details: bool
 
 
 def write_exercise_calendar(out: Path, catalog: Catalog, exercise: ExerciseView, *, details: bool = False) -> None:
-    files.check_output_path(out, ".ics")
+    files.check_output_path(out, ".ics", field="calendar")
     data = exercise_calendar(catalog, exercise, details=details)
     files.atomic_write(out, lambda target: target.write(data), what="calendar file")

@@ -1,22 +1,26 @@
 """Today's automatic backup, made off the UI thread after each unlock; a failure is a notice, never a box.
 
-`backups.automatic_backup` makes a verified backup in the data folder if there is none from today yet.
+`journal_access.automatic_backup` makes a verified backup in the data folder if there is none from today yet.
 It reads the journal through its own connection while the window goes on; the window waits for it before
 it closes or locks the journal, since a backup needs the journal's key until it is done.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from boundary_journal.store import backups
-from boundary_journal.store.backups import BackupInfo
+from boundary_journal.services import journal_access
 from ui import messages
 from ui.background import run_in_background
 from ui.clock import Clock
 from ui.controllers.session import JournalSession, Status
 from ui.notices import TintedFrame
+
+if TYPE_CHECKING:
+    from boundary_journal.store.backups import BackupInfo
 
 STATUS_TIMEOUT_MS = 10_000
 
@@ -32,11 +36,11 @@ class AutomaticBackups(QObject):
         self.pool = QThreadPool(self)
 
     def start(self) -> None:
-        """Today's backup, if none is running; `backups.automatic_backup` touches no widget."""
+        """Today's backup, if none is running; `journal_access.automatic_backup` touches no widget."""
         if not self.enabled or not self.session.is_open() or self.pool.activeThreadCount():
             return
         journal, now = self.session.journal, self.clock.now()
-        run_in_background(lambda: backups.automatic_backup(journal, now), self._done, self.notice.show_failure,
+        run_in_background(lambda: journal_access.automatic_backup(journal, now), self._done, self.notice.show_failure,
                           pool=self.pool)
 
     def _done(self, info: BackupInfo | None) -> None:  # None when today's backup was there already

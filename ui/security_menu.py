@@ -11,18 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenuBar, QProgressDialog, QStatusBar, QWidget
 
 from boundary_journal.errors import UserError
-from boundary_journal.services import access, erase
-from boundary_journal.store import backups, keys
-from boundary_journal.store.backups import BackupInfo
+from boundary_journal.services import access, erase, journal_access
 from boundary_journal.store.journal import Journal
-from boundary_journal.store.storage import open_with_key
 from ui import messages
 from ui.background import BackgroundJob, run_in_background
 from ui.dialog_registry import DialogRegistry
@@ -34,6 +31,9 @@ from ui.security_dialogs import (
     RestoreDialog,
     describe_backup,
 )
+
+if TYPE_CHECKING:
+    from boundary_journal.store.backups import BackupInfo, OlderKeys
 
 STATUS_TIMEOUT_MS = 10_000
 Dialog = TypeVar("Dialog", bound=QDialog)
@@ -115,15 +115,15 @@ class SecurityMenu(QObject):
         if self.busy():
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        name = f"journal-{self.host.today():%Y-%m-%d}{backups.BACKUP_SUFFIX}"
+        name = f"journal-{self.host.today():%Y-%m-%d}{journal_access.BACKUP_SUFFIX}"
         chosen = self.choose_backup_path(str(Path(folder) / name))
         if not chosen:
             return
         out = Path(chosen).expanduser()
         if not out.suffix and not out.is_dir():
-            out = out.with_name(out.name + backups.BACKUP_SUFFIX)
+            out = out.with_name(out.name + journal_access.BACKUP_SUFFIX)
         journal = self.host.journal
-        self._start(lambda _progress: backups.make_backup(journal, reason=backups.Reason.MANUAL, out=out),
+        self._start(lambda _progress: journal_access.make_backup(journal, out),
                     self._backed_up, "Back up now", "Backing up the journal and checking the copy…")
         self.status_bar.showMessage("Backing up…")
 
@@ -178,13 +178,9 @@ class SecurityMenu(QObject):
         if self.busy() or not self.host.settle_unsaved_changes():
             return None
         journal = self.host.journal
-        folder = backups.backup_folder(journal.folder)
-        try:
-            journal_id: str | None = keys.read_key_file(journal.key_path).journal_id
-        except (OSError, UserError):
-            journal_id = None
-        dialog = RestoreDialog(backups.list_backups(folder), self._restore, folder, self.parent_widget,
-                               journal_id=journal_id, key=journal.key)
+        folder = journal_access.backup_folder(journal.folder)
+        dialog = RestoreDialog(journal_access.list_backups(journal.folder), self._restore, folder, self.parent_widget,
+                               journal_id=journal_access.journal_id(journal), key=journal.key)
         dialog.accepted.connect(lambda: self._restored(dialog.restored))
         return self._open(dialog)
 
@@ -198,16 +194,16 @@ class SecurityMenu(QObject):
         path, key = journal.path, journal.key
         self.host.close_journal()  # waits for an automatic backup that is still reading it
         try:
-            restored = backups.restore_backup(path, backup, passphrase, backup_secret=backup_secret)
+            restored = journal_access.restore(path, backup, passphrase, backup_secret=backup_secret)
         except BaseException:
             self._reopen(path, key, reset=False)
             raise
-        self._reopen(path, restored.key, reset=True)
+        self.host.replace_journal(restored.journal, reset=True)
         return restored.backup
 
     def _reopen(self, path: Path, key: bytes, *, reset: bool) -> None:
         try:
-            reopened = open_with_key(path, key)
+            reopened = journal_access.reopen(path, key)
         except UserError as error:
             # Only when the disk failed under the restore: the window has no journal left to show.
             self.host.show_error(f"{error} The window closes; start Boundary Journal again.")
@@ -250,11 +246,12 @@ class SecurityMenu(QObject):
         if reencrypt_from is None:
             return
         journal = self.host.journal
-        self._start(lambda progress: access.reencrypt_backups(journal, reencrypt_from, progress),
+        self._start(lambda progress: access.settle_old_backups(journal, reencrypt_from, access.OldBackups.REENCRYPT,
+                                                               progress),
                     lambda result: self._reencrypted(status, result), "Re-encrypting backups",
                     "Re-encrypting the backups in the app's folder under the new key…")
 
-    def _reencrypted(self, status: str, result: backups.OlderKeys) -> None:
+    def _reencrypted(self, status: str, result: OlderKeys) -> None:
         self._end_job()
         count = len(result.done)
         status += f"{count} backup{'s' if count != 1 else ''} re-encrypted. "

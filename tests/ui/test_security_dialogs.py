@@ -520,3 +520,10 @@ class TestDeleteEverything:
         click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Cancel))
         assert journal_path(data_dir).exists() and security.isVisible()
         assert entries.count_entries(security.journal) == 0
+
+
+def test_every_reason_a_backup_can_give_has_words() -> None:
+    from boundary_journal.store.backups import Reason
+    from ui.security_dialogs import REASONS
+
+    assert set(REASONS) == {reason.value for reason in Reason}

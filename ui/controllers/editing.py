@@ -134,10 +134,10 @@ class EntryEditing(QObject):
             if error.confirmable and self.prompts.confirm_pseudonym(error.pseudonym, str(error)):
                 relationships.confirm_pseudonym(self.journal, error.pseudonym)
                 return self.save()
-            self.editor.show_error(str(error))
+            self.editor.show_error(error)
             return False
         except InvalidInput as error:
-            self.editor.show_error(str(error))
+            self.editor.show_error(error)
             return False
         except UserError as error:
             self.prompts.show_error(error)

@@ -17,9 +17,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QToolTip, QWidget
 
 from boundary_journal.errors import UserError, WrongPassphrase
+from boundary_journal.services.journal_access import unlock as unlock_journal
 from boundary_journal.services.settings import SecuritySetting
 from boundary_journal.store.journal import Journal
-from boundary_journal.store.storage import open_journal
 from ui.clipboard import ClipboardGuard
 from ui.controllers.session import JournalSession, Status
 from ui.dialog_registry import DialogRegistry
@@ -73,7 +73,7 @@ class Lock(QObject):
         keep_enabled: Sequence[QAction],
         title: Callable[[], str],
         status: Status,
-        open_journal: Callable[[Path, str], Journal] = open_journal,
+        open_journal: Callable[[Path, str], Journal] = unlock_journal,
     ) -> None:
         super().__init__(window)
         self.session, self.host, self.window, self.pages, self.content = session, host, window, pages, content
