@@ -35,7 +35,8 @@ from boundary_journal.errors import (
     disk_full,
 )
 from boundary_journal.hardening import disable_core_dumps
-from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal, local_naive
+from boundary_journal.moments import local_naive
+from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal
 from boundary_journal.store.paths import data_dir, ensure_exists, journal_path
 
 if TYPE_CHECKING:

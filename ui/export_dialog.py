@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -50,6 +50,7 @@ from boundary_journal.services.export_formats import ExportFormat, ExportRequest
 from boundary_journal.services.exports import CheckedExport, ExportResult, OutgoingText
 from boundary_journal.store.journal import Journal
 from ui import messages
+from ui.background import BackgroundJob, run_in_background
 from ui.notices import NoticeLabel
 from ui.sizing import dialog_buttons, grow_to_fit
 
@@ -93,28 +94,6 @@ def _record_edit(name: str) -> QPlainTextEdit:
     edit.setAccessibleName(name)
     edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
     return edit
-
-
-class _WriteSignals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _WriteExport(QRunnable):
-    """Writes an already-checked export (services.exports.write); touches no database and no widget."""
-
-    def __init__(self, checked: CheckedExport, catalog: Catalog, out: Path, allow_findings: bool) -> None:
-        super().__init__()
-        self.checked, self.catalog, self.out, self.allow_findings = checked, catalog, out, allow_findings
-        self.signals = _WriteSignals()
-
-    def run(self) -> None:
-        try:
-            result = exports.write(self.checked, self.catalog, self.out, allow_findings=self.allow_findings)
-        except Exception as error:  # shown inline; messages.error_text names a bug as one
-            self.signals.failed.emit(error)
-            return
-        self.signals.done.emit(result)
 
 
 class EditSourceDialog(QDialog):
@@ -166,8 +145,8 @@ class ExportDialog(QDialog):
         self._findings: list[Finding] = []
         self._busy = False
         self._pool = QThreadPool(self)
-        self._job: _WriteExport | None = None
-        self.setAccessibleName("Export PDF")
+        self._job: BackgroundJob | None = None
+        self.setAccessibleName("Export")
 
         # --- 1. what to export: one choice and one page per format in the registry
         self.formats: dict[str, ExportFormat] = {f.name: f for f in export_formats.FORMATS}
@@ -436,6 +415,7 @@ class ExportDialog(QDialog):
         was_checked = self._checked is not None
         self.stack.setCurrentWidget(self._pages[export_format.name])
         self.setWindowTitle(f"Export {export_format.kind} — {export_format.label}")
+        self.setAccessibleName(f"Export {export_format.kind}")
         self.export_button.setText(f"&Export {export_format.kind}…")
         self.export_button.setAccessibleName(f"Export {export_format.kind}")
         for widget, option in ((self.display_name_label, "display_name"), (self.display_name_edit, "display_name"),
@@ -704,13 +684,11 @@ class ExportDialog(QDialog):
         except UserError as error:
             self._show_inline(messages.error_text(error))
             return
-        job = _WriteExport(checked, self.catalog, out, self.anyway_check.isChecked())
-        job.setAutoDelete(False)
-        job.signals.done.connect(self._written)
-        job.signals.failed.connect(self._failed)
-        self._job = job
+        allow = self.anyway_check.isChecked()
         self._set_busy(True)
-        self._pool.start(job)
+        # Writing touches no database and no widget (services.exports.write of an already-checked export).
+        self._job = run_in_background(lambda: exports.write(checked, self.catalog, out, allow_findings=allow),
+                                      self._written, self._failed, pool=self._pool)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

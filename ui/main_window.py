@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
         editing = self.editing
         self.new_action = self._action("&New Entry", QKeySequence.StandardKey.New, editing.new_entry)
         self.save_action = self._action("&Save", QKeySequence.StandardKey.Save, editing.save)
-        self.export_action = self._action("&Export PDF…", "Ctrl+E", self.export_pdf)
+        self.export_action = self._action("&Export…", "Ctrl+E", self.export_pdf)
         self.brief_action = self._action("Ethics-consult &brief…", None, self.export_brief)
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.explore_sample_action = self._action("Explore a Sa&mple Journal…", None, self.explore_sample_journal)

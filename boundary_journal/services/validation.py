@@ -7,6 +7,7 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
 from boundary_journal.errors import InvalidInput
+from boundary_journal.moments import local_naive, utc_naive
 
 # Generous enough for a megabyte of pasted notes, small enough to refuse a pasted file.
 MAX_TEXT_LENGTH = 2_000_000
@@ -66,16 +67,6 @@ def escape_for_terminal(text: str) -> str:
 EARLIEST_DATE = datetime(1950, 1, 1)
 # Days that plan ahead (an action's due date, a week's step) stay within the ISO weeks the app knows.
 LATEST_DAY = date(2999, 12, 31)
-
-
-def local_naive(moment: datetime) -> datetime:
-    """A moment as naive local wall-clock time (how the journal stores when things happened)."""
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
-
-
-def utc_naive(moment: datetime) -> datetime:
-    """A moment as naive UTC (how the journal stores its bookkeeping times); a naive moment is taken as UTC."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
 def moment_in_range(moment: datetime, what: str, *, utc: bool = False, field: str | None = None) -> datetime:

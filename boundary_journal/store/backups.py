@@ -51,7 +51,7 @@ from boundary_journal.errors import (
     WrongPassphrase,
     disk_full,
 )
-from boundary_journal.services.validation import local_naive
+from boundary_journal.moments import local_naive
 from boundary_journal.store import files, keys, sqlcipher
 from boundary_journal.store.journal import Journal, journal_digest, open_file
 from boundary_journal.store.paths import BACKUP_FOLDER, BACKUP_SUFFIX

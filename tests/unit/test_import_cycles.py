@@ -108,6 +108,15 @@ def test_the_domain_never_imports_the_window() -> None:
             for target in targets if target.startswith("ui")} == set()
 
 
+def test_the_store_stands_below_everything_else_of_the_app() -> None:
+    """The store (the files on disk) knows nothing of the services, the documents or the window above it."""
+    above = ("boundary_journal.services", "boundary_journal.report", "boundary_journal.catalog", "boundary_journal.cli",
+             "ui")
+    graph = import_graph()
+    assert {(module, target) for module, targets in graph.items() if module.startswith("boundary_journal.store")
+            for target in targets if target.startswith(above)} == set()
+
+
 def test_a_command_never_loads_qt(tmp_path: Path) -> None:
     probe = ("import sys\nfrom ui.launcher import main\ncode = main(['--data-dir', sys.argv[1], 'catalog'])\n"
              "assert code == 0, code\n"
