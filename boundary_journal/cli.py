@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    command("gui", _gui, "open the window (the default)")
+    command("gui", _gui, "open the window (the default of the boundary-journal command and main.py)")
     init = command("init", _init, "create a new encrypted journal")
     init.add_argument("--recovery-code", action="store_true",
                       help="also make a recovery code (printed once) that can open the journal without the passphrase")
@@ -1136,11 +1136,8 @@ def _export(args: argparse.Namespace, catalog: Catalog) -> int:
     for where, what in result.checked.unprintable:
         print(for_terminal(f"Note: {where}: the PDF's fonts cannot draw {what}; the PDF prints each as its name "
                            "in brackets."), file=sys.stderr)
-    if result.checked.right_to_left:
-        from boundary_journal.report import RIGHT_TO_LEFT_NOTE
-
-        for where in result.checked.right_to_left:
-            print(for_terminal(f"Note: {where}: {RIGHT_TO_LEFT_NOTE}."), file=sys.stderr)
+    for where in result.checked.right_to_left:
+        print(for_terminal(f"Note: {where}: {result.checked.right_to_left_note}."), file=sys.stderr)
     print(result.message)
     return 0
 

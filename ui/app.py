@@ -42,7 +42,7 @@ PRELOAD = (
     "sqlcipher3",
     "sqlalchemy.dialects.sqlite",
     "boundary_journal.store.migrations",
-    "boundary_journal.models",
+    "boundary_journal.store.models",
     "boundary_journal.store.storage",
     # the recovery-code and damaged-journal dialogs
     "boundary_journal.catalog",

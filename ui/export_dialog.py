@@ -508,8 +508,6 @@ class ExportDialog(QDialog):
 
     def _show_unprintable(self, checked: CheckedExport) -> None:
         """Say before saving where the PDF prints a character by its name because no shipped font draws it."""
-        from boundary_journal.report import RIGHT_TO_LEFT_NOTE  # loaded by the check already
-
         found = checked.unprintable
         lines = [f"{where}: {what}" for where, what in found]
         notes = []
@@ -520,7 +518,7 @@ class ExportDialog(QDialog):
         reversed_at = checked.right_to_left
         if reversed_at:
             notes.append(f"In {', '.join(reversed_at[:5])}{' and more' if len(reversed_at) > 5 else ''}: "
-                         f"{RIGHT_TO_LEFT_NOTE}.")
+                         f"{checked.right_to_left_note}.")
         self.fonts_notice.setText("\n\n".join(notes))
         self.fonts_notice.setVisible(bool(notes))
 

@@ -187,14 +187,18 @@ class SecurityMenu(QObject):
     def _restore(self, backup: Path, passphrase: str, backup_secret: str | None = None) -> BackupInfo:
         """Close the window's journal, restore `backup` over it, and give the window the restored journal.
 
-        On any failure nothing was replaced (restore_backup checks everything first), so the journal as it
-        was is reopened with its key.
+        On a refusal nothing was replaced (the restore checks everything first), so the journal as it was is
+        reopened with its key. A restore done whose journal cannot be opened again (the disk failed under it)
+        leaves the window nothing to show: it says so and closes.
         """
         journal = self.host.journal
         path, key = journal.path, journal.key
         self.host.close_journal()  # waits for an automatic backup that is still reading it
         try:
             restored = journal_access.restore(path, backup, passphrase, backup_secret=backup_secret)
+        except journal_access.RestoredButNotOpened as error:
+            self._cannot_show(error)
+            return error.backup
         except BaseException:
             self._reopen(path, key, reset=False)
             raise
@@ -205,12 +209,15 @@ class SecurityMenu(QObject):
         try:
             reopened = journal_access.reopen(path, key)
         except UserError as error:
-            # Only when the disk failed under the restore: the window has no journal left to show.
-            self.host.show_error(f"{error} The window closes; start Boundary Journal again.")
-            self.host.discard_editor()
-            self.host.close()
+            self._cannot_show(error)
             return
         self.host.replace_journal(reopened, reset=reset)
+
+    def _cannot_show(self, error: UserError) -> None:
+        # Only when the disk failed under the restore: the window has no journal left to show.
+        self.host.show_error(f"{error} The window closes; start Boundary Journal again.")
+        self.host.discard_editor()
+        self.host.close()
 
     def _restored(self, info: BackupInfo | None) -> None:
         if info is not None:

@@ -1,7 +1,8 @@
 """The weekly "grey relationship" exercise of seed 004: one relationship, one sentence, one move, one day this week.
 
-Save hands everything to `weekly.save_exercise` (and, if asked, `ics.write_exercise_calendar`); the service's
-refusals are shown where they apply. One exercise per ISO week: opened again, the dialog edits that week's.
+Save hands everything to `weekly.save_with_calendar` (the exercise, and its calendar file if asked), the use case
+the command line calls too; its refusals are shown beside the field they name (`InvalidInput.field`).
+One exercise per ISO week: opened again, the dialog edits that week's.
 """
 
 from __future__ import annotations

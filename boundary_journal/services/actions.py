@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from boundary_journal.catalog import Template
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Action, Entry, Relationship
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Action, Entry, Relationship
 
 ORIGINS = ("self_check", "entry", "exercise", "manual")
 MAX_ACTION_LENGTH = 500

@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session
 
 from boundary_journal.catalog import Catalog, Template
 from boundary_journal.errors import InvalidInput, JournalExists
-from boundary_journal.models import (
+from boundary_journal.services.entries import EntryDraft, search_text_for, validate_draft
+from boundary_journal.services.relationships import clean_pseudonym
+from boundary_journal.services.selfchecks import clean_answers, higher_input_action_text
+from boundary_journal.services.weekly import IsoWeek, clean_unease, followup_action_outcome, step_action_text
+from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import (
     Action,
     Draft,
     Entry,
@@ -35,11 +40,6 @@ from boundary_journal.models import (
     StageChange,
     WeeklyExercise,
 )
-from boundary_journal.services.entries import EntryDraft, search_text_for, validate_draft
-from boundary_journal.services.relationships import clean_pseudonym
-from boundary_journal.services.selfchecks import clean_answers, higher_input_action_text
-from boundary_journal.services.weekly import IsoWeek, clean_unease, followup_action_outcome, step_action_text
-from boundary_journal.store.journal import Journal
 from boundary_journal.store.storage import create_journal
 
 SAMPLE_KEY = "sample_journal"

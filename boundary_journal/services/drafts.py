@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 
 from boundary_journal.errors import InvalidInput
-from boundary_journal.models import Draft
 from boundary_journal.moments import local_naive
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Draft
 
 NEW_ENTRY_SLOT = "new"
 ENTRY_SLOT_PREFIX = "entry-"

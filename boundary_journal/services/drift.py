@@ -20,12 +20,12 @@ from sqlalchemy.orm import joinedload
 
 from boundary_journal.catalog import WARNING_IDS, Catalog
 from boundary_journal.errors import InvalidInput
-from boundary_journal.models import StageChange, WarningAck
 from boundary_journal.services import slope
 from boundary_journal.services.relationships import clean_pseudonym, find_relationship
 from boundary_journal.services.selfchecks import SelfCheckView, list_self_checks
 from boundary_journal.services.validation import clean_text
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import StageChange, WarningAck
 
 
 @dataclass(frozen=True)

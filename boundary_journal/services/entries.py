@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Action, Entry
 from boundary_journal.services.actions import listen_after_hold
 from boundary_journal.services.escalation import clean_flow
 from boundary_journal.services.queries import (  # noqa: F401 (part of this service's interface)
@@ -28,6 +27,7 @@ from boundary_journal.services.queries import (  # noqa: F401 (part of this serv
 from boundary_journal.services.relationships import clean_pseudonym, get_or_create_relationship
 from boundary_journal.services.validation import clean_text, plausible_moment, utcnow
 from boundary_journal.store.journal import Journal, damage_from
+from boundary_journal.store.models import Action, Entry
 
 MAX_TAGS = 30
 MAX_TAG_LENGTH = 40

@@ -107,6 +107,15 @@ class CheckedExport:
     unprintable: tuple[tuple[str, str], ...] = ()  # (where, the characters no shipped font draws)
     right_to_left: tuple[str, ...] = ()  # where right-to-left text is
 
+    @property
+    def right_to_left_note(self) -> str:
+        """What a reader should know of how the document prints its right-to-left text; empty when it has none."""
+        if not self.right_to_left:
+            return ""
+        from boundary_journal.report import RIGHT_TO_LEFT_NOTE  # loaded already: the check found the text
+
+        return RIGHT_TO_LEFT_NOTE
+
     def source_of(self, finding: deidentify.Finding) -> OutgoingText | None:
         return self.sources.get(finding.location)
 

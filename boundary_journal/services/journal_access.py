@@ -184,4 +184,17 @@ def restore(path: Path, backup: Path, passphrase: str, *, backup_secret: str | N
     from boundary_journal.store import backups
 
     restored = backups.restore_backup(path, backup, passphrase, backup_secret=backup_secret)
-    return RestoredJournal(reopen(path, restored.key), restored.backup, restored.previous, restored.rekeyed)
+    try:
+        journal = reopen(path, restored.key)
+    except UserError as error:  # the disk failed under it: the backup is in place, but cannot be opened now
+        raise RestoredButNotOpened(f"The backup was restored, but the journal could not be opened again: {error}",
+                                   restored.backup, error.exit_code) from None
+    return RestoredJournal(journal, restored.backup, restored.previous, restored.rekeyed)
+
+
+class RestoredButNotOpened(UserError):
+    """The restore is done (the backup replaced the journal), but opening the restored journal failed."""
+
+    def __init__(self, message: str, backup: BackupInfo, exit_code: int) -> None:
+        super().__init__(message)
+        self.backup, self.exit_code = backup, exit_code

@@ -22,17 +22,6 @@ from sqlalchemy.orm import Session
 from boundary_journal import __version__, bounded_json
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput
-from boundary_journal.models import (
-    RELATIONSHIP_STATUSES,
-    Action,
-    Base,
-    Entry,
-    Relationship,
-    SelfCheck,
-    Setting,
-    StageChange,
-    WeeklyExercise,
-)
 from boundary_journal.services import identifier_gate
 from boundary_journal.services.actions import ORIGINS
 from boundary_journal.services.entries import search_text_for
@@ -49,6 +38,17 @@ from boundary_journal.services.validation import clean_text, moment_in_range, pl
 from boundary_journal.services.weekly import OUTCOMES, IsoWeek
 from boundary_journal.store import files
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import (
+    RELATIONSHIP_STATUSES,
+    Action,
+    Base,
+    Entry,
+    Relationship,
+    SelfCheck,
+    Setting,
+    StageChange,
+    WeeklyExercise,
+)
 from boundary_journal.store.storage import create_journal
 
 FORMAT = "boundary-journal-export"

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Entry, Relationship
 from boundary_journal.services import deidentify, identifier_gate, stored_lists
 from boundary_journal.services.record_fields import CONSENT_FIELDS, CONTEXT_FIELDS
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Entry, Relationship
 
 MAX_PSEUDONYM_LENGTH = 80
 

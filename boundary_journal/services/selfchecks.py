@@ -12,11 +12,11 @@ from sqlalchemy.orm import joinedload
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput
-from boundary_journal.models import Relationship, SelfCheck
 from boundary_journal.services.actions import ActionView, create_action
 from boundary_journal.services.relationships import clean_pseudonym, get_or_create_relationship
 from boundary_journal.services.validation import clean_text, plausible_moment, utcnow
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Relationship, SelfCheck
 
 MAX_NOTE_LENGTH = 20_000
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Setting
 from boundary_journal.services import identifier_gate, stored_lists
 from boundary_journal.services.validation import clean_text
 from boundary_journal.services.weekly import IsoWeek
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Setting
 
 REMINDER_KEY = "weekly_reminder"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from boundary_journal.catalog import Catalog, StageEvidence
 from boundary_journal.errors import InvalidInput
-from boundary_journal.models import Entry, Relationship, SelfCheck, StageChange
 from boundary_journal.services.relationships import find_relationship
 from boundary_journal.services.validation import clean_text
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Entry, Relationship, SelfCheck, StageChange
 
 
 @dataclass(frozen=True)

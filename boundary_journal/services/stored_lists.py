@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from boundary_journal.errors import InvalidInput
-from boundary_journal.models import Setting
+from boundary_journal.store.models import Setting
 
 
 def read(session: Session, key: str, field: str) -> list[str]:

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound, UserError
-from boundary_journal.models import Action, WeeklyExercise
 from boundary_journal.services.actions import create_action
 from boundary_journal.services.relationships import get_or_create_relationship
 from boundary_journal.services.validation import clean_text, utcnow
 from boundary_journal.store import files
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Action, WeeklyExercise
 
 MAX_UNEASE_LENGTH = 240
 MAX_OTHER_LENGTH = 120

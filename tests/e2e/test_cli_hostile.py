@@ -97,7 +97,7 @@ def _written_before_the_checks(cli: CLI) -> int:
     """An entry whose relationship and text hold terminal commands, as a journal written before the checks may."""
     from sqlalchemy import update
 
-    from boundary_journal.models import Entry, Relationship
+    from boundary_journal.store.models import Entry, Relationship
 
     journal = open_journal(cli.journal, PASSPHRASE)
     try:

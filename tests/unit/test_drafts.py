@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from boundary_journal.errors import InvalidInput
-from boundary_journal.models import Draft
 from boundary_journal.services import drafts
 from boundary_journal.services.drafts import EditorDraft, StoredDraft
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Draft
 from boundary_journal.store.storage import open_journal
 from tests.conftest import PASSPHRASE
 

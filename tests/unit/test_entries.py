@@ -268,8 +268,8 @@ class TestSameAsTheOrm:
         from sqlalchemy import literal_column, select, text
         from sqlalchemy.orm import joinedload
 
-        from boundary_journal.models import Entry, Relationship
         from boundary_journal.services.relationships import clean_pseudonym
+        from boundary_journal.store.models import Entry, Relationship
 
         statement = select(Entry).options(joinedload(Entry.relationship))
         parameters = {}

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Action
 from boundary_journal.report import write_brief_pdf, write_supervision_pdf
 from boundary_journal.services import actions, exports, relationships, settings, slope, weekly
 from boundary_journal.services.deidentify import REDACTION
@@ -26,6 +25,7 @@ from boundary_journal.services.relationships import (
     get_or_create_relationship,
 )
 from boundary_journal.services.selfchecks import SelfCheckDraft, add_self_check, list_self_checks
+from boundary_journal.store.models import Action
 
 OCTOBER = {"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
 MADE = datetime(2026, 11, 2, 9, 30)

@@ -117,6 +117,13 @@ def test_the_store_stands_below_everything_else_of_the_app() -> None:
             for target in targets if target.startswith(above)} == set()
 
 
+def test_the_window_leaves_the_documents_to_the_services() -> None:
+    """What an export prints and notes comes through services.exports, never from ReportLab's side directly."""
+    graph = import_graph()
+    assert {(module, target) for module, targets in graph.items() if module.startswith("ui")
+            for target in targets if target.startswith("boundary_journal.report")} == set()
+
+
 def test_a_command_never_loads_qt(tmp_path: Path) -> None:
     probe = ("import sys\nfrom ui.launcher import main\ncode = main(['--data-dir', sys.argv[1], 'catalog'])\n"
              "assert code == 0, code\n"

@@ -12,6 +12,7 @@ import pytest
 from boundary_journal.errors import (
     BackupSecretNeeded,
     InvalidInput,
+    JournalDamaged,
     JournalExists,
     JournalInUse,
     NotAJournal,
@@ -178,6 +179,27 @@ class TestRestore:
             restored.journal.close()
         assert restored.previous is not None and restored.previous.exists()
         assert Reason.BEFORE_RESTORE in {info.reason for info in journal_access.list_backups(data_dir)}
+
+    def test_a_restore_done_that_cannot_be_opened_again_says_it_was_done(
+            self, journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+        add_relationship(journal, "Client Before")
+        backup = journal_access.make_backup(journal)
+        add_relationship(journal, "Client After")
+        journal.close()
+
+        def fails(_path: Path, _key: bytes) -> Journal:
+            raise JournalDamaged("The disk failed.")
+
+        monkeypatch.setattr(journal_access, "reopen", fails)
+        with pytest.raises(journal_access.RestoredButNotOpened, match="was restored") as raised:
+            journal_access.restore(journal.path, backup.path, PASSPHRASE)
+        assert raised.value.backup == backup and raised.value.exit_code == JournalDamaged.exit_code
+        monkeypatch.undo()
+        reopened = journal_access.unlock(journal.path, PASSPHRASE)
+        try:
+            assert pseudonyms(reopened) == ["Client Before"]  # the restore itself is done
+        finally:
+            reopened.close()
 
     def test_a_wrong_passphrase_changes_nothing(self, journal: Journal) -> None:
         backup = journal_access.make_backup(journal)

@@ -16,12 +16,12 @@ from sqlalchemy import func, select, update
 
 from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput
-from boundary_journal.models import Relationship, Setting
 from boundary_journal.services import actions, entries, portability, relationships, settings, slope, weekly
 from boundary_journal.services.entries import EntryDraft
 from boundary_journal.services.selfchecks import SelfCheckDraft, add_self_check
 from boundary_journal.store import keys, migrations
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.models import Relationship, Setting
 from boundary_journal.store.paths import journal_path
 from boundary_journal.store.storage import create_journal, open_journal
 from tests.conftest import PASSPHRASE, TEST_KDF

@@ -9,10 +9,10 @@ import pytest
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, NotFound
-from boundary_journal.models import Setting
 from boundary_journal.services import entries, exports, portability, relationships, selfchecks, settings, weekly
 from boundary_journal.services.entries import EntryDraft, add_entry
 from boundary_journal.services.relationships import PseudonymLooksIdentifying
+from boundary_journal.store.models import Setting
 from boundary_journal.store.storage import open_journal
 
 MARCH = datetime(2026, 3, 2, 10)

@@ -102,7 +102,7 @@ class TestSecurity:
         assert settings.get_security(journal) == settings.SecuritySetting()
 
     def test_a_stored_value_out_of_range_reads_as_the_default(self, journal) -> None:
-        from boundary_journal.models import Setting
+        from boundary_journal.store.models import Setting
 
         with journal.transaction() as session:
             value = {"lock_after_minutes": 0, "clear_clipboard_seconds": 9}

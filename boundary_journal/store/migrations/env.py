@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from boundary_journal.models import Base
+from boundary_journal.store.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
