@@ -38,9 +38,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from boundary_journal.store import keys  # noqa: E402
 from boundary_journal.catalog import Catalog, shipped_catalog  # noqa: E402
 from boundary_journal.services import demo, entries, exports, relationships  # noqa: E402
+from boundary_journal.store import keys  # noqa: E402
 from boundary_journal.store.journal import Journal  # noqa: E402
 from boundary_journal.store.paths import journal_path  # noqa: E402
 from boundary_journal.store.storage import create_journal, open_with_key  # noqa: E402
