@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
+from boundary_journal.catalog import shipped_catalog
+from boundary_journal.services import entries
 from boundary_journal.services.relationships import get_or_create_relationship
 from boundary_journal.store import keys
 from boundary_journal.store.storage import open_journal
@@ -209,9 +211,16 @@ class TestRefusals:
         assert cli.journal.read_bytes() == b"just some notes\n"
 
     def test_damaged_journal_exits_with_one_line_and_stays_unchanged(self, ready: CLI) -> None:
-        for index in range(30):
-            ready.ok("add", "--template", "gift_offered", "--relationship", "K", "--occurred", "2026-02-01",
-                     "--field", f"what_happened=entry {index} " + "words " * 150, "--field", "documentation_note=n")
+        # Thirty entries, so the damaged page is inside the data; written in-process (the test is about the damage,
+        # and thirty `add` runs cost thirty interpreters).
+        journal = open_journal(ready.journal, PASSPHRASE)
+        try:
+            for index in range(30):
+                entries.add_entry(journal, shipped_catalog(), entries.EntryDraft(
+                    template="gift_offered", relationship="K", occurred=datetime(2026, 2, 1),
+                    fields={"what_happened": f"entry {index} " + "words " * 150, "documentation_note": "n"}))
+        finally:
+            journal.close()
         data = bytearray(ready.journal.read_bytes())
         data[4096 * 3 + 100] ^= 0xFF
         ready.journal.write_bytes(bytes(data))
