@@ -50,6 +50,7 @@ def everything(journal: Journal, catalog: Catalog) -> str:
 class TestDeterminism:
     """A seed and a size always give the same journal; another seed gives another."""
 
+    @pytest.mark.slow
     def test_same_seed_same_journal(self, journal: Journal, other_journal: Journal, catalog: Catalog) -> None:
         first = demo.fill_sample_journal(journal, catalog, entries=300, seed=7)
         second = demo.fill_sample_journal(other_journal, catalog, entries=300, seed=7)
@@ -90,6 +91,7 @@ class TestContent:
         assert any(e.tags for e in found) and any(e.flow for e in found) and any(e.response_review for e in found)
         assert any(e.occurred.hour >= 19 for e in found)  # after-hours moments, which the slope counts
 
+    @pytest.mark.slow
     def test_suggested_stages_are_plausible_and_come_with_reasons(self, journal: Journal, catalog: Catalog) -> None:
         demo.fill_sample_journal(journal, catalog, entries=3_000, seed=demo.DEFAULT_SEED)
         end = datetime.combine(demo.LAST_DAY, datetime.max.time()).replace(microsecond=0)
@@ -159,6 +161,7 @@ class TestContent:
 class TestSearch:
     """The full-text index is built for the sample and stays in step afterwards."""
 
+    @pytest.mark.slow
     def test_search_finds_what_a_plain_scan_finds(self, journal: Journal, catalog: Catalog) -> None:
         demo.fill_sample_journal(journal, catalog, entries=400, seed=5)
         stored = entries.list_entries(journal)

@@ -152,6 +152,7 @@ def _row_counts(journal: Journal) -> dict[str, int]:
 class TestExport:
     """The export holds everything, keeps ids, and is written in full, readable by the owner only."""
 
+    @pytest.mark.slow
     def test_header(self, document: dict[str, Any]) -> None:
         assert document["format"] == "boundary-journal-export"
         assert document["version"] == 1
@@ -177,6 +178,7 @@ class TestExport:
         assert exercise["at_time"] == "14:30:00" and exercise["outcome"] == "partly"
         assert exercise["action_id"] in {a["id"] for a in document["actions"]}
 
+    @pytest.mark.slow
     def test_file_is_utf8_json_mode_0600(self, full: Journal, tmp_path: Path) -> None:
         out = tmp_path / "everything.json"
         out.write_text("old", encoding="utf-8")
@@ -219,6 +221,7 @@ class TestRoundTrip:
         # The text itself, not only its JSON escape, is unchanged.
         assert again["entries"][1]["fields"]["what_happened"] == MEGABYTE_TEXT
 
+    @pytest.mark.slow
     def test_file_round_trip(self, full: Journal, fresh: Journal, tmp_path: Path) -> None:
         first, second = tmp_path / "first.json", tmp_path / "second.json"
         written = portability.write_json_export(full, first)
@@ -233,6 +236,7 @@ class TestRoundTrip:
         assert [v.id for v in entries.search_entries(fresh, "client")] == [1]  # the pseudonym is indexed
         assert [v.id for v in entries.search_entries(fresh, "night")] == [1]  # and so are the tags
 
+    @pytest.mark.slow
     def test_services_work_on_imported_records(self, document: dict[str, Any], fresh: Journal,
                                                catalog: Catalog) -> None:
         portability.import_json(fresh, document)
