@@ -62,6 +62,7 @@ def _without_time(document: dict[str, object]) -> dict[str, object]:
 class TestExportImport:
     """Everything moves to a new data folder and reads back the same."""
 
+    @pytest.mark.slow
     def test_round_trip_into_a_new_data_folder(self, source: CLI, exported: Path, target: CLI,
                                                tmp_path: Path) -> None:
         assert stat.S_IMODE(exported.stat().st_mode) == 0o600
@@ -79,6 +80,7 @@ class TestExportImport:
         target.ok("export", "json", "--out", str(again))
         assert _without_time(json.loads(again.read_text(encoding="utf-8"))) == _without_time(document)
 
+    @pytest.mark.slow
     def test_into_an_existing_empty_journal(self, exported: Path, target: CLI) -> None:
         target.ok("init")
         assert target.ok("import", "json", str(exported)).startswith("Imported 1 relationship, 1 entry")
@@ -131,6 +133,7 @@ class TestRefusals:
         assert f"{kind}[0].{field}" in line
         self._nothing_created(target)
 
+    @pytest.mark.slow
     def test_not_into_a_journal_with_records(self, source: CLI, exported: Path) -> None:
         line = source.fails(2, "import", "json", str(exported))
         assert "already holds 1 relationship, 1 entry" in line and "empty journal" in line
