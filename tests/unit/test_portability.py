@@ -20,11 +20,11 @@ from boundary_journal.models import Relationship, Setting
 from boundary_journal.services import actions, entries, portability, relationships, settings, slope, weekly
 from boundary_journal.services.entries import EntryDraft
 from boundary_journal.services.selfchecks import SelfCheckDraft, add_self_check
-from boundary_journal.store import keys, migrations
+from boundary_journal.store import migrations
 from boundary_journal.store.journal import Journal
 from boundary_journal.store.paths import journal_path
-from boundary_journal.store.storage import create_journal, open_journal
-from tests.conftest import PASSPHRASE, TEST_KDF
+from boundary_journal.store.storage import open_journal
+from tests.conftest import PASSPHRASE, TEST_KDF, JournalTemplates
 
 MEGABYTE_TEXT = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 18_400 + "needleword"
 HOSTILE = (
@@ -100,8 +100,8 @@ def full(journal: Journal, catalog: Catalog) -> Journal:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Journal]:
-    opened = create_journal(journal_path(tmp_path / "fresh"), PASSPHRASE)
+def fresh(tmp_path: Path, journal_templates: JournalTemplates) -> Iterator[Journal]:
+    opened = journal_templates.open(journal_path(tmp_path / "fresh"), PASSPHRASE)
     try:
         yield opened
     finally:
@@ -109,24 +109,20 @@ def fresh(tmp_path: Path) -> Iterator[Journal]:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def exported(tmp_path_factory: pytest.TempPathFactory, journal_templates: JournalTemplates) -> dict[str, Any]:
     """One filled journal's export for the whole module: filling one takes about a second."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keys, "DEFAULT_KDF", TEST_KDF)
-        opened = create_journal(journal_path(tmp_path_factory.mktemp("exported")), PASSPHRASE)
-        try:
-            _fill(opened, shipped_catalog())
-            return portability.export_all(opened)
-        finally:
-            opened.close()
+    opened = journal_templates.open(journal_path(tmp_path_factory.mktemp("exported")), PASSPHRASE, TEST_KDF)
+    try:
+        _fill(opened, shipped_catalog())
+        return portability.export_all(opened)
+    finally:
+        opened.close()
 
 
 @pytest.fixture(scope="module")
-def shared_empty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journal]:
+def shared_empty(tmp_path_factory: pytest.TempPathFactory, journal_templates: JournalTemplates) -> Iterator[Journal]:
     """One empty journal for every refusal: as none may write, each test also checks the ones before it."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keys, "DEFAULT_KDF", TEST_KDF)
-        opened = create_journal(journal_path(tmp_path_factory.mktemp("empty")), PASSPHRASE)
+    opened = journal_templates.open(journal_path(tmp_path_factory.mktemp("empty")), PASSPHRASE, TEST_KDF)
     try:
         yield opened
     finally:
