@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: a private data folder, a fresh journal, the shipped catalogue."""
+"""Fixtures shared by every test: a private data folder, a new journal (a copy of a session template), the catalogue."""
 
 from __future__ import annotations
 
