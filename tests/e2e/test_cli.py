@@ -241,6 +241,7 @@ class TestRefusals:
         assert len(result.stderr.strip().splitlines()) == 1
         assert digest(ready.journal) == before
 
+    @pytest.mark.slow
     def test_no_passphrase_without_a_terminal(self, ready: CLI) -> None:
         result = subprocess.run([*installed_command(), "--data-dir", str(ready.data), "list"],
                                 capture_output=True, text=True, stdin=subprocess.DEVNULL, env=ready.env)
