@@ -209,7 +209,7 @@ class Bench:
             while not painted and time.perf_counter() < deadline:
                 app.processEvents()
             finished = time.perf_counter()
-            if window.model.rowCount() == 0 and count:
+            if window.entry_list.model.rowCount() == 0 and count:
                 raise SystemExit("the list is empty after unlocking")
             window.close()
             window.deleteLater()

@@ -103,7 +103,7 @@ def _main(data_dir: Path, *, key_from_stdin: bool) -> dict[str, object]:
     try:
         window = MainWindow(journal, shipped_catalog(), clock=Clock())
         shown = _show(app, window)
-        rows = window.model.rowCount()
+        rows = window.entry_list.model.rowCount()
         window.close()
     finally:
         journal.close()
@@ -139,7 +139,7 @@ def _unlock(data_dir: Path) -> NoReturn:
     QTimer.singleShot(0, lambda: app.installEventFilter(watcher))
     QTimer.singleShot(120_000, lambda: os._exit(3))  # never hang a benchmark run
 
-    from boundary_journal.cli import main as start
+    from ui.launcher import main as start
 
     code = start(["--data-dir", str(data_dir)])
     raise SystemExit(f"the app ended (status {code}) without painting a window")

@@ -13,10 +13,12 @@ take longer to import than a short command takes to do its work.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
@@ -33,14 +35,19 @@ from boundary_journal.errors import (
     disk_full,
 )
 from boundary_journal.hardening import disable_core_dumps
-from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal, local_naive
-from boundary_journal.store import files
+from boundary_journal.moments import local_naive
+from boundary_journal.services.validation import MAX_TEXT_LENGTH, escape_for_terminal, for_terminal
 from boundary_journal.store.paths import data_dir, ensure_exists, journal_path
 
 if TYPE_CHECKING:
     from boundary_journal.catalog import Catalog
     from boundary_journal.services.entries import EntryView
+    from boundary_journal.services.export_formats import ExportCommand
     from boundary_journal.services.queries import EntryFilter
+
+    # The window, as the launcher (ui.launcher) hands it in: run(data folder, catalogue loader) -> exit status.
+    # The command line itself never imports Qt.
+    Window = Callable[[Path, Callable[[], Catalog]], int]
     from boundary_journal.store.journal import Journal
 
 PROG = "boundary-journal"
@@ -252,37 +259,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = command("export", _export_help, "write the journal out")
     formats = export.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
-    pdf = formats.add_parser(
-        "pdf", help="the supervision summary of a period; with --relationship, the ethics-consult brief",
-        description="Write the supervision summary of a period, or with --relationship the ethics-consult brief "
-        "for one relationship. Everything that would leave is checked for likely identifiers first; the file is "
-        f"not written while any remain (exit status {IdentifiersFound.exit_code}).",
-    )
-    pdf.set_defaults(handler=_export_pdf)
-    pdf.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE", help="start of the period")
-    pdf.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE", help="end of the period")
-    pdf.add_argument("--out", type=Path, required=True, metavar="FILE")
-    pdf.add_argument("--relationship", type=_text_argument, metavar="NAME",
-                     help="write the ethics-consult brief for this relationship" + _AT)
-    pdf.add_argument("--all-entries", action="store_true",
-                     help="every entry in the period, not only those marked to bring to supervision")
-    pdf.add_argument("--name", default="", type=_text_argument, metavar="TEXT",
-                     help="a display name for the cover" + _AT)
-    pdf.add_argument("--question", action="append", default=[], type=_text_argument, metavar="TEXT",
-                     help="a question to bring to supervision or to the consultation, shown first in the brief "
-                     "(repeat for more)" + _AT)
-    pdf.add_argument("--redact", action="append", default=[], type=_text_argument, metavar="TEXT",
-                     help="replace this exact text with [redacted] in this export only (repeat for more)" + _AT)
-    pdf.add_argument("--allow-findings", action="store_true",
-                     help="write the file even though likely identifiers remain")
-    json_export = formats.add_parser(
-        "json", help="everything in the journal as one JSON file (not encrypted)",
-        description="Write everything in the journal (relationships, entries, self-checks, stage changes, actions, "
-        "weekly exercises, settings) as one JSON file, for moving to another computer or another program. "
-        "The file is not encrypted; it is readable by you only (mode 0600). See docs/export-format.md.",
-    )
-    json_export.set_defaults(handler=_export_json)
-    json_export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    for export_command in export_commands():
+        sub = formats.add_parser(export_command.name, help=export_command.help,
+                                 description=export_command.description)
+        sub.set_defaults(handler=_export)
+        for option in export_command.options():
+            kinds = dict(_OPTION_KINDS[option.kind])
+            if option.metavar:
+                kinds["metavar"] = option.metavar
+            if option.help:
+                kinds["help"] = option.help + _AT if option.kind in _TEXT_KINDS else option.help
+            if option.required:
+                kinds["required"] = True
+            sub.add_argument(option.flag, dest=option.name, **kinds)
 
     import_command = command("import", _subcommand_help, "read a journal export into a new, empty journal")
     import_formats = import_command.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser)
@@ -489,7 +478,7 @@ def _confirmed_pseudonym(args: argparse.Namespace, journal: Journal) -> None:
 def _pseudonym_hint(error: InvalidInput) -> InvalidInput:
     """The service's refusal of a pseudonym, saying how to confirm one that only looks like a name."""
     if getattr(error, "confirmable", False):
-        return InvalidInput(f"{error} Add --confirm-pseudonym to keep it.")
+        return InvalidInput(f"{error} Add --confirm-pseudonym to keep it.", field=error.field)
     return error
 
 
@@ -546,18 +535,16 @@ def _journal_file(args: argparse.Namespace) -> Path:
 
 
 def _hold_data_folder(args: argparse.Namespace) -> None:
-    """Take the data folder's instance lock for the rest of the command (released when it exits), then finish
-    or clear away what interrupted work left in it (journal_files.tidy).
+    """Hold the data folder for the rest of the command (released when it exits): see journal_access.hold.
 
     Commands that write need it and fail with exit status 7 while the window or another command has the
     journal; commands that only read never take it (WAL lets them read beside a writer).
     """
-    from boundary_journal.store import instance, journal_files
+    from boundary_journal.services import journal_access
 
     if getattr(args, "instance_lock", None) is not None:
         return
-    args.instance_lock = instance.acquire(data_dir(args.data_dir))
-    journal_files.tidy(_journal_file(args))
+    args.instance_lock = journal_access.hold(data_dir(args.data_dir))
 
 
 def _open(args: argparse.Namespace, *, write: bool = True) -> Journal:
@@ -571,7 +558,7 @@ def _open_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> tu
     data folder for that, as a writer would.
     """
     from boundary_journal.errors import UpgradeNeeded
-    from boundary_journal.store import keys
+    from boundary_journal.services import journal_access
 
     path = _journal_file(args)
     ensure_exists(path)  # say so before asking for a passphrase that cannot help
@@ -579,22 +566,37 @@ def _open_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> tu
         _hold_data_folder(args)
     passphrase = read_passphrase(args)
     # The key derivation (about half a second) runs in a thread while the storage layer (SQLAlchemy) loads.
-    pending = keys.start_unlock(keys.key_path_for(path), passphrase)
-    from boundary_journal.store.storage import open_journal
-
+    pending = journal_access.start_unlock(path, passphrase)
     try:
-        return open_journal(path, passphrase, pending=pending, upgrade=write), passphrase
+        return journal_access.unlock(path, passphrase, pending=pending, upgrade=write), passphrase
     except UpgradeNeeded:
         _hold_data_folder(args)
-        return open_journal(path, passphrase), passphrase
+        return journal_access.unlock(path, passphrase), passphrase
+
+
+@contextlib.contextmanager
+def _opened(args: argparse.Namespace, *, write: bool = True) -> Iterator[Journal]:
+    """The journal for one command, closed when the command is done with it, however it ends."""
+    with _opened_with_passphrase(args, write=write) as (journal, _passphrase):
+        yield journal
+
+
+@contextlib.contextmanager
+def _opened_with_passphrase(args: argparse.Namespace, *, write: bool = True) -> Iterator[tuple[Journal, str]]:
+    """`_open_with_passphrase`, closed when the command is done with it."""
+    journal, passphrase = _open_with_passphrase(args, write=write)
+    try:
+        yield journal, passphrase
+    finally:
+        journal.close()
 
 
 def _backup_hint(args: argparse.Namespace) -> str:
     """Where the newest backup of the damaged journal is."""
-    from boundary_journal.store import backups
+    from boundary_journal.services import journal_access
 
     try:
-        found = backups.list_backups(backups.backup_folder(_journal_file(args).parent))
+        found = journal_access.list_backups(data_dir(args.data_dir))
     except (OSError, UserError):
         return ""
     if not found:
@@ -612,21 +614,22 @@ def _show(line: str) -> None:
 
 
 def _gui(args: argparse.Namespace, _catalog: Catalog | None) -> int:
-    from ui.app import run
-
-    return run(data_dir(args.data_dir), _shipped_catalog)  # loaded once unlocked: the first window is quicker
+    window: Window | None = getattr(args, "window", None)
+    if window is None:
+        raise InvalidInput(f"This is the command line only; start the window with '{PROG}' (no command) or "
+                           "'python main.py'.")
+    return window(data_dir(args.data_dir), _shipped_catalog)  # loaded once unlocked: the first window is quicker
 
 
 def _init(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.store import keys
-    from boundary_journal.store.storage import create_journal, ensure_absent
+    from boundary_journal.services import journal_access
 
     path = _journal_file(args)
-    ensure_absent(path)
+    journal_access.ensure_absent(path)
     _hold_data_folder(args)
-    code = keys.make_recovery_code() if args.recovery_code else None
-    journal = create_journal(path, read_passphrase(args, confirm=True), code)
-    journal.close()
+    created = journal_access.create(path, read_passphrase(args, confirm=True), recovery_code=args.recovery_code)
+    created.journal.close()
+    code = created.recovery_code
     print(f"Created an encrypted journal at {path}.")
     if code is None:
         print("Keep the passphrase safe: without it nobody, including us, can open the journal.")
@@ -654,14 +657,12 @@ def _add(args: argparse.Namespace, catalog: Catalog) -> int:
     )
     # Validate before asking for the passphrase, so a typo costs no key derivation.
     entries.validate_draft(catalog, draft)
-    journal = _open(args)
-    try:
-        _confirmed_pseudonym(args, journal)
-        view = entries.add_entry(journal, catalog, draft)
-    except InvalidInput as error:
-        raise _pseudonym_hint(error) from None
-    finally:
-        journal.close()
+    with _opened(args) as journal:
+        try:
+            _confirmed_pseudonym(args, journal)
+            view = entries.add_entry(journal, catalog, draft)
+        except InvalidInput as error:
+            raise _pseudonym_hint(error) from None
     print(view.id)
     return 0
 
@@ -715,13 +716,10 @@ def _print_entries(found: Iterable[EntryView], as_json: bool, catalog: Catalog) 
 
 def _list(args: argparse.Namespace, catalog: Catalog) -> int:
     filters = _filters(args, catalog)
-    journal = _open(args, write=False)  # before the entries service: SQLAlchemy loads beside the KDF
-    from boundary_journal.services import entries
+    with _opened(args, write=False) as journal:  # before the entries service: SQLAlchemy loads beside the KDF
+        from boundary_journal.services import entries
 
-    try:
         _print_entries(entries.iter_entries(journal, filters), args.json, catalog)
-    finally:
-        journal.close()
     return 0
 
 
@@ -730,13 +728,10 @@ def _search(args: argparse.Namespace, catalog: Catalog) -> int:
 
     filters = _filters(args, catalog)
     fts_query_or_fail(args.query)  # nothing to search for is said before the passphrase is asked for
-    journal = _open(args, write=False)  # before the entries service: SQLAlchemy loads beside the KDF
-    from boundary_journal.services import entries
+    with _opened(args, write=False) as journal:  # before the entries service: SQLAlchemy loads beside the KDF
+        from boundary_journal.services import entries
 
-    try:
         _print_entries(entries.iter_entries(journal, filters, args.query), args.json, catalog)
-    finally:
-        journal.close()
     return 0
 
 
@@ -829,14 +824,12 @@ def _selfcheck_add(args: argparse.Namespace, catalog: Catalog) -> int:
         relationship=args.relationship, note=args.note, context=args.context, taken_at=args.date,
     )
     selfchecks.clean_answers(catalog, draft.answers, draft.item_notes)
-    journal = _open(args)
-    try:
-        _confirmed_pseudonym(args, journal)
-        view, _action = selfchecks.add_self_check(journal, catalog, draft)
-    except InvalidInput as error:
-        raise _pseudonym_hint(error) from None
-    finally:
-        journal.close()
+    with _opened(args) as journal:
+        try:
+            _confirmed_pseudonym(args, journal)
+            view, _action = selfchecks.add_self_check(journal, catalog, draft)
+        except InvalidInput as error:
+            raise _pseudonym_hint(error) from None
     print(view.id)
     return 0
 
@@ -845,8 +838,7 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import drift, selfchecks, slope
     from boundary_journal.services.relationships import clean_pseudonym
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         if args.relationship:
             checks = selfchecks.list_self_checks(journal, catalog, relationship=args.relationship)
             stages = slope.stage_history(journal, args.relationship)
@@ -856,8 +848,6 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
         wanted = clean_pseudonym(args.relationship).casefold() if args.relationship else None
         warnings = [w for w in drift.active_warnings(journal, catalog, as_of=args.as_of)
                     if wanted is None or (w.relationship or "").casefold() == wanted]
-    finally:
-        journal.close()
     if args.json:
         _print_json({
             "relationship": args.relationship,
@@ -879,11 +869,8 @@ def _selfcheck_trend(args: argparse.Namespace, catalog: Catalog) -> int:
 def _relationship_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import slope
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         statuses = slope.relationship_statuses(journal, catalog, as_of=args.as_of)
-    finally:
-        journal.close()
     if args.json:
         _print_json([s.to_json() for s in statuses])
         return 0
@@ -911,11 +898,8 @@ def _warning_line(warning: Any) -> str:
 def _warnings_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import drift
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         found = (drift.all_warnings if args.all else drift.active_warnings)(journal, catalog, as_of=args.as_of)
-    finally:
-        journal.close()
     if args.json:
         _print_json([w.to_json() for w in found])
         return 0
@@ -929,23 +913,17 @@ def _warnings_ack(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services.validation import clean_text
 
     clean_text(args.note, "The note", limit=5_000)  # said before the passphrase is asked for
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         warning = drift.find_warning(journal, catalog, args.kind, args.relationship)
         drift.acknowledge_warning(journal, warning, args.note)
-    finally:
-        journal.close()
     return 0
 
 
 def _relationship_stage(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import slope
 
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         slope.set_stage(journal, args.name, args.stage, note=args.note)
-    finally:
-        journal.close()
     return 0
 
 
@@ -956,14 +934,11 @@ def _relationship_record(args: argparse.Namespace, catalog: Catalog) -> int:
     group = args.record_group
     fields = relationships.CONTEXT_FIELDS if group == "context" else relationships.CONSENT_FIELDS
     changes = {key: getattr(args, key) for key in fields if getattr(args, key) is not None}
-    journal = _open(args, write=bool(changes))
-    try:
+    with _opened(args, write=bool(changes)) as journal:
         detail = relationships.get_relationship(journal, args.name)
         if changes:
             save = relationships.set_context if group == "context" else relationships.set_consent
             detail = save(journal, args.name, {**getattr(detail, group), **changes})
-    finally:
-        journal.close()
     values = getattr(detail, group)
     if args.json:
         _print_json({"relationship": detail.pseudonym, group: {key: values.get(key, "") for key in fields}})
@@ -976,7 +951,6 @@ def _relationship_record(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal import ics
     from boundary_journal.services import weekly
 
     today = date.today()
@@ -986,18 +960,17 @@ def _exercise_add(args: argparse.Namespace, catalog: Catalog) -> int:
     )
     weekly.clean_step_time(args.at)  # said before the passphrase is asked for
     if args.ics is not None:
-        files.check_output_path(args.ics, ".ics")
-    journal = _open(args)
-    try:
-        _confirmed_pseudonym(args, journal)
-        view = weekly.save_exercise(journal, catalog, draft, today=today)
-    except InvalidInput as error:
-        raise _pseudonym_hint(error) from None
-    finally:
-        journal.close()
-    if args.ics is not None:
-        ics.write_exercise_calendar(args.ics, catalog, view, details=args.ics_details)
-    print(view.week)
+        weekly.check_calendar_path(args.ics)
+    with _opened(args) as journal:
+        try:
+            _confirmed_pseudonym(args, journal)
+            saved = weekly.save_with_calendar(journal, catalog, draft, today=today, calendar=args.ics,
+                                              details=args.ics_details)
+        except InvalidInput as error:
+            raise _pseudonym_hint(error) from None
+    if saved.calendar_error is not None:
+        raise saved.calendar_error
+    print(saved.exercise.week)
     return 0
 
 
@@ -1005,11 +978,8 @@ def _exercise_followup(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import weekly
 
     week = weekly.IsoWeek.parse(args.week)
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         weekly.record_followup(journal, week, args.outcome.replace("-", "_"), args.note)
-    finally:
-        journal.close()
     return 0
 
 
@@ -1017,12 +987,9 @@ def _exercise_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import weekly
 
     today = date.today()
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         exercises = weekly.list_exercises(journal)
         current = weekly.streak(journal, today)
-    finally:
-        journal.close()
     if args.json:
         _print_json({"exercises": [e.to_json() for e in exercises], "streak": current})
         return 0
@@ -1037,11 +1004,8 @@ def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import actions
 
     today = date.today()
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         found = actions.list_actions(journal)
-    finally:
-        journal.close()
     if args.json:
         _print_json([a.to_json(today) for a in found])
         return 0
@@ -1054,11 +1018,8 @@ def _action_list(args: argparse.Namespace, catalog: Catalog) -> int:
 def _action_done(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import actions
 
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         actions.complete_action(journal, args.id, args.note)
-    finally:
-        journal.close()
     return 0
 
 
@@ -1078,11 +1039,8 @@ def _language_check(args: argparse.Namespace, catalog: Catalog) -> int:
 def _deid_allow(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import settings
 
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         words = settings.remember_not_identifying(journal, args.word)
-    finally:
-        journal.close()
     _show(f"Confirmed as not identifying ({len(words)} on the list).")
     return 0
 
@@ -1090,11 +1048,8 @@ def _deid_allow(args: argparse.Namespace, catalog: Catalog) -> int:
 def _deid_list(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import settings
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         words = settings.not_identifying(journal)
-    finally:
-        journal.close()
     if args.json:
         _print_json(words)
         return 0
@@ -1106,11 +1061,8 @@ def _deid_list(args: argparse.Namespace, catalog: Catalog) -> int:
 def _deid_remove(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import settings
 
-    journal = _open(args)
-    try:
+    with _opened(args) as journal:
         words = settings.forget_not_identifying(journal, args.word)
-    finally:
-        journal.close()
     _show(f"Removed; {len(words)} left on the list.")
     return 0
 
@@ -1123,12 +1075,9 @@ def _deid_check(args: argparse.Namespace, catalog: Catalog) -> int:
         raise InvalidInput("Give either --from/--to or --relationship, not both.")
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise InvalidInput(f"The start date {args.date_from} is after the end date {args.date_to}.")
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         findings = exports.identifier_check(journal, catalog, date_from=args.date_from, date_to=args.date_to,
                                             relationship=args.relationship)
-    finally:
-        journal.close()
     if args.json:
         _print_json([f.to_json() for f in findings])
     else:
@@ -1143,69 +1092,56 @@ def _deid_check(args: argparse.Namespace, catalog: Catalog) -> int:
     return 0
 
 
-def _export_pdf(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal import report
-    from boundary_journal.services import entries, exports
+def export_commands() -> tuple[ExportCommand, ...]:
+    """The `export` subcommands, from the registry of export formats (light to import: see export_formats)."""
+    from boundary_journal.services import export_formats
 
-    if args.relationship and (args.date_from or args.date_to or args.all_entries):
-        raise InvalidInput("The ethics-consult brief covers the whole relationship: leave out --from, --to and "
-                           "--all-entries with --relationship.")
-    if not args.relationship and not (args.date_from and args.date_to):
-        raise InvalidInput("Give the period with --from DATE --to DATE (or --relationship NAME for a brief).")
-    if args.date_from and args.date_to:
-        entries.EntryFilter(date_from=args.date_from, date_to=args.date_to).check()
-    report.check_output_path(args.out)
+    return export_formats.COMMANDS
+
+
+_TEXT_KINDS = ("text", "texts")
+# How the command line reads each kind of export option (services.export_formats.Option.kind).
+_OPTION_KINDS: dict[str, dict[str, Any]] = {
+    "date": {"type": _iso_date},
+    "text": {"type": _text_argument},
+    "texts": {"type": _text_argument, "action": "append", "default": []},
+    "switch": {"action": "store_true"},
+    "path": {"type": Path},
+}
+
+
+def _export(args: argparse.Namespace, catalog: Catalog) -> int:
+    """Every `export` subcommand: the request from the options the format takes, then services.exports.export."""
+    from boundary_journal.services import export_formats, exports
+
+    given = {o.name: getattr(args, o.name) for o in export_formats.OPTIONS if getattr(args, o.name, None) is not None}
+    given = {name: tuple(value) if isinstance(value, list) else value for name, value in given.items()}
+    request = export_formats.ExportRequest(format="", **given)
+    request = replace(request, format=export_formats.command_format(args.format, request))
+    export_formats.check_request(request)  # before the passphrase is asked
     journal = _open(args, write=False)
     try:
-        document: exports.SupervisionPacket | exports.EthicsBrief
-        if args.relationship:
-            document = exports.gather_brief(journal, catalog, args.relationship, display_name=args.name,
-                                            questions=args.question)
-        else:
-            document = exports.gather_supervision(
-                journal, catalog, date_from=args.date_from, date_to=args.date_to, all_entries=args.all_entries,
-                display_name=args.name, questions=args.question,
-            )
-        document = exports.redacted(document, [text for text in args.redact if text.strip()])
-        findings = exports.scan(journal, document)
+        result = exports.export(journal, catalog, request)
     finally:
         journal.close()
-    if findings and not args.allow_findings:
-        for finding in findings:
+    if not result.written:
+        for finding in result.findings:
             _show(f"{finding.location}: {finding.label}: {finding.context}")
+        count = len(result.findings)
         raise IdentifiersFound(
-            f"{len(findings)} likely identifier{'s' if len(findings) != 1 else ''} would leave the journal; "
+            f"{count} likely identifier{'s' if count != 1 else ''} would leave the journal; "
             "change the text, add --redact TEXT for this export, or --allow-findings to write anyway. "
             "Nothing was written."
         )
-    document = exports.with_check(document, findings)
-    outgoing = exports.outgoing_texts(document)
-    for where, what in report.unprintable(outgoing):
+    for where, what in result.checked.unprintable:
         print(for_terminal(f"Note: {where}: the PDF's fonts cannot draw {what}; the PDF prints each as its name "
                            "in brackets."), file=sys.stderr)
-    for where in report.right_to_left(outgoing):
-        print(for_terminal(f"Note: {where}: {report.RIGHT_TO_LEFT_NOTE}."), file=sys.stderr)
-    if isinstance(document, exports.EthicsBrief):
-        report.write_brief_pdf(args.out, document, catalog)
-        print(f"Wrote the ethics-consult brief for {args.relationship} to {args.out}.")
-    else:
-        report.write_supervision_pdf(args.out, document, catalog)
-        print(f"Wrote the supervision summary for {args.date_from} to {args.date_to} to {args.out}.")
-    return 0
+    if result.checked.right_to_left:
+        from boundary_journal.report import RIGHT_TO_LEFT_NOTE
 
-
-def _export_json(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.services import portability
-
-    files.check_output_path(args.out, ".json")
-    journal = _open(args, write=False)
-    try:
-        document = portability.write_json_export(journal, args.out)
-    finally:
-        journal.close()
-    count = len(document["entries"])
-    print(f"Wrote everything in the journal ({count} {'entry' if count == 1 else 'entries'}) to {args.out}; "
-          "the file is not encrypted, so keep it safe and delete it when it is no longer needed.")
+        for where in result.checked.right_to_left:
+            print(for_terminal(f"Note: {where}: {RIGHT_TO_LEFT_NOTE}."), file=sys.stderr)
+    print(result.message)
     return 0
 
 
@@ -1222,11 +1158,8 @@ def _import_json(args: argparse.Namespace, catalog: Catalog) -> int:
     path = _journal_file(args)
     _hold_data_folder(args)  # an import writes, and nothing may create or fill the journal meanwhile
     if path.exists():
-        journal = _open(args)
-        try:
+        with _opened(args) as journal:
             portability.import_json(journal, checked)
-        finally:
-            journal.close()
     else:
         portability.import_into_new_journal(path, read_passphrase(args, confirm=True), checked)
     print(f"Imported {checked.summary()} into {path}.")
@@ -1237,13 +1170,10 @@ def _check(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access, entries
     from boundary_journal.store.journal import integrity_problems
 
-    journal = _open(args, write=False)
-    try:
+    with _opened(args, write=False) as journal:
         problems = integrity_problems(journal)
         count = entries.count_entries(journal)
         older = access.backups_of_older_keys(journal, certain=True)
-    finally:
-        journal.close()
     if problems:
         raise JournalDamaged(f"The journal failed its integrity check: {problems[0]}")
     print(f"The journal opens and passes its integrity checks ({count} {'entry' if count == 1 else 'entries'}).")
@@ -1257,10 +1187,10 @@ def _check(args: argparse.Namespace, catalog: Catalog) -> int:
 
 
 def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.store import backups
+    from boundary_journal.services import journal_access
 
     if args.list:
-        scan = backups.scan_backups(backups.backup_folder(data_dir(args.data_dir)))
+        scan = journal_access.scan_backups(data_dir(args.data_dir))
         if args.json:
             _print_json([info.to_json() for info in scan.found])
         for info in [] if args.json else scan.found:
@@ -1269,31 +1199,30 @@ def _backup(args: argparse.Namespace, catalog: Catalog) -> int:
             print(f"{PROG}: skipped: {why}", file=sys.stderr)
         return 0
     if args.out is not None:
-        files.check_output_path(args.out, backups.BACKUP_SUFFIX)
-    journal = _open(args, write=False)
-    try:
-        info = backups.make_backup(journal, reason=backups.Reason.MANUAL, out=args.out)
-    finally:
-        journal.close()
+        journal_access.check_backup_path(args.out)
+    with _opened(args, write=False) as journal:
+        info = journal_access.make_backup(journal, args.out)
     print(f"Wrote a verified backup to {info.path}; it opens with the current passphrase.")
     return 0
 
 
 def _restore(args: argparse.Namespace, catalog: Catalog) -> int:
-    from boundary_journal.store import backups
+    from boundary_journal.errors import BackupSecretNeeded
+    from boundary_journal.services import journal_access
 
     if not args.file.is_file():
         raise InvalidInput(f"There is no backup file {args.file}.")
-    backups.read_info(args.file)  # a file that is not a backup is refused before the passphrase is asked
+    journal_access.read_backup(args.file)  # a file that is not a backup is refused before the passphrase is asked
     path = _journal_file(args)
     _hold_data_folder(args)
     passphrase = read_passphrase(args)
     backup_secret = (read_secret(args.backup_passphrase_file, "backup's passphrase", "--backup-passphrase-file")
                      if args.backup_passphrase_file else None)
     try:
-        restored = backups.restore_backup(path, args.file, passphrase, backup_secret=backup_secret)
-    except backups.BackupSecretNeeded as error:
-        raise backups.BackupSecretNeeded(f"{error} Give it with --backup-passphrase-file FILE.") from None
+        restored = journal_access.restore(path, args.file, passphrase, backup_secret=backup_secret)
+    except BackupSecretNeeded as error:
+        raise BackupSecretNeeded(f"{error} Give it with --backup-passphrase-file FILE.") from None
+    restored.journal.close()
     print(f"Restored the backup of {restored.backup.created_at:%Y-%m-%d %H:%M} into {path}.")
     if restored.rekeyed:
         print("It was made under another key, so it was re-encrypted with the journal's key of today: today's "
@@ -1319,9 +1248,9 @@ def _confirm_old_backups(args: argparse.Namespace) -> None:
     if args.old_backups != "remove" or args.confirm_remove == CONFIRM_WORD:
         return
     if args.confirm_remove is None and sys.stdin.isatty():
-        from boundary_journal.store.backups import backup_folder
+        from boundary_journal.services.journal_access import backup_folder
 
-        folder = backup_folder(_journal_file(args).parent)
+        folder = backup_folder(data_dir(args.data_dir))
         typed = input(f"This removes every backup in {folder} made before this change, for good. "
                       f"Type {CONFIRM_WORD} to go ahead: ")
         if typed.strip() == CONFIRM_WORD:
@@ -1332,23 +1261,19 @@ def _confirm_old_backups(args: argparse.Namespace) -> None:
 
 def _after_key_change(args: argparse.Namespace, journal: Journal, change: Any) -> None:
     """Say what a new key means for the backups, and re-encrypt or remove those in the backups folder."""
-    from boundary_journal.services import access
-    from boundary_journal.store import backups
+    from boundary_journal.services import access, journal_access
 
     if change.recovery_dropped:
         print(_RECOVERY_DROPPED)
-    folder = backups.backup_folder(journal.folder)
-    if args.old_backups == "reencrypt":
-        result = access.reencrypt_backups(journal, change.previous_key)
-        if result.done:
-            count = len(result.done)
-            print(f"Re-encrypted {count} backup{'s' if count != 1 else ''} in {folder} under the new key.")
-    elif args.old_backups == "remove":
-        result = access.remove_backups_of_older_keys(journal)
-        if result.done:
-            count = len(result.done)
-            print(f"Removed {count} backup{'s' if count != 1 else ''} made before the change from {folder}.")
-    left = access.backups_of_older_keys(journal)
+    folder = journal_access.backup_folder(journal.folder)
+    choice = access.OldBackups(args.old_backups)
+    result = access.settle_old_backups(journal, change.previous_key, choice)
+    count = len(result.done)
+    if count and choice is access.OldBackups.REENCRYPT:
+        print(f"Re-encrypted {count} backup{'s' if count != 1 else ''} in {folder} under the new key.")
+    elif count and choice is access.OldBackups.REMOVE:
+        print(f"Removed {count} backup{'s' if count != 1 else ''} made before the change from {folder}.")
+    left = result.left
     if left:
         print(f"{len(left)} backup{'s' if len(left) != 1 else ''} in {folder} still open only with an earlier "
               f"passphrase or recovery code: {', '.join(path.name for path in left)}. "
@@ -1360,8 +1285,7 @@ def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access
 
     _confirm_old_backups(args)
-    journal, current = _open_with_passphrase(args)
-    try:
+    with _opened_with_passphrase(args) as (journal, current):
         new = read_secret(args.new_passphrase_file, "new passphrase", "--new-passphrase-file", confirm=True)
         had_code = access.has_recovery_code(journal)
         change = access.change_passphrase(journal, new, current=current, new_recovery_code=args.new_recovery_code)
@@ -1375,8 +1299,6 @@ def _change_passphrase(args: argparse.Namespace, catalog: Catalog) -> int:
                   "too (--new-recovery-code, or 'recovery-code'): with the old passphrase they could have added a "
                   "code of their own.")
         _after_key_change(args, journal, change)
-    finally:
-        journal.close()
     return 0
 
 
@@ -1384,15 +1306,12 @@ def _recovery_code(args: argparse.Namespace, catalog: Catalog) -> int:
     from boundary_journal.services import access
 
     _confirm_old_backups(args)
-    journal, passphrase = _open_with_passphrase(args)
-    try:
+    with _opened_with_passphrase(args) as (journal, passphrase):
         change = access.new_recovery_code(journal, passphrase=passphrase)
         print(f"Recovery code: {change.recovery_code}")
         print("Write it down or print it and keep it apart from this computer. The journal has a new key: an "
               "earlier code, and any copy of the old key file, open nothing written from now on.")
         _after_key_change(args, journal, change)
-    finally:
-        journal.close()
     return 0
 
 
@@ -1462,11 +1381,13 @@ def _shipped_catalog() -> Catalog:
     return shipped_catalog()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, window: Window | None = None) -> int:
+    """Run one command (argv, else sys.argv); `window` starts the window for no command or `gui` (the launcher's)."""
     disable_core_dumps()  # before any secret is read: a core file would hold the key and entries in the clear
     args = build_parser().parse_args(argv)
     if args.command is None:
         args.handler = _gui
+    args.window = window
     try:
         try:
             _read_standard_input(args)

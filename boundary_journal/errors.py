@@ -15,7 +15,15 @@ class UserError(Exception):
 
 
 class InvalidInput(UserError):
-    """A value the user typed or passed is not acceptable."""
+    """A value the user typed or passed is not acceptable.
+
+    `field`: a short stable name of the value it is about ("when", "pseudonym", "passphrase", ...), which the
+    window uses to put the problem next to that field; None when it is about no one field.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class CannotWrite(UserError):
@@ -70,6 +78,14 @@ class WrongPassphrase(UserError):
 
 class WrongRecoveryCode(WrongPassphrase):
     """A recovery code that is malformed or does not unwrap the journal key."""
+
+
+class BackupSecretNeeded(WrongPassphrase):
+    """The backup is of an earlier key: besides today's passphrase, the secret of its day is needed."""
+
+
+class WrongBackupSecret(WrongPassphrase):
+    """The secret given for the backup's day does not open it (today's passphrase was right)."""
 
 
 class JournalProblem(UserError):

@@ -8,14 +8,37 @@ time the clinician chose in any time zone and across daylight-saving changes.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from icalendar import Alarm, Calendar, Event
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.services.weekly import ExerciseView
 from boundary_journal.store import files
+
+
+class ExerciseStep(Protocol):
+    """What the calendar file is made of: a weekly exercise's step (services.weekly.ExerciseView is one).
+    The writer names only what it reads, so it need not know the service that saves exercises."""
+
+    @property
+    def week(self) -> object: ...  # an IsoWeek; printed as "2026-W49"
+    @property
+    def relationship(self) -> str: ...
+    @property
+    def unease(self) -> str: ...
+    @property
+    def move(self) -> str: ...
+    @property
+    def move_other(self) -> str: ...
+    @property
+    def on(self) -> date: ...
+    @property
+    def at(self) -> time | None: ...
+    @property
+    def created(self) -> datetime: ...
+
 
 PRODID = "-//Boundary Journal//Weekly exercise//EN"
 _UID_NAMESPACE = uuid.UUID("6f1c2a52-3b7e-4f0e-9a54-5f1f0b6a2d11")
@@ -24,7 +47,7 @@ TIMED_ALARM = timedelta(minutes=-15)
 ALL_DAY_ALARM = timedelta(hours=9)  # 09:00 on the day
 
 
-def exercise_calendar(catalog: Catalog, exercise: ExerciseView, *, details: bool = False) -> bytes:
+def exercise_calendar(catalog: Catalog, exercise: ExerciseStep, *, details: bool = False) -> bytes:
     """An .ics holding one event for the exercise's step, with a display alarm."""
     move = catalog.weekly_move(exercise.move)
     summary = move.calendar_label if move else "Grey relationship step"
@@ -63,7 +86,7 @@ def exercise_calendar(catalog: Catalog, exercise: ExerciseView, *, details: bool
     return calendar.to_ical()
 
 
-def write_exercise_calendar(out: Path, catalog: Catalog, exercise: ExerciseView, *, details: bool = False) -> None:
-    files.check_output_path(out, ".ics")
+def write_exercise_calendar(out: Path, catalog: Catalog, exercise: ExerciseStep, *, details: bool = False) -> None:
+    files.check_output_path(out, ".ics", field="calendar")
     data = exercise_calendar(catalog, exercise, details=details)
     files.atomic_write(out, lambda target: target.write(data), what="calendar file")

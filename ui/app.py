@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from boundary_journal import APP_NAME, __version__
 from boundary_journal.errors import UserError
-from boundary_journal.store import instance
-from boundary_journal.store.paths import journal_path
+from boundary_journal.services import journal_access
 from ui import messages
 from ui.clock import Clock
 from ui.preload import IdleImports
@@ -75,7 +74,7 @@ def application() -> QApplication:
 
 def open_journal_dialog(data_dir: Path, parent: QWidget | None = None) -> SetupDialog | UnlockDialog:
     """The set-up dialog when there is no journal yet, else the unlock dialog."""
-    path = journal_path(data_dir)
+    path = journal_access.journal_file(data_dir)
     if path.exists():
         return UnlockDialog(path, parent)
     from ui.setup_dialog import SetupDialog  # the first start only
@@ -105,15 +104,12 @@ def run(data_dir: Path, catalog: Catalog | Callable[[], Catalog]) -> int:
     """
     app = application()
     try:
-        held = instance.acquire(data_dir)
+        # As the folder's holder: finish or drop a re-key or restore a crash interrupted, sweep leftovers.
+        held = journal_access.hold(data_dir)
     except UserError as error:  # JournalInUse, or a folder that cannot be used at all (CannotWrite)
         messages.show_error(None, error)
         return error.exit_code
     try:
-        from boundary_journal.store import journal_files
-
-        # As the folder's holder: finish or drop a re-key or restore a crash interrupted, sweep leftovers.
-        journal_files.tidy(journal_path(data_dir))
         return _open_and_show(app, data_dir, catalog)
     finally:
         held.release()

@@ -1,43 +1,56 @@
 """Today's automatic backup, made off the UI thread after each unlock; a failure is a notice, never a box.
 
-`backups.automatic_backup` makes a verified backup in the data folder if there is none from today yet.
+`journal_access.automatic_backup` makes a verified backup in the data folder if there is none from today yet.
 It reads the journal through its own connection while the window goes on; the window waits for it before
 it closes or locks the journal, since a backup needs the journal's key until it is done.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from boundary_journal.store import backups
-from boundary_journal.store.journal import Journal
+from boundary_journal.services import journal_access
 from ui import messages
+from ui.background import run_in_background
+from ui.clock import Clock
+from ui.controllers.session import JournalSession, Status
 from ui.notices import TintedFrame
 
+if TYPE_CHECKING:
+    from boundary_journal.store.backups import BackupInfo
 
-class _Signals(QObject):
-    done = Signal(object)  # the BackupInfo, or None when today's backup was there already
-    failed = Signal(object)
+STATUS_TIMEOUT_MS = 10_000
 
 
-class AutomaticBackupJob(QRunnable):
-    """Runs `backups.automatic_backup`; touches no widget."""
+class AutomaticBackups(QObject):
+    """Today's automatic backup, off the UI thread, after each unlock (when `enabled`: app.run asks for them;
+    tests that are not about them do not). A failure shows on `notice`; success is a status line."""
 
-    def __init__(self, journal: Journal, now: datetime) -> None:
-        super().__init__()
-        self.journal, self.now = journal, now
-        self.signals = _Signals()
+    def __init__(self, session: JournalSession, clock: Clock, notice: BackupNotice, *, enabled: bool,
+                 status: Status, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.clock, self.notice, self.enabled, self._status = session, clock, notice, enabled, status
+        self.pool = QThreadPool(self)
 
-    def run(self) -> None:
-        try:
-            info = backups.automatic_backup(self.journal, self.now)
-        except Exception as error:  # a CannotWrite says what to do; anything else is named a bug
-            self.signals.failed.emit(error)
+    def start(self) -> None:
+        """Today's backup, if none is running; `journal_access.automatic_backup` touches no widget."""
+        if not self.enabled or not self.session.is_open() or self.pool.activeThreadCount():
             return
-        self.signals.done.emit(info)
+        journal, now = self.session.journal, self.clock.now()
+        run_in_background(lambda: journal_access.automatic_backup(journal, now), self._done, self.notice.show_failure,
+                          pool=self.pool)
+
+    def _done(self, info: BackupInfo | None) -> None:  # None when today's backup was there already
+        if info is not None and not self.session.is_locked:
+            self.notice.hide()
+            self._status("Today's automatic backup is made and checked", STATUS_TIMEOUT_MS)
+
+    def wait(self) -> None:
+        """Until no automatic backup is reading the journal (before it is re-encrypted, replaced or closed)."""
+        self.pool.waitForDone()
 
 
 class BackupNotice(TintedFrame):

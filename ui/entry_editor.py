@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from boundary_journal.catalog import NOTE_FIELD, Catalog, Template, TemplateField
 from boundary_journal.errors import InvalidInput
 from boundary_journal.services.drafts import EditorDraft
-from boundary_journal.services.entries import EntryDraft, EntryView
+from boundary_journal.services.entries import TEMPLATE_FIELD_PREFIX, EntryDraft, EntryView
 from ui.escalation_guide import EscalationGuide
 from ui.guidance_panel import NOT_A_CRISIS_TOOL, GuidancePanel
 from ui.identifier_hint import IdentifierHint
@@ -401,7 +401,7 @@ class EntryEditor(QWidget):
         """What is typed, as a draft for the entries service; raises InvalidInput without a template."""
         template = self._template
         if template is None:
-            raise InvalidInput("Choose a template first: it decides which fields the entry has.")
+            raise InvalidInput("Choose a template first: it decides which fields the entry has.", field="template")
         self._store_values()
         return EntryDraft(
             template=template.id,
@@ -474,10 +474,11 @@ class EntryEditor(QWidget):
             )
         return self._state() != self._baseline
 
-    def show_error(self, message: str) -> None:
-        """Show a problem inline (it stays until the next save or load) and focus the field it names."""
-        self._show_problem(f"Not saved: {message}")
-        target = self._widget_for_error(message)
+    def show_error(self, error: InvalidInput | str) -> None:
+        """Show a problem inline (it stays until the next save or load) and focus the field it names
+        (`InvalidInput.field`)."""
+        self._show_problem(f"Not saved: {error}")
+        target = self._widget_for_field(error.field) if isinstance(error, InvalidInput) else None
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll.ensureWidgetVisible(target)
@@ -713,25 +714,12 @@ class EntryEditor(QWidget):
         if not self._loading:
             self.changed.emit()
 
-    def _widget_for_error(self, message: str) -> QWidget | None:
-        """The control a service's message is about, so focus can go there."""
-        lowered = message.casefold()
-        if lowered.startswith("please fill in") and self._template is not None:
-            for spec in self._template.fields:
-                edit = self._field_edits.get(spec.key)
-                if spec.required and edit is not None and not edit.toPlainText().strip():
-                    return edit
-        for spec_key, edit in self._field_edits.items():
-            if f"'{edit.spec.label.casefold()}'" in lowered or f"'{spec_key}'" in lowered:
-                return edit
-        for word, widget in (
-            ("template", self.template_combo),
-            ("pseudonym", self.relationship_combo),
-            ("relationship", self.relationship_combo),
-            ("date", self.when_edit),
-            ("channel", self.channel_combo),
-            ("tag", self.tags_edit),
-        ):
-            if word in lowered:
-                return widget
-        return None
+    def _widget_for_field(self, field: str | None) -> QWidget | None:
+        """The control a service's refusal is about (its `InvalidInput.field`), so focus can go there."""
+        if field is not None and field.startswith(TEMPLATE_FIELD_PREFIX):
+            return self._field_edits.get(field.removeprefix(TEMPLATE_FIELD_PREFIX))
+        widgets: dict[str, QWidget] = {
+            "template": self.template_combo, "pseudonym": self.relationship_combo, "when": self.when_edit,
+            "channel": self.channel_combo, "tags": self.tags_edit,
+        }
+        return widgets.get(field or "")

@@ -1,17 +1,20 @@
-"""Export a supervision summary or an ethics-consult brief as a PDF: choose, check for identifiers, save.
+"""Export: choose a format (services.export_formats.FORMATS), check for identifiers, save.
 
-The de-identification check runs on exactly the document that will be written; the PDF is written off the
-UI thread from that already-gathered document, so the worker never touches the journal.
+The choices are the registry's formats: the supervision summary and the ethics-consult brief (PDFs), and the
+whole journal as JSON. The de-identification check (services.exports.check) runs on exactly the document that
+will be written; services.exports.write writes it off the UI thread from that already-gathered document, so the
+worker never touches the journal, and refuses as the command line does while findings remain and are not allowed.
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QDate, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,17 +44,22 @@ from PySide6.QtWidgets import (
 
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import UserError
-from boundary_journal.services import entries, exports, relationships, settings
+from boundary_journal.services import entries, export_formats, exports, relationships, settings
 from boundary_journal.services.deidentify import Finding
-from boundary_journal.services.exports import EthicsBrief, OutgoingText, SupervisionPacket
+from boundary_journal.services.export_formats import ExportFormat, ExportRequest
+from boundary_journal.services.exports import CheckedExport, ExportResult, OutgoingText
 from boundary_journal.store.journal import Journal
 from ui import messages
+from ui.background import BackgroundJob, run_in_background
 from ui.notices import NoticeLabel
 from ui.sizing import dialog_buttons, grow_to_fit
 
 DATE_FORMAT = "yyyy-MM-dd"
+# Format names (services.export_formats.FORMATS) the window opens with.
 SUMMARY = "summary"
 BRIEF = "brief"
+JSON = "json"
+CHECK_FIRST = "Check the export for names, numbers and other identifiers before saving."
 # Where to fix text the dialog cannot edit itself, by OutgoingText.record.
 FIX_ELSEWHERE = {
     "exercise": "Edit it in the weekly exercise (Journal ▸ Weekly exercise), then check again.",
@@ -67,6 +75,12 @@ def this_month(today: date) -> tuple[date, date]:
     return today.replace(day=1), today.replace(day=last)
 
 
+def _with_shortcut(label: str, letter: str) -> str:
+    """The label with its first `letter` underlined as the keyboard shortcut ("&Supervision summary")."""
+    at = label.find(letter) if letter else -1
+    return label if at < 0 else f"{label[:at]}&{label[at:]}"
+
+
 def _plain_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -80,33 +94,6 @@ def _record_edit(name: str) -> QPlainTextEdit:
     edit.setAccessibleName(name)
     edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
     return edit
-
-
-class _WriteSignals(QObject):
-    done = Signal(str)
-    failed = Signal(object)
-
-
-class _WritePdf(QRunnable):
-    """Writes an already-gathered document; touches no database and no widget."""
-
-    def __init__(self, out: Path, document: SupervisionPacket | EthicsBrief, catalog: Catalog) -> None:
-        super().__init__()
-        self.out, self.document, self.catalog = out, document, catalog
-        self.signals = _WriteSignals()
-
-    def run(self) -> None:
-        from boundary_journal import report  # loaded only when exporting
-
-        try:
-            if isinstance(self.document, EthicsBrief):
-                report.write_brief_pdf(self.out, self.document, self.catalog)
-            else:
-                report.write_supervision_pdf(self.out, self.document, self.catalog)
-        except Exception as error:  # shown inline; messages.error_text names a bug as one
-            self.signals.failed.emit(error)
-            return
-        self.signals.done.emit(str(self.out))
 
 
 class EditSourceDialog(QDialog):
@@ -131,7 +118,8 @@ class EditSourceDialog(QDialog):
 
 
 class ExportDialog(QDialog):
-    """Choose a supervision summary or an ethics-consult brief, resolve likely identifiers, write the PDF."""
+    """Choose an export (a supervision summary, an ethics-consult brief, everything as JSON), resolve likely
+    identifiers where the format is checked, write the file."""
 
     written = Signal(str)
 
@@ -153,31 +141,36 @@ class ExportDialog(QDialog):
         self.folder: Path | None = None
         self.edited_entries: set[int] = set()
         self._redactions: set[str] = set()
-        self._document: SupervisionPacket | EthicsBrief | None = None
+        self._checked: CheckedExport | None = None
         self._findings: list[Finding] = []
-        self._sources: dict[str, OutgoingText] = {}
         self._busy = False
         self._pool = QThreadPool(self)
-        self._job: _WritePdf | None = None
-        self.setAccessibleName("Export PDF")
+        self._job: BackgroundJob | None = None
+        self.setAccessibleName("Export")
 
-        # --- 1. what to export
-        self.summary_radio = QRadioButton("&Supervision summary")
-        self.summary_radio.setAccessibleName("Supervision summary")
-        self.brief_radio = QRadioButton("Ethics-consult &brief")
-        self.brief_radio.setAccessibleName("Ethics-consult brief")
-        self.brief_radio.setEnabled(bool(pseudonyms))
-        kinds = QButtonGroup(self)
-        for radio in (self.summary_radio, self.brief_radio):
-            kinds.addButton(radio)
-        kind_row = QHBoxLayout()
-        kind_row.addWidget(self.summary_radio)
-        kind_row.addWidget(self.brief_radio)
-        kind_row.addStretch(1)
-
+        # --- 1. what to export: one choice and one page per format in the registry
+        self.formats: dict[str, ExportFormat] = {f.name: f for f in export_formats.FORMATS}
+        self.format_radios: dict[str, QRadioButton] = {}
         self.stack = QStackedWidget()
-        self.stack.addWidget(self._summary_page(now.date() if now else date.today()))
-        self.stack.addWidget(self._brief_page(pseudonyms))
+        self._pages: dict[str, QWidget] = {}
+        kinds = QButtonGroup(self)
+        kind_row = QHBoxLayout()
+        today = now.date() if now else date.today()
+        for export_format in export_formats.FORMATS:
+            radio = QRadioButton(_with_shortcut(export_format.label, export_format.shortcut))
+            radio.setAccessibleName(export_format.label)
+            radio.setToolTip(export_format.description)
+            kinds.addButton(radio)
+            kind_row.addWidget(radio)
+            self.format_radios[export_format.name] = radio
+            page = self._page(export_format, today, pseudonyms)
+            self._pages[export_format.name] = page
+            self.stack.addWidget(page)
+        kind_row.addStretch(1)
+        self.summary_radio = self.format_radios[SUMMARY]
+        self.brief_radio = self.format_radios[BRIEF]
+        self.json_radio = self.format_radios[JSON]
+        self.brief_radio.setEnabled(bool(pseudonyms))
 
         self.display_name_edit = QLineEdit()
         self.display_name_edit.setPlaceholderText("Optional: your name as it should appear on the cover")
@@ -190,8 +183,10 @@ class ExportDialog(QDialog):
         self.questions_edit.setFixedHeight(self.questions_edit.fontMetrics().lineSpacing() * 4 + 12)
         name_row = QFormLayout()
         name_row.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        name_row.addRow(self._label("Display &name", self.display_name_edit), self.display_name_edit)
-        name_row.addRow(self._label("&Questions I want to bring", self.questions_edit))
+        self.display_name_label = self._label("Display &name", self.display_name_edit)
+        name_row.addRow(self.display_name_label, self.display_name_edit)
+        self.questions_label = self._label("&Questions I want to bring", self.questions_edit)
+        name_row.addRow(self.questions_label)
         name_row.addRow(self.questions_edit)
 
         choose = QGroupBox("1. What to export")
@@ -204,7 +199,7 @@ class ExportDialog(QDialog):
         self.check_button = QPushButton("&Check for identifiers")
         self.check_button.setAccessibleName("Check for identifiers")
         self.check_button.clicked.connect(self.check)
-        self.check_status = _plain_label("Check the export for names, numbers and other identifiers before saving.")
+        self.check_status = _plain_label(CHECK_FIRST)
         self.check_status.setAccessibleName("Result of the identifier check")
         self.fonts_notice = _plain_label()
         self.fonts_notice.setAccessibleName("Characters the PDF cannot draw")
@@ -241,7 +236,7 @@ class ExportDialog(QDialog):
         self.anyway_check.toggled.connect(self._update_buttons)
         self.anyway_check.hide()
 
-        check = QGroupBox("2. Check for identifiers")
+        check = self.check_group = QGroupBox("2. Check for identifiers")
         check_layout = QVBoxLayout(check)
         check_top = QHBoxLayout()
         check_top.addWidget(self.check_status, 1)
@@ -301,11 +296,13 @@ class ExportDialog(QDialog):
         for edit in (*self.context_edits.values(), *self.consent_edits.values()):
             edit.textChanged.connect(self._changed)
         self.relationship_combo.currentIndexChanged.connect(self._relationship_chosen)
-        self.summary_radio.toggled.connect(self._mode_chosen)
+        for radio in self.format_radios.values():
+            radio.toggled.connect(self._mode_chosen)
 
         chars = self.fontMetrics().averageCharWidth()
         self.resize(chars * 150, self.fontMetrics().lineSpacing() * 36)
-        (self.brief_radio if mode == BRIEF and pseudonyms else self.summary_radio).setChecked(True)
+        chosen = self.format_radios.get(mode)
+        (chosen if chosen is not None and chosen.isEnabled() else self.summary_radio).setChecked(True)
         self._mode_chosen()
         self._relationship_chosen()
 
@@ -324,6 +321,21 @@ class ExportDialog(QDialog):
         edit.setDisplayFormat(DATE_FORMAT)
         edit.setAccessibleName(name)
         return edit
+
+    def _page(self, export_format: ExportFormat, today: date, pseudonyms: Sequence[str]) -> QWidget:
+        """The options a format takes: a period, or a relationship, or (taking neither) what the format holds."""
+        if export_format.takes("date_from"):
+            return self._summary_page(today)
+        if export_format.takes("relationship"):
+            return self._brief_page(pseudonyms)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        about = _plain_label(export_format.description)
+        about.setAccessibleName(f"About the {export_format.label.lower()} export")
+        layout.addWidget(about)
+        layout.addStretch(1)
+        return page
 
     def _summary_page(self, today: date) -> QWidget:
         first, last = this_month(today)
@@ -392,14 +404,30 @@ class ExportDialog(QDialog):
     # --- what the clinician chose -----------------------------------------------------------------
 
     def mode(self) -> str:
-        return BRIEF if self.brief_radio.isChecked() else SUMMARY
+        """The chosen format's name (services.export_formats.FORMATS)."""
+        return next((name for name, radio in self.format_radios.items() if radio.isChecked()), SUMMARY)
+
+    def export_format(self) -> ExportFormat:
+        return self.formats[self.mode()]
 
     def _mode_chosen(self) -> None:
-        brief = self.mode() == BRIEF
-        self.stack.setCurrentIndex(1 if brief else 0)
-        title = "Ethics-consult brief" if brief else "Supervision summary"
-        self.setWindowTitle(f"Export PDF — {title}")
+        export_format = self.export_format()
+        was_checked = self._checked is not None
+        self.stack.setCurrentWidget(self._pages[export_format.name])
+        self.setWindowTitle(f"Export {export_format.kind} — {export_format.label}")
+        self.setAccessibleName(f"Export {export_format.kind}")
+        self.export_button.setText(f"&Export {export_format.kind}…")
+        self.export_button.setAccessibleName(f"Export {export_format.kind}")
+        for widget, option in ((self.display_name_label, "display_name"), (self.display_name_edit, "display_name"),
+                               (self.questions_label, "questions"), (self.questions_edit, "questions")):
+            widget.setVisible(export_format.takes(option))
+        self.check_group.setEnabled(export_format.checked)
         self._changed()
+        if not export_format.checked:
+            self.check_status.setText("This export is not checked for identifiers: it holds everything you wrote, "
+                                      "for moving the journal, not for sharing.")
+        elif not was_checked:
+            self.check_status.setText(CHECK_FIRST)
 
     def _relationship_chosen(self) -> None:
         pseudonym = self.relationship_combo.currentData()
@@ -421,8 +449,8 @@ class ExportDialog(QDialog):
         """Anything the clinician changes makes the last check stale: check again before exporting."""
         if self._busy:
             return
-        was_checked = self._document is not None
-        self._document = None
+        was_checked = self._checked is not None
+        self._checked = None
         self._findings = []
         self.findings_list.clear()
         self.findings_notice.hide()
@@ -436,24 +464,27 @@ class ExportDialog(QDialog):
 
     # --- 2. the check -----------------------------------------------------------------------------
 
-    def _gather(self) -> SupervisionPacket | EthicsBrief:
-        name = self.display_name_edit.text()
-        if self.mode() == BRIEF:
+    def request(self) -> ExportRequest:
+        """The export as chosen, with this export's redactions; the file is asked for when saving."""
+        export_format = self.export_format()
+        given = {
+            "date_from": self.from_edit.date().toPython(),
+            "date_to": self.to_edit.date().toPython(),
+            "all_entries": self.all_radio.isChecked(),
+            "relationship": self.relationship_combo.currentData(),
+            "display_name": self.display_name_edit.text(),
+            "questions": tuple(self.questions_edit.toPlainText().splitlines()),
+            "redact": tuple(sorted(self._redactions)),
+        }
+        taken = {name: value for name, value in given.items() if export_format.takes(name)}
+        return ExportRequest(format=export_format.name, out=Path(), made=self.now, **taken)
+
+    def _save_relationship_record(self) -> None:
+        """The brief's context and consent, edited here, are saved to the relationship before it is gathered."""
+        if self.export_format().takes("relationship"):
             pseudonym = self.relationship_combo.currentData()
             relationships.set_context(self.journal, pseudonym, self._values(self.context_edits))
             relationships.set_consent(self.journal, pseudonym, self._values(self.consent_edits))
-            return exports.gather_brief(self.journal, self.catalog, pseudonym, display_name=name,
-                                        questions=self.questions_edit.toPlainText().splitlines(), made=self.now)
-        return exports.gather_supervision(
-            self.journal,
-            self.catalog,
-            date_from=self.from_edit.date().toPython(),
-            date_to=self.to_edit.date().toPython(),
-            all_entries=self.all_radio.isChecked(),
-            display_name=name,
-            questions=self.questions_edit.toPlainText().splitlines(),
-            made=self.now,
-        )
 
     @staticmethod
     def _values(edits: dict[str, QPlainTextEdit]) -> dict[str, str]:
@@ -464,34 +495,32 @@ class ExportDialog(QDialog):
         self.error_label.hide()
         self._hide_done()
         try:
-            document = exports.redacted(self._gather(), self._redactions)
-            findings = exports.scan(self.journal, document)
+            self._save_relationship_record()
+            checked = exports.check(self.journal, self.catalog, self.request())
         except UserError as error:
             self._changed()
             self._show_inline(messages.error_text(error))
             return
-        self._document = document
-        self._findings = findings
-        self._sources = {item.location: item for item in exports.outgoing(document)}
-        self._show_unprintable(document)
+        self._checked = checked
+        self._findings = list(checked.findings)
+        self._show_unprintable(checked)
         self._show_findings()
 
-    def _show_unprintable(self, document: SupervisionPacket | EthicsBrief) -> None:
+    def _show_unprintable(self, checked: CheckedExport) -> None:
         """Say before saving where the PDF prints a character by its name because no shipped font draws it."""
-        from boundary_journal import report  # loaded only when checking an export
+        from boundary_journal.report import RIGHT_TO_LEFT_NOTE  # loaded by the check already
 
-        outgoing = exports.outgoing_texts(document)
-        found = report.unprintable(outgoing)
+        found = checked.unprintable
         lines = [f"{where}: {what}" for where, what in found]
         notes = []
         if found:
             notes.append(
                 "The PDF's fonts cannot draw these characters, so the PDF prints each as its name in brackets:\n"
                 + "\n".join(lines[:10]) + (f"\n… and {len(lines) - 10} more" if len(lines) > 10 else ""))
-        reversed_at = report.right_to_left(outgoing)
+        reversed_at = checked.right_to_left
         if reversed_at:
             notes.append(f"In {', '.join(reversed_at[:5])}{' and more' if len(reversed_at) > 5 else ''}: "
-                         f"{report.RIGHT_TO_LEFT_NOTE}.")
+                         f"{RIGHT_TO_LEFT_NOTE}.")
         self.fonts_notice.setText("\n\n".join(notes))
         self.fonts_notice.setVisible(bool(notes))
 
@@ -549,7 +578,7 @@ class ExportDialog(QDialog):
         self.check()
 
     def source_of(self, finding: Finding) -> OutgoingText | None:
-        return self._sources.get(finding.location)
+        return self._checked.source_of(finding) if self._checked is not None else None
 
     def edit_current_source(self) -> None:
         """An entry's field is edited here; the brief's context and the export's own fields get focus."""
@@ -608,7 +637,9 @@ class ExportDialog(QDialog):
     # --- 3. writing -------------------------------------------------------------------------------
 
     def _update_buttons(self, *_args: object) -> None:
-        checked = self._document is not None
+        export_format = self.export_format()
+        # A format that is not checked is gathered when saving.
+        checked = self._checked is not None or not export_format.checked
         idle = not self._busy
         finding = self.current_finding() is not None
         for button in (self.redact_button, self.not_identifying_button, self.edit_source_button):
@@ -619,22 +650,24 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(
             idle and checked and (not self._findings or self.anyway_check.isChecked())
         )
-        for widget in (self.check_button, self.summary_radio, self.stack, self.display_name_edit,
-                       self.anyway_check, self.close_button):
+        for widget in (self.check_button, self.stack, self.display_name_edit, self.anyway_check, self.close_button,
+                       *self.format_radios.values()):
             widget.setEnabled(idle)
         self.brief_radio.setEnabled(idle and self.relationship_combo.count() > 0)
 
     def choose_path(self) -> str:
         """Ask where to save; replaced in tests. Returns '' when the user cancels."""
-        suggested = "ethics-brief.pdf" if self.mode() == BRIEF else "supervision-summary.pdf"
-        path, _filter = QFileDialog.getSaveFileName(self, "Export PDF", suggested, "PDF files (*.pdf)")
+        export_format = self.export_format()
+        extension = export_format.extension
+        path, _filter = QFileDialog.getSaveFileName(
+            self, f"Export {export_format.kind}", export_format.file_name + extension,
+            f"{export_format.kind} files (*{extension})")
         return path
 
     def export(self) -> None:
-        """Ask for the file, then write the checked document off the UI thread."""
-        from boundary_journal import report
-
-        if self._document is None or self._busy:
+        """Ask for the file, then write the checked export off the UI thread."""
+        export_format = self.export_format()
+        if self._busy or (self._checked is None and export_format.checked):
             return
         self.error_label.hide()
         self._hide_done()
@@ -643,19 +676,19 @@ class ExportDialog(QDialog):
             return
         out = Path(chosen).expanduser()
         if not out.suffix and not out.is_dir():
-            out = out.with_suffix(".pdf")
+            out = out.with_suffix(export_format.extension)
         try:
-            report.check_output_path(out)
+            export_formats.check_request(replace(self.request(), out=out))
+            # A format without the identifier check is gathered now, as it will be written.
+            checked = self._checked or exports.check(self.journal, self.catalog, self.request())
         except UserError as error:
             self._show_inline(messages.error_text(error))
             return
-        job = _WritePdf(out, exports.with_check(self._document, self._findings), self.catalog)
-        job.setAutoDelete(False)
-        job.signals.done.connect(self._written)
-        job.signals.failed.connect(self._failed)
-        self._job = job
+        allow = self.anyway_check.isChecked()
         self._set_busy(True)
-        self._pool.start(job)
+        # Writing touches no database and no widget (services.exports.write of an already-checked export).
+        self._job = run_in_background(lambda: exports.write(checked, self.catalog, out, allow_findings=allow),
+                                      self._written, self._failed, pool=self._pool)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -665,10 +698,16 @@ class ExportDialog(QDialog):
     def is_busy(self) -> bool:
         return self._busy
 
-    def _written(self, path: str) -> None:
+    def _written(self, result: ExportResult) -> None:
         self._job = None
         self._set_busy(False)
-        out = Path(path)
+        if not result.written:  # the gate refused: findings remain and were not allowed
+            count = len(result.findings)
+            self._show_inline(f"{count} likely identifier{'' if count == 1 else 's'} would leave the journal; "
+                              "nothing was written.")
+            return
+        out = result.out
+        path = str(out)
         self.folder = out.parent
         left = len(self._findings)
         note = f" with {left} finding{'' if left == 1 else 's'} left in" if left else ""

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from boundary_journal.errors import InvalidInput
-from boundary_journal.store.storage import MIN_PASSPHRASE_LENGTH, validate_new_passphrase
+from boundary_journal.services.journal_access import MIN_PASSPHRASE_LENGTH, check_new_passphrase
 from ui.sizing import grow_to_fit
 
 LENGTH_HINT = f"At least {MIN_PASSPHRASE_LENGTH} characters; a short sentence is easy to remember and hard to guess."
@@ -65,7 +65,7 @@ class NewPassphraseFields(QWidget):
         """What is wrong with the passphrases typed so far; while typing, a half-typed repeat is fine."""
         first, second = self.passphrase_edit.text(), self.repeat_edit.text()
         try:
-            validate_new_passphrase(first)
+            check_new_passphrase(first)
         except InvalidInput as error:
             return str(error) if first or final else None
         if second != first and (final or (second and not first.startswith(second))):

@@ -16,7 +16,7 @@ from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QWidget
 
 from boundary_journal.errors import UserError
-from boundary_journal.store.paths import journal_path
+from boundary_journal.services.journal_access import journal_file
 from ui.notices import TintedFrame, reminder_palette
 from ui.sizing import WaitCursor
 
@@ -50,7 +50,7 @@ def offer_text(folder: Path, *, exists: bool) -> str:
 
 def make_sample_journal(folder: Path, catalog: Callable[[], Catalog]) -> Path:
     """The sample journal's file in `folder`, made first (with the catalogue `catalog()` gives) if it is not there."""
-    path = journal_path(folder)
+    path = journal_file(folder)
     if not path.exists():
         from boundary_journal.services import demo
 
@@ -70,7 +70,7 @@ def explore(
     """Offer the sample journal of `data_folder` (say where, and its passphrase); if taken, make it if needed
     and open it in a new window. True once that window was started."""
     folder = sample_folder(data_folder)
-    if not confirm(offer_text(folder, exists=journal_path(folder).exists())):
+    if not confirm(offer_text(folder, exists=journal_file(folder).exists())):
         return False
     try:
         make_sample_journal(folder, catalog)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
@@ -31,25 +32,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from boundary_journal.errors import InvalidInput, UserError, WrongPassphrase, WrongRecoveryCode
-from boundary_journal.services import access
-from boundary_journal.store import backups, keys
-from boundary_journal.store.backups import BackupInfo
+from boundary_journal.errors import (
+    BackupSecretNeeded,
+    InvalidInput,
+    UserError,
+    WrongBackupSecret,
+    WrongPassphrase,
+    WrongRecoveryCode,
+)
+from boundary_journal.services import access, journal_access
 from boundary_journal.store.journal import Journal
-from boundary_journal.store.storage import open_with_key
 from ui import messages
 from ui.notices import NoticeLabel
 from ui.passphrase_fields import NewPassphraseFields, buddy_label, password_edit
 from ui.recovery_code import RecoveryCodeStep
 from ui.sizing import WaitCursor, dialog_buttons, inline_error_label, plain_label, show_inline_problem
 
+if TYPE_CHECKING:
+    from boundary_journal.store.backups import BackupInfo
+
 CONFIRM_WORD = "DELETE"
-BACKUP_FILTER = f"Boundary Journal backups (*{backups.BACKUP_SUFFIX})"
-REASONS: dict[str, str] = {
-    backups.Reason.AUTOMATIC: "made automatically",
-    backups.Reason.MANUAL: "made with Back up now",
-    backups.Reason.BEFORE_UPGRADE: "made before an app update",
-    backups.Reason.BEFORE_RESTORE: "made before a restore",
+BACKUP_FILTER = f"Boundary Journal backups (*{journal_access.BACKUP_SUFFIX})"
+REASONS: dict[str, str] = {  # by the reason a backup's manifest names (backups.Reason)
+    "automatic": "made automatically",
+    "manual": "made with Back up now",
+    "before-upgrade": "made before an app update",
+    "before-restore": "made before a restore",
 }
 NO_RECOVERY_CODE = "This journal has no recovery code; only its passphrase opens it."
 NOT_THE_CURRENT_PASSPHRASE = "That is not the current passphrase. Check Caps Lock and the keyboard layout."
@@ -148,7 +156,7 @@ class RecoveryUnlockDialog(_InlineProblemDialog):
     def _has_recovery_code(self) -> bool | None:
         """False only when the key file says so for certain; None when it cannot be read (the open says why)."""
         try:
-            return keys.read_key_file(keys.key_path_for(self.path)).has_recovery_code
+            return journal_access.has_recovery_code(self.path)
         except (FileNotFoundError, UserError):
             return None
 
@@ -175,7 +183,7 @@ class RecoveryUnlockDialog(_InlineProblemDialog):
         self.fields.clear()
         try:
             with WaitCursor():
-                access.reencrypt_backups(self.journal, change.previous_key)
+                access.settle_old_backups(self.journal, change.previous_key, access.OldBackups.REENCRYPT)
         except UserError as error:  # the journal is open with its new key; only the backups are behind
             self.show_error(f"The journal has its new key, but its backups could not all be re-encrypted: {error}")
         super().accept()
@@ -193,8 +201,8 @@ class DamagedJournalDialog(_InlineProblemDialog):
         self.path = path
         self.journal: Journal | None = None
         self._passphrase = passphrase
-        self.folder = backups.backup_folder(path.parent)
-        found = backups.list_backups(self.folder)
+        self.folder = journal_access.backup_folder(path.parent)
+        found = journal_access.list_backups(path.parent)
         self.newest: BackupInfo | None = found[0] if found else None
 
         what = NoticeLabel(str(error))
@@ -273,9 +281,9 @@ class DamagedJournalDialog(_InlineProblemDialog):
         secret = self.backup_secret_edit.text() if backup == self._waiting else ""
         try:
             with WaitCursor():
-                restored = backups.restore_backup(self.path, backup, self._passphrase, backup_secret=secret or None)
-                self.journal = open_with_key(self.path, restored.key)
-        except (backups.BackupSecretNeeded, backups.WrongBackupSecret) as error:
+                restored = journal_access.restore(self.path, backup, self._passphrase, backup_secret=secret or None)
+                self.journal = restored.journal
+        except (BackupSecretNeeded, WrongBackupSecret) as error:
             # Shown with the button that retries this backup with the secret of its day.
             self._waiting = backup
             self.backup_secret_label.show()
@@ -312,7 +320,7 @@ class OldBackupsChoice(QGroupBox):
 
     def __init__(self, journal: Journal, parent: QWidget | None = None) -> None:
         super().__init__("Backups in the app's folder", parent)
-        self.count = len(backups.list_backups(backups.backup_folder(journal.folder)))
+        self.count = len(journal_access.list_backups(journal.folder))
         plural = "s" if self.count != 1 else ""
         explain = plain_label(
             f"There {'are' if self.count != 1 else 'is'} {self.count} backup{plural} in the app's folder. Each keeps "
@@ -351,11 +359,13 @@ class OldBackupsChoice(QGroupBox):
     def apply(self, journal: Journal, change: access.KeyChange) -> str:
         """Carry out a removal after the change (re-encrypting is the window's, see `reencrypt_from`); returns
         what to tell the user."""
-        done = ""
-        if self.count and self.remove_radio.isChecked():
-            result = access.remove_backups_of_older_keys(journal)
-            done = f"{len(result.done)} backup{'s' if len(result.done) != 1 else ''} removed. " if result.done else ""
-        left = [] if self.reencrypt_from(change) else access.backups_of_older_keys(journal)
+        if self.reencrypt_from(change):
+            return ""
+        remove = self.count and self.remove_radio.isChecked()
+        result = access.settle_old_backups(journal, change.previous_key,
+                                           access.OldBackups.REMOVE if remove else access.OldBackups.KEEP)
+        done = f"{len(result.done)} backup{'s' if len(result.done) != 1 else ''} removed. " if result.done else ""
+        left = result.left
         if left:
             done += (f"{len(left)} backup{'s' if len(left) != 1 else ''} in the app's folder still open"
                      f"{'s' if len(left) == 1 else ''} only with an earlier secret. ")
@@ -634,7 +644,7 @@ class RestoreDialog(_InlineProblemDialog):
         if not chosen:
             return
         try:
-            info = backups.read_info(Path(chosen), verify=False)
+            info = journal_access.read_backup(Path(chosen), verify=False)
         except UserError as error:
             self.say(str(error))
             return
@@ -656,10 +666,10 @@ class RestoreDialog(_InlineProblemDialog):
         try:
             with WaitCursor():
                 self.restored = self._restore(backup, passphrase, backup_secret or None)
-        except backups.BackupSecretNeeded as error:
+        except BackupSecretNeeded as error:
             self._ask_backup_secret(str(error))
             return
-        except backups.WrongBackupSecret as error:
+        except WrongBackupSecret as error:
             self._ask_backup_secret(str(error))
             return
         except WrongPassphrase:
@@ -678,7 +688,7 @@ class RestoreDialog(_InlineProblemDialog):
 
 def _described(path: Path) -> str:
     if path.is_dir() and not path.is_symlink():
-        count = sum(1 for _ in path.glob(f"*{backups.BACKUP_SUFFIX}"))
+        count = sum(1 for _ in path.glob(f"*{journal_access.BACKUP_SUFFIX}"))
         return f"{path} (the backups folder: {count} backup{'' if count == 1 else 's'})"
     return str(path)
 

@@ -9,19 +9,20 @@ journal while its file is being replaced, and running to completion in one slot 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QThreadPool
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenuBar, QProgressDialog, QStatusBar, QWidget
 
 from boundary_journal.errors import UserError
-from boundary_journal.services import access, erase
-from boundary_journal.store import backups, keys
-from boundary_journal.store.backups import BackupInfo
-from boundary_journal.store.storage import open_with_key
+from boundary_journal.services import access, erase, journal_access
+from boundary_journal.store.journal import Journal
 from ui import messages
+from ui.background import BackgroundJob, run_in_background
+from ui.dialog_registry import DialogRegistry
 from ui.security_dialogs import (
     BACKUP_FILTER,
     ChangePassphraseDialog,
@@ -32,49 +33,41 @@ from ui.security_dialogs import (
 )
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from boundary_journal.store.backups import BackupInfo, OlderKeys
 
 STATUS_TIMEOUT_MS = 10_000
 Dialog = TypeVar("Dialog", bound=QDialog)
+SECURITY_DIALOG = "security"  # one security dialog at a time, whichever it is
 
 
-class _JobSignals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-    progress = Signal(int, int)
+class SecurityHost(Protocol):
+    """What the Security menu needs of the window it sits in (read at each use: the journal changes)."""
 
-
-class _Job(QRunnable):
-    """Runs `work(progress)` off the UI thread; its result, error and progress arrive as signals on the UI thread.
-
-    A backup reads the journal through its own pooled connection; re-encrypting backups reads only the backups
-    folder."""
-
-    def __init__(self, work: Callable[[Callable[[int, int], None]], object]) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _JobSignals()
-        self.setAutoDelete(False)
-
-    def run(self) -> None:
-        try:
-            result = self.work(self.signals.progress.emit)
-        except Exception as error:  # shown in a message box; messages.error_text names a bug as one
-            self.signals.failed.emit(error)
-            return
-        self.signals.done.emit(result)
+    @property
+    def journal(self) -> Journal: ...
+    @property
+    def is_locked(self) -> bool: ...
+    def today(self) -> date: ...
+    def show_error(self, error: BaseException | str) -> None: ...
+    def settle_unsaved_changes(self) -> bool: ...
+    def discard_editor(self) -> None: ...
+    def wait_for_backups(self) -> None: ...
+    def close_journal(self) -> None: ...
+    def replace_journal(self, journal: Journal, *, reset: bool = True) -> None: ...
+    def close(self) -> bool: ...
 
 
 class SecurityMenu(QObject):
-    """The Security menu's actions for one MainWindow, which it reads `journal` from at each use."""
+    """The Security menu's actions for the window `host`, which it reads `journal` from at each use; its dialogs
+    are children of `parent` and go through `dialogs`, its messages to `status_bar`."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.dialog: QDialog | None = None  # the security dialog that is open, if any
+    def __init__(self, host: SecurityHost, parent: QWidget, menu_bar: QMenuBar, status_bar: QStatusBar,
+                 dialogs: DialogRegistry) -> None:
+        super().__init__(parent)
+        self.host, self.parent_widget, self.status_bar, self.dialogs = host, parent, status_bar, dialogs
         self.progress: QProgressDialog | None = None
         self._pool = QThreadPool(self)
-        self._job: _Job | None = None
+        self._job: BackgroundJob | None = None
         self._erase_error: UserError | None = None
 
         self.backup_action = self._action("&Back Up Now…", self.back_up_now)
@@ -87,7 +80,7 @@ class SecurityMenu(QObject):
         self.delete_action = self._action("&Delete Everything…", self.delete_everything)
         self.delete_action.setToolTip("Delete the journal and its backups from this computer, for good")
 
-        self.menu = window.menuBar().addMenu("&Security")
+        self.menu = menu_bar.addMenu("&Security")
         self.menu.addAction(self.backup_action)
         self.menu.addAction(self.restore_action)
         self.menu.addSeparator()
@@ -98,7 +91,7 @@ class SecurityMenu(QObject):
         self.menu.setToolTipsVisible(True)
 
     def _action(self, text: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.parent_widget)
         action.triggered.connect(slot)
         return action
 
@@ -106,11 +99,11 @@ class SecurityMenu(QObject):
 
     def choose_backup_path(self, suggested: str) -> str:
         """Ask where to save the backup; '' when the user cancels."""
-        path, _filter = QFileDialog.getSaveFileName(self.window, "Back up the journal", suggested, BACKUP_FILTER)
+        path, _filter = QFileDialog.getSaveFileName(self.parent_widget, "Back up the journal", suggested, BACKUP_FILTER)
         return path
 
     def show_info(self, title: str, text: str) -> None:
-        messages.show_info(self.window, title, text)
+        messages.show_info(self.parent_widget, title, text)
 
     # --- back up now ------------------------------------------------------------------------------
 
@@ -122,35 +115,30 @@ class SecurityMenu(QObject):
         if self.busy():
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        name = f"journal-{self.window.clock.today():%Y-%m-%d}{backups.BACKUP_SUFFIX}"
+        name = f"journal-{self.host.today():%Y-%m-%d}{journal_access.BACKUP_SUFFIX}"
         chosen = self.choose_backup_path(str(Path(folder) / name))
         if not chosen:
             return
         out = Path(chosen).expanduser()
         if not out.suffix and not out.is_dir():
-            out = out.with_name(out.name + backups.BACKUP_SUFFIX)
-        journal = self.window.journal
-        self._start(lambda _progress: backups.make_backup(journal, reason=backups.Reason.MANUAL, out=out),
+            out = out.with_name(out.name + journal_access.BACKUP_SUFFIX)
+        journal = self.host.journal
+        self._start(lambda _progress: journal_access.make_backup(journal, out),
                     self._backed_up, "Back up now", "Backing up the journal and checking the copy…")
-        self.window.statusBar().showMessage("Backing up…")
+        self.status_bar.showMessage("Backing up…")
 
     def _start(self, work: Callable[[Callable[[int, int], None]], object], done: Callable[[object], None],
                title: str, text: str) -> None:
         """Run `work` off the UI thread behind a window-modal progress dialog (no Cancel: what it writes is
         atomic, so stopping half-way is never needed)."""
-        job = _Job(work)
-        job.signals.done.connect(done)
-        job.signals.failed.connect(self._backup_failed)
-        self._job = job
-        self.progress = QProgressDialog(text, "", 0, 0, self.window)
+        self.progress = QProgressDialog(text, "", 0, 0, self.parent_widget)
         self.progress.setWindowTitle(title)
         self.progress.setAccessibleName(title)
         self.progress.setCancelButton(None)  # type: ignore[arg-type]
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
-        job.signals.progress.connect(self._progressed)
         self.progress.show()
-        self._pool.start(job)
+        self._job = run_in_background(work, done, self._backup_failed, on_progress=self._progressed, pool=self._pool)
 
     def _progressed(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -166,9 +154,9 @@ class SecurityMenu(QObject):
 
     def _backed_up(self, info: BackupInfo) -> None:
         self._end_job()
-        if self.window.is_locked:  # locking waited for the backup; the lock screen stays as it is
+        if self.host.is_locked:  # locking waited for the backup; the lock screen stays as it is
             return
-        self.window.statusBar().showMessage(f"Backed up to {info.path}", STATUS_TIMEOUT_MS)
+        self.status_bar.showMessage(f"Backed up to {info.path}", STATUS_TIMEOUT_MS)
         self.show_info(
             "Backup saved",
             f"The journal was backed up to {info.path} and the copy was checked. It is encrypted like the journal: "
@@ -177,8 +165,8 @@ class SecurityMenu(QObject):
 
     def _backup_failed(self, error: BaseException) -> None:
         self._end_job()
-        self.window.statusBar().clearMessage()
-        self.window.show_error(error)
+        self.status_bar.clearMessage()
+        self.host.show_error(error)
 
     def wait_for_backup(self) -> None:
         self._pool.waitForDone()
@@ -187,17 +175,12 @@ class SecurityMenu(QObject):
 
     def restore_from_backup(self) -> RestoreDialog | None:
         """Choose a backup and the passphrase; the restore itself runs when the dialog's button is pressed."""
-        if self.busy() or not self.window.settle_unsaved_changes():
+        if self.busy() or not self.host.settle_unsaved_changes():
             return None
-        journal = self.window.journal
-        folder = backups.backup_folder(journal.folder)
-        try:
-            journal_id: str | None = keys.read_key_file(journal.key_path).journal_id
-        except (OSError, UserError):
-            journal_id = None
-        dialog = RestoreDialog(backups.list_backups(folder), self._restore, folder, self.window, journal_id=journal_id,
-                               key=journal.key)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        journal = self.host.journal
+        folder = journal_access.backup_folder(journal.folder)
+        dialog = RestoreDialog(journal_access.list_backups(journal.folder), self._restore, folder, self.parent_widget,
+                               journal_id=journal_access.journal_id(journal), key=journal.key)
         dialog.accepted.connect(lambda: self._restored(dialog.restored))
         return self._open(dialog)
 
@@ -207,31 +190,31 @@ class SecurityMenu(QObject):
         On any failure nothing was replaced (restore_backup checks everything first), so the journal as it
         was is reopened with its key.
         """
-        journal = self.window.journal
+        journal = self.host.journal
         path, key = journal.path, journal.key
-        self.window.close_journal()  # waits for an automatic backup that is still reading it
+        self.host.close_journal()  # waits for an automatic backup that is still reading it
         try:
-            restored = backups.restore_backup(path, backup, passphrase, backup_secret=backup_secret)
+            restored = journal_access.restore(path, backup, passphrase, backup_secret=backup_secret)
         except BaseException:
             self._reopen(path, key, reset=False)
             raise
-        self._reopen(path, restored.key, reset=True)
+        self.host.replace_journal(restored.journal, reset=True)
         return restored.backup
 
     def _reopen(self, path: Path, key: bytes, *, reset: bool) -> None:
         try:
-            reopened = open_with_key(path, key)
+            reopened = journal_access.reopen(path, key)
         except UserError as error:
             # Only when the disk failed under the restore: the window has no journal left to show.
-            self.window.show_error(f"{error} The window closes; start Boundary Journal again.")
-            self.window.editor.new_entry()
-            self.window.close()
+            self.host.show_error(f"{error} The window closes; start Boundary Journal again.")
+            self.host.discard_editor()
+            self.host.close()
             return
-        self.window.replace_journal(reopened, reset=reset)
+        self.host.replace_journal(reopened, reset=reset)
 
     def _restored(self, info: BackupInfo | None) -> None:
         if info is not None:
-            self.window.statusBar().showMessage(
+            self.status_bar.showMessage(
                 f"Restored the backup from {describe_backup(info)}; the journal as it was is kept in the backups "
                 "folder.",
                 STATUS_TIMEOUT_MS,
@@ -243,40 +226,39 @@ class SecurityMenu(QObject):
         """The journal is re-encrypted under a new key: no backup may be reading it meanwhile."""
         if self.busy():
             return None
-        self.window.wait_for_backups()
-        dialog = ChangePassphraseDialog(self.window.journal, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.host.wait_for_backups()
+        dialog = ChangePassphraseDialog(self.host.journal, self.parent_widget)
         dialog.accepted.connect(lambda: self._changed(dialog.status, dialog.reencrypt_from))
         return self._open(dialog)
 
     def new_recovery_code(self) -> NewRecoveryCodeDialog | None:
         if self.busy():
             return None
-        self.window.wait_for_backups()
-        dialog = NewRecoveryCodeDialog(self.window.journal, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.host.wait_for_backups()
+        dialog = NewRecoveryCodeDialog(self.host.journal, self.parent_widget)
         dialog.accepted.connect(lambda: self._changed(dialog.status, dialog.reencrypt_from))
         return self._open(dialog)
 
     def _changed(self, status: str, reencrypt_from: bytes | None) -> None:
         """After a change of key: say so, and re-encrypt the backups of the previous key off the UI thread
         (about a second and a half each at 20,000 entries), the journal staying usable meanwhile."""
-        self.window.statusBar().showMessage(status.strip(), STATUS_TIMEOUT_MS)
+        self.status_bar.showMessage(status.strip(), STATUS_TIMEOUT_MS)
         if reencrypt_from is None:
             return
-        journal = self.window.journal
-        self._start(lambda progress: access.reencrypt_backups(journal, reencrypt_from, progress),
+        journal = self.host.journal
+        self._start(lambda progress: access.settle_old_backups(journal, reencrypt_from, access.OldBackups.REENCRYPT,
+                                                               progress),
                     lambda result: self._reencrypted(status, result), "Re-encrypting backups",
                     "Re-encrypting the backups in the app's folder under the new key…")
 
-    def _reencrypted(self, status: str, result: backups.OlderKeys) -> None:
+    def _reencrypted(self, status: str, result: OlderKeys) -> None:
         self._end_job()
         count = len(result.done)
         status += f"{count} backup{'s' if count != 1 else ''} re-encrypted. "
         if result.left:
             left = len(result.left)
             status += f"{left} still open{'s' if left == 1 else ''} only with an earlier secret."
-        self.window.statusBar().showMessage(status.strip(), STATUS_TIMEOUT_MS)
+        self.status_bar.showMessage(status.strip(), STATUS_TIMEOUT_MS)
 
     # --- delete everything -----------------------------------------------------------------------------
 
@@ -288,16 +270,15 @@ class SecurityMenu(QObject):
         """
         if self.busy():
             return None
-        targets = erase.what_would_be_deleted(self.window.journal.path)
-        dialog = DeleteEverythingDialog(targets, self._erase, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        targets = erase.what_would_be_deleted(self.host.journal.path)
+        dialog = DeleteEverythingDialog(targets, self._erase, self.parent_widget)
         dialog.accepted.connect(self._erased)
         return self._open(dialog)
 
     def _erase(self) -> None:
-        self.window.editor.new_entry()  # unsaved text is discarded without asking: typing DELETE said enough
-        journal = self.window.journal
-        self.window.close_journal()  # waits for an automatic backup that is still writing into the backups folder
+        self.host.discard_editor()  # unsaved text is discarded without asking: typing DELETE said enough
+        journal = self.host.journal
+        self.host.close_journal()  # waits for an automatic backup that is still writing into the backups folder
         self._erase_error = None
         try:
             erase.delete_everything(journal.path)
@@ -306,28 +287,24 @@ class SecurityMenu(QObject):
 
     def _erased(self) -> None:
         if self._erase_error is not None:
-            self.window.show_error(self._erase_error)
+            self.host.show_error(self._erase_error)
         else:
             self.show_info(
                 "Everything deleted",
                 "The journal, its key and its backups were deleted from this computer. Boundary Journal closes "
                 "now; when you start it again, it offers to create a new journal.",
             )
-        self.window.close()
+        self.host.close()
 
     # --- shared --------------------------------------------------------------------------------------
 
+    @property
+    def dialog(self) -> QDialog | None:
+        """The security dialog that is open, if any."""
+        return self.dialogs.current(SECURITY_DIALOG)
+
     def _open(self, dialog: Dialog) -> Dialog:
         """Window-modal and not blocking, like the window's other dialogs; tests reach it as `dialog`."""
-        self.dialog = dialog
-        dialog.finished.connect(self._closed)
-        dialog.open()
-        return dialog
-
-    def _closed(self, _result: int) -> None:
-        self.dialog = None
-
-
-def add_security_menu(window: MainWindow) -> SecurityMenu:
-    """Add the Security menu to `window` (after its other menus)."""
-    return SecurityMenu(window)
+        if self.dialogs.current(SECURITY_DIALOG) is not None:
+            dialog.deleteLater()  # one security dialog at a time: the open one comes forward instead
+        return self.dialogs.open(SECURITY_DIALOG, lambda: dialog)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from boundary_journal import APP_NAME
 from boundary_journal.errors import InvalidInput
+from boundary_journal.services import journal_access
 from ui import messages
 from ui.passphrase_fields import NewPassphraseFields
 from ui.recovery_code import RecoveryCodeStep
@@ -29,8 +30,8 @@ from ui.sizing import WaitCursor, dialog_buttons, plain_label
 if TYPE_CHECKING:
     from boundary_journal.store.journal import Journal
 
-# The first window on a first start: keys (cryptography) and storage (SQLAlchemy) are imported when the journal
-# is created, not before the dialog is shown.
+# The first window on a first start: storage (SQLAlchemy) and cryptography are imported when the journal is
+# created (journal_access imports them then), not before the dialog is shown.
 
 EXPLANATION = (
     f"{APP_NAME} keeps everything you write — entries, pseudonyms, tags — in one encrypted file "
@@ -147,19 +148,17 @@ class SetupDialog(RecoveryCodeStep, QDialog):
     def accept_first_page(self) -> None:
         if self.fields.refused():
             return
-        from boundary_journal.store import keys
-        from boundary_journal.store.storage import create_journal
-
-        code = keys.make_recovery_code() if self.recovery_check.isChecked() else None
         try:
             with WaitCursor():
-                self.journal = create_journal(self.path, self.fields.text(), code)
+                created = journal_access.create(self.path, self.fields.text(),
+                                                recovery_code=self.recovery_check.isChecked())
         except InvalidInput as error:
             self.fields.hint(str(error))
             return
         except Exception as error:  # a UserError's sentence, or a plain note that this is a bug
             self.show_error(error)
             return
+        self.journal, code = created.journal, created.recovery_code
         self.fields.clear()
         if code is None:
             self._close_accepted()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from boundary_journal.errors import JournalDamaged, KeyFileMissing, WrongPassphrase
+from boundary_journal.services import journal_access
 from ui import messages
 from ui.sizing import WaitCursor, dialog_buttons, show_inline_problem
 
@@ -29,9 +30,10 @@ if TYPE_CHECKING:
     from boundary_journal.store.journal import Journal
     from ui.security_dialogs import DamagedJournalDialog, RecoveryUnlockDialog
 
-# This dialog is the first window on every start, so it imports only Qt and light modules: storage (SQLAlchemy),
-# keys (cryptography) and the security dialogs are imported when the Unlock or recovery button needs them,
-# usually already loaded by then (ui.app preloads them while the passphrase is typed).
+# This dialog is the first window on every start, so it imports only Qt and light modules (journal_access is one:
+# it imports the storage layer when it first opens a journal): storage (SQLAlchemy), cryptography and the
+# security dialogs are imported when the Unlock or recovery button needs them, usually already loaded by then
+# (ui.app preloads them while the passphrase is typed).
 
 WRONG_PASSPHRASE = "That passphrase does not open this journal. Check Caps Lock and the keyboard layout, and try again."
 FORGOT = "&Forgot your passphrase? Use the recovery code…"
@@ -110,9 +112,7 @@ class UnlockDialog(QDialog):
             return
         try:
             with WaitCursor():
-                from boundary_journal.store.storage import open_journal  # usually preloaded by now
-
-                self.journal = open_journal(self.path, passphrase)
+                self.journal = journal_access.unlock(self.path, passphrase)
         except WrongPassphrase:
             self._say(WRONG_PASSPHRASE)
             return

@@ -38,7 +38,6 @@ from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput, UserError
 from boundary_journal.services import relationships, weekly
 from boundary_journal.services.weekly import MAX_OTHER_LENGTH, MAX_UNEASE_LENGTH, ExerciseDraft, ExerciseView, IsoWeek
-from boundary_journal.store import files
 from boundary_journal.store.journal import Journal
 from ui import messages
 from ui.messages import UnsavedChoice
@@ -436,21 +435,19 @@ class WeeklyDialog(QDialog):
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll.ensureWidgetVisible(focus)
 
-    def _route_problem(self, message: str) -> None:
-        """Show the service's refusal next to what it is about."""
-        lowered = message.casefold()
-        if "sentence" in lowered:
+    def _route_problem(self, error: InvalidInput) -> None:
+        """Show the service's refusal next to the field it names (`error.field`)."""
+        message = str(error)
+        if error.field == "unease":
             self._show_unease_problem(message)
             self.unease_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll.ensureWidgetVisible(self.unease_edit)
-        elif "is not in week" in lowered:
-            self._show_problem(message, self.day_edit)
-        elif "other move" in lowered:
-            self._show_problem(message, self.other_edit)
-        elif "pseudonym" in lowered or "relationship" in lowered:
-            self._show_problem(message, self.relationship_combo)
-        else:
-            self._show_problem(message)
+            return
+        fields: dict[str, QWidget] = {
+            "on": self.day_edit, "at": self.time_edit, "move_other": self.other_edit,
+            "pseudonym": self.relationship_combo, "calendar": self.calendar_path_edit,
+        }
+        self._show_problem(message, fields.get(error.field or ""))
 
     def save(self) -> bool:
         """Store the exercise (and write the calendar file if asked); problems stay inline, the dialog open."""
@@ -462,41 +459,34 @@ class WeeklyDialog(QDialog):
         calendar: Path | None = None
         if self.calendar_check.isChecked():
             text = self.calendar_path_edit.text().strip()
-            try:
-                if not text:
-                    raise InvalidInput("Choose where to save the calendar file, or untick it.")
-                calendar = Path(text).expanduser()
-                files.check_output_path(calendar, ".ics")
-            except InvalidInput as error:
-                self._show_problem(str(error), self.calendar_path_edit)
+            if not text:
+                self._show_problem("Choose where to save the calendar file, or untick it.", self.calendar_path_edit)
                 return False
+            calendar = Path(text).expanduser()
         try:
-            view = weekly.save_exercise(self.journal, self.catalog, self.draft(move), today=self.today)
+            saved = weekly.save_with_calendar(self.journal, self.catalog, self.draft(move), today=self.today,
+                                              calendar=calendar, details=self.details_check.isChecked())
         except relationships.PseudonymLooksIdentifying as error:
             if error.confirmable and self.confirm_pseudonym(error.pseudonym, str(error)):
                 relationships.confirm_pseudonym(self.journal, error.pseudonym)
                 return self.save()
-            self._route_problem(str(error))
+            self._route_problem(error)
             return False
         except InvalidInput as error:
-            self._route_problem(str(error))
+            self._route_problem(error)
             return False
         except UserError as error:
             self.show_error(error)
             return False
-        self.result_view = view
-        self.saved.emit(view)
-        if calendar is not None:
-            try:
-                from boundary_journal.ics import write_exercise_calendar  # icalendar: loaded when first used
-
-                write_exercise_calendar(calendar, self.catalog, view, details=self.details_check.isChecked())
-            except UserError as error:
-                self.error_label.setText(f"The exercise is saved, but the calendar file was not written: {error}")
-                self.error_label.show()
-                grow_to_fit(self)
-                return False
-            self.calendar_written = calendar
+        self.result_view = saved.exercise
+        self.saved.emit(saved.exercise)
+        if saved.calendar_error is not None:
+            self.error_label.setText(
+                f"The exercise is saved, but the calendar file was not written: {saved.calendar_error}")
+            self.error_label.show()
+            grow_to_fit(self)
+            return False
+        self.calendar_written = saved.calendar
         self.accept()
         return True
 

@@ -12,6 +12,7 @@ deletes them. Copies saved elsewhere are out of reach: the front ends say so.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,8 @@ def change_passphrase(journal: Journal, new_passphrase: str, *, current: str | N
     """
     validate_new_passphrase(new_passphrase)
     if current is not None and new_passphrase == current:
-        raise InvalidInput("The new passphrase is the same as the current one; nothing was changed.")
+        raise InvalidInput("The new passphrase is the same as the current one; nothing was changed.",
+                           field="passphrase")
     keyfile = _checked_key_file(journal, current)
     return _rekey(journal, keyfile, new_passphrase,
                   recovery_code=keys.make_recovery_code() if new_recovery_code else None)
@@ -129,6 +131,27 @@ def reencrypt_backups(journal: Journal, previous_key: bytes,
     key_file = journal.key_path.read_bytes()
     keys.parse_key_file(key_file, str(journal.key_path))
     return backups.reencrypt(backups.backup_folder(journal.folder), previous_key, journal.key, key_file, progress)
+
+
+class OldBackups(enum.StrEnum):
+    """What becomes, after a change of secret, of the backups in the backups folder that open with the old one."""
+
+    REENCRYPT = "reencrypt"
+    KEEP = "keep"
+    REMOVE = "remove"
+
+
+def settle_old_backups(journal: Journal, previous_key: bytes, choice: OldBackups,
+                       progress: Callable[[int, int], None] | None = None) -> backups.OlderKeys:
+    """After a change of secret: re-encrypt the backups of `previous_key` under the journal's key, keep them, or
+    remove every backup of an earlier secret (confirmed by the caller). `done`: those re-encrypted or removed;
+    `left`: those that still open only with an earlier secret."""
+    done: tuple[Path, ...] = ()
+    if choice is OldBackups.REENCRYPT:
+        done = reencrypt_backups(journal, previous_key, progress).done
+    elif choice is OldBackups.REMOVE:
+        done = remove_backups_of_older_keys(journal).done
+    return backups.OlderKeys(done, tuple(backups_of_older_keys(journal)))
 
 
 def remove_backups_of_older_keys(journal: Journal) -> backups.OlderKeys:

@@ -71,9 +71,9 @@ def create_action(
     """Add an open action inside the caller's transaction."""
     if origin not in ORIGINS:
         raise ValueError(f"unknown action origin {origin!r}")
-    cleaned = clean_text(text, "The action", limit=MAX_ACTION_LENGTH).strip()
+    cleaned = clean_text(text, "The action", limit=MAX_ACTION_LENGTH, field="text").strip()
     if not cleaned:
-        raise InvalidInput("Say what the action is.")
+        raise InvalidInput("Say what the action is.", field="text")
     action = Action(
         text=cleaned, origin=origin, origin_id=origin_id, relationship=relationship, created_at=utcnow(),
         due_on=due_on, outcome="",
@@ -95,7 +95,7 @@ def list_actions(journal: Journal, *, open_only: bool = False) -> list[ActionVie
 
 def complete_action(journal: Journal, action_id: int, outcome: str = "") -> ActionView:
     """Mark an action done, with what came of it."""
-    cleaned = clean_text(outcome, "The outcome").strip()
+    cleaned = clean_text(outcome, "The outcome", field="outcome").strip()
     with journal.transaction() as session:
         action = session.get(Action, action_id, options=[joinedload(Action.relationship)])
         if action is None:

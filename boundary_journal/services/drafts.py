@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from boundary_journal.errors import InvalidInput
 from boundary_journal.models import Draft
-from boundary_journal.services.validation import local_naive
+from boundary_journal.moments import local_naive
 from boundary_journal.store.journal import Journal
 
 NEW_ENTRY_SLOT = "new"

@@ -112,7 +112,7 @@ def find_warning(
 ) -> DriftWarning:
     """The warning of `kind` for `relationship` (None: overall) that holds now; InvalidInput when none does."""
     if kind not in WARNING_IDS:
-        raise InvalidInput(f"'{kind}' is not a kind of warning; the kinds are {', '.join(WARNING_IDS)}.")
+        raise InvalidInput(f"'{kind}' is not a kind of warning; the kinds are {', '.join(WARNING_IDS)}.", field="kind")
     wanted = clean_pseudonym(relationship).casefold() if relationship else ""
     for warning in all_warnings(journal, catalog, as_of=as_of):
         if warning.kind == kind and (warning.relationship or "").casefold() == wanted:
@@ -125,9 +125,10 @@ def acknowledge_warning(
 ) -> DriftWarning:
     """Record that the clinician has seen `warning` and what they make of it; it stays quiet until newer
     evidence of its kind arrives for its relationship. The note is required: the point is to say why."""
-    cleaned = clean_text(note, "The note", limit=5_000).strip()
+    cleaned = clean_text(note, "The note", limit=5_000, field="note").strip()
     if not cleaned:
-        raise InvalidInput("Say in a few words why this warning can rest, for example what you did about it.")
+        raise InvalidInput("Say in a few words why this warning can rest, for example what you did about it.",
+                           field="note")
     at = (when or datetime.now()).replace(microsecond=0, tzinfo=None)
     with journal.transaction() as session:
         relationship = find_relationship(session, warning.relationship) if warning.relationship else None

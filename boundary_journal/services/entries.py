@@ -126,14 +126,18 @@ def _view(entry: Entry) -> EntryView:
     )
 
 
+# InvalidInput.field of a problem with one of the template's fields: this prefix and the field's key.
+TEMPLATE_FIELD_PREFIX = "fields."
+
+
 def _clean_tags(tags: Sequence[str]) -> list[str]:
     cleaned: list[str] = []
     for raw in tags:
-        tag = clean_text(raw, "A tag", single_line=True, limit=MAX_TAG_LENGTH).strip()
+        tag = clean_text(raw, "A tag", single_line=True, limit=MAX_TAG_LENGTH, field="tags").strip()
         if tag and tag.casefold() not in {t.casefold() for t in cleaned}:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
-        raise InvalidInput(f"An entry can have at most {MAX_TAGS} tags.")
+        raise InvalidInput(f"An entry can have at most {MAX_TAGS} tags.", field="tags")
     return cleaned
 
 
@@ -153,13 +157,13 @@ def validate_draft(catalog: Catalog, draft: EntryDraft) -> CheckedDraft:
     template = catalog.template(draft.template)
     if template is None:
         raise InvalidInput(
-            f"There is no template '{draft.template}'; 'boundary-journal catalog' lists them."
+            f"There is no template '{draft.template}'; 'boundary-journal catalog' lists them.", field="template"
         )
     channel = draft.channel or template.default_channel
     if catalog.channel(channel) is None:
         known = ", ".join(c.id for c in catalog.channels)
-        raise InvalidInput(f"There is no channel '{channel}'; choose one of: {known}.")
-    occurred = plausible_moment(draft.occurred, "the interaction")
+        raise InvalidInput(f"There is no channel '{channel}'; choose one of: {known}.", field="channel")
+    occurred = plausible_moment(draft.occurred, "the interaction", field="when")
 
     fields: dict[str, str] = {}
     for key, value in draft.fields.items():
@@ -167,18 +171,20 @@ def validate_draft(catalog: Catalog, draft: EntryDraft) -> CheckedDraft:
         if spec is None:
             known = ", ".join(f.key for f in template.fields)
             raise InvalidInput(
-                f"The template '{template.id}' has no field '{key}'; its fields are: {known}."
+                f"The template '{template.id}' has no field '{key}'; its fields are: {known}.",
+                field=TEMPLATE_FIELD_PREFIX + key,
             )
-        cleaned = clean_text(value, f"The field '{spec.label}'")
+        cleaned = clean_text(value, f"The field '{spec.label}'", field=TEMPLATE_FIELD_PREFIX + key)
         if cleaned.strip():
             fields[key] = cleaned
-    missing = [template.field(k).label for k in template.required_keys if k not in fields]  # type: ignore[union-attr]
+    missing = [key for key in template.required_keys if key not in fields]
     if missing:
-        raise InvalidInput(f"Please fill in: {', '.join(missing)}.")
+        labels = [template.field(key).label for key in missing]  # type: ignore[union-attr]
+        raise InvalidInput(f"Please fill in: {', '.join(labels)}.", field=TEMPLATE_FIELD_PREFIX + missing[0])
     if draft.listen_after and not template.listen_after:
         having = ", ".join(t.id for t in catalog.templates if t.listen_after)
         raise InvalidInput(f"The template '{template.id}' has no follow-up to listen back after holding the line; "
-                           f"the templates with one are: {having}.")
+                           f"the templates with one are: {having}.", field="listen_after")
     return CheckedDraft(
         occurred,
         template.category, channel, fields, _clean_tags(draft.tags), clean_flow(catalog, draft.flow),
@@ -190,7 +196,8 @@ def _clean_review(catalog: Catalog, review: Mapping[str, bool]) -> dict[str, boo
     known = {move.id for move in catalog.response_moves}
     for move_id in review:
         if move_id not in known:
-            raise InvalidInput(f"There is no response move '{move_id}'; the moves are: {', '.join(sorted(known))}.")
+            raise InvalidInput(f"There is no response move '{move_id}'; the moves are: {', '.join(sorted(known))}.",
+                               field="response_review")
     return {move_id: bool(value) for move_id, value in review.items() if value}
 
 

@@ -25,10 +25,11 @@ def clean_flow(catalog: Catalog, flow: Mapping[str, str]) -> dict[str, str]:
     for rule_id, answer in flow.items():
         if not known_question(catalog, rule_id):
             known = ", ".join(r.id for r in catalog.escalation)
-            raise InvalidInput(f"There is no decision-flow question '{rule_id}'; the questions are: {known}.")
+            raise InvalidInput(f"There is no decision-flow question '{rule_id}'; the questions are: {known}.",
+                               field="flow")
         normalised = str(answer).strip().casefold()
         if normalised not in ANSWERS:
-            raise InvalidInput(f"Answer the question '{rule_id}' with yes or no, not '{answer}'.")
+            raise InvalidInput(f"Answer the question '{rule_id}' with yes or no, not '{answer}'.", field="flow")
         cleaned[rule_id] = normalised
     return cleaned
 

@@ -377,6 +377,14 @@ def write_json_export(journal: Journal, out: Path) -> dict[str, Any]:
     out = Path(out)
     files.check_output_path(out, ".json")
     document = export_all(journal)
+    write_document(out, document)
+    return document
+
+
+def write_document(out: Path, document: dict[str, Any]) -> None:
+    """Write a document made by `export_all` to `out` (a .json file), owner-only, in full or not at all."""
+    out = Path(out)
+    files.check_output_path(out, ".json")
     data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def write(target: IO[bytes]) -> None:
@@ -386,7 +394,6 @@ def write_json_export(journal: Journal, out: Path) -> dict[str, Any]:
         target.write(data)
 
     files.atomic_write(out, write, what="export")
-    return document
 
 
 # --- import -----------------------------------------------------------------------------------------------------

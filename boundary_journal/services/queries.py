@@ -30,7 +30,7 @@ class EntryFilter:
     def check(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InvalidInput(
-                f"The start date {self.date_from} is after the end date {self.date_to}."
+                f"The start date {self.date_from} is after the end date {self.date_to}.", field="date_from"
             )
 
 
@@ -69,9 +69,10 @@ def fts_query_or_fail(user_text: str) -> str:
     """`fts_query`, refusing text with nothing to search for or too many words to search quickly."""
     words = search_words(user_text)
     if not words:
-        raise InvalidInput("Type at least one word (a letter or a digit) to search for.")
+        raise InvalidInput("Type at least one word (a letter or a digit) to search for.", field="query")
     if len(words) > MAX_SEARCH_WORDS:
         raise InvalidInput(
-            f"Search for at most {MAX_SEARCH_WORDS} different words at a time; this search has {len(words):,}."
+            f"Search for at most {MAX_SEARCH_WORDS} different words at a time; this search has {len(words):,}.",
+            field="query",
         )
     return _match(words)

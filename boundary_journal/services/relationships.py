@@ -36,18 +36,18 @@ _DIRECTION_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")
 def clean_pseudonym(raw: str) -> str:
     """A pseudonym as it is stored and compared: spaces collapsed and direction marks dropped, and refused when
     it holds another invisible character (a zero-width space, a tag): two pseudonyms that look the same are one."""
-    cleaned = clean_text(raw, "The pseudonym", single_line=True)
+    cleaned = clean_text(raw, "The pseudonym", single_line=True, field="pseudonym")
     pseudonym = " ".join(cleaned.translate(_DIRECTION_MARKS).split())
     for index, char in enumerate(pseudonym):
         if unicodedata.category(char) == "Cf" and char not in _JOINERS:
             raise InvalidInput(
                 f"The pseudonym holds an invisible character (U+{ord(char):04X}, at position {index + 1}), so it "
-                "would look the same as another pseudonym; type it without."
+                "would look the same as another pseudonym; type it without.", field="pseudonym"
             )
     if not pseudonym:
-        raise InvalidInput("Give the relationship a pseudonym, such as 'Client K'.")
+        raise InvalidInput("Give the relationship a pseudonym, such as 'Client K'.", field="pseudonym")
     if len(pseudonym) > MAX_PSEUDONYM_LENGTH:
-        raise InvalidInput(f"A pseudonym can have at most {MAX_PSEUDONYM_LENGTH} characters.")
+        raise InvalidInput(f"A pseudonym can have at most {MAX_PSEUDONYM_LENGTH} characters.", field="pseudonym")
     return pseudonym
 
 
@@ -70,7 +70,7 @@ class PseudonymLooksIdentifying(InvalidInput):
                       "such as 'Client K' or 'Bed 4 in March'.")
         else:
             advice = "Choose a pseudonym such as 'Client K' or 'Bed 4 in March', without contact details or dates."
-        super().__init__(f"The pseudonym '{pseudonym}' may identify someone: {found}. {advice}")
+        super().__init__(f"The pseudonym '{pseudonym}' may identify someone: {found}. {advice}", field="pseudonym")
 
 
 CONFIRMED_PSEUDONYMS_KEY = "confirmed_pseudonyms"
@@ -158,8 +158,8 @@ def _clean_record(values: dict[str, str], allowed: dict[str, str], what: str) ->
     cleaned: dict[str, str] = {}
     for key, value in values.items():
         if key not in allowed:
-            raise InvalidInput(f"There is no {what} field '{key}'; the fields are: {', '.join(allowed)}.")
-        text = clean_text(value, allowed[key], limit=MAX_RECORD_LENGTH).strip()
+            raise InvalidInput(f"There is no {what} field '{key}'; the fields are: {', '.join(allowed)}.", field=key)
+        text = clean_text(value, allowed[key], limit=MAX_RECORD_LENGTH, field=key).strip()
         if text:
             cleaned[key] = text
     return cleaned

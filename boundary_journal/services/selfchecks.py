@@ -90,16 +90,18 @@ def clean_answers(catalog: Catalog, answers: Mapping[str, int], item_notes: Mapp
     for item_id, level in answers.items():
         if catalog.red_flag(item_id) is None:
             raise InvalidInput(
-                f"There is no red-flag item '{item_id}'; 'boundary-journal catalog --json' lists them under red_flags."
+                f"There is no red-flag item '{item_id}'; 'boundary-journal catalog --json' lists them under red_flags.",
+                field="answers",
             )
         if isinstance(level, bool) or not isinstance(level, int) or level not in values:
-            raise InvalidInput(f"Answer '{item_id}' with 0 (not at all), 1 (somewhat) or 2 (clearly), not '{level}'.")
+            raise InvalidInput(f"Answer '{item_id}' with 0 (not at all), 1 (somewhat) or 2 (clearly), not '{level}'.",
+                               field="answers")
         cleaned[item_id] = level
     for item_id in item_notes:
         if catalog.red_flag(item_id) is None:
-            raise InvalidInput(f"There is no red-flag item '{item_id}' to attach a note to.")
+            raise InvalidInput(f"There is no red-flag item '{item_id}' to attach a note to.", field="item_notes")
     if not cleaned:
-        raise InvalidInput("Answer at least one red-flag item.")
+        raise InvalidInput("Answer at least one red-flag item.", field="answers")
     return cleaned
 
 
@@ -108,10 +110,12 @@ def add_self_check(
 ) -> tuple[SelfCheckView, ActionView | None]:
     """Store a check-in; if it ticks an item that warrants higher-level input, open an action to raise it."""
     answers = clean_answers(catalog, draft.answers, draft.item_notes)
-    notes = {k: clean_text(v, "An item note", limit=MAX_NOTE_LENGTH) for k, v in draft.item_notes.items() if v.strip()}
-    note = clean_text(draft.note, "The note", limit=MAX_NOTE_LENGTH).strip()
-    context = clean_text(draft.context, "The line on what is going on for you", limit=MAX_NOTE_LENGTH).strip()
-    taken_at = plausible_moment(draft.taken_at or datetime.now(), "the check-in")
+    notes = {k: clean_text(v, "An item note", limit=MAX_NOTE_LENGTH, field="item_notes")
+             for k, v in draft.item_notes.items() if v.strip()}
+    note = clean_text(draft.note, "The note", limit=MAX_NOTE_LENGTH, field="note").strip()
+    context = clean_text(draft.context, "The line on what is going on for you", limit=MAX_NOTE_LENGTH,
+                         field="context").strip()
+    taken_at = plausible_moment(draft.taken_at or datetime.now(), "the check-in", field="when")
     with journal.transaction() as session:
         relationship = get_or_create_relationship(session, draft.relationship) if draft.relationship else None
         check = SelfCheck(

@@ -37,7 +37,7 @@ def get_reminder(journal: Journal) -> ReminderSetting:
 
 def set_reminder(journal: Journal, reminder: ReminderSetting) -> None:
     if not 0 <= reminder.weekday <= 6:
-        raise InvalidInput("Pick a weekday from Monday to Sunday for the reminder.")
+        raise InvalidInput("Pick a weekday from Monday to Sunday for the reminder.", field="weekday")
     value = {"enabled": reminder.enabled, "weekday": reminder.weekday,
              "at": reminder.at.replace(second=0, microsecond=0).isoformat(timespec="minutes")}
     with journal.transaction() as session:
@@ -60,18 +60,19 @@ def not_identifying(journal: Journal) -> list[str]:
 
 def _confirmable_form(text: str) -> str:
     """A word or phrase as the list keeps and compares it: NFC, spaces collapsed."""
-    return " ".join(clean_text(text, "The word to confirm").split())
+    return " ".join(clean_text(text, "The word to confirm", field="word").split())
 
 
 def remember_not_identifying(journal: Journal, text: str) -> list[str]:
     """Add `text` to the confirmed list (case-insensitively unique) and return the list."""
     cleaned = _confirmable_form(text)
     if not cleaned or len(cleaned) > 200:
-        raise InvalidInput("Confirm a word or short phrase (at most 200 characters) as not identifying.")
+        raise InvalidInput("Confirm a word or short phrase (at most 200 characters) as not identifying.", field="word")
     if found := identifier_gate.not_allowable(cleaned):
         raise InvalidInput(
             f"'{cleaned}' holds {identifier_gate.a_label(found[0])} ('{found[0].text}'), which is never confirmed as "
-            "not identifying; only a word that looks like a name can be. Change the text, or redact it in the export.")
+            "not identifying; only a word that looks like a name can be. Change the text, or redact it in the export.",
+            field="word")
     with journal.transaction() as session:
         return stored_lists.add_once(session, NOT_IDENTIFYING_KEY, "words", cleaned, limit=MAX_NOT_IDENTIFYING,
                                      full="The list of confirmed words is full; remove some first.")
@@ -136,10 +137,11 @@ def get_security(journal: Journal) -> SecuritySetting:
 def set_security(journal: Journal, security: SecuritySetting) -> None:
     low, high = LOCK_MINUTES_RANGE
     if _within(security.lock_after_minutes, LOCK_MINUTES_RANGE, -1) < 0:
-        raise InvalidInput(f"Choose a lock time from {low} to {high} minutes.")
+        raise InvalidInput(f"Choose a lock time from {low} to {high} minutes.", field="lock_after_minutes")
     low, high = CLIPBOARD_SECONDS_RANGE
     if _within(security.clear_clipboard_seconds, CLIPBOARD_SECONDS_RANGE, -1) < 0:
-        raise InvalidInput(f"Choose a time from {low} to {high} seconds for clearing copied text.")
+        raise InvalidInput(f"Choose a time from {low} to {high} seconds for clearing copied text.",
+                           field="clear_clipboard_seconds")
     value = {
         "lock_after_minutes": security.lock_after_minutes,
         "clear_clipboard_seconds": security.clear_clipboard_seconds,

@@ -151,8 +151,8 @@ class RelationshipStatus:
 def set_stage(journal: Journal, pseudonym: str, stage: int, *, note: str = "", when: datetime | None = None) -> None:
     """Record the clinician's judgement of where on the slope a relationship is now."""
     if isinstance(stage, bool) or not isinstance(stage, int) or not 1 <= stage <= 5:
-        raise InvalidInput(f"The slope stage must be a number from 1 to 5, not '{stage}'.")
-    cleaned = clean_text(note, "The note", limit=5_000).strip()
+        raise InvalidInput(f"The slope stage must be a number from 1 to 5, not '{stage}'.", field="stage")
+    cleaned = clean_text(note, "The note", limit=5_000, field="note").strip()
     with journal.transaction() as session:
         relationship = find_relationship(session, pseudonym)
         session.add(StageChange(

@@ -8,17 +8,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.errors import InvalidInput, NotFound
+from boundary_journal.errors import InvalidInput, NotFound, UserError
 from boundary_journal.models import Action, WeeklyExercise
 from boundary_journal.services.actions import create_action
 from boundary_journal.services.relationships import get_or_create_relationship
 from boundary_journal.services.validation import clean_text, utcnow
+from boundary_journal.store import files
 from boundary_journal.store.journal import Journal
 
 MAX_UNEASE_LENGTH = 240
@@ -43,14 +45,14 @@ class IsoWeek:
     def parse(cls, text: str) -> IsoWeek:
         match = _WEEK.match(text.strip())
         if not match:
-            raise InvalidInput(f"'{text}' is not an ISO week like 2026-W48.")
+            raise InvalidInput(f"'{text}' is not an ISO week like 2026-W48.", field="week")
         year, week = int(match.group(1)), int(match.group(2))
         if not 1950 <= year <= 2999:
-            raise InvalidInput(f"The year {year} of week '{text}' is out of range; check it.")
+            raise InvalidInput(f"The year {year} of week '{text}' is out of range; check it.", field="week")
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:
-            raise InvalidInput(f"{year} has no week {week}; ISO years have 52 or 53 weeks.") from None
+            raise InvalidInput(f"{year} has no week {week}; ISO years have 52 or 53 weeks.", field="week") from None
         return cls(year, week)
 
     @property
@@ -126,16 +128,17 @@ def default_day(week: IsoWeek, today: date) -> date:
 
 def clean_unease(text: str) -> str:
     """The one sentence on what makes the relationship feel grey; a paragraph is gently refused."""
-    sentence = " ".join(clean_text(text, "The sentence").split())
+    sentence = " ".join(clean_text(text, "The sentence", field="unease").split())
     if not sentence:
-        raise InvalidInput("Write one sentence on what makes this relationship feel grey.")
+        raise InvalidInput("Write one sentence on what makes this relationship feel grey.", field="unease")
     if len(sentence) > MAX_UNEASE_LENGTH:
         raise InvalidInput(
             f"Keep it to one sentence of at most {MAX_UNEASE_LENGTH} characters (this one has {len(sentence)}); "
-            "the detail belongs in an entry."
+            "the detail belongs in an entry.", field="unease"
         )
     if _SENTENCE_BREAK.search(sentence):
-        raise InvalidInput("Keep it to one sentence: the exercise asks for the single thing that makes you uneasy.")
+        raise InvalidInput("Keep it to one sentence: the exercise asks for the single thing that makes you uneasy.",
+                           field="unease")
     return sentence
 
 
@@ -151,7 +154,7 @@ def clean_step_time(at: time | None) -> time | None:
         return None
     if at.tzinfo is not None:
         raise InvalidInput("The time of the step is a floating local time (it stays at that clock time on the "
-                           "calendar): give it without an offset, like 09:00.")
+                           "calendar): give it without an offset, like 09:00.", field="at")
     return at.replace(second=0, microsecond=0)
 
 
@@ -174,12 +177,12 @@ def save_exercise(journal: Journal, catalog: Catalog, draft: ExerciseDraft, *, t
     week = draft.week or IsoWeek.of(today)
     if catalog.weekly_move(draft.move) is None:
         known = ", ".join(m.id for m in catalog.weekly_moves)
-        raise InvalidInput(f"There is no weekly move '{draft.move}'; choose one of: {known}.")
-    move_other = " ".join(clean_text(draft.move_other, "The other move", single_line=True).split())
+        raise InvalidInput(f"There is no weekly move '{draft.move}'; choose one of: {known}.", field="move")
+    move_other = " ".join(clean_text(draft.move_other, "The other move", single_line=True, field="move_other").split())
     if draft.move == "other" and not move_other:
-        raise InvalidInput("Say in a few words what the other move is.")
+        raise InvalidInput("Say in a few words what the other move is.", field="move_other")
     if len(move_other) > MAX_OTHER_LENGTH:
-        raise InvalidInput(f"Describe the other move in at most {MAX_OTHER_LENGTH} characters.")
+        raise InvalidInput(f"Describe the other move in at most {MAX_OTHER_LENGTH} characters.", field="move_other")
     if draft.move != "other":
         move_other = ""
     unease = clean_unease(draft.unease)
@@ -187,7 +190,7 @@ def save_exercise(journal: Journal, catalog: Catalog, draft: ExerciseDraft, *, t
     if not week.contains(on):
         raise InvalidInput(
             f"{on:%A %Y-%m-%d} is not in week {week} (Monday {week.monday} to Sunday {week.sunday}); "
-            "the exercise puts the step on this week's calendar."
+            "the exercise puts the step on this week's calendar.", field="on"
         )
     at = clean_step_time(draft.at)
     now = utcnow()
@@ -218,6 +221,47 @@ def save_exercise(journal: Journal, catalog: Catalog, draft: ExerciseDraft, *, t
         return _view(exercise)
 
 
+CALENDAR_SUFFIX = ".ics"
+
+
+def check_calendar_path(path: Path) -> None:
+    """InvalidInput (field "calendar") unless the step's calendar file can be written to `path`."""
+    files.check_output_path(path, CALENDAR_SUFFIX, field="calendar")
+
+
+@dataclass(frozen=True)
+class SavedExercise:
+    """The week's exercise, saved, and the calendar file written (None when none was asked for or it failed).
+
+    `calendar_error`: why the calendar file was not written; the exercise is saved all the same.
+    """
+
+    exercise: ExerciseView
+    calendar: Path | None = None
+    calendar_error: UserError | None = None
+
+
+def save_with_calendar(journal: Journal, catalog: Catalog, draft: ExerciseDraft, *, today: date,
+                       calendar: Path | None = None, details: bool = False) -> SavedExercise:
+    """Store this week's exercise (`save_exercise`) and, with `calendar`, write its step as a calendar file there,
+    naming the pseudonym and the sentence only with `details` (see ics.py).
+
+    The calendar path is checked before anything is stored (InvalidInput, field "calendar").
+    """
+    if calendar is not None:
+        check_calendar_path(calendar)
+    view = save_exercise(journal, catalog, draft, today=today)
+    if calendar is None:
+        return SavedExercise(view)
+    from boundary_journal import ics  # icalendar: loaded when a calendar file is first written
+
+    try:
+        ics.write_exercise_calendar(calendar, catalog, view, details=details)
+    except UserError as error:
+        return SavedExercise(view, calendar_error=error)
+    return SavedExercise(view, calendar)
+
+
 def get_exercise(journal: Journal, week: IsoWeek) -> ExerciseView | None:
     with journal.read() as session:
         found = _find(session, week)
@@ -237,8 +281,8 @@ def list_exercises(journal: Journal) -> list[ExerciseView]:
 def record_followup(journal: Journal, week: IsoWeek, outcome: str, note: str = "") -> ExerciseView:
     """Say whether the week's step happened (done / not_done / partly) and what came of it; closes its action."""
     if outcome not in OUTCOMES:
-        raise InvalidInput(f"The outcome must be done, not-done or partly, not '{outcome}'.")
-    cleaned = clean_text(note, "The note", limit=5_000).strip()
+        raise InvalidInput(f"The outcome must be done, not-done or partly, not '{outcome}'.", field="outcome")
+    cleaned = clean_text(note, "The note", limit=5_000, field="note").strip()
     now = utcnow()
     with journal.transaction() as session:
         exercise = _find(session, week)

@@ -39,6 +39,7 @@ import sqlcipher3
 from boundary_journal import __version__, bounded_json
 from boundary_journal.errors import (
     BackupDamaged,
+    BackupSecretNeeded,
     CannotWrite,
     DiskFull,
     InvalidInput,
@@ -46,16 +47,16 @@ from boundary_journal.errors import (
     JournalTooNew,
     NotAJournal,
     UserError,
+    WrongBackupSecret,
     WrongPassphrase,
     disk_full,
 )
-from boundary_journal.services.validation import local_naive
+from boundary_journal.moments import local_naive
 from boundary_journal.store import files, keys, sqlcipher
 from boundary_journal.store.journal import Journal, journal_digest, open_file
-from boundary_journal.store.paths import BACKUP_FOLDER
+from boundary_journal.store.paths import BACKUP_FOLDER, BACKUP_SUFFIX
 from boundary_journal.store.sqlcipher import content_digest, copy_with_key, file_integrity_problems, opens_with
 
-BACKUP_SUFFIX = ".bjbackup"
 MANIFEST_FORMAT = "boundary-journal-backup"
 MANIFEST_VERSION = 1
 _DB_MEMBER, _KEY_MEMBER, _MANIFEST_MEMBER = "journal.db", "journal.key", "manifest.json"
@@ -488,14 +489,6 @@ def _unpack(path: Path, into: Path) -> tuple[BackupInfo, bytes]:
     if not key_ok or _sha256(target) != expected.get(_DB_MEMBER):
         raise BackupDamaged(f"The backup {path} is damaged: its contents do not match their checksums.")
     return _info(path, manifest), key_bytes
-
-
-class BackupSecretNeeded(WrongPassphrase):
-    """The backup is of an earlier key: besides today's passphrase, the secret of its day is needed."""
-
-
-class WrongBackupSecret(WrongPassphrase):
-    """The secret given for the backup's day does not open it (today's passphrase was right)."""
 
 
 def restore_backup(journal_path: Path, backup: Path, passphrase: str, *, backup_secret: str | None = None) -> Restored:

@@ -15,15 +15,15 @@ from typing import IO
 from boundary_journal.errors import CannotWrite, InvalidInput, disk_full
 
 
-def check_output_path(path: Path, suffix: str) -> None:
-    """Refuse an output path that cannot be written to, before any work is done."""
+def check_output_path(path: Path, suffix: str, *, field: str | None = None) -> None:
+    """Refuse an output path that cannot be written to, before any work is done (InvalidInput.field: `field`)."""
     path = Path(path)
     if path.is_dir():
-        raise InvalidInput(f"{path} is a folder; give a file name ending in {suffix}.")
+        raise InvalidInput(f"{path} is a folder; give a file name ending in {suffix}.", field=field)
     if not path.parent.is_dir():
-        raise InvalidInput(f"The folder {path.parent} does not exist.")
+        raise InvalidInput(f"The folder {path.parent} does not exist.", field=field)
     if path.suffix.lower() != suffix:
-        raise InvalidInput(f"The file name {path.name} does not end in {suffix}.")
+        raise InvalidInput(f"The file name {path.name} does not end in {suffix}.", field=field)
 
 
 # Names of what is being written: hidden, and recognised by the sweeps (journal_files.leftovers) when a

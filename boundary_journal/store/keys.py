@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from boundary_journal import bounded_json
-from boundary_journal.errors import JournalDamaged, JournalTooNew, UserError, WrongPassphrase, WrongRecoveryCode
+from boundary_journal.errors import (
+    InvalidInput,
+    JournalDamaged,
+    JournalTooNew,
+    UserError,
+    WrongPassphrase,
+    WrongRecoveryCode,
+)
 from boundary_journal.store import files
 
 KEY_FORMAT = "boundary-journal-key"
@@ -304,6 +311,25 @@ def _recovery_slot(key: bytes, code: str, journal_id: str, kdf: KdfParams) -> Pu
     salt = os.urandom(_SALT_BYTES)
     public = _public_bytes(_private_key(normalise_recovery_code(code), salt, kdf))
     return _wrap_to_public(key, journal_id, kdf, salt, public)
+
+
+MIN_PASSPHRASE_LENGTH = 8
+
+
+def check_passphrase_characters(passphrase: str) -> None:
+    """InvalidInput if `passphrase` holds what no typed passphrase can (a NUL, text that is not text)."""
+    if "\x00" in passphrase:
+        raise InvalidInput("The passphrase cannot contain a NUL character.", field="passphrase")
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in passphrase):
+        raise InvalidInput("The passphrase contains bytes that are not text; check its encoding (UTF-8).",
+                           field="passphrase")
+
+
+def validate_new_passphrase(passphrase: str) -> None:
+    """InvalidInput unless `passphrase` will do for a new journal or a change of passphrase."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise InvalidInput(f"The passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.", field="passphrase")
+    check_passphrase_characters(passphrase)
 
 
 def new_journal_key() -> bytes:

@@ -12,6 +12,7 @@ import platformdirs
 ENV_HOME = "BOUNDARY_JOURNAL_HOME"
 JOURNAL_FILENAME = "journal.db"
 BACKUP_FOLDER = "backups"  # in the data folder
+BACKUP_SUFFIX = ".bjbackup"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:

@@ -25,7 +25,6 @@ import sqlcipher3
 
 from boundary_journal.errors import (
     CannotWrite,
-    InvalidInput,
     JournalDamaged,
     JournalExists,
     JournalTooNew,
@@ -36,23 +35,12 @@ from boundary_journal.errors import (
 from boundary_journal.store import backups, files, journal_files, keys, sqlcipher
 from boundary_journal.store import journal as journal_module
 from boundary_journal.store.journal import Journal
+from boundary_journal.store.keys import MIN_PASSPHRASE_LENGTH, validate_new_passphrase
 from boundary_journal.store.paths import BACKUP_FOLDER, ensure_exists
 
-MIN_PASSPHRASE_LENGTH = 8
+__all__ = ["MIN_PASSPHRASE_LENGTH", "validate_new_passphrase"]  # where the passphrase rules were first kept
+
 _SQLITE_PLAIN_HEADER = b"SQLite format 3\x00"
-
-
-def _check_passphrase_characters(passphrase: str) -> None:
-    if "\x00" in passphrase:
-        raise InvalidInput("The passphrase cannot contain a NUL character.")
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in passphrase):
-        raise InvalidInput("The passphrase contains bytes that are not text; check its encoding (UTF-8).")
-
-
-def validate_new_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise InvalidInput(f"The passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
-    _check_passphrase_characters(passphrase)
 
 
 def ensure_absent(path: Path) -> None:
@@ -130,7 +118,7 @@ def open_journal(
     (`keys.start_unlock`), used if it was for the key file found now.
     """
     ensure_exists(path)
-    _check_passphrase_characters(passphrase)
+    keys.check_passphrase_characters(passphrase)
     key_path = keys.key_path_for(path)
     _check_looks_like_journal(path, has_key_file=key_path.exists())
     waiting = _open_waiting_pair(path, passphrase, check=check)

@@ -55,7 +55,7 @@ def test_a_failure_is_a_notice_not_a_box(
 def test_made_again_after_unlocking(qtbot: QtBot, journal: Journal, catalog: Catalog, clock, data_dir: Path) -> None:
     window = backing_up_window(qtbot, journal, catalog, clock)
     qtbot.waitUntil(lambda: len(made(data_dir)) == 1)
-    window.lock()
+    window.locking.lock()
     for info in made(data_dir):
         info.path.unlink()  # as if the lock had lasted into the next day
     qtbot.wait(100)

@@ -87,7 +87,7 @@ class TestCopiesAreMarkedAndCleared:
     def test_locking_clears_our_copy_at_once(self, qtbot: QtBot, window: MainWindow) -> None:
         window.clipboard_guard.set_clear_after_ms(60_000)
         window.clipboard_guard.copy_text(SECRET)
-        window.lock()
+        window.locking.lock()
         assert QGuiApplication.clipboard().text() == ""
         window.close_journal()
 

@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import NOTE_FIELD, Catalog
 from boundary_journal.errors import InvalidInput
-from boundary_journal.services.entries import EntryView
+from boundary_journal.services import entries
+from boundary_journal.services.entries import TEMPLATE_FIELD_PREFIX, EntryView
 from ui.entry_editor import TEMPLATE_ID_ROLE, EntryEditor
 
 HOSTILE = "<b>&amp; Ωμέγα Привет 🙂 שלום"
@@ -231,15 +232,36 @@ class TestErrors:
     def test_missing_required_field_is_focused(self, editor: EntryEditor) -> None:
         editor.select_template(PHONE)
         QtBot.keyClicks(editor.field_edit("what_happened"), "Asked.")
-        editor.show_error("Please fill in: Documentation note.")
+        editor.show_error(InvalidInput("Please fill in: Documentation note.", field=TEMPLATE_FIELD_PREFIX + NOTE_FIELD))
         assert editor.error_label.isVisible()
         assert "Documentation note" in editor.error_label.text()
         assert editor.focusWidget() is editor.field_edit(NOTE_FIELD)
 
     def test_pseudonym_problem_focuses_the_relationship(self, editor: EntryEditor) -> None:
         editor.select_template(PHONE)
-        editor.show_error("Give the relationship a pseudonym, such as 'Client K'.")
+        editor.show_error(InvalidInput("Give the relationship a pseudonym, such as 'Client K'.", field="pseudonym"))
         assert editor.focusWidget() in (editor.relationship_combo, editor.relationship_combo.lineEdit())
+
+    def test_the_field_is_found_by_its_name_not_by_the_words(self, editor: EntryEditor) -> None:
+        """A message that speaks of a pseudonym but names the date field goes to the date."""
+        editor.select_template(PHONE)
+        editor.show_error(InvalidInput("The pseudonym's date of 1900-01-01 is before 1950.", field="when"))
+        assert editor.focusWidget() is editor.when_edit
+
+    def test_a_message_alone_moves_no_focus(self, editor: EntryEditor) -> None:
+        editor.select_template(PHONE)
+        editor.tags_edit.setFocus()
+        editor.show_error("Give the relationship a pseudonym, such as 'Client K'.")
+        assert editor.focusWidget() is editor.tags_edit
+
+    def test_a_service_refusal_focuses_the_field_it_names(self, editor: EntryEditor, catalog: Catalog) -> None:
+        editor.select_template(PHONE)
+        QtBot.keyClicks(editor.field_edit("what_happened"), "Asked.")
+        editor.relationship_combo.setEditText("Client K")
+        with pytest.raises(InvalidInput) as refused:
+            entries.validate_draft(catalog, editor.draft())
+        editor.show_error(refused.value)
+        assert editor.focusWidget() is editor.field_edit(NOTE_FIELD)
 
     def test_error_text_is_plain(self, editor: EntryEditor) -> None:
         editor.show_error(HOSTILE)

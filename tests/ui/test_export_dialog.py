@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,10 +15,10 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.services import entries, relationships, settings
+from boundary_journal.services import entries, export_formats, relationships, settings
 from boundary_journal.services.entries import EntryView
 from boundary_journal.store.journal import Journal
-from ui.export_dialog import BRIEF, ExportDialog, this_month
+from ui.export_dialog import BRIEF, CHECK_FIRST, ExportDialog, this_month
 
 NOW = datetime(2026, 3, 14, 10, 0)
 PHONE = "+44 20 7946 0958"
@@ -288,3 +290,45 @@ class TestProblems:
         dialog = make_dialog()
         click(qtbot, dialog.check_button)
         assert "<b>" in dialog.findings_list.item(0).text()
+
+
+class TestFormats:
+    """The choices are the registry's formats; the JSON export is written from the window too, unchecked."""
+
+    def test_the_choices_come_from_the_registry(self, make_dialog, monkeypatch: pytest.MonkeyPatch) -> None:
+        dialog = make_dialog()
+        assert [radio.accessibleName() for radio in dialog.format_radios.values()] == [
+            f.label for f in export_formats.FORMATS]
+        assert dialog.summary_radio.text() == "&Supervision summary"
+        plain = replace(export_formats.format_named("json"), name="text", label="Plain text", kind="text",
+                        extension=".txt", shortcut="P", description="Everything as plain text.")
+        monkeypatch.setattr(export_formats, "FORMATS", (*export_formats.FORMATS, plain))
+        added = make_dialog()
+        click_radio = added.format_radios["text"]
+        assert click_radio.text() == "&Plain text"
+        click_radio.setChecked(True)
+        assert added.windowTitle() == "Export text — Plain text"
+        assert not added.display_name_edit.isVisible()
+
+    def test_json_is_written_without_a_check(
+        self, qtbot: QtBot, make_dialog, with_phone: EntryView, tmp_path: Path
+    ) -> None:
+        out = tmp_path / "everything"
+        dialog = make_dialog(str(out))
+        click(qtbot, dialog.json_radio)
+        assert dialog.windowTitle() == "Export JSON — Everything as JSON"
+        assert not dialog.check_button.isEnabled() and not dialog.questions_edit.isVisible()
+        assert "not checked for identifiers" in dialog.check_status.text()
+        export_and_wait(qtbot, dialog)
+        assert not dialog.error_label.isVisible(), dialog.error_label.text()
+        written = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+        assert written["entries"][0]["fields"]["documentation_note"] == NOTE  # everything, the phone number too
+        assert dialog.result_message == f"Exported to {out.with_suffix('.json')}"
+
+    def test_back_to_a_pdf_needs_the_check_again(self, qtbot: QtBot, make_dialog, with_phone: EntryView) -> None:
+        dialog = make_dialog()
+        click(qtbot, dialog.json_radio)
+        assert dialog.export_button.isEnabled()
+        click(qtbot, dialog.summary_radio)
+        assert not dialog.export_button.isEnabled() and dialog.check_button.isEnabled()
+        assert dialog.check_status.text() == CHECK_FIRST

@@ -78,7 +78,7 @@ def test_damage_found_in_the_background_is_said_and_nothing_is_written(
         qtbot.keyClicks(window.editor.template_combo, "Asked")  # a template, as the user picks one
         type_text(window.editor.field_edit("what_happened"), "Typed after the damage was found.")
         assert window.editor.is_dirty()
-        assert not window.save_draft_now()  # the editor's draft is refused too, said in the status bar
+        assert not window.drafts.save_now()  # the editor's draft is refused too, said in the status bar
         assert "damaged" in window.statusBar().currentMessage()
         assert folder_state(Path(damaged.path).parent) == before
     finally:

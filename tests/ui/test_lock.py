@@ -30,6 +30,7 @@ from boundary_journal.store.journal import Journal
 from boundary_journal.store.storage import open_journal
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import Prompts
+from ui.changes import Change
 from ui.lock_screen import EMPTY_PASSPHRASE, LOCKED_TITLE, JournalLocked
 from ui.lock_settings_dialog import LockSettingsDialog
 from ui.main_window import MainWindow
@@ -99,12 +100,11 @@ def closes_reopened(window: MainWindow) -> Iterator[None]:
 
 
 def open_entry(qtbot: QtBot, window: MainWindow, entry: EntryView) -> None:
-    window._refresh_relationships()
-    window.reload()
-    row = window.model.row_of(entry.id)
+    window.changes.did_change(Change.ENTRIES | Change.RELATIONSHIPS)
+    row = window.entry_list.model.row_of(entry.id)
     assert row is not None
-    rect = window.table.visualRect(window.model.index(row, 0))
-    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    rect = window.entry_list.table.visualRect(window.entry_list.model.index(row, 0))
+    qtbot.mouseClick(window.entry_list.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.editor.entry_id() == entry.id
 
 
@@ -139,7 +139,7 @@ class TestLockByKey:
         assert window.pages.currentWidget() is window.lock_screen and window.lock_screen.isVisible()
         assert window.windowTitle() == LOCKED_TITLE and not window.isWindowModified()
         assert not window.menuBar().isVisible() and not window.statusBar().isVisible()
-        assert window.model.rowCount() == 0 and window.findChildren(TrendsPanel) == []
+        assert window.entry_list.model.rowCount() == 0 and window.findChildren(TrendsPanel) == []
         assert not window.editor.is_dirty()
         assert QApplication.clipboard().text() == ""  # our copy went with the lock
         assert window.lock_screen.passphrase_edit.hasFocus()
@@ -154,21 +154,21 @@ class TestLockByKey:
     def test_dialogs_are_closed_without_asking(
         self, qtbot: QtBot, window: MainWindow, entry: EntryView, typist: Typist, prompts: Prompts
     ) -> None:
-        dialog = window.weekly_exercise()
+        dialog = window.weekly.weekly_exercise()
         qtbot.waitExposed(dialog)
         typist(dialog.unease_edit, UNSAVED)
         dialog.confirm_unsaved_changes = prompts.confirm_unsaved_changes  # type: ignore[method-assign]
-        window.lock()
+        window.locking.lock()
         qtbot.waitUntil(lambda: not dialog.isVisible())
         assert prompts.unsaved_asked == 0
         assert [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()] == []
-        assert window.weekly_dialog is None
+        assert window.weekly.weekly_dialog is None
 
 
     @pytest.mark.usefixtures("closes_reopened")
     def test_ctrl_l_in_a_dialog(self, qtbot: QtBot, window: MainWindow) -> None:
         # Qt keeps the window's shortcuts from a window behind a modal dialog; the lock keys still work.
-        dialog = window.weekly_exercise()
+        dialog = window.weekly.weekly_exercise()
         qtbot.waitExposed(dialog)
         dialog.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
@@ -208,9 +208,9 @@ class TestUnlock:
         assert window.editor.field_edit("what_happened").toPlainText() == CANARY_TEXT
         assert window.editor.field_edit("reflection").toPlainText() == UNSAVED
         assert window.editor.is_dirty()
-        current = window.table.selectionModel().currentIndex()
-        assert window.model.entry(current.row()).id == entry.id
-        assert {e.id for e in window.model.entries()} == {entry.id, other.id}
+        current = window.entry_list.table.selectionModel().currentIndex()
+        assert window.entry_list.model.entry(current.row()).id == entry.id
+        assert {e.id for e in window.entry_list.model.entries()} == {entry.id, other.id}
         assert window.lock_screen.passphrase_edit.text() == ""
 
         # Saving the entry stores the text typed before the lock and lets go of its draft.
@@ -223,24 +223,24 @@ class TestUnlock:
         self, qtbot: QtBot, window: MainWindow, entry: EntryView, stored, typist: Typist
     ) -> None:
         stored(relationship="Client K")
-        window._refresh_relationships()
-        window.relationship_filter.setCurrentIndex(window.relationship_filter.findData(CANARY_NAME))
-        typist(window.search_edit, "zebra")
-        window.reload()
-        assert [e.id for e in window.model.entries()] == [entry.id]
+        window.changes.did_change(Change.ENTRIES | Change.RELATIONSHIPS)
+        window.entry_list.relationship_filter.setCurrentIndex(window.entry_list.relationship_filter.findData(CANARY_NAME))
+        typist(window.entry_list.search_edit, "zebra")
+        window.entry_list.reload()
+        assert [e.id for e in window.entry_list.model.entries()] == [entry.id]
         lock_by_key(qtbot, window)
-        assert window.relationship_filter.count() == 1 and window.search_edit.text() == ""
+        assert window.entry_list.relationship_filter.count() == 1 and window.entry_list.search_edit.text() == ""
 
         unlock(qtbot, window)
-        assert window.relationship_filter.currentData() == CANARY_NAME
-        assert window.search_edit.text() == "zebra"
-        assert [e.id for e in window.model.entries()] == [entry.id]
+        assert window.entry_list.relationship_filter.currentData() == CANARY_NAME
+        assert window.entry_list.search_edit.text() == "zebra"
+        assert [e.id for e in window.entry_list.model.entries()] == [entry.id]
 
     @pytest.mark.usefixtures("closes_reopened")
     def test_a_wrong_passphrase_stays_locked(
         self, qtbot: QtBot, window: MainWindow, entry: EntryView
     ) -> None:
-        window.lock()
+        window.locking.lock()
         qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
         assert window.lock_screen.error_label.isVisible()
         assert window.lock_screen.error_label.text() == EMPTY_PASSPHRASE
@@ -262,7 +262,7 @@ class TestUnlock:
     ) -> None:
         open_entry(qtbot, window, entry)
         typist(window.editor.field_edit("reflection"), UNSAVED)
-        window.lock()
+        window.locking.lock()
         qtbot.mouseClick(window.lock_screen.quit_button, Qt.MouseButton.LeftButton)
         assert not window.isVisible() and prompts.unsaved_asked == 0
         again = open_journal(journal.path, PASSPHRASE)
@@ -294,7 +294,7 @@ class TestAwayLock:
         window.away_watcher.set_limit_ms(600)
         window.away_watcher.reset()
         for _ in range(12):
-            qtbot.keyClick(window.search_edit, Qt.Key.Key_A)
+            qtbot.keyClick(window.entry_list.search_edit, Qt.Key.Key_A)
             qtbot.wait(100)
         assert not window.is_locked
         qtbot.waitUntil(lambda: window.is_locked, timeout=3_000)
@@ -316,7 +316,7 @@ class TestAwayLock:
 
     def test_the_time_is_a_setting(self, qtbot: QtBot, window: MainWindow, journal: Journal) -> None:
         window.lock_settings_action.trigger()
-        dialog = window.lock_settings_dialog
+        dialog = window.dialogs.current(LockSettingsDialog)
         assert isinstance(dialog, LockSettingsDialog)
         qtbot.waitExposed(dialog)
         assert (dialog.lock_spin.value(), dialog.clipboard_spin.value()) == (5, 30)
@@ -337,7 +337,7 @@ class TestDrafts:
     def test_saved_after_typing_stops_and_gone_once_saved(
         self, qtbot: QtBot, window: MainWindow, journal: Journal, catalog: Catalog, typist: Typist
     ) -> None:
-        window.draft_timer.setInterval(100)
+        window.drafts.timer.setInterval(100)
         editor = window.editor
         editor.select_template("phone_number_request")
         typist(editor.relationship_combo.lineEdit(), "Client K")
@@ -359,12 +359,12 @@ class TestDrafts:
     def test_discarding_the_changes_deletes_the_draft(
         self, qtbot: QtBot, window: MainWindow, journal: Journal, entry: EntryView, typist: Typist, prompts: Prompts
     ) -> None:
-        window.draft_timer.setInterval(50)
+        window.drafts.timer.setInterval(50)
         open_entry(qtbot, window, entry)
         typist(window.editor.field_edit("reflection"), UNSAVED)
         qtbot.waitUntil(lambda: [d.slot for d in drafts.load_drafts(journal)] == [f"entry-{entry.id}"])
         prompts.answer = UnsavedChoice.DISCARD
-        qtbot.mouseClick(window.new_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.entry_list.new_button, Qt.MouseButton.LeftButton)
         assert prompts.unsaved_asked == 1
         assert drafts.load_drafts(journal) == []
 
@@ -413,7 +413,8 @@ class TestOfferedAfterACrash:
         qtbot.waitUntil(lambda: window.editor.entry_id() == entry.id)
         assert window.editor.field_edit("reflection").toPlainText() == UNSAVED
         assert window.editor.is_dirty() and window.isWindowModified()
-        assert window.model.entry(window.table.selectionModel().currentIndex().row()).id == entry.id
+        listed = window.entry_list
+        assert listed.model.entry(listed.table.selectionModel().currentIndex().row()).id == entry.id
         assert len(drafts.load_drafts(journal)) == 1  # still unsaved work: kept until saved or discarded
         window.editor.new_entry()  # nothing to ask at teardown
         window.close()

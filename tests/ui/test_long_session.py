@@ -13,12 +13,12 @@ from ui.main_window import MainWindow
 
 def test_a_typing_and_sorting_session_keeps_true_alive(qtbot: QtBot, window: MainWindow, stored) -> None:
     stored()
-    window.reload()
+    window.entry_list.reload()
     window.editor.select_template("phone_number_request")
     field = window.editor.field_edit("reflection")
     before = sys.getrefcount(True)
     qtbot.keyClicks(field, "x" * 300)
     for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder) * 50:
-        window.table.sortByColumn(WHEN, order)
+        window.entry_list.table.sortByColumn(WHEN, order)
     assert window.isWindowModified()
     assert sys.getrefcount(True) >= before - 50

@@ -29,6 +29,7 @@ from boundary_journal.services.entries import EntryView
 from boundary_journal.store.journal import Journal
 from tests.unit.test_disk_full import cap_journal_size
 from ui.action_model import ACTION
+from ui.changes import Change
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION
 from ui.main_window import MainWindow
 from ui.messages import UnsavedChoice
@@ -41,19 +42,19 @@ Typist = Callable[[QWidget, str], None]
 
 
 def column(window: MainWindow, col: int) -> list[str]:
-    return [window.model.index(row, col).data() for row in range(window.model.rowCount())]
+    return [window.entry_list.model.index(row, col).data() for row in range(window.entry_list.model.rowCount())]
 
 
 def selected_id(window: MainWindow) -> int | None:
-    index = window.table.selectionModel().currentIndex()
-    return window.model.entry(index.row()).id if index.isValid() else None
+    index = window.entry_list.table.selectionModel().currentIndex()
+    return window.entry_list.model.entry(index.row()).id if index.isValid() else None
 
 
 def click_row_of(qtbot: QtBot, window: MainWindow, entry_id: int) -> None:
-    row = window.model.row_of(entry_id)
+    row = window.entry_list.model.row_of(entry_id)
     assert row is not None, "the entry is not in the list"
-    rect = window.table.visualRect(window.model.index(row, SUMMARY))
-    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    rect = window.entry_list.table.visualRect(window.entry_list.model.index(row, SUMMARY))
+    qtbot.mouseClick(window.entry_list.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def laid_out(widget: QWidget) -> bool:
@@ -62,8 +63,7 @@ def laid_out(widget: QWidget) -> bool:
 
 def show_stored(window: MainWindow) -> None:
     """Entries stored by the test after the window opened: re-read them, as after any change."""
-    window._refresh_relationships()
-    window.reload()
+    window.changes.did_change(Change.ENTRIES | Change.RELATIONSHIPS)
 
 
 def press(
@@ -83,7 +83,7 @@ class TestJourney:
         template = catalog.template(PHONE)
 
         # Ctrl+N, then pick the template by typing the start of its title in the template combo.
-        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_N, CTRL)
         assert window.focusWidget() is editor.template_combo
         qtbot.keyClicks(editor.template_combo, "Asked")
         assert editor.current_template() is template
@@ -120,16 +120,17 @@ class TestJourney:
         assert stored.supervision is True
 
         # Find it: Ctrl+F goes to the search field; words narrow the list.
-        press(qtbot, window.table, Qt.Key.Key_F, CTRL)
-        assert window.focusWidget() is window.search_edit
-        typist(window.search_edit, "Привет")
-        qtbot.waitUntil(lambda: window.model.rowCount() == 1 and not window._search_timer.isActive())
-        window.search_edit.clear()
-        typist(window.search_edit, "giraffe")
-        qtbot.waitUntil(lambda: window.model.rowCount() == 0)
-        window.search_edit.clear()
-        typist(window.search_edit, "door safety")
-        qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_F, CTRL)
+        assert window.focusWidget() is window.entry_list.search_edit
+        typist(window.entry_list.search_edit, "Привет")
+        listed = window.entry_list
+        qtbot.waitUntil(lambda: listed.model.rowCount() == 1 and not listed.search_timer.isActive())
+        window.entry_list.search_edit.clear()
+        typist(window.entry_list.search_edit, "giraffe")
+        qtbot.waitUntil(lambda: window.entry_list.model.rowCount() == 0)
+        window.entry_list.search_edit.clear()
+        typist(window.entry_list.search_edit, "door safety")
+        qtbot.waitUntil(lambda: window.entry_list.model.rowCount() == 1)
         assert selected_id(window) == stored.id
 
         # Edit it: type a reflection, Ctrl+S.
@@ -138,19 +139,19 @@ class TestJourney:
         press(qtbot, editor.field_edit("reflection"), Qt.Key.Key_S, CTRL)
         assert entries.get_entry(journal, stored.id).fields["reflection"] == "I felt the pull to rescue."
         assert entries.count_entries(journal) == 1
-        window.search_edit.clear()
-        window.reload()
+        window.entry_list.search_edit.clear()
+        window.entry_list.reload()
 
         # Delete it from the list with Del; the status bar offers Ctrl+Z.
         click_row_of(qtbot, window, stored.id)
-        press(qtbot, window.table, Qt.Key.Key_Delete)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_Delete)
         assert entries.count_entries(journal) == 0
-        assert window.model.rowCount() == 0
+        assert window.entry_list.model.rowCount() == 0
         assert window.statusBar().currentMessage() == "Deleted — Ctrl+Z to undo"
         assert editor.entry_id() is None and editor.field_edit("reflection").toPlainText() == ""
 
         # Ctrl+Z brings it back, exactly as it was.
-        press(qtbot, window.table, Qt.Key.Key_Z, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_Z, CTRL)
         (restored,) = entries.list_entries(journal)
         assert restored.id == stored.id
         assert restored.fields == {**stored.fields, "reflection": "I felt the pull to rescue."}
@@ -166,13 +167,13 @@ class TestSearchHint:
     def test_punctuation_only(self, qtbot: QtBot, window: MainWindow, stored, prompts, typist: Typist) -> None:
         stored()
         show_stored(window)
-        typist(window.search_edit, "!!! --")
-        qtbot.waitUntil(lambda: window.search_hint.isVisible())
-        assert "at least one word" in window.search_hint.text()
-        assert window.model.rowCount() == 1  # the list stays as it was
+        typist(window.entry_list.search_edit, "!!! --")
+        qtbot.waitUntil(lambda: window.entry_list.search_hint.isVisible())
+        assert "at least one word" in window.entry_list.search_hint.text()
+        assert window.entry_list.model.rowCount() == 1  # the list stays as it was
         assert prompts.errors == []
-        window.search_edit.clear()
-        qtbot.waitUntil(lambda: not window.search_hint.isVisible())
+        window.entry_list.search_edit.clear()
+        qtbot.waitUntil(lambda: not window.entry_list.search_hint.isVisible())
 
 
 class TestUnsavedChanges:
@@ -199,8 +200,8 @@ class TestUnsavedChanges:
         assert window.editor.entry_id() == first.id
         assert window.editor.field_edit("reflection").toPlainText() == "Unsaved thought"
         assert window.editor.is_dirty()
-        selected_rows = window.table.selectionModel().selectedRows()
-        assert [window.model.entry(i.row()).id for i in selected_rows] == [first.id]
+        selected_rows = window.entry_list.table.selectionModel().selectedRows()
+        assert [window.entry_list.model.entry(i.row()).id for i in selected_rows] == [first.id]
         assert "reflection" not in entries.get_entry(journal, first.id).fields
 
     def test_discard_moves_on_and_keeps_the_journal(
@@ -239,7 +240,7 @@ class TestUnsavedChanges:
     def test_new_entry_asks_too(self, qtbot: QtBot, window: MainWindow, stored, prompts, typist: Typist) -> None:
         first, _second = self._two_entries(qtbot, window, stored, typist)
         prompts.answer = UnsavedChoice.CANCEL
-        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_N, CTRL)
         assert prompts.unsaved_asked == 1
         assert window.editor.entry_id() == first.id
         assert window.editor.field_edit("reflection").toPlainText() == "Unsaved thought"
@@ -292,7 +293,7 @@ class TestValidation:
         assert entries.count_entries(journal) == 0
 
     def test_no_template(self, qtbot: QtBot, window: MainWindow, journal: Journal) -> None:
-        press(qtbot, window.table, Qt.Key.Key_S, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_S, CTRL)
         assert "template" in window.editor.error_label.text()
         assert window.focusWidget() is window.editor.template_combo
         assert entries.count_entries(journal) == 0
@@ -306,34 +307,35 @@ class TestFilters:
         stored(relationship="Bed 4 in March", template="gift_offered", channel="text_message",
                fields={"what_happened": "A gift.", "documentation_note": "Declined with thanks."})
         show_stored(window)
-        assert window.model.rowCount() == 2
+        assert window.entry_list.model.rowCount() == 2
 
         for combo, first in (
-            (window.relationship_filter, "All relationships"),
-            (window.category_filter, "All categories"),
-            (window.channel_filter, "All channels"),
+            (window.entry_list.relationship_filter, "All relationships"),
+            (window.entry_list.category_filter, "All categories"),
+            (window.entry_list.channel_filter, "All channels"),
         ):
             assert combo.itemText(0) == first and combo.accessibleName()
 
-        window.relationship_filter.setCurrentIndex(window.relationship_filter.findText("Bed 4 in March"))
+        filter_ = window.entry_list.relationship_filter
+        filter_.setCurrentIndex(filter_.findText("Bed 4 in March"))
         assert column(window, RELATIONSHIP) == ["Bed 4 in March"]
-        window.relationship_filter.setCurrentIndex(0)
+        window.entry_list.relationship_filter.setCurrentIndex(0)
 
         label = catalog.category("gifts_money_favours").label
-        window.category_filter.setCurrentIndex(window.category_filter.findText(label))
+        window.entry_list.category_filter.setCurrentIndex(window.entry_list.category_filter.findText(label))
         assert column(window, CATEGORY) == [label]
-        window.category_filter.setCurrentIndex(0)
+        window.entry_list.category_filter.setCurrentIndex(0)
 
-        window.channel_filter.setCurrentIndex(window.channel_filter.findData("in_person"))
+        window.entry_list.channel_filter.setCurrentIndex(window.entry_list.channel_filter.findData("in_person"))
         assert column(window, RELATIONSHIP) == ["Client K"]
-        window.channel_filter.setCurrentIndex(0)
-        assert window.model.rowCount() == 2
+        window.entry_list.channel_filter.setCurrentIndex(0)
+        assert window.entry_list.model.rowCount() == 2
 
     def test_supervision_only(self, qtbot: QtBot, window: MainWindow, stored) -> None:
         stored(relationship="Client K", supervision=True)
         stored(relationship="Bed 4 in March")
         show_stored(window)
-        window.supervision_filter.setChecked(True)
+        window.entry_list.supervision_filter.setChecked(True)
         assert column(window, RELATIONSHIP) == ["Client K"]
 
     def test_a_new_pseudonym_joins_the_filter(
@@ -343,8 +345,8 @@ class TestFilters:
         typist(window.editor.relationship_combo.lineEdit(), "Client Z")
         typist(window.editor.field_edit("what_happened"), "Asked.")
         typist(window.editor.field_edit(NOTE_FIELD), "Declined.")
-        assert window.save()
-        assert window.relationship_filter.findText("Client Z") > 0
+        assert window.editing.save()
+        assert window.entry_list.relationship_filter.findText("Client Z") > 0
         assert window.editor.relationship_combo.findText("Client Z") >= 0
 
 
@@ -369,7 +371,7 @@ class TestKeys:
         entry = stored()
         show_stored(window)
         click_row_of(qtbot, window, entry.id)
-        press(qtbot, window.table, Qt.Key.Key_Delete)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_Delete)
         assert entries.count_entries(journal) == 0
         window.editor.select_template(PHONE)
         typist(window.editor.field_edit("what_happened"), "x")
@@ -425,14 +427,14 @@ class TestRoundTrip:
     ) -> None:
         other = stored(relationship="Client A")
         show_stored(window)
-        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_N, CTRL)
         window.editor.select_template(PHONE)
         relationships.confirm_pseudonym(journal, HOSTILE)  # Hebrew: a script the identifier check cannot read
         typist(window.editor.relationship_combo.lineEdit(), HOSTILE)
         typist(window.editor.field_edit("what_happened"), HOSTILE)
         typist(window.editor.field_edit(NOTE_FIELD), f"Note {HOSTILE}\nsecond line")
         typist(window.editor.tags_edit, HOSTILE)
-        assert window.save()
+        assert window.editing.save()
 
         saved_id = window.editor.entry_id()
         view = entries.get_entry(journal, saved_id)
@@ -466,7 +468,7 @@ class TestExportAction:
             dialog.reject()
 
         QTimer.singleShot(0, answer)
-        press(qtbot, window.table, Qt.Key.Key_E, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_E, CTRL)
         assert seen == ["ExportDialog", "Client K", "2026-11-01"]
 
     def test_brief_from_the_file_menu(self, qtbot: QtBot, window: MainWindow, stored) -> None:
@@ -499,8 +501,9 @@ def visible_click(qtbot: QtBot, window: MainWindow, button: QWidget) -> None:
 
 
 def open_self_check(qtbot: QtBot, window: MainWindow) -> SelfCheckDialog:
-    qtbot.waitUntil(lambda: window._self_check_dialog is not None and window._self_check_dialog.isVisible())
-    dialog = window._self_check_dialog
+    qtbot.waitUntil(lambda: window.dialogs.current(SelfCheckDialog) is not None
+                    and window.dialogs.current(SelfCheckDialog).isVisible())
+    dialog = window.dialogs.current(SelfCheckDialog)
     assert dialog is not None
     dialog.confirm_unsaved_changes = lambda: UnsavedChoice.DISCARD  # type: ignore[method-assign]
     return dialog
@@ -515,7 +518,7 @@ def answer(qtbot: QtBot, dialog: SelfCheckDialog, item_id: str, value: int) -> N
 
 def save_check_in(qtbot: QtBot, window: MainWindow, dialog: SelfCheckDialog) -> None:
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window._self_check_dialog is None)
+    qtbot.waitUntil(lambda: window.dialogs.current(SelfCheckDialog) is None)
 
 
 def banner_kinds(window: MainWindow) -> list[tuple[str, str | None]]:
@@ -532,7 +535,7 @@ class TestSelfCheckJourney:
         show_stored(window)
         assert not window.banner.isVisible()
 
-        press(qtbot, window.table, Qt.Key.Key_K, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_K, CTRL)
         dialog = open_self_check(qtbot, window)
         assert dialog.isModal() or dialog.windowModality() != Qt.WindowModality.NonModal
         qtbot.keyClicks(dialog.scope_combo, "Client K")
@@ -542,17 +545,17 @@ class TestSelfCheckJourney:
         save_check_in(qtbot, window, dialog)
 
         # The trends show Client K's trend with the new point.
-        assert window.left_tabs.currentWidget() is window.trends
-        assert window.trends.scope() == "Client K"
+        assert window.left_tabs.currentWidget() is window.panels.trends
+        assert window.panels.trends.scope() == "Client K"
         (first,) = selfchecks.list_self_checks(journal, catalog, relationship="Client K")
-        assert [p.y() for p in window.trends.chart.score_series.points()] == [first.score.percent]
+        assert [p.y() for p in window.panels.trends.chart.score_series.points()] == [first.score.percent]
         # The banner says it warrants supervision or ethics input; an action to raise it is open.
         assert window.banner.isVisible()
         assert banner_kinds(window) == [("higher_input", "Client K")]
         (line,) = window.banner.line_texts()
         assert line.startswith("Client K — ") and "this warrants supervision or ethics input" in line
         (action,) = actions.list_actions(journal, open_only=True)
-        assert action.relationship == "Client K" and window.trends.actions_list.count() == 1
+        assert action.relationship == "Client K" and window.panels.trends.actions_list.count() == 1
         assert action.text in window.statusBar().currentMessage()
 
         # A second, higher-scoring check-in through the menu action: the score is rising.
@@ -563,28 +566,28 @@ class TestSelfCheckJourney:
         answer(qtbot, dialog, "pull_rescue", 2)
         answer(qtbot, dialog, "hi_persistent_personal_channel", 1)
         save_check_in(qtbot, window, dialog)
-        assert window.trends.chart.score_series.count() == 2
+        assert window.panels.trends.chart.score_series.count() == 2
         assert ("score_rising", "Client K") in banner_kinds(window)
         assert any(t.startswith("Client K — Red-flag score rising") for t in window.banner.line_texts())
 
         # A calmer check-in: the warnings reflect the stored data, and go.
-        window.self_check()
+        window.panels.self_check()
         dialog = open_self_check(qtbot, window)
         save_check_in(qtbot, window, dialog)
-        assert window.trends.chart.score_series.count() == 3
+        assert window.panels.trends.chart.score_series.count() == 3
         assert not window.banner.isVisible()
 
     def test_the_trends_button_opens_the_check_in(self, qtbot: QtBot, window: MainWindow) -> None:
-        press(qtbot, window.table, Qt.Key.Key_T, CTRL)
-        assert window.left_tabs.currentWidget() is window.trends
-        visible_click(qtbot, window, window.trends.self_check_button)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_T, CTRL)
+        assert window.left_tabs.currentWidget() is window.panels.trends
+        visible_click(qtbot, window, window.panels.trends.self_check_button)
         dialog = open_self_check(qtbot, window)
         assert dialog.relationship() is None
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-        qtbot.waitUntil(lambda: window._self_check_dialog is None)
-        press(qtbot, window.trends.scope_combo, Qt.Key.Key_F, CTRL)
-        assert window.left_tabs.currentWidget() is window.list_pane
-        assert window.focusWidget() is window.search_edit
+        qtbot.waitUntil(lambda: window.dialogs.current(SelfCheckDialog) is None)
+        press(qtbot, window.panels.trends.scope_combo, Qt.Key.Key_F, CTRL)
+        assert window.left_tabs.currentWidget() is window.entry_list.pane
+        assert window.focusWidget() is window.entry_list.search_edit
 
 
 class TestStageJourney:
@@ -593,9 +596,9 @@ class TestStageJourney:
     def test_stage_up_warns(self, qtbot: QtBot, window: MainWindow, stored, journal: Journal) -> None:
         stored()
         show_stored(window)
-        press(qtbot, window.table, Qt.Key.Key_T, CTRL)
-        qtbot.keyClicks(window.trends.scope_combo, "Client K")
-        panel = window.trends
+        press(qtbot, window.entry_list.table, Qt.Key.Key_T, CTRL)
+        qtbot.keyClicks(window.panels.trends.scope_combo, "Client K")
+        panel = window.panels.trends
         assert panel.scope() == "Client K"
         for stage in (2, 3):
             panel.stage_combo.setCurrentIndex(panel.stage_combo.findData(stage))
@@ -606,32 +609,33 @@ class TestStageJourney:
         assert line.startswith("Client K — ") and "Stage 2" in line and "3" in line
         assert panel.chart.stage_series.count() == 2
 
-        window.left_tabs.setCurrentWidget(window.list_pane)
+        window.left_tabs.setCurrentWidget(window.entry_list.pane)
         visible_click(qtbot, window, window.banner.trend_buttons[0])
-        assert window.left_tabs.currentWidget() is window.trends and panel.scope() == "Client K"
+        assert window.left_tabs.currentWidget() is window.panels.trends and panel.scope() == "Client K"
 
     def test_saving_an_entry_updates_the_suggestion(
         self, qtbot: QtBot, window: MainWindow, stored, typist: Typist
     ) -> None:
         stored()
         show_stored(window)
-        window.show_trends("Client K")
-        assert "Stage 3" not in window.trends.suggestion_label.text()
-        window.new_entry()
+        window.panels.show_trends("Client K")
+        assert "Stage 3" not in window.panels.trends.suggestion_label.text()
+        window.editing.new_entry()
         window.editor.select_template("late_night_text")
         typist(window.editor.relationship_combo.lineEdit(), "Client K")
         typist(window.editor.field_edit("what_happened"), "Text at 23:40.")
         typist(window.editor.field_edit(NOTE_FIELD), "Patient texted clinician's personal phone.")
         window.editor.when_edit.setDateTime(window.clock.now() - timedelta(days=2))
-        assert window.save()
+        assert window.editing.save()
         # The patient texting is context: it is held, not the clinician's drift.
-        assert window.trends.suggestion_label.text().startswith("No stage suggested, based on the last 90 days")
-        assert "In your favour: 1 request" in window.trends.reasons_label.text()
+        assert window.panels.trends.suggestion_label.text().startswith("No stage suggested, based on the last 90 days")
+        assert "In your favour: 1 request" in window.panels.trends.reasons_label.text()
         # Replying from the personal phone is the clinician's own conduct: it moves the suggestion.
         visible_click(qtbot, window, window.editor.review.boxes["personal_channel"])
-        assert window.save()
-        assert window.trends.suggestion_label.text().startswith("Suggested: Stage 3 — Personal channel shift, based on")
-        assert "You replied or wrote from your personal phone" in window.trends.reasons_label.text()
+        assert window.editing.save()
+        suggestion = window.panels.trends.suggestion_label.text()
+        assert suggestion.startswith("Suggested: Stage 3 — Personal channel shift, based on")
+        assert "You replied or wrote from your personal phone" in window.panels.trends.reasons_label.text()
 
 
 class TestAcknowledgeJourney:
@@ -645,7 +649,7 @@ class TestAcknowledgeJourney:
         for who in ("Client K", "Bed 4"):
             selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
                 {higher: 2}, relationship=who, taken_at=window.clock.now() - timedelta(days=1)))
-        window.refresh_warnings()
+        window.changes.did_change(Change.SELF_CHECKS)
         assert banner_kinds(window) == [("higher_input", "Bed 4"), ("higher_input", "Client K")]
         notes: list[str | None] = [None, "Raised with Dr B; plan agreed."]
         window.ask_acknowledgement = lambda warning: notes.pop(0)  # type: ignore[method-assign]
@@ -659,7 +663,7 @@ class TestAcknowledgeJourney:
         # New evidence: the item ticked again at a later check-in, and the warning is back.
         selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
             {higher: 1}, relationship="Client K", taken_at=window.clock.now()))
-        window.refresh_warnings()
+        window.changes.did_change(Change.SELF_CHECKS)
         assert ("higher_input", "Client K") in banner_kinds(window)
 
 
@@ -672,7 +676,7 @@ class TestEscalationJourney:
         other = stored(relationship="Client A")
         show_stored(window)
         editor = window.editor
-        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_N, CTRL)
         editor.select_template(PHONE)
         typist(editor.relationship_combo.lineEdit(), "Client K")
         typist(editor.field_edit("what_happened"), "Asked for my number by text.")
@@ -721,7 +725,7 @@ class TestListenAfterHoldingJourney:
         self, qtbot: QtBot, window: MainWindow, journal: Journal, catalog: Catalog, typist: Typist
     ) -> None:
         editor = window.editor
-        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_N, CTRL)
         editor.select_template(PHONE)
         days = catalog.template(PHONE).listen_after_days
         assert editor.listen_check.isVisible() and editor.listen_check.isChecked()
@@ -729,14 +733,14 @@ class TestListenAfterHoldingJourney:
         typist(editor.relationship_combo.lineEdit(), "Client K")
         typist(editor.field_edit("what_happened"), "Asked for my number at the door.")
         typist(editor.field_edit(NOTE_FIELD), "Patient requested personal number; declined.")
-        assert window.save()
+        assert window.editing.save()
         saved = entries.get_entry(journal, editor.entry_id())
         assert not editor.listen_check.isVisible()  # asked once, when the entry is new
 
         [action] = actions.list_actions(journal)
         assert action.origin_id == saved.id and action.due_on == saved.occurred.date() + timedelta(days=days)
-        window.show_actions()
-        model = window.actions_panel.model
+        window.panels.show_actions()
+        model = window.panels.actions_panel.model
         qtbot.waitUntil(lambda: any("reworded" in str(model.index(row, ACTION).data())
                                     for row in range(model.rowCount())))
 
@@ -749,7 +753,7 @@ class TestListenAfterHoldingJourney:
         typist(editor.relationship_combo.lineEdit(), "Client K")
         typist(editor.field_edit("what_happened"), "Asked for my number at the door.")
         typist(editor.field_edit(NOTE_FIELD), "Patient requested personal number; declined.")
-        assert window.save()
+        assert window.editing.save()
         assert actions.list_actions(journal) == []
 
 
@@ -776,7 +780,7 @@ class TestNeutralLanguageJourney:
         self, qtbot: QtBot, window: MainWindow, journal: Journal, catalog: Catalog, typist: Typist
     ) -> None:
         editor = window.editor
-        press(qtbot, window.table, Qt.Key.Key_N, CTRL)
+        press(qtbot, window.entry_list.table, Qt.Key.Key_N, CTRL)
         editor.select_template(PHONE)
         typist(editor.relationship_combo.lineEdit(), "Client K")
         typist(editor.field_edit("what_happened"), "Asked for my number again.")
@@ -791,12 +795,12 @@ class TestNeutralLanguageJourney:
         visible_click(qtbot, window, editor.language.buttons[0])
         assert note.toPlainText() == f"🙂 Patient was {suggestion} about the number."
         assert editor.language.findings() == []
-        assert window.save()
+        assert window.editing.save()
         assert entries.get_entry(journal, editor.entry_id()).fields[NOTE_FIELD] == note.toPlainText()
 
 
 def test_closing_the_window_asks_about_an_open_check_in(qtbot: QtBot, window: MainWindow) -> None:
-    window.self_check()
+    window.panels.self_check()
     dialog = open_self_check(qtbot, window)
     answer(qtbot, dialog, "pull_rescue", 1)
     dialog.confirm_unsaved_changes = lambda: UnsavedChoice.CANCEL  # type: ignore[method-assign]

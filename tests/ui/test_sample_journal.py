@@ -92,9 +92,9 @@ def test_a_sample_journal_says_so(
         assert window.sample_notice.isVisible() and "made up" in window.sample_notice.text_label.text()
         assert sample_journal.SAMPLE_TITLE in window.windowTitle()
         assert not window.explore_sample_action.isEnabled()  # no sample of the sample
-        window.lock()
+        window.locking.lock()
         assert sample_journal.SAMPLE_TITLE not in window.windowTitle()  # locked: nothing of the journal shown
-        assert window.unlock(sample_journal.SAMPLE_PASSPHRASE)
+        assert window.locking.unlock(sample_journal.SAMPLE_PASSPHRASE)
         assert sample_journal.SAMPLE_TITLE in window.windowTitle() and window.sample_notice.isVisible()
     finally:
         window.close()

@@ -21,6 +21,7 @@ from boundary_journal.store.journal import Journal
 from boundary_journal.store.paths import journal_path
 from boundary_journal.store.storage import create_journal, open_journal
 from tests.conftest import PASSPHRASE
+from ui.changes import Change
 from ui.clipboard import sensitive_marks
 from ui.main_window import MainWindow
 from ui.security_dialogs import (
@@ -305,9 +306,9 @@ class TestNewRecoveryCode:
 
 
 def select_first_entry(qtbot: QtBot, window: MainWindow) -> None:
-    window.left_tabs.setCurrentWidget(window.list_pane)
-    window.table.setFocus()
-    window.table.selectRow(0)
+    window.left_tabs.setCurrentWidget(window.entry_list.pane)
+    window.entry_list.table.setFocus()
+    window.entry_list.table.selectRow(0)
     qtbot.waitUntil(lambda: window.editor.entry_id() is not None)
 
 
@@ -319,7 +320,7 @@ class TestBackUpAndRestore:
         prompts,
     ) -> None:
         entry = stored()
-        security.reload()
+        security.changes.did_change(Change.ENTRIES | Change.RELATIONSHIPS)
         out = tmp_path / "saved"
         security.security.choose_backup_path = lambda suggested: (  # type: ignore[method-assign]
             suggested.endswith(f"journal-{security.clock.today():%Y-%m-%d}.bjbackup") and str(out)
@@ -354,7 +355,7 @@ class TestBackUpAndRestore:
         assert not dialog.isVisible() and prompts.errors == []
         assert security.journal is not before_restore and not before_restore.is_open
         assert [e.id for e in entries.list_entries(security.journal)] == [entry.id]
-        assert security.model.rowCount() == 1
+        assert security.entry_list.model.rowCount() == 1
         assert "Restored the backup" in security.statusBar().currentMessage()
         kept = backups.list_backups(backups.backup_folder(data_dir))
         assert [b.reason for b in kept] == [backups.Reason.BEFORE_RESTORE]
@@ -519,3 +520,10 @@ class TestDeleteEverything:
         click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Cancel))
         assert journal_path(data_dir).exists() and security.isVisible()
         assert entries.count_entries(security.journal) == 0
+
+
+def test_every_reason_a_backup_can_give_has_words() -> None:
+    from boundary_journal.store.backups import Reason
+    from ui.security_dialogs import REASONS
+
+    assert set(REASONS) == {reason.value for reason in Reason}

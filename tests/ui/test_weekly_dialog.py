@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QCheckBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from boundary_journal.catalog import Catalog
+from boundary_journal.errors import InvalidInput
 from boundary_journal.services import actions, relationships, weekly
 from boundary_journal.services.weekly import MAX_UNEASE_LENGTH, ExerciseDraft, IsoWeek
 from boundary_journal.store.journal import Journal
@@ -306,3 +307,54 @@ class TestCancel:
         dialog.answer = UnsavedChoice.DISCARD  # type: ignore[attr-defined]
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
         assert not dialog.isVisible() and weekly.list_exercises(journal) == []
+
+
+class TestProblemsByField:
+    """A service's refusal goes next to the field it names (InvalidInput.field), whatever its words say."""
+
+    @pytest.mark.parametrize(("field", "widget"), [
+        ("on", "day_edit"), ("at", "time_edit"), ("pseudonym", "relationship_combo"),
+    ])
+    def test_the_named_field_gets_the_focus(
+        self, qtbot: QtBot, make_dialog, typist: Typist, monkeypatch: pytest.MonkeyPatch, field: str, widget: str
+    ) -> None:
+        dialog = make_dialog()
+        fill(qtbot, dialog, typist)
+        dialog.time_check.setChecked(True)
+
+        def refuse(*_args: object, **_kwargs: object) -> None:
+            raise InvalidInput("The sentence of the other move names a relationship.", field=field)
+
+        monkeypatch.setattr(weekly, "save_with_calendar", refuse)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert dialog.error_label.isVisible() and "names a relationship" in dialog.error_label.text()
+        assert not dialog.unease_error.isVisible()
+        target = getattr(dialog, widget)
+        assert dialog.focusWidget() in (target, *target.findChildren(QWidget))
+
+    def test_the_sentence_gets_its_own_line(
+        self, qtbot: QtBot, make_dialog, typist: Typist, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        dialog = make_dialog()
+        fill(qtbot, dialog, typist)
+
+        def refuse(*_args: object, **_kwargs: object) -> None:
+            raise InvalidInput("Keep it short.", field="unease")
+
+        monkeypatch.setattr(weekly, "save_with_calendar", refuse)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert dialog.unease_error.isVisible() and dialog.unease_error.text() == "Keep it short."
+        assert dialog.focusWidget() is dialog.unease_edit
+
+    def test_a_bad_calendar_place_from_the_service_goes_to_the_path(
+        self, qtbot: QtBot, make_dialog, journal: Journal, typist: Typist, tmp_path: Path
+    ) -> None:
+        dialog = make_dialog()
+        fill(qtbot, dialog, typist)
+        dialog.paths.append(str(tmp_path / "step.txt"))  # type: ignore[attr-defined]
+        click(qtbot, dialog, dialog.calendar_check)
+        dialog.calendar_path_edit.setText(str(tmp_path / "step.txt"))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "does not end in .ics" in dialog.error_label.text()
+        assert dialog.focusWidget() is dialog.calendar_path_edit
+        assert weekly.list_exercises(journal) == []

@@ -27,10 +27,12 @@ from boundary_journal.services.settings import ReminderSetting
 from boundary_journal.services.weekly import ExerciseDraft, IsoWeek
 from boundary_journal.store.journal import Journal
 from ui.action_model import OUTCOME, STATUS
+from ui.changes import Change
+from ui.controllers.weekly import REMINDER_TEXT
 from ui.entry_editor import EntryEditor
 from ui.exercise_model import OUTCOME as HISTORY_OUTCOME
 from ui.followup_dialog import FollowupDialog
-from ui.main_window import REMINDER_TEXT, MainWindow
+from ui.main_window import MainWindow
 from ui.messages import UnsavedChoice
 from ui.weekly_banner import reminder_line
 from ui.weekly_dialog import WeeklyDialog
@@ -58,8 +60,8 @@ def click(qtbot: QtBot, button: QAbstractButton, scroll_owner: WeeklyDialog | En
 
 
 def open_weekly(qtbot: QtBot, window: MainWindow) -> WeeklyDialog:
-    qtbot.waitUntil(lambda: window.weekly_dialog is not None and window.weekly_dialog.isVisible())
-    dialog = window.weekly_dialog
+    qtbot.waitUntil(lambda: window.weekly.weekly_dialog is not None and window.weekly.weekly_dialog.isVisible())
+    dialog = window.weekly.weekly_dialog
     assert dialog is not None
     assert dialog.windowModality() != Qt.WindowModality.NonModal  # over the window, without blocking the test
     dialog.confirm_unsaved_changes = lambda: UnsavedChoice.DISCARD  # type: ignore[method-assign]
@@ -68,29 +70,29 @@ def open_weekly(qtbot: QtBot, window: MainWindow) -> WeeklyDialog:
 
 
 def open_followup(qtbot: QtBot, window: MainWindow) -> FollowupDialog:
-    qtbot.waitUntil(lambda: window.followup_dialog is not None and window.followup_dialog.isVisible())
-    dialog = window.followup_dialog
+    qtbot.waitUntil(lambda: window.weekly.followup_dialog is not None and window.weekly.followup_dialog.isVisible())
+    dialog = window.weekly.followup_dialog
     assert dialog is not None
     return dialog
 
 
 def save(qtbot: QtBot, window: MainWindow, dialog: WeeklyDialog | FollowupDialog) -> None:
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.weekly_dialog is None and window.followup_dialog is None)
+    qtbot.waitUntil(lambda: window.weekly.weekly_dialog is None and window.weekly.followup_dialog is None)
 
 
 def action_rows(window: MainWindow) -> list[tuple[str, str, str]]:
     """(status, action, outcome) per row of the Actions tab, looked at (it reads the journal when shown)."""
-    window.left_tabs.setCurrentWidget(window.actions_panel)
-    model = window.actions_panel.model
+    window.left_tabs.setCurrentWidget(window.panels.actions_panel)
+    model = window.panels.actions_panel.model
     return [(model.index(r, STATUS).data(), model.action(r).text, model.index(r, OUTCOME).data())
             for r in range(model.rowCount())]
 
 
 def trends_open_actions(window: MainWindow) -> list[str]:
-    window.left_tabs.setCurrentWidget(window.trends)  # looked at: the tab reads the journal when shown
-    lst = window.trends.actions_list
-    return [lst.item(i).text() for i in range(lst.count())] if lst.isVisibleTo(window.trends) else []
+    window.left_tabs.setCurrentWidget(window.panels.trends)  # looked at: the tab reads the journal when shown
+    lst = window.panels.trends.actions_list
+    return [lst.item(i).text() for i in range(lst.count())] if lst.isVisibleTo(window.panels.trends) else []
 
 
 class TestWeeklyJourney:
@@ -102,10 +104,10 @@ class TestWeeklyJourney:
         # Wednesday of 2026-W48: nothing written yet, so the reminder line is up.
         assert window.weekly_banner.isVisible()
         assert window.weekly_banner.text() == reminder_line(0)
-        assert window.followup_dialog is None
+        assert window.weekly.followup_dialog is None
 
-        window.table.setFocus()
-        qtbot.keyClick(window.table, Qt.Key.Key_W, CTRL | SHIFT)
+        window.entry_list.table.setFocus()
+        qtbot.keyClick(window.entry_list.table, Qt.Key.Key_W, CTRL | SHIFT)
         dialog = open_weekly(qtbot, window)
         assert dialog.week == WEEK48 and dialog.heading.text() == "Week 48 of 2026"
         typist(dialog.relationship_combo.lineEdit(), "Client K")
@@ -136,7 +138,7 @@ class TestWeeklyJourney:
         assert trends_open_actions(window) == ["Weekly step for Client K: Talk to a supervisor (Client K, from an "
                                                "exercise)"]
         assert "2026-W48" in window.statusBar().currentMessage()
-        assert "Client K" in window.pseudonyms()
+        assert "Client K" in window.entry_list.pseudonyms()
 
         # Redo from the menu: the same week, pre-filled, edited in place.
         window.weekly_action.trigger()
@@ -152,7 +154,7 @@ class TestWeeklyJourney:
 
         # Monday of the next week: the step is overdue, the banner is back, and last week's follow-up is asked.
         clock.set(datetime(2026, 11, 30, 8, 30))
-        window.check_clock()
+        window.weekly.check_clock()
         assert window.weekly_banner.isVisible()
         assert window.weekly_banner.text() == reminder_line(1)
         assert action_rows(window)[0][0] == "Overdue"
@@ -167,18 +169,18 @@ class TestWeeklyJourney:
 
         answered = weekly.get_exercise(journal, WEEK48)
         assert (answered.outcome, answered.outcome_note) == ("done", "Moved her texts to the portal.")
-        history = window.actions_panel.history_model
+        history = window.panels.actions_panel.history_model
         assert history.index(0, HISTORY_OUTCOME).data() == "Done: Moved her texts to the portal."
-        assert window.actions_panel.streak_label.text() == "1 week in a row"
+        assert window.panels.actions_panel.streak_label.text() == "1 week in a row"
         assert action_rows(window) == [("Done", "Weekly step for Client K: Redirect communication",
                                         "Done: Moved her texts to the portal.")]
         assert trends_open_actions(window) == []
 
         # Asked once: not again today, tomorrow, or by a window opened later.
-        window.check_clock()
+        window.weekly.check_clock()
         clock.advance(days=1)
-        window.check_clock()
-        assert window.followup_dialog is None and window.offer_followup() is None
+        window.weekly.check_clock()
+        assert window.weekly.followup_dialog is None and window.weekly.offer_followup() is None
 
 
 class TestFollowupOnce:
@@ -200,7 +202,7 @@ class TestFollowupOnce:
         first.show()
         followup = open_followup(qtbot, first)  # the window opens it itself, once it is up
         qtbot.keyClick(followup, Qt.Key.Key_Escape)
-        qtbot.waitUntil(lambda: first.followup_dialog is None)
+        qtbot.waitUntil(lambda: first.weekly.followup_dialog is None)
         assert weekly.get_exercise(journal, WEEK48).outcome is None
         first.close()
 
@@ -209,11 +211,11 @@ class TestFollowupOnce:
         second.show()
         qtbot.waitExposed(second)
         qtbot.wait(50)
-        assert second.followup_dialog is None
+        assert second.weekly.followup_dialog is None
 
         # The history answers it later: select the week, Record outcome…
-        second.show_actions()
-        panel = second.actions_panel
+        second.panels.show_actions()
+        panel = second.panels.actions_panel
         rect = panel.history_table.visualRect(panel.history_model.index(0, 0))
         qtbot.mouseClick(panel.history_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         click(qtbot, panel.outcome_button)
@@ -234,12 +236,12 @@ class TestActionsInStep:
     ) -> None:
         weekly.save_exercise(journal, catalog, ExerciseDraft("Client K", SENTENCE, "talk_to_supervisor"),
                              today=date(2026, 11, 25))
-        window.refresh_after_change()
+        window.changes.did_change(Change.EXERCISES | Change.ACTIONS)
         assert len(trends_open_actions(window)) == 1
-        window.table.setFocus()
-        qtbot.keyClick(window.table, Qt.Key.Key_J, CTRL)
-        assert window.left_tabs.currentWidget() is window.actions_panel
-        panel = window.actions_panel
+        window.entry_list.table.setFocus()
+        qtbot.keyClick(window.entry_list.table, Qt.Key.Key_J, CTRL)
+        assert window.left_tabs.currentWidget() is window.panels.actions_panel
+        panel = window.panels.actions_panel
         panel.ask_outcome = lambda action: "Booked for Thursday"  # type: ignore[method-assign]
         click(qtbot, panel.done_button)
         assert action_rows(window) == [("Done", "Weekly step for Client K: Talk to a supervisor",
@@ -249,19 +251,18 @@ class TestActionsInStep:
     def test_done_from_the_trends(self, qtbot: QtBot, window: MainWindow, journal: Journal, stored) -> None:
         entry = stored(fields={"what_happened": "x", "documentation_note": "y", "next_step": "Call the team"})
         actions.action_from_entry(journal, entry.id)
-        window.refresh_after_change()
-        window.show_trends(None)
-        window.trends.ask_outcome = lambda action: "Called"  # type: ignore[method-assign]
-        click(qtbot, window.trends.done_button)
+        window.changes.did_change(Change.ACTIONS)
+        window.panels.show_trends(None)
+        window.panels.trends.ask_outcome = lambda action: "Called"  # type: ignore[method-assign]
+        click(qtbot, window.panels.trends.done_button)
         assert action_rows(window) == [("Done", "Call the team", "Called")]
 
     def test_next_step_becomes_an_action(
         self, qtbot: QtBot, window: MainWindow, journal: Journal, stored, typist: Typist
     ) -> None:
         entry = stored(fields={"what_happened": "x", "documentation_note": "y"})
-        window._refresh_relationships()
-        window.reload()
-        window._open_entry(entry.id)
+        window.changes.did_change(Change.ENTRIES | Change.RELATIONSHIPS)
+        window.editing.open_entry(entry.id)
         button = window.editor.next_step_button
         assert button.isEnabled()
         click(qtbot, button, window.editor)  # no next step written: said in the editor, nothing added
@@ -271,14 +272,14 @@ class TestActionsInStep:
 
         typist(window.editor.field_edit("next_step"), "Open the next session with the fear behind the request")
         assert not button.isEnabled()  # not saved yet: the action is made from the saved text
-        assert window.save()
+        assert window.editing.save()
         click(qtbot, button, window.editor)
         (action,) = actions.list_actions(journal)
         assert (action.text, action.origin, action.relationship) == (
             "Open the next session with the fear behind the request", "entry", "Client K")
         assert not window.editor.error_label.isVisible()
         assert action_rows(window) == [("Open", action.text, "")]
-        assert window.actions_panel.selected_action().id == action.id
+        assert window.panels.actions_panel.selected_action().id == action.id
         assert action.text in window.statusBar().currentMessage()
 
 
@@ -289,36 +290,36 @@ class TestReminder:
         self, qtbot: QtBot, window: MainWindow, journal: Journal, catalog: Catalog, clock: SetClock
     ) -> None:
         window.reminder_action.trigger()
-        qtbot.waitUntil(lambda: window.reminder_dialog is not None and window.reminder_dialog.isVisible())
-        dialog = window.reminder_dialog
+        qtbot.waitUntil(lambda: window.weekly.reminder_dialog is not None and window.weekly.reminder_dialog.isVisible())
+        dialog = window.weekly.reminder_dialog
         click(qtbot, dialog.enabled_check)
         dialog.weekday_combo.setFocus()
         qtbot.keyClicks(dialog.weekday_combo, "Thursday")
         dialog.time_edit.setTime(QTime(9, 0))
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: window.reminder_dialog is None)
+        qtbot.waitUntil(lambda: window.weekly.reminder_dialog is None)
         assert settings.get_reminder(journal) == ReminderSetting(True, 3, time(9, 0))
         assert window.statusBar().currentMessage() == "Reminder set: Thursdays at 09:00"
 
         clock.set(datetime(2026, 11, 26, 8, 59))  # Thursday, a minute early
         window.statusBar().clearMessage()
-        window.check_clock()
+        window.weekly.check_clock()
         assert window.statusBar().currentMessage() == ""
         clock.advance(minutes=1)
-        window.check_clock()  # there is no system tray offscreen: the status bar says it
+        window.weekly.check_clock()  # there is no system tray offscreen: the status bar says it
         assert window.statusBar().currentMessage() == REMINDER_TEXT
         assert "Client" not in REMINDER_TEXT
 
         window.statusBar().clearMessage()
         clock.advance(minutes=30)
-        window.check_clock()
+        window.weekly.check_clock()
         assert window.statusBar().currentMessage() == ""  # once a week
 
         # The next Thursday, with the week's exercise done: never.
         weekly.save_exercise(journal, catalog, ExerciseDraft("Client K", SENTENCE, "talk_to_supervisor"),
                              today=date(2026, 12, 1))
         clock.set(datetime(2026, 12, 3, 9, 0))
-        window.check_clock()
+        window.weekly.check_clock()
         assert window.statusBar().currentMessage() == ""
 
 
@@ -328,8 +329,8 @@ def test_every_new_control_has_an_accessible_name(
     weekly.save_exercise(journal, catalog, ExerciseDraft("Client K", SENTENCE, "other", move_other="Ask"),
                          today=date(2026, 11, 18))  # last week, so the follow-up opens too
     kinds = (QLineEdit, QComboBox, QPlainTextEdit, QAbstractButton, QTableView, QAbstractSpinBox)
-    window.offer_followup()
-    dialogs = [window.weekly_exercise(), window.followup_dialog, window.reminder_settings()]
+    window.weekly.offer_followup()
+    dialogs = [window.weekly.weekly_exercise(), window.weekly.followup_dialog, window.weekly.reminder_settings()]
 
     def internal(widget: QWidget) -> bool:
         parent = widget.parentWidget()

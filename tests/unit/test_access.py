@@ -250,6 +250,23 @@ class TestBackupsOfTheOldKey:
         assert result.done == (made.path,) and not made.path.exists() and after.path.exists()
 
 
+class TestSettlingTheOldBackups:
+    """settle_old_backups: the one step after a change of secret, as `--old-backups` and the window choose it."""
+
+    @pytest.mark.parametrize(("choice", "done", "left"), [
+        (access.OldBackups.REENCRYPT, True, False), (access.OldBackups.REMOVE, True, False),
+        (access.OldBackups.KEEP, False, True),
+    ])
+    def test_each_choice(self, with_code: Journal, choice: access.OldBackups, done: bool, left: bool) -> None:
+        made = backups.make_backup(with_code, reason=backups.Reason.AUTOMATIC)
+        change = access.change_passphrase(with_code, NEW_PASSPHRASE)
+        result = access.settle_old_backups(with_code, change.previous_key, choice)
+        assert result.done == ((made.path,) if done else ())
+        assert result.left == ((made.path,) if left else ())
+        assert made.path.exists() is (choice is not access.OldBackups.REMOVE)
+        assert access.backups_of_older_keys(with_code) == list(result.left)
+
+
 def storage_opens_with(path: Path, key: bytes) -> bool:
     from boundary_journal.store.sqlcipher import opens_with as first_page_opens
 

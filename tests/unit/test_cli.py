@@ -118,7 +118,7 @@ class TestTextArguments:
         args = build_parser().parse_args(["export", "pdf", "--relationship", "K", "--out", "x.pdf",
                                           "--question", "First?", "--question", "@-"])
         _read_standard_input(args)
-        assert args.question == ["First?", "A question?"]
+        assert args.questions == ["First?", "A question?"]
         stdin_of(monkeypatch, b"note text")
         args = build_parser().parse_args(["add", "--template", "t", "--relationship", "K",
                                           "--field", "what_happened=@-"])

@@ -36,7 +36,7 @@ from pypdf.generic import (
 from boundary_journal.catalog import Catalog
 from boundary_journal.errors import InvalidInput
 from boundary_journal.ics import exercise_calendar
-from boundary_journal.report import write_brief_pdf, write_entries_pdf, write_supervision_pdf
+from boundary_journal.report import write_brief_pdf, write_supervision_pdf
 from boundary_journal.services import actions, entries, exports, relationships, slope, weekly
 from boundary_journal.services.entries import MAX_SEARCH_WORDS, EntryDraft, EntryView
 from boundary_journal.services.relationships import CONSENT_FIELDS, CONTEXT_FIELDS
@@ -410,9 +410,7 @@ class TestPdfs:
     @pytest.mark.slow
     def test_no_link_action_attachment_or_image(self, everywhere: Journal, catalog: Catalog, tmp_path: Path) -> None:
         written = [path for path, _ in _documents(everywhere, catalog, tmp_path)]
-        entries_pdf = tmp_path / "entries.pdf"
-        write_entries_pdf(entries_pdf, entries.list_entries(everywhere), catalog, **MARCH)
-        for path in (*written, entries_pdf):
+        for path in written:
             names, strings = pdf_objects(path)
             assert names & ACTIVE == set(), path.name
             for page in PdfReader(path).pages:

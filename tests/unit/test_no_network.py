@@ -50,7 +50,7 @@ DRIVE_WINDOW = '''\
 import json, os, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
-from boundary_journal.cli import main
+from ui.launcher import main
 from ui.app import application
 from ui.main_window import MainWindow
 from ui.unlock_dialog import UnlockDialog
@@ -70,9 +70,9 @@ def drive():
             widget.accept()
         elif isinstance(widget, MainWindow) and "searched" not in steps:
             steps.append("searched")
-            widget.search_edit.setText('passwd* "etc" 😀 (')
-            widget.reload()
-            steps.append(f"found {widget.model.rowCount()}")
+            widget.entry_list.search_edit.setText('passwd* "etc" 😀 (')
+            widget.entry_list.reload()
+            steps.append(f"found {widget.entry_list.model.rowCount()}")
             widget.close()
         elif isinstance(widget, QDialog) and not isinstance(widget, UnlockDialog):
             steps.append(f"dismissed {type(widget).__name__}")

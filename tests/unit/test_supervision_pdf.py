@@ -485,7 +485,8 @@ class TestSharedLayout:
         from reportlab import rl_config
         from reportlab.platypus import Paragraph as ReportLabParagraph
 
-        from boundary_journal import report
+        from boundary_journal.report import brief as brief_module
+        from boundary_journal.report import chart, kit, summary
 
         monkeypatch.setattr(rl_config, "invariant", 1)  # no time stamps or random ids in the file
         long = ("The patient asked again and I redirected to the portal. " * 300).strip()
@@ -504,9 +505,10 @@ class TestSharedLayout:
 
         shared = render(tmp_path / "shared.pdf")
         gc.collect()
-        assert not report._parsed  # the parsed texts go with the document's styles
+        assert not kit._parsed  # the parsed texts go with the document's styles
         assert render(tmp_path / "again.pdf") == shared
-        monkeypatch.setattr(report, "Paragraph", ReportLabParagraph)
+        for module in (kit, chart, summary, brief_module):
+            monkeypatch.setattr(module, "Paragraph", ReportLabParagraph)
         assert render(tmp_path / "plain.pdf") == shared
         assert len(PdfReader(tmp_path / "plain.pdf").pages) > 5  # long enough to break paragraphs across pages
 
@@ -523,18 +525,12 @@ def test_pdftotext_reads_literal_markup_and_non_latin_text(out: Path, catalog: C
 
 
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed; .ci/run installs it")
-@pytest.mark.parametrize("write", ["summary", "brief", "entries"])
+@pytest.mark.parametrize("write", ["summary", "brief"])
 def test_qpdf_finds_no_structural_errors(out: Path, catalog: Catalog, write: str) -> None:
     if write == "summary":
         write_supervision_pdf(out, packet(), catalog)
-    elif write == "brief":
-        write_brief_pdf(out, brief(), catalog)
     else:
-        from datetime import date
-
-        from boundary_journal.report import write_entries_pdf
-
-        write_entries_pdf(out, [], catalog, date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+        write_brief_pdf(out, brief(), catalog)
     result = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No syntax or stream encoding errors found" in result.stdout
@@ -621,7 +617,7 @@ class TestLayout:
         ([20, 20], (15, 25)), ([3, 5], (0, 10)),
     ])
     def test_the_score_axis_fits_the_scores(self, scores: list[int], bounds: tuple[int, int]) -> None:
-        from boundary_journal.report import _score_axis
+        from boundary_journal.report.chart import _score_axis
 
         bottom, top, ticks = _score_axis(scores)
         assert (bottom, top) == bounds

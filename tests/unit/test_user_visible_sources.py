@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from boundary_journal.catalog import Catalog
-from boundary_journal.report import write_brief_pdf, write_entries_pdf, write_supervision_pdf
+from boundary_journal.report import write_brief_pdf, write_supervision_pdf
 from boundary_journal.services import entries, relationships
 from boundary_journal.services.entries import EntryDraft
 from boundary_journal.services.exports import gather_brief, gather_supervision
@@ -127,11 +127,10 @@ def pdftotext(path: Path) -> str:
 @pytest.mark.slow
 def test_pdf_text(filled: Journal, catalog: Catalog, tmp_path: Path) -> None:
     period = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
-    summary, brief, listing = tmp_path / "summary.pdf", tmp_path / "brief.pdf", tmp_path / "entries.pdf"
+    summary, brief = tmp_path / "summary.pdf", tmp_path / "brief.pdf"
     write_supervision_pdf(summary, gather_supervision(filled, catalog, all_entries=True, **period), catalog)
     write_brief_pdf(brief, gather_brief(filled, catalog, "Client K"), catalog)
-    write_entries_pdf(listing, entries.list_entries(filled), catalog, **period)
-    for path in (summary, brief, listing):
+    for path in (summary, brief):
         text = pdftotext(path)
         assert text and INTERNAL.search(text) is None, path.name
     assert "illustrative" in pdftotext(summary)

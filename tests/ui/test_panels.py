@@ -1,0 +1,81 @@
+"""The Trends and Actions tabs on their own (no main window): built and removed with the journal, the
+actions tab re-read for the kinds it shows, and one self-check at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from PySide6.QtWidgets import QTabWidget, QWidget
+from pytestqt.qtbot import QtBot
+
+from boundary_journal.catalog import Catalog
+from boundary_journal.services import actions, selfchecks
+from boundary_journal.services.entries import EntryView
+from boundary_journal.store.journal import Journal
+from tests.ui.conftest import SetClock
+from ui.changes import Change, ChangeNotifier
+from ui.controllers.panels import JournalPanels
+from ui.controllers.session import JournalSession
+from ui.dialog_registry import DialogRegistry
+
+
+@pytest.fixture
+def changes() -> ChangeNotifier:
+    return ChangeNotifier()
+
+
+@pytest.fixture
+def panels(qtbot: QtBot, journal: Journal, catalog: Catalog, clock: SetClock, changes: ChangeNotifier) -> JournalPanels:
+    window = QWidget()
+    qtbot.addWidget(window)
+    tabs = QTabWidget(window)
+    tabs.addTab(QWidget(), "Entries")
+    window.show()
+    made = JournalPanels(tabs, JournalSession(journal), catalog, clock, changes, DialogRegistry(window), window,
+                         pseudonyms=lambda: ["Client K"], exercise_requested=lambda: None,
+                         outcome_requested=lambda _exercise: None, status=lambda *_args: None,
+                         actions_shortcut="Ctrl+J")
+    made.build(journal)
+    return made
+
+
+def action_texts(panels: JournalPanels) -> list[str]:
+    model = panels.actions_panel.model
+    return [model.action(row).text for row in range(model.rowCount())]
+
+
+class TestJournalPanels:
+    """The tabs come and go with the journal and re-read what changed."""
+
+    def test_built_beside_the_list_and_removed(self, panels: JournalPanels) -> None:
+        assert [panels.tabs.tabText(i) for i in range(panels.tabs.count())] == ["Entries", "Trends", "Actions"]
+        panels.remove()
+        assert panels.tabs.count() == 1
+
+    def test_the_actions_tab_follows_changes_of_actions(
+        self, panels: JournalPanels, journal: Journal, changes: ChangeNotifier, stored: Callable[..., EntryView]
+    ) -> None:
+        panels.show_actions()  # the tab reads the journal when shown
+        entry = stored(fields={"what_happened": "x", "documentation_note": "y", "next_step": "Call the team"})
+        actions.action_from_entry(journal, entry.id)
+        changes.did_change(Change.ENTRIES)  # not a kind the actions tab shows
+        assert action_texts(panels) == []
+        changes.did_change(Change.ACTIONS)
+        assert action_texts(panels) == ["Call the team"]
+
+    def test_one_self_check_at_a_time_and_a_saved_one_shows_the_trends(
+        self, panels: JournalPanels, journal: Journal, catalog: Catalog, clock: SetClock, changes: ChangeNotifier
+    ) -> None:
+        panels.trends.set_pseudonyms(["Client K"])  # as the entry list announces them
+        heard: list[Change] = []
+        changes.changed.connect(heard.append)
+        dialog = panels.self_check()
+        assert panels.self_check() is dialog
+        dialog.done(0)
+        view, action = selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
+            {catalog.red_flags[0].id: 1}, relationship="Client K", taken_at=clock.now() - timedelta(days=1)))
+        panels._after_self_check(view, action)  # as the dialog does on saving
+        assert heard == [Change.SELF_CHECKS | Change.ACTIONS]
+        assert panels.tabs.currentWidget() is panels.trends and panels.trends.scope() == "Client K"
