@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal.store.storage import create_journal
+from tests.conftest import JournalTemplates
 from tests.e2e.test_cli import CLI, PASSPHRASE
 
 
@@ -16,8 +16,9 @@ def cli(tmp_path: Path) -> CLI:
 
 
 @pytest.fixture
-def ready(cli: CLI) -> CLI:
+def ready(cli: CLI, journal_templates: JournalTemplates) -> CLI:
     # Made in-process so its key file carries the tests' cheap key derivation (see tests/conftest.py);
-    # the CLI reads the settings from the key file. TestInit runs the real `init`.
-    create_journal(cli.journal, PASSPHRASE).close()
+    # the CLI reads the settings from the key file. TestInit runs the real `init`. A copy of the session's
+    # new journal: create_journal would replay every migration per test.
+    journal_templates.copy(cli.journal, PASSPHRASE)
     return cli

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_quick_run_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     done = subprocess.run(

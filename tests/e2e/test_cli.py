@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
+from boundary_journal.catalog import shipped_catalog
+from boundary_journal.services import entries
 from boundary_journal.services.relationships import get_or_create_relationship
 from boundary_journal.store import keys
 from boundary_journal.store.storage import open_journal
@@ -77,6 +79,7 @@ def digest(path: Path) -> str:
 class TestJournalRoundTrip:
     """init, add and search find the entry; nothing readable lands on disk."""
 
+    @pytest.mark.slow
     def test_add_then_search(self, ready: CLI) -> None:
         note = " ".join(SECRET_WORDS)
         entry_id = ready.ok(
@@ -112,6 +115,7 @@ class TestJournalRoundTrip:
         conn.close()
         assert "pomegranate" in stored
 
+    @pytest.mark.slow
     def test_passphrase_from_stdin_and_home_from_environment(self, cli: CLI) -> None:
         cli.env["BOUNDARY_JOURNAL_HOME"] = str(cli.data)
         script = installed_command()
@@ -123,6 +127,7 @@ class TestJournalRoundTrip:
                                 capture_output=True, text=True, env=cli.env, timeout=120)
         assert (listed.returncode, json.loads(listed.stdout)) == (0, [])
 
+    @pytest.mark.slow
     def test_list_filters_and_text_output(self, ready: CLI) -> None:
         for pseudonym, template in (("Client K", "gift_offered"), ("Bed 4", "social_media_request")):
             ready.ok("add", "--template", template, "--relationship", pseudonym, "--occurred", "2026-02-01",
@@ -134,10 +139,12 @@ class TestJournalRoundTrip:
         assert "Client K" in ready.ok("list")
         assert json.loads(ready.ok("list", "--json", "--from", "2026-03-01")) == []
 
+    @pytest.mark.slow
     def test_main_py_is_the_same_program(self, ready: CLI) -> None:
         out = ready.ok("list", "--json", command=[sys.executable, str(ROOT / "main.py")])
         assert json.loads(out) == []
 
+    @pytest.mark.slow
     def test_check(self, ready: CLI) -> None:
         assert "passes its integrity checks" in ready.ok("check")
 
@@ -145,6 +152,7 @@ class TestJournalRoundTrip:
 class TestRefusals:
     """Bad input and wrong passphrases: one line on stderr, the right exit status, no damage."""
 
+    @pytest.mark.slow
     def test_wrong_passphrase_exits_3_and_changes_nothing(self, ready: CLI, tmp_path: Path) -> None:
         key_file = keys.key_path_for(ready.journal)
         before = digest(ready.journal), digest(key_file)
@@ -159,6 +167,7 @@ class TestRefusals:
         # journal.lock is the (empty) instance lock of the commands that ran.
         assert {p.name for p in ready.data.iterdir()} <= {"journal.db", "journal.key", "journal.lock"}
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(
         ("args", "message"),
         [
@@ -191,27 +200,38 @@ class TestRefusals:
     def test_no_journal_yet(self, cli: CLI) -> None:
         assert "boundary-journal init" in cli.fails(2, "list")
 
+    @pytest.mark.slow
     def test_init_never_overwrites(self, ready: CLI) -> None:
         before = digest(ready.journal)
         assert "already exists" in ready.fails(2, "init")
         assert digest(ready.journal) == before
 
+    @pytest.mark.slow
     def test_short_passphrase_on_init(self, cli: CLI, tmp_path: Path) -> None:
         short = tmp_path / "short.txt"
         short.write_text("abc", encoding="utf-8")
         assert "at least 8" in cli.fails(2, "init", passphrase=short)
         assert not cli.journal.exists()
 
+    @pytest.mark.slow
     def test_foreign_file_exits_5_untouched(self, cli: CLI) -> None:
         cli.data.mkdir()
         cli.journal.write_bytes(b"just some notes\n")
         assert "not a Boundary Journal" in cli.fails(5, "list")
         assert cli.journal.read_bytes() == b"just some notes\n"
 
+    @pytest.mark.slow
     def test_damaged_journal_exits_with_one_line_and_stays_unchanged(self, ready: CLI) -> None:
-        for index in range(30):
-            ready.ok("add", "--template", "gift_offered", "--relationship", "K", "--occurred", "2026-02-01",
-                     "--field", f"what_happened=entry {index} " + "words " * 150, "--field", "documentation_note=n")
+        # Thirty entries, so the damaged page is inside the data; written in-process (the test is about the damage,
+        # and thirty `add` runs cost thirty interpreters).
+        journal = open_journal(ready.journal, PASSPHRASE)
+        try:
+            for index in range(30):
+                entries.add_entry(journal, shipped_catalog(), entries.EntryDraft(
+                    template="gift_offered", relationship="K", occurred=datetime(2026, 2, 1),
+                    fields={"what_happened": f"entry {index} " + "words " * 150, "documentation_note": "n"}))
+        finally:
+            journal.close()
         data = bytearray(ready.journal.read_bytes())
         data[4096 * 3 + 100] ^= 0xFF
         ready.journal.write_bytes(bytes(data))
@@ -221,6 +241,7 @@ class TestRefusals:
         assert len(result.stderr.strip().splitlines()) == 1
         assert digest(ready.journal) == before
 
+    @pytest.mark.slow
     def test_no_passphrase_without_a_terminal(self, ready: CLI) -> None:
         result = subprocess.run([*installed_command(), "--data-dir", str(ready.data), "list"],
                                 capture_output=True, text=True, stdin=subprocess.DEVNULL, env=ready.env)
@@ -261,6 +282,7 @@ class TestExportPdf:
                                    check=True).stdout
         return " ".join(extracted.split())
 
+    @pytest.mark.slow
     def test_summary_keeps_markup_literal_and_scripts_intact(self, ready: CLI, tmp_path: Path) -> None:
         self.add(ready, "Said <b>thanks</b> & <font color=red>left</font> — Ωμέγα, Привет, café")
         self.add(ready, "not marked for supervision", supervision=False, when="2026-02-04T10:00")
@@ -279,6 +301,7 @@ class TestExportPdf:
                  "--all-entries")
         assert "not marked for supervision" in self.pdf_text(everything)
 
+    @pytest.mark.slow
     def test_identifiers_stop_the_export_with_exit_4(self, ready: CLI, tmp_path: Path) -> None:
         self.add(ready, "She gave me her number 07700 900123 and her sister Maria Lopez came too.")
         out = tmp_path / "summary.pdf"
@@ -297,6 +320,7 @@ class TestExportPdf:
         ready.ok(*args, "--allow-findings")
         assert "07700 900123" in self.pdf_text(out)
 
+    @pytest.mark.slow
     def test_identifiers_in_a_pseudonym_stop_both_documents(self, ready: CLI, tmp_path: Path) -> None:
         who = "John Smith, DOB 12/03/1961, MRN 88231907, +44 7700 900123"
         journal = open_journal(ready.journal, PASSPHRASE)  # as a journal of an earlier version may hold it
@@ -319,6 +343,7 @@ class TestExportPdf:
         flat = self.pdf_text(out)
         assert "Smith" not in flat and "88231907" not in flat and "[redacted]" in flat
 
+    @pytest.mark.slow
     def test_ethics_brief(self, ready: CLI, tmp_path: Path) -> None:
         self.add(ready, "Offered a scarf after the session.")
         out = tmp_path / "brief.pdf"
@@ -326,6 +351,7 @@ class TestExportPdf:
         flat = self.pdf_text(out)
         assert "Ethics-consult brief" in flat and "Client K" in flat and "Declined the gift & thanked." in flat
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(
         ("args", "message"),
         [
@@ -345,6 +371,7 @@ class TestExportPdf:
 class TestSelfChecksFlowAndLanguage:
     """The commands of the self-check issue: check-ins, trend, stages, decision flow, language check."""
 
+    @pytest.mark.slow
     def test_selfcheck_trend_and_warnings(self, ready: CLI) -> None:
         catalog = json.loads(ready.ok("catalog", "--json"))
         slope_items = [f["id"] for f in catalog["red_flags"] if f["group"] == "slope"]
@@ -383,6 +410,7 @@ class TestSelfChecksFlowAndLanguage:
         assert json.loads(ready.ok("selfcheck", "trend", "--relationship", "Client K", "--json",
                                    "--as-of", later))["warnings"] == []
 
+    @pytest.mark.slow
     def test_warnings_are_listed_and_acknowledged_with_a_note(self, ready: CLI) -> None:
         catalog = json.loads(ready.ok("catalog", "--json"))
         higher = next(f["id"] for f in catalog["red_flags"] if f["warrants_higher_input"])
@@ -401,6 +429,7 @@ class TestSelfChecksFlowAndLanguage:
         assert kept["acknowledged"]["note"] == "Raised with Dr B; plan agreed."
         assert "[acknowledged " in ready.ok("warnings", "list", "--all")
 
+    @pytest.mark.slow
     def test_the_slope_stage_rests_on_conduct_and_warns_when_above_the_stage_set(self, ready: CLI) -> None:
         ago = [(datetime.now() - timedelta(days=days)).strftime("%Y-%m-%dT23:30") for days in (20, 10, 9)]
         fields = ("--field", "what_happened=x", "--field", "documentation_note=y")
@@ -428,6 +457,7 @@ class TestSelfChecksFlowAndLanguage:
         [again] = json.loads(ready.ok("warnings", "list", "--json"))
         assert again["kind"] == "suggested_above" and again["acknowledged"] is None
 
+    @pytest.mark.slow
     def test_warnings_give_percentages_and_keep_to_the_as_of_time(self, ready: CLI) -> None:
         catalog = json.loads(ready.ok("catalog", "--json"))
         items = [f["id"] for f in catalog["red_flags"] if f["group"] == "own_pull"]
@@ -445,6 +475,7 @@ class TestSelfChecksFlowAndLanguage:
         assert "clinician_conduct" in rule and "90 days" in rule and "own rule" in rule
         assert "describes your own conduct" in rule and "Source:" in rule
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(
         ("args", "message"),
         [
@@ -461,14 +492,17 @@ class TestSelfChecksFlowAndLanguage:
     def test_bad_input_exits_2(self, ready: CLI, args: list[str], message: str) -> None:
         assert message in ready.fails(2, *args)
 
+    @pytest.mark.slow
     def test_level_out_of_range(self, ready: CLI) -> None:
         catalog = json.loads(ready.ok("catalog", "--json"))
         item = catalog["red_flags"][0]["id"]
         assert "0 (not at all), 1 (somewhat) or 2" in ready.fails(2, "selfcheck", "add", "--answer", f"{item}=7")
 
+    @pytest.mark.slow
     def test_stage_for_unknown_relationship(self, ready: CLI) -> None:
         assert "no relationship called 'Nobody'" in ready.fails(2, "relationship", "stage", "Nobody", "2")
 
+    @pytest.mark.slow
     def test_flow_and_recommended_steps(self, ready: CLI) -> None:
         ready.ok("add", "--template", "flirtatious_remark", "--relationship", "Client K",
                  "--field", "what_happened=x", "--field", "documentation_note=y",
@@ -478,6 +512,7 @@ class TestSelfChecksFlowAndLanguage:
         # A patient's remark met by the book: acknowledge and document, supervision; no transfer of care.
         assert entry["recommended_steps"] == ["acknowledge_restate_document", "consult_supervisor_ethics"]
 
+    @pytest.mark.slow
     def test_an_earlier_versions_answer_is_still_accepted(self, ready: CLI) -> None:
         ready.ok("add", "--template", "flirtatious_remark", "--relationship", "Client K",
                  "--field", "what_happened=x", "--field", "documentation_note=y",
@@ -485,6 +520,7 @@ class TestSelfChecksFlowAndLanguage:
         [entry] = json.loads(ready.ok("list", "--json"))
         assert entry["recommended_steps"] == ["consult_supervisor_ethics"]
 
+    @pytest.mark.slow
     def test_listen_after_opens_a_follow_up(self, ready: CLI) -> None:
         ready.ok("add", "--template", "phone_number_request", "--relationship", "Client K",
                  "--occurred", "2026-03-02T17:45", "--listen-after",
@@ -492,6 +528,7 @@ class TestSelfChecksFlowAndLanguage:
         [action] = json.loads(ready.ok("action", "list", "--json"))
         assert action["due_on"] == "2026-03-09" and "reworded" in action["text"]
 
+    @pytest.mark.slow
     def test_listen_after_on_a_template_without_it_is_refused(self, ready: CLI) -> None:
         error = ready.fails(2, "add", "--template", "gift_offered", "--relationship", "Client K", "--listen-after",
                             "--field", "what_happened=x", "--field", "documentation_note=y")
@@ -509,6 +546,7 @@ class TestSelfChecksFlowAndLanguage:
 class TestWeeklyExerciseAndActions:
     """exercise add / followup / list and action list / done, with a calendar file."""
 
+    @pytest.mark.slow
     def test_week_round_trip(self, ready: CLI, tmp_path: Path) -> None:
         from datetime import date
 
@@ -537,6 +575,7 @@ class TestWeeklyExerciseAndActions:
         [action] = json.loads(ready.ok("action", "list", "--json"))
         assert action["status"] == "done"
 
+    @pytest.mark.slow
     def test_action_done(self, ready: CLI) -> None:
         from datetime import date
 
@@ -547,6 +586,7 @@ class TestWeeklyExerciseAndActions:
         [action] = json.loads(ready.ok("action", "list", "--json"))
         assert (action["status"], action["outcome"]) == ("done", "booked")
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(
         ("args", "message"),
         [

@@ -107,6 +107,7 @@ def start(cli: CLI, tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], 
     return process, probe
 
 
+@pytest.mark.slow
 def test_the_command_line_is_not_dumpable_before_it_reads_the_passphrase(ready: CLI, tmp_path: Path) -> None:
     process, probe = start(ready, tmp_path, "--passphrase-file", "-", "list")
     try:

@@ -21,6 +21,7 @@ def add(cli: CLI, who: str, what: str, *extra: str) -> str:
 class TestNotIdentifyingList:
     """deid allow / list / remove keep the window's "not identifying" list inside the journal."""
 
+    @pytest.mark.slow
     def test_allow_list_remove(self, ready: CLI) -> None:
         assert json.loads(ready.ok("deid", "list", "--json")) == []
         ready.ok("deid", "allow", "Westfield")
@@ -35,6 +36,7 @@ class TestNotIdentifyingList:
 class TestDeidCheck:
     """deid-check lists what an export would meet, writes nothing, and says so by its exit status."""
 
+    @pytest.mark.slow
     def test_findings_are_listed_with_status_4_and_none_is_0(self, ready: CLI) -> None:
         add(ready, "Client K", "Eimear asked for my number; her insta is jess_h_92.")
         before = sorted(p.stat().st_mtime_ns for p in ready.data.rglob("*") if p.is_file())
@@ -54,6 +56,7 @@ class TestDeidCheck:
         assert "found nothing it recognises" in ready.ok("deid-check", "--relationship", "Client L")
         assert ready.ok("deid-check", "--from", "2026-04-01", "--to", "2026-04-30", "--json").strip() == "[]"
 
+    @pytest.mark.slow
     def test_without_dates_every_text_an_export_prints(self, ready: CLI) -> None:
         add(ready, "Client K", "Asked again.")
         ready.ok("exercise", "add", "--relationship", "Client K", "--unease", "Siobhan keeps asking.",
@@ -63,16 +66,19 @@ class TestDeidCheck:
         assert {f["text"] for f in found} == {"Siobhan", "Aoife"}
         assert ready.run("deid-check", "--from", "2026-03-01", "--to", "2026-03-31").returncode == 0
 
+    @pytest.mark.slow
     def test_bad_ranges_are_usage_errors(self, ready: CLI) -> None:
         assert "not both" in ready.fails(2, "deid-check", "--from", "2026-03-01", "--relationship", "Client K")
         assert "after the end date" in ready.fails(2, "deid-check", "--from", "2026-03-02", "--to", "2026-03-01")
 
 
+    @pytest.mark.slow
     def test_allow_refuses_what_is_not_a_name(self, ready: CLI) -> None:
         for text, why in (("07700 900123", "phone number"), ("she is 87", "age")):
             assert why in ready.fails(2, "deid", "allow", text)
         assert json.loads(ready.ok("deid", "list", "--json")) == []
 
+    @pytest.mark.slow
     def test_an_allowed_word_does_not_clear_a_titled_name_or_a_pseudonym(self, ready: CLI) -> None:
         ready.ok("deid", "allow", "Lee")
         add(ready, "Client K", "Mr Lee rang; Lee came later.")
@@ -86,6 +92,7 @@ class TestDeidCheck:
 class TestTheAuthorsName:
     """--name is exempt where it is printed as the author, and nowhere else."""
 
+    @pytest.mark.slow
     def test_the_name_in_a_note_is_still_a_finding(self, ready: CLI, tmp_path) -> None:
         ready.ok("add", "--template", "gift_offered", "--relationship", "Client K", "--supervision",
                  "--occurred", "2026-03-02T17:45", "--field", "what_happened=Mr Lee rang; Jenny Lee asked",
@@ -102,6 +109,7 @@ class TestTheAuthorsName:
 class TestPseudonymsAreChecked:
     """A new pseudonym that looks like a real name, or holds a phone number or a date, is refused and says why."""
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(("who", "why"), [
         ("Maria Gonzalez", "person's or place's name"),
         ("Mr Okafor", "person's or place's name"),
@@ -114,6 +122,7 @@ class TestPseudonymsAreChecked:
         assert who in line and why in line
         assert json.loads(ready.ok("list", "--json")) == []
 
+    @pytest.mark.slow
     def test_a_pseudonym_that_only_looks_like_a_name_can_be_confirmed(self, ready: CLI) -> None:
         line = ready.fails(2, "add", "--template", "phone_number_request", "--relationship", "Rose",
                            "--field", "what_happened=Asked.", "--field", NOTE)
@@ -124,6 +133,7 @@ class TestPseudonymsAreChecked:
         # The confirmation is for the pseudonym only: "Rose Smith" elsewhere is still a name.
         assert [(f["kind"], f["text"]) for f in found] == [("name", "Rose Smith")]
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(("who", "why"), [("Maria Gonzalez", "full name"), ("Mr Okafor", "title and a name")])
     def test_a_real_name_cannot_be_confirmed(self, ready: CLI, who: str, why: str) -> None:
         line = ready.fails(2, "add", "--template", "phone_number_request", "--relationship", who,
@@ -131,6 +141,7 @@ class TestPseudonymsAreChecked:
         assert why in line and "Client K" in line and "--confirm-pseudonym" not in line
         assert json.loads(ready.ok("list", "--json")) == []
 
+    @pytest.mark.slow
     def test_a_phone_number_cannot_be_confirmed(self, ready: CLI) -> None:
         line = ready.fails(2, "add", "--template", "phone_number_request", "--relationship", "Client K 07700 900123",
                            "--confirm-pseudonym", "--field", "what_happened=Asked.", "--field", NOTE)

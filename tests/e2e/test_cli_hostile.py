@@ -25,6 +25,7 @@ def add_hostile(cli: CLI) -> int:
     ).strip())
 
 
+@pytest.mark.slow
 def test_list_and_search_json_return_the_text_exactly(ready: CLI) -> None:
     entry_id = add_hostile(ready)
     listed = json.loads(ready.ok("list", "--json"))
@@ -37,6 +38,7 @@ def test_list_and_search_json_return_the_text_exactly(ready: CLI) -> None:
     assert PSEUDONYM in ready.ok("list")  # the text listing prints it too, without a traceback
 
 
+@pytest.mark.slow
 def test_a_megabyte_entry_comes_back_exactly(ready: CLI) -> None:
     paste = megabyte()
     journal = open_journal(ready.journal, PASSPHRASE)
@@ -57,6 +59,7 @@ FOUND = ["NOT", "AND OR", "NEAR(x", "follow-up", "what_happened:x", "\x01passwd\
 NOT_FOUND = ['"unfound', "up-follow"]
 
 
+@pytest.mark.slow
 def test_any_search_text_ends_in_results_or_one_line(ready: CLI) -> None:
     entry_id = add_hostile(ready)
     # "--" ends the options, so a query starting with "-" is text, as for any argparse command.
@@ -71,6 +74,7 @@ def test_too_many_different_words_is_one_line(ready: CLI) -> None:
     assert "at most 100 different words" in ready.fails(2, "search", query)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("raw", "finds"), [(b"\xff\xfepasswd", True), (b"\xff", None)])
 def test_search_text_that_is_not_utf8(ready: CLI, raw: bytes, finds: bool | None) -> None:
     """Bytes that are not UTF-8 reach Python as lone surrogates; they separate words like punctuation."""
@@ -117,6 +121,7 @@ def _commands_in(printed: str) -> list[str]:
             or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
 
 
+@pytest.mark.slow
 def test_list_and_search_never_send_terminal_commands(ready: CLI) -> None:
     entry_id = _written_before_the_checks(ready)
     for args in (["list"], ["search", "placeholder"]):
@@ -130,6 +135,7 @@ def test_list_and_search_never_send_terminal_commands(ready: CLI) -> None:
         assert entry["relationship"] == f"K {TERMINAL_COMMANDS}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", ["\x9b", "\x85", "\u202e", "\u2067"])
 def test_text_with_terminal_commands_is_refused_at_the_door(ready: CLI, bad: str) -> None:
     for args in (["--relationship", f"Client {bad}K", "--field", "what_happened=w"],

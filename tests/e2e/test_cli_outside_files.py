@@ -36,6 +36,7 @@ class TestHostileJson:
     """Deep nesting and numbers of thousands of digits are refused as damage (exit 5), or for an import as a
     bad file (exit 2), in one line."""
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("edit", [
         pytest.param(lambda raw: NESTED, id="nested"),
         pytest.param(lambda raw: raw.replace(f'"version": {keys.KEY_VERSION}'.encode(), b'"version": ' + LONG_NUMBER),
@@ -49,6 +50,7 @@ class TestHostileJson:
         assert "key file" in ready.fails(5, "backup")
         assert digest(ready.journal) == before
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("edit", [
         pytest.param(lambda raw: NESTED, id="nested"),
         pytest.param(lambda raw: raw.replace(b'"version": 1', b'"version": ' + LONG_NUMBER), id="long number"),
@@ -59,6 +61,7 @@ class TestHostileJson:
         assert "not a usable Boundary Journal backup" in ready.fails(5, "restore", str(bad))
         assert digest(ready.journal) == before
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("raw", [
         pytest.param(NESTED, id="nested"),
         pytest.param(b'{"format": "boundary-journal-export", "version": ' + LONG_NUMBER + b"}", id="long number"),
@@ -71,6 +74,7 @@ class TestHostileJson:
 
 
 class TestKeyDerivationBounds:
+    @pytest.mark.slow
     def test_a_key_file_asking_for_4_gib_is_damage_before_any_derivation(self, ready: CLI) -> None:
         key_path = keys.key_path_for(ready.journal)
         data = json.loads(key_path.read_bytes())
@@ -95,6 +99,7 @@ class TestOneOddBackupInTheFolder:
         (folder / "junk.bjbackup").write_bytes(b"junk" * 100)
         return ready
 
+    @pytest.mark.slow
     def test_backup_list_lists_the_others_and_says_what_it_skipped(self, odd_folder: CLI) -> None:
         result = odd_folder.run("backup", "--list", "--json")
         assert result.returncode == 0, result.stderr
@@ -104,6 +109,7 @@ class TestOneOddBackupInTheFolder:
         assert "junk.bjbackup" in result.stderr and "skipped" in result.stderr
         assert "from-the-laptop.bjbackup" in odd_folder.ok("backup", "--list")
 
+    @pytest.mark.slow
     def test_backup_and_check_go_on(self, odd_folder: CLI) -> None:
         assert "Wrote a verified backup" in odd_folder.ok("backup")
         odd_folder.ok(*ENTRY)
@@ -115,6 +121,7 @@ class TestOneOddBackupInTheFolder:
 
 
 class TestSparseBackup:
+    @pytest.mark.slow
     def test_restore_refuses_a_small_file_that_unpacks_to_gigabytes(self, ready: CLI, tmp_path: Path) -> None:
         ready.ok(*ENTRY)
         made = tmp_path / "made.bjbackup"
@@ -154,6 +161,7 @@ class TestDiskFull:
     def says_disk_full(self, line: str) -> None:
         assert line.startswith("boundary-journal: The disk is full") and "free some space" in line
 
+    @pytest.mark.slow
     def test_export(self, ready: CLI, tmp_path: Path) -> None:
         ready.ok(*ENTRY)
         out = tmp_path / "everything.json"
@@ -161,6 +169,7 @@ class TestDiskFull:
         self.says_disk_full(ready.fails(8, "export", "json", "--out", str(out), command=command))
         assert list(tmp_path.glob("*.json*")) == []
 
+    @pytest.mark.slow
     def test_saving_an_entry(self, ready: CLI) -> None:
         ready.ok(*ENTRY)
         before = ready.ok("list", "--json")
@@ -170,6 +179,7 @@ class TestDiskFull:
         assert "damaged" not in line
         assert ready.ok("list", "--json") == before
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("patch", [
         pytest.param("import tempfile\ndef mkstemp(*args, **kwargs): " + NO_SPACE + "\ntempfile.mkstemp = mkstemp",
                      id="no room for a file"),
@@ -184,6 +194,7 @@ class TestDiskFull:
         self.says_disk_full(cli.fails(8, "init", command=patched(patch)))
         assert not cli.journal.exists()
 
+    @pytest.mark.slow
     def test_restore(self, ready: CLI, tmp_path: Path) -> None:
         ready.ok(*ENTRY)
         out = tmp_path / "saved.bjbackup"

@@ -35,6 +35,7 @@ def add(cli: CLI, what: str, *, when: str = "2026-02-03T10:00", flow: str = "out
 class TestBriefQuestions:
     """`--question` works for the brief too, and its questions come first."""
 
+    @pytest.mark.slow
     def test_questions_first_then_each_entry_with_its_decisions(self, ready: CLI, tmp_path: Path) -> None:
         add(ready, "Texted me at 23:00 about sleep.")
         add(ready, "Texted again, about the weekend.", when="2026-02-10T09:00", flow="outside_channels=no")
@@ -55,6 +56,7 @@ class TestBriefQuestions:
 class TestRelationshipRecords:
     """`relationship context` and `relationship consent` record seed 001 §6 and §8 as the window does."""
 
+    @pytest.mark.slow
     def test_set_show_and_clear_context(self, ready: CLI, tmp_path: Path) -> None:
         add(ready, "Texted me at 23:00.")
         shown = ready.ok("relationship", "context", "Client K")
@@ -81,6 +83,7 @@ class TestRelationshipRecords:
         flat = pdf_text(out)
         assert "Outpatient therapy." in flat and "Clinic portal, answered within a day." in flat
 
+    @pytest.mark.slow
     def test_consent_from_a_file_and_partial_records(self, ready: CLI, tmp_path: Path) -> None:
         add(ready, "Asked for my number for emergencies.")
         scope = tmp_path / "scope.txt"
@@ -96,6 +99,7 @@ class TestRelationshipRecords:
         ready.ok("export", "pdf", "--relationship", "Client K", "--out", str(out))
         assert "Incomplete: “voluntary” and “documented” are not recorded." in pdf_text(out)
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(("args", "message"), [
         (["context", "Nobody", "--emergency", "x"], "no relationship called 'Nobody'"),
         (["consent", "Client K", "--scope", "x" * 5_001], "is too long"),
@@ -108,6 +112,7 @@ class TestRelationshipRecords:
 class TestCharacters:
     """CJK text is printed with the bundled fallback font; an emoji no font draws is named, never dropped."""
 
+    @pytest.mark.slow
     def test_right_to_left_text_is_said_before_writing(self, ready: CLI, tmp_path: Path) -> None:
         add(ready, "The patient wrote תודה רבה on the card and شكرا on the envelope.")
         out = tmp_path / "summary.pdf"
@@ -118,6 +123,7 @@ class TestCharacters:
         assert "What happened: right-to-left text (Hebrew, Arabic) is printed with its letters in left-to-right " \
                "order" in " ".join(result.stderr.split())
 
+    @pytest.mark.slow
     def test_cjk_printed_and_emoji_named_before_writing(self, ready: CLI, tmp_path: Path) -> None:
         add(ready, "患者は電話番号を聞いた。한국어 메시지. 中文 👍")
         out = tmp_path / "summary.pdf"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import CLI
+from tests.conftest import JournalTemplates
+from tests.e2e.test_cli import CLI, PASSPHRASE
 
 pytestmark = pytest.mark.e2e
 
@@ -22,10 +23,13 @@ def _cli(tmp_path: Path, name: str) -> CLI:
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory: pytest.TempPathFactory) -> CLI:
-    """A journal with an entry, a self-check, a stage, a weekly exercise and its action (made once: slow)."""
+def source(tmp_path_factory: pytest.TempPathFactory, journal_templates: JournalTemplates) -> CLI:
+    """A journal with an entry, a self-check, a stage, a weekly exercise and its action (made once: slow).
+
+    The journal is a copy of the session's new one, with the tests' cheap key derivation, as `ready` makes
+    (TestInit runs the real `init`): every command below would otherwise derive the production key."""
     cli = CLI(tmp_path_factory.mktemp("source"))
-    cli.ok("init")
+    journal_templates.copy(cli.journal, PASSPHRASE)
     cli.ok("add", "--template", "late_night_text", "--relationship", "Client K", "--occurred", "2026-03-02T23:15",
            "--field", f"what_happened={HOSTILE}", "--field", "documentation_note=Redirected once to the portal.",
            "--tag", "night", "--supervision", "--flow", "outside_channels=yes")
@@ -62,6 +66,7 @@ def _without_time(document: dict[str, object]) -> dict[str, object]:
 class TestExportImport:
     """Everything moves to a new data folder and reads back the same."""
 
+    @pytest.mark.slow
     def test_round_trip_into_a_new_data_folder(self, source: CLI, exported: Path, target: CLI,
                                                tmp_path: Path) -> None:
         assert stat.S_IMODE(exported.stat().st_mode) == 0o600
@@ -79,6 +84,7 @@ class TestExportImport:
         target.ok("export", "json", "--out", str(again))
         assert _without_time(json.loads(again.read_text(encoding="utf-8"))) == _without_time(document)
 
+    @pytest.mark.slow
     def test_into_an_existing_empty_journal(self, exported: Path, target: CLI) -> None:
         target.ok("init")
         assert target.ok("import", "json", str(exported)).startswith("Imported 1 relationship, 1 entry")
@@ -91,6 +97,7 @@ class TestRefusals:
         assert not target.data.exists() or not any(target.data.glob("journal*.db*"))
         assert not target.data.exists() or not any(target.data.glob("*.key"))
 
+    @pytest.mark.slow
     def test_malformed_file(self, target: CLI, tmp_path: Path) -> None:
         bad = tmp_path / "bad.json"
         bad.write_text('{"format": "boundary-journal-export",\n  "version": 1,,}', encoding="utf-8")
@@ -98,12 +105,14 @@ class TestRefusals:
         assert "is not JSON" in line and "line 2, column 16" in line
         self._nothing_created(target)
 
+    @pytest.mark.slow
     def test_newer_version(self, target: CLI, tmp_path: Path) -> None:
         newer = _write(tmp_path / "newer.json", {"format": "boundary-journal-export", "version": 2})
         line = target.fails(2, "import", "json", str(newer))
         assert "made by a newer version" in line
         self._nothing_created(target)
 
+    @pytest.mark.slow
     def test_bad_record_names_where(self, exported: Path, target: CLI, tmp_path: Path) -> None:
         document = json.loads(exported.read_text(encoding="utf-8"))
         document["entries"][0]["occurred"] = "last Tuesday"
@@ -111,6 +120,7 @@ class TestRefusals:
         assert "entries[0].occurred is not a date and time" in line
         self._nothing_created(target)
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(("kind", "field", "value"), [
         ("entries", "occurred", "9999-12-31T23:59:00"),
         ("entries", "occurred", "0001-01-01T00:00:00"),
@@ -131,16 +141,19 @@ class TestRefusals:
         assert f"{kind}[0].{field}" in line
         self._nothing_created(target)
 
+    @pytest.mark.slow
     def test_not_into_a_journal_with_records(self, source: CLI, exported: Path) -> None:
         line = source.fails(2, "import", "json", str(exported))
         assert "already holds 1 relationship, 1 entry" in line and "empty journal" in line
         assert len(json.loads(source.ok("list", "--json"))) == 1
 
+    @pytest.mark.slow
     def test_missing_file(self, target: CLI, tmp_path: Path) -> None:
         line = target.fails(2, "import", "json", str(tmp_path / "nowhere.json"))
         assert "Cannot read" in line
         self._nothing_created(target)
 
+    @pytest.mark.slow
     @pytest.mark.parametrize(("args", "message"), [
         (["export", "json", "--out", "everything.txt"], "does not end in .json"),
         (["export", "json"], "--out"),

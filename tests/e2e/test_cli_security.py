@@ -33,6 +33,7 @@ def listed_ids(cli: CLI, passphrase: Path | None = None) -> list[int]:
 
 
 class TestInitWithRecoveryCode:
+    @pytest.mark.slow
     def test_real_key_derivation_and_a_code_that_resets_the_passphrase(self, cli: CLI, tmp_path: Path) -> None:
         out = cli.ok("init", "--recovery-code")
         code = re.search(r"Recovery code: ([0-9A-Z-]+)", out).group(1)  # type: ignore[union-attr]
@@ -50,6 +51,7 @@ class TestInitWithRecoveryCode:
         assert listed_ids(cli, passphrase=new) == [entry_id]
         assert "does not open" in cli.fails(3, "list")
 
+    @pytest.mark.slow
     def test_wrong_or_malformed_code_exits_3(self, cli: CLI, tmp_path: Path) -> None:
         cli.ok("init", "--recovery-code")
         before = digest(keys.key_path_for(cli.journal))
@@ -64,6 +66,7 @@ class TestInitWithRecoveryCode:
 
 
 class TestPassphraseAndCodes:
+    @pytest.mark.slow
     def test_change_passphrase_re_encrypts_the_journal(self, ready: CLI, tmp_path: Path) -> None:
         entry_id = int(ready.ok(*ENTRY))
         before = digest(ready.journal)
@@ -77,6 +80,7 @@ class TestPassphraseAndCodes:
         assert "at least 8 characters" in ready.fails(
             2, "change-passphrase", "--new-passphrase-file", str(short), passphrase=new)
 
+    @pytest.mark.slow
     def test_new_recovery_code_replaces_the_old_one(self, ready: CLI, tmp_path: Path) -> None:
         first = re.search(r"Recovery code: (\S+)", ready.ok("recovery-code")).group(1)  # type: ignore[union-attr]
         second = re.search(r"Recovery code: (\S+)", ready.ok("recovery-code")).group(1)  # type: ignore[union-attr]
@@ -94,6 +98,7 @@ class TestPassphraseAndCodes:
 
 
 class TestBackupAndRestore:
+    @pytest.mark.slow
     def test_backup_list_restore_round_trip(self, ready: CLI, tmp_path: Path) -> None:
         kept = int(ready.ok(*ENTRY))
         out = tmp_path / "elsewhere.bjbackup"
@@ -116,6 +121,7 @@ class TestBackupAndRestore:
         assert listed_ids(ready) == [later, kept]
         assert "passes its integrity checks (2 entries)" in ready.ok("check")
 
+    @pytest.mark.slow
     def test_refusals(self, ready: CLI, tmp_path: Path) -> None:
         ready.ok(*ENTRY)
         assert "does not end in .bjbackup" in ready.fails(2, "backup", "--out", str(tmp_path / "b.zip"))
@@ -130,6 +136,7 @@ class TestBackupAndRestore:
         assert "passphrase in use now" in ready.fails(3, "restore", str(out), passphrase=wrong)
         assert digest(ready.journal) == before
 
+    @pytest.mark.slow
     def test_a_damaged_backup_is_said_without_pointing_to_another(self, ready: CLI, tmp_path: Path) -> None:
         ready.ok(*ENTRY)
         out = tmp_path / "kept.bjbackup"
@@ -145,6 +152,7 @@ class TestBackupAndRestore:
         assert "newest backup is" not in line  # the journal is fine: no hint to restore over it
         assert digest(ready.journal) == before
 
+    @pytest.mark.slow
     def test_damaged_journal_names_the_newest_backup(self, ready: CLI) -> None:
         ready.ok(*ENTRY)
         ready.ok("backup")
@@ -158,6 +166,7 @@ class TestBackupAndRestore:
 
 
 class TestSecondInstance:
+    @pytest.mark.slow
     def test_writing_commands_wait_for_the_window_reading_ones_do_not(self, ready: CLI) -> None:
         entry_id = int(ready.ok(*ENTRY))
         with instance.acquire(ready.data):
@@ -173,6 +182,7 @@ class TestTextOffTheCommandLine:
     """Every option that takes the clinician's words takes @- (standard input), @PATH (a UTF-8 file) or @@text
     (a literal starting with @), so nothing private has to sit in the process list or the shell history."""
 
+    @pytest.mark.slow
     def test_a_field_read_from_standard_input(self, ready: CLI) -> None:
         text = "Long text with <tags> & émoji 🙂\nsecond line"
         entry_id = int(ready.ok("add", "--template", "gift_offered", "--relationship", "Client K",
@@ -192,6 +202,7 @@ class TestTextOffTheCommandLine:
             paths[name] = f"@{tmp_path / name}"
         return paths
 
+    @pytest.mark.slow
     def test_entries_search_and_export_take_their_texts_from_files_and_stdin(self, ready: CLI, tmp_path: Path
                                                                              ) -> None:
         at = self.texts(tmp_path, who="Client K", what="Asked for my number again\nat the door",
@@ -218,6 +229,7 @@ class TestTextOffTheCommandLine:
         ready.ok("export", "pdf", "--relationship", "@-", "--out", str(brief), stdin="Client K")
         assert brief.exists()
 
+    @pytest.mark.slow
     def test_self_checks_stages_exercises_and_actions(self, ready: CLI, tmp_path: Path) -> None:
         from datetime import date
 
@@ -284,12 +296,14 @@ class TestSecretFilesReadAsThePromptReads:
         create_journal(cli.journal, self.TYPED).close()  # as if set at the prompt
         return cli
 
+    @pytest.mark.slow
     def test_file_with_bom_and_crlf_and_stdin_open_it(self, typed: CLI, tmp_path: Path) -> None:
         saved = tmp_path / "bom.txt"
         saved.write_bytes(("\ufeff" + self.TYPED + "\r\n").encode("utf-8"))
         assert typed.ok("list", "--json", passphrase=saved).strip() == "[]"
         assert typed.ok("list", "--json", passphrase="-", stdin=self.TYPED + "\n").strip() == "[]"
 
+    @pytest.mark.slow
     def test_new_passphrase_and_recovery_code_files_alike(self, typed: CLI, tmp_path: Path) -> None:
         plain = tmp_path / "plain.txt"
         plain.write_bytes(self.TYPED.encode("utf-8"))
@@ -308,6 +322,7 @@ class TestSecretFilesReadAsThePromptReads:
 class TestRevokedSecrets:
     """Issue 12, critical 1: a changed passphrase or recovery code locks the old one out of what comes after."""
 
+    @pytest.mark.slow
     def test_an_old_key_file_and_passphrase_open_nothing_written_after_a_change(self, cli: CLI, tmp_path: Path) -> None:
         cli.ok("init")
         cli.ok(*ENTRY)
@@ -331,6 +346,7 @@ class TestRevokedSecrets:
                 with pytest.raises(keys.WrongPassphrase):
                     keys.unlock(keys.parse_key_file(handle.read(), "backup"), "a long and private passphrase")
 
+    @pytest.mark.slow
     def test_a_revoked_recovery_code_opens_nothing_written_after(self, cli: CLI, tmp_path: Path) -> None:
         first = re.search(r"Recovery code: (\S+)", cli.ok("init", "--recovery-code")).group(1)  # type: ignore[union-attr]
         old_key_file = keys.key_path_for(cli.journal).read_bytes()
@@ -342,6 +358,7 @@ class TestRevokedSecrets:
         assert "damaged" in cli.fails(5, "unlock-with-recovery-code", "--recovery-code-file", str(old_code),
                                       "--new-passphrase-file", str(new))
 
+    @pytest.mark.slow
     def test_a_change_can_replace_the_recovery_code_in_the_same_step(self, cli: CLI, tmp_path: Path) -> None:
         first = re.search(r"Recovery code: (\S+)", cli.ok("init", "--recovery-code")).group(1)  # type: ignore[union-attr]
         new = secret_file(tmp_path, "new.txt", "another long passphrase")
@@ -357,6 +374,7 @@ class TestRevokedSecrets:
         assert "same as the current one" in cli.fails(2, "change-passphrase", "--new-passphrase-file", str(third),
                                                       passphrase=third)
 
+    @pytest.mark.slow
     def test_old_backups_can_be_kept_or_removed_with_the_word_typed(self, ready: CLI, tmp_path: Path) -> None:
         ready.ok(*ENTRY)
         ready.ok("backup")
@@ -373,6 +391,7 @@ class TestRevokedSecrets:
         assert "Removed 1 backup" in out
         assert list((ready.data / "backups").glob("*.bjbackup")) == []
 
+    @pytest.mark.slow
     def test_removing_them_at_a_terminal_asks_for_the_word(self, ready: CLI, tmp_path: Path) -> None:
         import pty
 
@@ -395,6 +414,7 @@ class TestRevokedSecrets:
         assert "Type DELETE" in out and "Removed 1 backup" in out
         assert list((ready.data / "backups").glob("*.bjbackup")) == []
 
+    @pytest.mark.slow
     def test_restoring_a_backup_from_before_the_change(self, ready: CLI, tmp_path: Path) -> None:
         kept = int(ready.ok(*ENTRY))
         saved = tmp_path / "saved.bjbackup"
@@ -413,6 +433,7 @@ class TestRevokedSecrets:
 
 
 class TestReadersAndTheWriterLock:
+    @pytest.mark.slow
     def test_a_reader_waiting_at_its_prompt_never_blocks_a_writer(self, ready: CLI) -> None:
         """Issue 12: `list | less` took the writer lock when it was free, and `add` then failed with exit 7."""
         reader = subprocess.Popen(
@@ -427,6 +448,7 @@ class TestReadersAndTheWriterLock:
             _out, err = reader.communicate(PASSPHRASE + "\n", timeout=60)
         assert reader.returncode == 0, err
 
+    @pytest.mark.slow
     def test_a_missing_key_file_is_exit_5_naming_it(self, ready: CLI) -> None:
         keys.key_path_for(ready.journal).unlink()
         assert "journal.key is missing" in ready.fails(5, "list")
@@ -454,6 +476,7 @@ def undo_read_only(folder: Path) -> None:
 class TestReadOnlyDataFolder:
     """Reading works in a folder that cannot be written; writing says why."""
 
+    @pytest.mark.slow
     def test_reading_commands_work_and_writing_says_why(self, ready: CLI) -> None:
         entry_id = int(ready.ok(*ENTRY))
         if not read_only_mount(ready.data):
@@ -467,6 +490,7 @@ class TestReadOnlyDataFolder:
         finally:
             undo_read_only(ready.data)
 
+    @pytest.mark.slow
     def test_changes_a_crash_left_in_the_log_are_read_or_refused_never_skipped(self, ready: CLI) -> None:
         """Review of issue 12: in a read-only folder the journal was read as it is on disk (immutable), so entries
         committed to the write-ahead log before a crash were silently missing from list and backups."""
@@ -484,6 +508,7 @@ class TestReadOnlyDataFolder:
 
 
 class TestRestoreSaysOneLine:
+    @pytest.mark.slow
     def test_a_backup_whose_journal_its_key_file_does_not_open(self, ready: CLI, tmp_path: Path) -> None:
         """Issue 12: restore printed SQLCipher's raw 'ERROR CORE' lines on stderr before its own."""
         from tests.unit.test_backups import with_journal_of

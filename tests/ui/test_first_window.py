@@ -112,6 +112,7 @@ class TestLightStart:
         result = run_python(LIGHT_START, str(tmp_path))
         assert result == {"dialog": "UnlockDialog", "loaded": []}
 
+    @pytest.mark.slow
     def test_the_window_start_preloads_them_while_the_dialog_waits(self, tmp_path: Path) -> None:
         journal_path(tmp_path).write_bytes(b"")
         result = run_python(PRELOADED, str(tmp_path))
@@ -121,6 +122,7 @@ class TestLightStart:
         assert result["loaded"] == [m for m in HEAVY if m != "reportlab"]
         assert result["open"] == ["True"]  # still waiting for the passphrase
 
+    @pytest.mark.slow
     def test_unlocking_after_the_preloading_imports_nothing_more(self, journal: Journal, data_dir: Path) -> None:
         journal.close()
         result = run_python(UNLOCK_AFTER_PRELOAD, str(data_dir), PASSPHRASE)

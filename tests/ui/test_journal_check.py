@@ -59,6 +59,7 @@ def damaged(journal: Journal, catalog: Catalog) -> Journal:
     return open_journal(journal.path, PASSPHRASE)
 
 
+@pytest.mark.slow
 def test_damage_found_in_the_background_is_said_and_nothing_is_written(
     qtbot: QtBot, damaged: Journal, catalog: Catalog, prompts: Prompts, clock: SetClock
 ) -> None:

@@ -180,6 +180,7 @@ class TestLockByKey:
 class TestUnlock:
     """The passphrase reopens the journal at the same tab, entry and unsaved text."""
 
+    @pytest.mark.slow
     @pytest.mark.usefixtures("closes_reopened")
     def test_back_where_the_user_was(
         self,
@@ -275,6 +276,7 @@ class TestUnlock:
 class TestAwayLock:
     """No input for the chosen time, or the system hiding the app, locks it."""
 
+    @pytest.mark.slow
     @pytest.mark.usefixtures("closes_reopened")
     def test_idle_locks(self, qtbot: QtBot, window: MainWindow, journal: Journal) -> None:
         assert window.away_watcher.limit_ms == 5 * 60_000  # the default
@@ -286,6 +288,7 @@ class TestAwayLock:
         assert not window.is_locked  # and it watches again: the next idle spell locks too
         qtbot.waitUntil(lambda: window.is_locked, timeout=3_000)
 
+    @pytest.mark.slow
     @pytest.mark.usefixtures("closes_reopened")
     def test_typing_keeps_it_open(self, qtbot: QtBot, window: MainWindow) -> None:
         window.away_watcher.set_limit_ms(600)

@@ -193,6 +193,7 @@ class TestFollowupOnce:
         clock.set(datetime(2026, 12, 1, 9, 0))  # Tuesday of 2026-W49
         yield
 
+    @pytest.mark.slow
     def test_asked_at_start_and_skipped_for_good(
         self, qtbot: QtBot, last_week: None, journal: Journal, catalog: Catalog, clock: SetClock
     ) -> None:

@@ -53,6 +53,7 @@ def with_code(data_dir: Path, code: str, catalog: Catalog) -> Journal:
 class TestChangePassphrase:
     """A change gives the journal a new key: the old secrets, and copies of the old key file, open nothing new."""
 
+    @pytest.mark.slow
     def test_old_stops_new_works_code_still_works(self, with_code: Journal, code: str) -> None:
         access.change_passphrase(with_code, NEW_PASSPHRASE)
         with_code.close()
@@ -66,6 +67,7 @@ class TestChangePassphrase:
         keyfile = keys.read_key_file(with_code.key_path)
         assert keys.unlock_with_recovery_code(keyfile, code) == keys.unlock(keyfile, NEW_PASSPHRASE)
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("secret", ["passphrase", "recovery code"])
     def test_an_old_key_file_opens_nothing_written_after_the_change(
         self, with_code: Journal, code: str, catalog: Catalog, secret: str
@@ -89,6 +91,7 @@ class TestChangePassphrase:
             open_journal(with_code.path, PASSPHRASE)
         assert b"written after the change" not in with_code.path.read_bytes()
 
+    @pytest.mark.slow
     def test_the_journal_file_is_encrypted_anew(self, with_code: Journal) -> None:
         before = digest(with_code.path)
         access.change_passphrase(with_code, NEW_PASSPHRASE)
@@ -205,6 +208,7 @@ class TestAPlantedRecoveryCode:
 class TestBackupsOfTheOldKey:
     """Backups in the backups folder keep the key file of their day, until re-encrypted or removed."""
 
+    @pytest.mark.slow
     def test_reencrypted_backups_open_with_the_new_passphrase_only(
         self, with_code: Journal, code: str, data_dir: Path
     ) -> None:
@@ -224,6 +228,7 @@ class TestBackupsOfTheOldKey:
         assert keys.unlock(key_file, NEW_PASSPHRASE) == with_code.key
         assert keys.unlock_with_recovery_code(key_file, code) == with_code.key
 
+    @pytest.mark.slow
     def test_backups_of_keys_before_the_last_are_left_and_listed(self, with_code: Journal) -> None:
         oldest = backups.make_backup(with_code, reason=backups.Reason.MANUAL, out=with_code.folder / "b.bjbackup")
         access.change_passphrase(with_code, NEW_PASSPHRASE)
@@ -236,6 +241,7 @@ class TestBackupsOfTheOldKey:
         assert result.done == (middle.path,) and result.left == (moved,)
         assert access.backups_of_older_keys(with_code) == [moved]
 
+    @pytest.mark.slow
     def test_removing_them(self, with_code: Journal) -> None:
         made = backups.make_backup(with_code, reason=backups.Reason.AUTOMATIC)
         access.change_passphrase(with_code, NEW_PASSPHRASE)
@@ -300,6 +306,7 @@ class TestRecoveryCode:
         journal.close()
         access.open_with_recovery_code(path, fresh, NEW_PASSPHRASE)[0].close()
 
+    @pytest.mark.slow
     def test_open_with_the_code_sets_the_new_passphrase_and_a_new_key(self, with_code: Journal, code: str) -> None:
         path, old_key = with_code.path, with_code.key
         with_code.close()
@@ -339,6 +346,7 @@ class TestRecoveryCode:
         assert folder_state(data_dir) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("renamed", [False, True], ids=["before-the-renames", "between-the-renames"])
 def test_a_reader_after_an_install_cut_short_agrees_with_the_next_holder(
     with_code: Journal, monkeypatch: pytest.MonkeyPatch, renamed: bool
@@ -377,6 +385,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tidy_first", [True, False], ids=["next-holder", "reader"])
 def test_a_kill_in_the_middle_of_a_change_leaves_one_passphrase_that_works(
     with_code: Journal, code: str, tidy_first: bool

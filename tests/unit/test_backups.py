@@ -632,6 +632,7 @@ class TestRestore:
         backups.restore_backup(written.path, restored.previous, NEW_PASSPHRASE)
         assert "written after the backup" in texts_in(written.path, NEW_PASSPHRASE)
 
+    @pytest.mark.slow
     def test_restores_of_an_earlier_key_do_not_pile_up_copies(self, written: Journal, saved: Path,
                                                                catalog: Catalog) -> None:
         """Review of issue 12: each restore of an earlier key's backup gave the journal a new key, so the check for
@@ -885,6 +886,7 @@ class TestRestore:
         assert folder_state(restored.previous) == {n: before[n] for n in ("journal.db", "journal.key")}
         assert texts_in(written.path) == sorted([SECRET, "second entry"])
 
+    @pytest.mark.slow
     def test_stale_write_ahead_log_never_reaches_the_restored_journal(self, written: Journal, saved: Path) -> None:
         written.close()
         # A crash after a commit: the entry is only in the journal's write-ahead log.
@@ -958,6 +960,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGKILL is POSIX")
 def test_a_kill_anywhere_in_a_restore_of_another_journals_backup_leaves_a_journal_that_opens(
     written: Journal, tmp_path: Path, catalog: Catalog

@@ -34,6 +34,7 @@ def depth(value: Any) -> int:
 
 
 class TestReadsJson:
+    @pytest.mark.slow
     @settings(max_examples=300, deadline=None)
     @given(values)
     def test_what_json_writes_reads_back_and_its_depth_is_counted(self, value: Any) -> None:
@@ -92,6 +93,7 @@ class TestRefuses:
             loads(raw, max_bytes=4 * LIMIT)
         assert time.perf_counter() - started < 2
 
+    @pytest.mark.slow
     @settings(max_examples=500, deadline=None)
     @given(st.binary(max_size=200) | st.text(alphabet='[]{}",:\\ 0123456789.eE-+tfnaul', max_size=200).map(str.encode))
     def test_any_bytes_give_a_value_or_not_json(self, raw: bytes) -> None:

@@ -265,6 +265,7 @@ def kill_writers(
 class TestKilledWriters:
     """After a SIGKILL anywhere in a write, the journal opens, is intact and holds every acknowledged change."""
 
+    @pytest.mark.slow
     def test_library_writer_adding_editing_and_deleting(
         self, writers: WriterServer, data: Path, passphrase_file: Path, tmp_path: Path
     ) -> None:
@@ -273,12 +274,14 @@ class TestKilledWriters:
         )
         assert len(expected.entries) > 30, "the writers were killed before they wrote much"
 
+    @pytest.mark.slow
     def test_command_line_add_in_a_loop(
         self, writers: WriterServer, data: Path, passphrase_file: Path, tmp_path: Path
     ) -> None:
         expected = kill_writers(writers, data, passphrase_file, tmp_path, mode="cli", rounds=12, longest=0.6, seed=7)
         assert len(expected.entries) > 5, "the writers were killed before they wrote much"
 
+    @pytest.mark.slow
     def test_installed_command(self, data: Path, passphrase_file: Path, tmp_path: Path) -> None:
         """The real `boundary-journal add`, killed while it has the journal open (seen in /proc on Linux)."""
         rng = random.Random(8)
@@ -348,6 +351,7 @@ def contents(journal: Journal) -> dict[int, dict[str, str]]:
 class TestKilledBackup:
     """A backup killed halfway leaves the journal as it was and no backup file under a final name but whole ones."""
 
+    @pytest.mark.slow
     def test_backup_killed_at_random_points(
         self, writers: WriterServer, data: Path, passphrase_file: Path, tmp_path: Path, catalog: Catalog
     ) -> None:

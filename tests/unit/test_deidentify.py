@@ -115,6 +115,7 @@ def test_the_apps_own_phrasings_and_scripts_pass(catalog: Catalog) -> None:
     assert [(f.location, f.text) for f in scan_texts(texts)] == []
 
 
+@pytest.mark.slow
 def test_hostile_text_is_scanned_without_errors() -> None:
     text = "<b>&</b> Ωμέγα Привет 🙂 שלום " + "word " * 20_000 + "07700 900123"
     assert ("phone", "07700 900123") in kinds(text)
@@ -380,6 +381,7 @@ class TestPseudonymsAreStrict:
         assert scan_pseudonym(pseudonym, "Relationship") == []
 
 
+@pytest.mark.slow
 def test_development_sets_meet_the_targets() -> None:
     """The development sets in benchmarks/deid stay above the issue's targets (95 % caught, 3 % false alarms)."""
     root = Path(__file__).resolve().parents[2] / "benchmarks" / "deid"

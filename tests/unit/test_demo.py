@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_journal.catalog import Catalog
+from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput
 from boundary_journal.services import actions, demo, entries, relationships, selfchecks, slope, weekly
 from boundary_journal.services.entries import EntryDraft
@@ -50,6 +50,7 @@ def everything(journal: Journal, catalog: Catalog) -> str:
 class TestDeterminism:
     """A seed and a size always give the same journal; another seed gives another."""
 
+    @pytest.mark.slow
     def test_same_seed_same_journal(self, journal: Journal, other_journal: Journal, catalog: Catalog) -> None:
         first = demo.fill_sample_journal(journal, catalog, entries=300, seed=7)
         second = demo.fill_sample_journal(other_journal, catalog, entries=300, seed=7)
@@ -67,13 +68,16 @@ class TestDeterminism:
 class TestContent:
     """Years of entries across the catalogue, with everything that goes around them."""
 
-    @pytest.fixture
-    def sample(self, journal: Journal, catalog: Catalog) -> demo.SampleSummary:
-        return demo.fill_sample_journal(journal, catalog, entries=1_500, seed=3)
+    @pytest.fixture(scope="class")
+    @classmethod
+    def sampled(cls, class_journal: Journal) -> tuple[demo.SampleSummary, Journal]:
+        """1,500 entries written once for the class (the tests that use them only read), and their journal."""
+        return demo.fill_sample_journal(class_journal, shipped_catalog(), entries=1_500, seed=3), class_journal
 
     def test_entries_cover_templates_categories_channels_and_years(
-        self, sample: demo.SampleSummary, journal: Journal, catalog: Catalog
+        self, sampled: tuple[demo.SampleSummary, Journal], catalog: Catalog
     ) -> None:
+        sample, journal = sampled
         found = entries.list_entries(journal)
         assert len(found) == sample.entries == entries.count_entries(journal) == 1_500
         assert len({e.template for e in found}) >= len(catalog.templates) - 2
@@ -87,6 +91,7 @@ class TestContent:
         assert any(e.tags for e in found) and any(e.flow for e in found) and any(e.response_review for e in found)
         assert any(e.occurred.hour >= 19 for e in found)  # after-hours moments, which the slope counts
 
+    @pytest.mark.slow
     def test_suggested_stages_are_plausible_and_come_with_reasons(self, journal: Journal, catalog: Catalog) -> None:
         demo.fill_sample_journal(journal, catalog, entries=3_000, seed=demo.DEFAULT_SEED)
         end = datetime.combine(demo.LAST_DAY, datetime.max.time()).replace(microsecond=0)
@@ -103,19 +108,22 @@ class TestContent:
         own = {m.id for m in catalog.response_moves if m.kind == "conduct"}
         assert 0 < sum(1 for e in everything if own & set(e.response_review)) < 0.1 * len(everything)
 
-    def test_about_two_entries_per_working_day(self, sample: demo.SampleSummary, journal: Journal) -> None:
+    def test_about_two_entries_per_working_day(self, sampled: tuple[demo.SampleSummary, Journal]) -> None:
+        sample, journal = sampled
         days = {e.occurred.date() for e in entries.list_entries(journal)}
         assert 1.5 < sample.entries / len(days) < 3
 
-    def test_pseudonyms_are_made_up_and_many(self, sample: demo.SampleSummary, journal: Journal) -> None:
+    def test_pseudonyms_are_made_up_and_many(self, sampled: tuple[demo.SampleSummary, Journal]) -> None:
+        sample, journal = sampled
         names = [r.pseudonym for r in relationships.list_relationships(journal)]
         assert 40 <= len(names) == sample.relationships <= 200
         prefixes = ("Client ", "Bed ", "Patient ", "Resident ", "Student ", "Caller ", "Parent of ", "Youth ")
         assert all(name.startswith(prefixes) for name in names)
 
     def test_self_checks_stages_exercises_and_actions(
-        self, sample: demo.SampleSummary, journal: Journal, catalog: Catalog
+        self, sampled: tuple[demo.SampleSummary, Journal], catalog: Catalog
     ) -> None:
+        sample, journal = sampled
         checks = selfchecks.list_self_checks(journal, catalog)
         assert len(checks) == sample.self_checks > 20
         assert any(c.relationship is None for c in checks) and any(c.relationship for c in checks)
@@ -138,9 +146,10 @@ class TestContent:
         assert weekly.streak(journal, demo.LAST_DAY) >= 0
 
     def test_stored_entries_pass_the_editor_checks_unchanged(
-        self, sample: demo.SampleSummary, journal: Journal, catalog: Catalog
+        self, sampled: tuple[demo.SampleSummary, Journal], catalog: Catalog
     ) -> None:
         """Only the first entry of each template is validated while filling; every other one would pass too."""
+        _sample, journal = sampled
         for view in entries.list_entries(journal)[::7]:
             draft = EntryDraft(view.template, view.relationship, view.occurred, dict(view.fields), view.channel,
                                view.tags, view.supervision, view.flow, view.response_review)
@@ -152,6 +161,7 @@ class TestContent:
 class TestSearch:
     """The full-text index is built for the sample and stays in step afterwards."""
 
+    @pytest.mark.slow
     def test_search_finds_what_a_plain_scan_finds(self, journal: Journal, catalog: Catalog) -> None:
         demo.fill_sample_journal(journal, catalog, entries=400, seed=5)
         stored = entries.list_entries(journal)

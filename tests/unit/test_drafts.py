@@ -124,6 +124,7 @@ def test_a_draft_is_not_readable_in_any_file(journal: Journal, data_dir: Path) -
             assert not any(needle in content for needle in needles), path
 
 
+@pytest.mark.slow
 def test_a_journal_from_before_drafts_is_upgraded(data_dir: Path, catalog) -> None:
     from boundary_journal.services import entries
     from boundary_journal.store.paths import journal_path

@@ -112,6 +112,7 @@ class TestStageUp:
 class TestExpiry:
     """A warning lasts as long as its evidence is inside the window (90 days as shipped)."""
 
+    @pytest.mark.slow
     def test_a_warning_older_than_the_window_expires(self, journal, catalog: Catalog) -> None:
         check(journal, catalog, 1, day=0)
         check(journal, catalog, 2, day=7, higher=True)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from boundary_journal.catalog import Catalog
+from boundary_journal.catalog import Catalog, shipped_catalog
 from boundary_journal.errors import InvalidInput, NotFound
 from boundary_journal.services import entries, relationships
 from boundary_journal.services.entries import EntryDraft, EntryFilter
@@ -201,8 +201,11 @@ class TestListAndSearch:
 class TestListRows:
     """The list's narrow lines agree with the full entries, for every filter and search."""
 
-    @pytest.fixture
-    def filled(self, journal: Journal, catalog: Catalog) -> Journal:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def filled(cls, class_journal: Journal) -> Journal:
+        """Written once for the class; its tests only read."""
+        journal, catalog = class_journal, shipped_catalog()
         words = ["scarf", "phone", "coffee", "hug", "letter"]
         for i in range(40):
             entries.add_entry(journal, catalog, draft(
@@ -244,8 +247,11 @@ class TestListRows:
 class TestSameAsTheOrm:
     """Lists and searches, read with plain SQL for speed, return exactly what the ORM reads for the same rows."""
 
-    @pytest.fixture
-    def varied(self, journal: Journal, catalog: Catalog) -> Journal:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def varied(cls, class_journal: Journal) -> Journal:
+        """Written once for the class; its tests only read."""
+        journal, catalog = class_journal, shipped_catalog()
         words = ["scarf", "phone", "coffee", "hug", "letter"]
         for i in range(30):
             entries.add_entry(journal, catalog, draft(

@@ -44,6 +44,7 @@ def gift(text: str, when: datetime, **overrides: object) -> EntryDraft:
 class TestUpgrade:
     """A journal made before the index gets it on open, keeps its entries, and lists and searches as before."""
 
+    @pytest.mark.slow
     def test_from_the_previous_revision(self, data_dir: Path, catalog: Catalog) -> None:
         path = journal_path(data_dir)
         with legacy_journal(path, PASSPHRASE, "0007_fts_purge_on_delete") as old:

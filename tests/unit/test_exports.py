@@ -160,6 +160,7 @@ class TestGatherSupervision:
         [mark] = trend.stage_changes  # September's change is outside the period
         assert (mark.stage, mark.previous, mark.note) == (3, 2, "Personal phone now.")
 
+    @pytest.mark.slow
     def test_trends_overall_first_then_by_relationship(self, journal, catalog: Catalog) -> None:
         check_in(journal, catalog, datetime(2026, 10, 3, 18), "Client K", 1)
         check_in(journal, catalog, datetime(2026, 10, 17, 18), "Client K", 2)
@@ -486,6 +487,7 @@ class TestScanAndRedact:
         assert clean.entries[0].relationship == "Client K"
         assert clean.entries[0].steps == packet.entries[0].steps
 
+    @pytest.mark.slow
     def test_redacted_text_is_gone_from_the_pdf(
         self, journal, catalog: Catalog, packet: exports.SupervisionPacket, tmp_path: Path
     ) -> None:
@@ -723,6 +725,7 @@ def test_every_user_text_reaches_outgoing(journal, catalog: Catalog) -> None:
         texts_of(brief))
 
 
+@pytest.mark.slow
 def test_exports_does_not_load_reportlab() -> None:
     code = (
         "import sys, boundary_journal.services.exports\n"

@@ -140,6 +140,7 @@ class TestSearchTakesAnyText:
         with pytest.raises(InvalidInput, match=f"at most {MAX_SEARCH_WORDS} different words"):
             entries.search_entries(journal, " ".join(f"w{i}" for i in range(200_000)))
 
+    @pytest.mark.slow
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(query=st.one_of(
         st.text(st.characters(exclude_categories=())),  # anything: controls and lone surrogates included
@@ -203,6 +204,7 @@ _queries = st.lists(st.tuples(st.one_of(_pieces, st.sampled_from(["*", '"', "-",
                     max_size=4).map(lambda parts: "".join(p + g for p, g in parts))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(st.tuples(_texts, _texts), min_size=1, max_size=4), query=_queries)
 def test_search_equals_a_plain_scan(journal: Journal, catalog: Catalog, texts: list[tuple[str, str]], query: str
@@ -377,6 +379,7 @@ def _documents(journal: Journal, catalog: Catalog, folder: Path) -> list[tuple[P
 class TestPdfs:
     """Every piece of user text prints literally in the summary and the brief; nothing active is added."""
 
+    @pytest.mark.slow
     def test_every_user_text_prints_literally(self, everywhere: Journal, catalog: Catalog, tmp_path: Path) -> None:
         for path, texts in _documents(everywhere, catalog, tmp_path):
             assert len(texts) >= 20, path.name  # the fixture reached every kind of user text
@@ -388,6 +391,7 @@ class TestPdfs:
                             assert squeezed(line) in flat, (path.name, text_of, line)
                 assert flat.count(squeezed(LINE)) >= 3, (path.name, text_of)
 
+    @pytest.mark.slow
     def test_body_text_keeps_its_spaces(self, everywhere: Journal, catalog: Catalog, tmp_path: Path) -> None:
         for path, _texts in _documents(everywhere, catalog, tmp_path):
             flat = " ".join(pdftotext(path).split())
@@ -395,6 +399,7 @@ class TestPdfs:
             assert "&amp; &#x41; &#65; &lt;b&gt; &nbsp; &bogus; & ; <!-- c --> <![CDATA[d]]> <para>" in flat
             assert "after a tab and another" in flat  # a tab prints as a space
 
+    @pytest.mark.slow
     def test_pseudonym_in_headings_and_outline_is_literal(self, everywhere: Journal, catalog: Catalog,
                                                           tmp_path: Path) -> None:
         (summary, _), (brief, _) = _documents(everywhere, catalog, tmp_path)
@@ -402,6 +407,7 @@ class TestPdfs:
         for path in (summary, brief):
             assert PSEUDONYM in " ".join(pdftotext(path).split())
 
+    @pytest.mark.slow
     def test_no_link_action_attachment_or_image(self, everywhere: Journal, catalog: Catalog, tmp_path: Path) -> None:
         written = [path for path, _ in _documents(everywhere, catalog, tmp_path)]
         for path in written:
@@ -412,6 +418,7 @@ class TestPdfs:
             # Outside the page text, no string names a file or an address from the entries.
             assert not [s for s in strings if "passwd" in s or "example" in s or "file:" in s], path.name
 
+    @pytest.mark.slow
     def test_letters_of_right_to_left_text_all_print(self, everywhere: Journal, catalog: Catalog, tmp_path: Path
                                                      ) -> None:
         for path, _ in _documents(everywhere, catalog, tmp_path):
@@ -419,6 +426,7 @@ class TestPdfs:
             for word in ("שלום", "עולם", "مرحبا", "بالعالم"):
                 assert word in flat or word[::-1] in flat, (path.name, word)
 
+    @pytest.mark.slow
     @pytest.mark.xfail(strict=True, reason="ReportLab has no bidi: right-to-left words print in logical order, "
                                            "so a reader sees them reversed (and Arabic unshaped)")
     def test_right_to_left_text_prints_in_reading_order(self, everywhere: Journal, catalog: Catalog,
@@ -426,6 +434,7 @@ class TestPdfs:
         (summary, _), _ = _documents(everywhere, catalog, tmp_path)
         assert "שלום עולם" in pdftotext(summary)
 
+    @pytest.mark.slow
     def test_emoji_print_by_name(self, everywhere: Journal, catalog: Catalog, tmp_path: Path) -> None:
         # ReportLab writes an odd-length ToUnicode code past U+FFFF (a reader would get another character), so
         # emoji print as their names; DejaVu draws the staff of Aesculapius of the health-worker sequence.
@@ -433,6 +442,7 @@ class TestPdfs:
         text = pdftotext(summary)
         assert "[grinning face] [unicorn face] [woman]" in text and "⚕" in text
 
+    @pytest.mark.slow
     def test_a_megabyte_paste_exports_in_the_summary_and_brief(self, journal: Journal, catalog: Catalog,
                                                                tmp_path: Path) -> None:
         paste = megabyte()

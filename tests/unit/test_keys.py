@@ -258,6 +258,7 @@ class TestKeyDerivation:
         with pytest.raises(JournalDamaged, match=r"key file .* is damaged"):
             open_journal(journal.path, PASSPHRASE)
 
+    @pytest.mark.slow
     def test_production_setting_is_the_default(self, data_dir: Path) -> None:
         """Unpatched, a new journal's key file is wrapped with PRODUCTION_KDF (costs about half a second)."""
         assert keys.PRODUCTION_KDF.memory_kib >= 64 * 1024 and keys.PRODUCTION_KDF.iterations >= 2

@@ -119,6 +119,7 @@ class TestNoReadableText:
         assert leaks(data_dir) == {}
         assert leaks(temp_folder) == {}
 
+    @pytest.mark.slow
     def test_in_backups_and_the_key_file(self, canaried: Journal, data_dir: Path, tmp_path: Path,
                                          temp_folder: Path) -> None:
         backups.make_backup(canaried)

@@ -311,6 +311,7 @@ def pristine(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_journal_behaves_like_the_model(pristine: Path) -> None:
     catalog = shipped_catalog()
     run_state_machine_as_test(

@@ -183,11 +183,13 @@ class TestGuardedSubprocess:
                                     timeout=60)
             assert result.returncode == ABORTED and "NETWORK USE" in result.stderr, (code, result.stderr)
 
+    @pytest.mark.slow
     def test_cli(self, tmp_path: Path, guarded: dict[str, str]) -> None:
         trace = tmp_path / "cli.trace"
         cli_session(tmp_path, guarded, wrapper=strace(trace))
         assert socket_calls(trace) == []
 
+    @pytest.mark.slow
     def test_window_never_loads_qt_network(self, tmp_path: Path, guarded: dict[str, str]) -> None:
         assert run_cli(tmp_path, guarded, "init").returncode == 0
         assert run_cli(tmp_path, guarded, "add", "--template", "gift_offered", "--relationship", "Client K",
@@ -201,6 +203,7 @@ class TestGuardedSubprocess:
         assert socket_calls(trace) == []
 
 
+@pytest.mark.slow
 def test_no_module_imports_a_network_library() -> None:
     """No code of the app imports sockets, HTTP, TLS or Qt's network module."""
     forbidden = {"socket", "ssl", "http", "urllib.request", "requests", "httpx", "aiohttp", "ftplib", "smtplib",
@@ -236,6 +239,7 @@ class TestInProcessGuard:
         assert "AF_UNIX" in network_attempts[-1]
         network_attempts.clear()  # stopped on purpose: let this test pass
 
+    @pytest.mark.slow
     def test_a_swallowed_attempt_still_fails_the_test(self, tmp_path: Path) -> None:
         (tmp_path / "test_swallows.py").write_text(
             "import socket\n\n\n"

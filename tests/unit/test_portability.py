@@ -19,12 +19,12 @@ from boundary_journal.errors import InvalidInput
 from boundary_journal.services import actions, entries, portability, relationships, settings, slope, weekly
 from boundary_journal.services.entries import EntryDraft
 from boundary_journal.services.selfchecks import SelfCheckDraft, add_self_check
-from boundary_journal.store import keys, migrations
+from boundary_journal.store import migrations
 from boundary_journal.store.journal import Journal
 from boundary_journal.store.models import Relationship, Setting
 from boundary_journal.store.paths import journal_path
-from boundary_journal.store.storage import create_journal, open_journal
-from tests.conftest import PASSPHRASE, TEST_KDF
+from boundary_journal.store.storage import open_journal
+from tests.conftest import PASSPHRASE, TEST_KDF, JournalTemplates
 
 MEGABYTE_TEXT = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 18_400 + "needleword"
 HOSTILE = (
@@ -100,8 +100,8 @@ def full(journal: Journal, catalog: Catalog) -> Journal:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Journal]:
-    opened = create_journal(journal_path(tmp_path / "fresh"), PASSPHRASE)
+def fresh(tmp_path: Path, journal_templates: JournalTemplates) -> Iterator[Journal]:
+    opened = journal_templates.open(journal_path(tmp_path / "fresh"), PASSPHRASE)
     try:
         yield opened
     finally:
@@ -109,24 +109,20 @@ def fresh(tmp_path: Path) -> Iterator[Journal]:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def exported(tmp_path_factory: pytest.TempPathFactory, journal_templates: JournalTemplates) -> dict[str, Any]:
     """One filled journal's export for the whole module: filling one takes about a second."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keys, "DEFAULT_KDF", TEST_KDF)
-        opened = create_journal(journal_path(tmp_path_factory.mktemp("exported")), PASSPHRASE)
-        try:
-            _fill(opened, shipped_catalog())
-            return portability.export_all(opened)
-        finally:
-            opened.close()
+    opened = journal_templates.open(journal_path(tmp_path_factory.mktemp("exported")), PASSPHRASE, TEST_KDF)
+    try:
+        _fill(opened, shipped_catalog())
+        return portability.export_all(opened)
+    finally:
+        opened.close()
 
 
 @pytest.fixture(scope="module")
-def shared_empty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journal]:
+def shared_empty(tmp_path_factory: pytest.TempPathFactory, journal_templates: JournalTemplates) -> Iterator[Journal]:
     """One empty journal for every refusal: as none may write, each test also checks the ones before it."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keys, "DEFAULT_KDF", TEST_KDF)
-        opened = create_journal(journal_path(tmp_path_factory.mktemp("empty")), PASSPHRASE)
+    opened = journal_templates.open(journal_path(tmp_path_factory.mktemp("empty")), PASSPHRASE, TEST_KDF)
     try:
         yield opened
     finally:
@@ -152,6 +148,7 @@ def _row_counts(journal: Journal) -> dict[str, int]:
 class TestExport:
     """The export holds everything, keeps ids, and is written in full, readable by the owner only."""
 
+    @pytest.mark.slow
     def test_header(self, document: dict[str, Any]) -> None:
         assert document["format"] == "boundary-journal-export"
         assert document["version"] == 1
@@ -177,6 +174,7 @@ class TestExport:
         assert exercise["at_time"] == "14:30:00" and exercise["outcome"] == "partly"
         assert exercise["action_id"] in {a["id"] for a in document["actions"]}
 
+    @pytest.mark.slow
     def test_file_is_utf8_json_mode_0600(self, full: Journal, tmp_path: Path) -> None:
         out = tmp_path / "everything.json"
         out.write_text("old", encoding="utf-8")
@@ -219,6 +217,7 @@ class TestRoundTrip:
         # The text itself, not only its JSON escape, is unchanged.
         assert again["entries"][1]["fields"]["what_happened"] == MEGABYTE_TEXT
 
+    @pytest.mark.slow
     def test_file_round_trip(self, full: Journal, fresh: Journal, tmp_path: Path) -> None:
         first, second = tmp_path / "first.json", tmp_path / "second.json"
         written = portability.write_json_export(full, first)
@@ -233,6 +232,7 @@ class TestRoundTrip:
         assert [v.id for v in entries.search_entries(fresh, "client")] == [1]  # the pseudonym is indexed
         assert [v.id for v in entries.search_entries(fresh, "night")] == [1]  # and so are the tags
 
+    @pytest.mark.slow
     def test_services_work_on_imported_records(self, document: dict[str, Any], fresh: Journal,
                                                catalog: Catalog) -> None:
         portability.import_json(fresh, document)

@@ -153,6 +153,7 @@ class TestPages:
 class TestLongText:
     """A megabyte pasted into one field exports in seconds and breaks across pages."""
 
+    @pytest.mark.slow
     def test_one_megabyte_field_exports(self, out: Path, journal: Journal, catalog: Catalog) -> None:
         words = "the patient asked again about my personal number and I redirected "
         ending = " closing words: ZEBRA QUOKKA"
@@ -267,6 +268,7 @@ def test_pdftotext_reads_literal_markup_and_non_latin_text(out: Path, sample: Jo
         assert expected in text
 
 
+@pytest.mark.slow
 def test_report_imports_no_qt_and_the_package_does_not_import_reportlab() -> None:
     code = (
         "import sys, boundary_journal.cli\n"

@@ -49,6 +49,7 @@ def _add_many(folder: str, worker: int, count: int) -> int:
     return count
 
 
+@pytest.mark.slow
 def test_concurrent_writers_wait_for_each_other(journal, data_dir: Path) -> None:
     journal.close()
     with multiprocessing.get_context("spawn").Pool(3) as pool:

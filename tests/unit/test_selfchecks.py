@@ -50,6 +50,7 @@ class TestAdd:
         assert [c.id for c in selfchecks.list_self_checks(journal, catalog, overall=True)] == [overall.id]
         assert len(selfchecks.list_self_checks(journal, catalog)) == 3
 
+    @pytest.mark.slow
     def test_listed_for_a_period_of_whole_days(self, journal, catalog: Catalog) -> None:
         slope = item(catalog, "slope")
         taken = {}

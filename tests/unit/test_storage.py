@@ -175,6 +175,7 @@ class TestConnections:
         journal.close()
         assert not Path(f"{journal.path}-wal").exists()
 
+    @pytest.mark.slow
     def test_a_committed_entry_survives_a_crash(self, journal: Journal, data_dir: Path) -> None:
         journal.close()
         result = run_library(CRASH_AFTER_COMMIT, str(journal.path), PASSPHRASE)
@@ -228,6 +229,7 @@ class TestOpenRefusals:
         journal_path(data_dir).write_bytes(content)
         self.refused(data_dir, NotAJournal, "not a Boundary Journal")
 
+    @pytest.mark.slow
     def test_encrypted_database_of_another_program(self, data_dir: Path) -> None:
         conn = sqlcipher3.connect(str(journal_path(data_dir)))
         conn.execute(f"PRAGMA key = '{PASSPHRASE}'")
@@ -370,6 +372,7 @@ class TestBackgroundCheck:
         assert all(finding is None for finding in found)
         assert not opened.is_open
 
+    @pytest.mark.slow
     def test_a_journal_left_open_by_a_crash_is_checked_whole_at_open(self, filled: Path, data_dir: Path) -> None:
         result = run_library(CRASH_AFTER_COMMIT, str(filled), PASSPHRASE)
         assert result.returncode == 0, result.stderr
@@ -402,23 +405,28 @@ class TestRefusalsAfterACrash:
             open_journal(journal_path(folder), passphrase)
         assert folder_state(folder) == before
 
+    @pytest.mark.slow
     def test_wrong_passphrase(self, crashed: Path, data_dir: Path) -> None:
         self.refused(data_dir, WrongPassphrase, "not the passphrase")
 
+    @pytest.mark.slow
     def test_missing_key_file(self, crashed: Path, data_dir: Path) -> None:
         keys.key_path_for(crashed).unlink()
         self.refused(data_dir, KeyFileMissing)
 
+    @pytest.mark.slow
     def test_key_file_of_another_journal(self, crashed: Path, data_dir: Path, tmp_path: Path) -> None:
         other = tmp_path / "other"
         create_journal(journal_path(other), PASSPHRASE).close()
         keys.key_path_for(crashed).write_bytes(keys.key_path_for(journal_path(other)).read_bytes())
         self.refused(data_dir, JournalDamaged)
 
+    @pytest.mark.slow
     def test_first_page_damaged(self, crashed: Path, data_dir: Path) -> None:
         flip_byte(crashed, 100)
         self.refused(data_dir, JournalDamaged)
 
+    @pytest.mark.slow
     def test_the_right_passphrase_recovers_the_committed_entry(self, crashed: Path) -> None:
         opened = open_journal(crashed, PASSPHRASE)
         try:
@@ -437,6 +445,7 @@ class TestLegacyUpgrade:
         path.chmod(0o600)
         return path, legacy_bytes
 
+    @pytest.mark.slow
     def test_opens_with_the_passphrase_and_is_upgraded(self, legacy: tuple[Path, bytes], data_dir: Path) -> None:
         path, old_bytes = legacy
         opened = open_journal(path, PASSPHRASE)
@@ -462,6 +471,7 @@ class TestLegacyUpgrade:
         assert path.stat().st_mode & 0o777 == 0o600
         assert sorted(p.name for p in data_dir.iterdir()) == ["backups", "journal.db", "journal.key"]
 
+    @pytest.mark.slow
     def test_upgrade_happens_once(self, legacy: tuple[Path, bytes], data_dir: Path) -> None:
         path, _ = legacy
         open_journal(path, PASSPHRASE).close()
@@ -504,6 +514,7 @@ class TestLegacyUpgrade:
         "os.replace = replace\n"
     )
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("crash", [CRASH_BEFORE_KEY_FILE, CRASH_BEFORE_SWAP],
                              ids=["before-key-file", "before-swap"])
     def test_an_interrupted_upgrade_is_completed_on_the_next_open(
@@ -527,6 +538,7 @@ class TestLegacyUpgrade:
         assert all(kept.read_bytes() == old_bytes for kept in (data_dir / "backups").glob("*.legacy.db"))
         assert sorted(p.name for p in data_dir.iterdir()) == ["backups", "journal.db", "journal.key"]
 
+    @pytest.mark.slow
     def test_older_schema_is_migrated_after_the_key_upgrade(self, data_dir: Path) -> None:
         path = journal_path(data_dir)
         with legacy_journal(path, PASSPHRASE, "0003_weekly_exercise"):
@@ -569,6 +581,7 @@ class TestMigrations:
         open_journal(journal.path, PASSPHRASE).close()
         assert not (data_dir / "backups").exists()
 
+    @pytest.mark.slow
     def test_upgrade_from_an_empty_file_creates_every_table(self, data_dir: Path) -> None:
         # A legacy journal whose creation stopped before its first migration is brought to head on open.
         path = journal_path(data_dir)
@@ -588,6 +601,7 @@ class TestMigrations:
 class TestUpgradeFromEarlierSchemas:
     """A journal made by an earlier version is upgraded in place and keeps its data and search."""
 
+    @pytest.mark.slow
     def test_a_journal_at_0008_gains_warning_acknowledgements(self, data_dir: Path, catalog) -> None:
         from datetime import datetime
 
@@ -614,6 +628,7 @@ class TestUpgradeFromEarlierSchemas:
         finally:
             opened.close()
 
+    @pytest.mark.slow
     def test_journal_core_schema_upgrades_to_head(self, data_dir: Path, catalog) -> None:
         path = journal_path(data_dir)
         with legacy_journal(path, PASSPHRASE, "0001_journal_core") as old, old.engine.begin() as c:
@@ -695,6 +710,7 @@ create_journal(Path(sys.argv[1]), sys.argv[2], fill=fill)
 class TestKilledSetUp:
     """Issue 12: a killed `demo` or `import json` left a journal that blocked a rerun."""
 
+    @pytest.mark.slow
     def test_a_set_up_killed_while_filling_leaves_no_journal_and_a_rerun_works(self, data_dir: Path) -> None:
         path = journal_path(data_dir)
         kill_when("filling", FILL_AND_HANG, str(path), PASSPHRASE)

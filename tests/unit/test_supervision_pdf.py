@@ -254,6 +254,7 @@ class TestSupervisionSummary:
                          "3. Привет — what then?", "Actions due, done or opened in the period, as of 2026-11-02"):
             assert expected in text
 
+    @pytest.mark.slow
     def test_markup_is_literal_and_non_latin_text_survives(self, out: Path, catalog: Catalog) -> None:
         write_supervision_pdf(out, packet(), catalog)
         text = pdf_text(out)
@@ -427,6 +428,7 @@ class TestStructure:
 class TestRobustness:
     """Long text breaks across pages; a year of entries exports; bad paths are refused before any work."""
 
+    @pytest.mark.slow
     def test_long_texts_everywhere_export(self, out: Path, catalog: Catalog) -> None:
         long = ("The patient asked again and I redirected to the portal. " * 4_000).strip() + " END-OF-TEXT"
         document = packet(
@@ -445,6 +447,7 @@ class TestRobustness:
         write_brief_pdf(out, brief(actions=(done,), context=context), catalog)
         assert pdf_text(out).count("END-OF-TEXT") == 5
 
+    @pytest.mark.slow
     def test_a_year_of_daily_entries(self, out: Path, catalog: Catalog) -> None:
         year = tuple(entry(i, occurred=datetime.fromordinal(date(2025, 11, 1).toordinal() + i).replace(hour=9))
                      for i in range(365))
@@ -474,6 +477,7 @@ class TestRobustness:
 class TestSharedLayout:
     """Parsing a repeated text once and breaking a paragraph's lines once per width leave the PDF byte for byte."""
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("write", ["summary", "brief"])
     def test_same_bytes_as_plain_reportlab_paragraphs(
         self, tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch, write: str
@@ -561,6 +565,7 @@ def last_lines(path: Path) -> list[str]:
 class TestLayout:
     """No heading is left alone at the foot of a page; charts only where there is a trend to draw."""
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("write", ["summary", "brief"])
     def test_no_heading_is_the_last_line_of_a_page(self, tmp_path: Path, catalog: Catalog, write: str) -> None:
         # Longer and longer first entries move every later heading down the pages, through each page foot, one
@@ -579,6 +584,7 @@ class TestLayout:
             for line in last_lines(out):
                 assert line not in HEADINGS and not ENTRY_HEAD.match(line), (lines, line)
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("write", ["summary", "brief"])
     def test_the_trend_heading_goes_with_its_chart(self, tmp_path: Path, catalog: Catalog, write: str) -> None:
         # A tall trend block (a chart and many red flags) that does not fit at a page foot moves to the next
@@ -695,6 +701,7 @@ class TestCharacters:
         assert right_to_left({"Entry 1 · Note": "Said תודה.", "Question 1": "Plain.", "Entry 2 · Note": "شكرا",
                               "Entry 3 · Note": "Привет 中文"}) == ["Entry 1 · Note", "Entry 2 · Note"]
 
+    @pytest.mark.slow
     def test_a_cjk_pseudonym_in_the_running_header(self, out: Path, catalog: Catalog) -> None:
         long_entries = tuple(entry(i, relationship="患者 K", fields=(
             FieldText("what_happened", "What happened", "A line.\n" * 60),)) for i in range(1, 3))

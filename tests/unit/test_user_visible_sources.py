@@ -79,6 +79,7 @@ def string_constants(path: Path) -> Iterator[tuple[str, str]]:
             yield f"{path.relative_to(ROOT)}:{node.lineno}", node.value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["ui", "boundary_journal"])
 def test_window_cli_and_report_strings(folder: str) -> None:
     found = [hit for path in sorted((ROOT / folder).rglob("*.py")) for hit in string_constants(path)]
@@ -123,6 +124,7 @@ def pdftotext(path: Path) -> str:
     return result.stdout.decode("utf-8")
 
 
+@pytest.mark.slow
 def test_pdf_text(filled: Journal, catalog: Catalog, tmp_path: Path) -> None:
     period = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
     summary, brief = tmp_path / "summary.pdf", tmp_path / "brief.pdf"
