@@ -91,9 +91,28 @@ class TestEntryEditing:
         self, editing: EntryEditing, journal: Journal, seen: Seen
     ) -> None:
         write(editing)
+        editing.editor.listen_check.setChecked(False)
         assert editing.save()
         assert entries.count_entries(journal) == 1 and not editing.editor.is_dirty()
         assert seen.changes == [Change.ENTRIES | Change.RELATIONSHIPS] and seen.statuses == ["Saved"]
+        assert actions.list_actions(journal) == []
+
+    def test_a_save_that_makes_the_listen_back_action_announces_actions_too(
+        self, editing: EntryEditing, journal: Journal, seen: Seen
+    ) -> None:
+        write(editing)
+        editing.editor.listen_check.setChecked(True)
+        assert editing.save()
+        assert len(actions.list_actions(journal)) == 1
+        assert seen.changes == [Change.ENTRIES | Change.RELATIONSHIPS | Change.ACTIONS]
+
+    def test_saving_an_edit_announces_no_action(self, editing: EntryEditing, journal: Journal, seen: Seen) -> None:
+        write(editing)
+        assert editing.save()
+        seen.changes.clear()
+        editing.editor.field_edit("what_happened").setPlainText("Asked for my number at the door, twice.")
+        assert editing.save()
+        assert seen.changes == [Change.ENTRIES | Change.RELATIONSHIPS]
 
     def test_a_problem_is_shown_in_the_editor_and_nothing_changes(self, editing: EntryEditing, seen: Seen) -> None:
         editing.editor.select_template("phone_number_request")

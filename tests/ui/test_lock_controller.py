@@ -12,15 +12,18 @@ from pytestqt.qtbot import QtBot
 
 from boundary_journal.store.journal import Journal
 from tests.conftest import PASSPHRASE
+from ui.changes import ChangeNotifier
 from ui.clipboard import ClipboardGuard
+from ui.controllers.entry_list import ListPlace
 from ui.controllers.lock import Lock, LockedPlace
+from ui.controllers.panels import PanelsPlace
 from ui.controllers.session import JournalSession
 from ui.dialog_registry import DialogRegistry
 from ui.lock_screen import LOCKED_TITLE, AwayWatcher, LockScreen
 from ui.lock_settings_dialog import LockSettingsDialog
 
-PLACE = LockedPlace(tab=1, entry_id=None, editor_cleared=True, draft_slot=None, focused_field=None,
-                    search="zebra", relationship=None, trends_scope=None)
+PLACE = LockedPlace(entry_id=None, editor_cleared=True, draft_slot=None, focused_field=None,
+                    entries=ListPlace(search="zebra", relationship=None), panels=PanelsPlace(tab=1, trends_scope=None))
 
 
 @dataclass
@@ -68,8 +71,8 @@ def locked(qtbot: QtBot, journal: Journal) -> Locked:
     other, quit_ = QAction("Other", window), QAction("Quit", window)
     host, session = Host(), JournalSession(journal)
     lock = Lock(session, host, window, pages, content, screen, AwayWatcher(60_000, window),
-                ClipboardGuard(window, clear_after_ms=30_000), DialogRegistry(window), keep_enabled=[quit_],
-                title=lambda: "Boundary Journal[*]", status=lambda *_args: None)
+                ClipboardGuard(window, clear_after_ms=30_000), DialogRegistry(window), ChangeNotifier(window),
+                keep_enabled=[quit_], title=lambda: "Boundary Journal[*]", status=lambda *_args: None)
     window.show()
     qtbot.waitExposed(window)
     return Locked(lock, window, host, session, content, other, quit_)
