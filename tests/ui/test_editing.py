@@ -160,3 +160,36 @@ class TestEntryEditing:
         action = editing.make_next_step_action()
         assert action is not None and [a.text for a in actions.list_actions(journal)] == ["Call the team"]
         assert made == [action] and seen.changes[-1] == Change.ACTIONS
+
+
+def test_the_actions_tab_shows_the_listen_back_action_right_after_the_save(
+    qtbot: QtBot, journal: Journal, catalog: Catalog, clock: SetClock, answers: Answers
+) -> None:
+    """The editing controller and the panels share one change signal, as in the window (no window here)."""
+    from PySide6.QtWidgets import QTabWidget, QWidget
+
+    from ui.controllers.panels import JournalPanels
+    from ui.dialog_registry import DialogRegistry
+
+    session, changes = JournalSession(journal), ChangeNotifier()
+    editor = EntryEditor(catalog)
+    qtbot.addWidget(editor)
+    editor.new_entry()
+    status = lambda *_args: None  # noqa: E731
+    editing = EntryEditing(editor, catalog, session, Drafts(editor, session, clock, status=status), changes, answers,
+                           select_entry=lambda _id: None, status=status)
+    window = QWidget()
+    qtbot.addWidget(window)
+    panels = JournalPanels(QTabWidget(window), session, catalog, clock, changes, DialogRegistry(window), window,
+                           pseudonyms=lambda: [], exercise_requested=lambda: None,
+                           outcome_requested=lambda _exercise: None, status=status, actions_shortcut="Ctrl+J")
+    panels.build(journal)
+    window.show()
+    panels.show_actions()
+    assert panels.actions_panel.model.rowCount() == 0
+    write(editing)
+    editor.listen_check.setChecked(True)
+    assert editing.save()
+    [made] = actions.list_actions(journal)
+    model = panels.actions_panel.model
+    assert [model.action(row).id for row in range(model.rowCount())] == [made.id]
