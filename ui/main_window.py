@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.editor.save_requested.connect(self.editing.save)
         self.editor.identifier_hint.confirmed.connect(self.editing.confirm_not_identifying)
         self.editor.action_requested.connect(self.editing.make_next_step_action)
-        self.editing.action_made.connect(lambda action: self.panels.actions_panel.select_action(action.id))
+        self.editing.action_made.connect(lambda action: self.panels.select_action(action.id))
 
         # Trends and actions share the left side with the list, so writing an entry keeps its room.
         self.left_tabs = QTabWidget()
@@ -120,13 +120,11 @@ class MainWindow(QMainWindow):
         self.warnings = DriftWarnings(self.session, catalog, self.clock, self.banner, self.changes,
                                       ask_note=lambda warning: self.ask_acknowledgement(warning),
                                       show_error=self._show_error, status=self._status, parent=self)
-        # The suggested stage follows the same data as the warnings.
-        self.warnings.refreshed.connect(lambda: self.panels.trends.refresh())
         self.weekly_banner = WeeklyBanner()
         self.weekly = WeeklyClock(self.session, catalog, self.clock, self.weekly_banner, self.dialogs, self.changes,
                                   self, pseudonyms=self.entry_list.pseudonyms, status=self._status,
                                   show_error=self._show_error)
-        self.weekly.new_day.connect(lambda: self.panels.actions_panel.refresh())
+        self.weekly.new_day.connect(self.panels.day_turned)  # not a data change, so not on the change signal
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left_tabs)
@@ -162,12 +160,13 @@ class MainWindow(QMainWindow):
                                         status=self._status, parent=self)
         self._build_actions()
         self.locking = Lock(self.session, self, self, self.pages, self.content, self.lock_screen, self.away_watcher,
-                            self.clipboard_guard, self.dialogs, keep_enabled=[self.quit_action], title=self._title,
-                            status=self._status)
+                            self.clipboard_guard, self.dialogs, self.changes, keep_enabled=[self.quit_action],
+                            title=self._title, status=self._status)
         self.lock_action.triggered.connect(self.locking.lock)
         self.lock_settings_action.triggered.connect(self.locking.lock_settings)
 
-        # The change signal: each view re-reads what it shows, in this order.
+        # The change signal: each view re-reads what it shows (the panels, warnings and weekly clock subscribe
+        # themselves); no view relies on another having re-read first.
         self.changes.changed.connect(self.entry_list.on_change)
         self.changes.changed.connect(self.warnings.on_change)
         self.editing.undo_available.connect(self.undo_action.setEnabled)
@@ -251,7 +250,7 @@ class MainWindow(QMainWindow):
         self.self_check_action = self._action("&Self-check…", "Ctrl+K", self.panels.self_check)
         self.self_check_action.setToolTip("A red-flag check-in for one relationship or overall")
         panels = self.panels
-        self.trends_action = self._action("&Trends", "Ctrl+T", lambda: panels.show_trends(panels.trends.scope()))
+        self.trends_action = self._action("&Trends", "Ctrl+T", panels.show_trends_tab)
         self.trends_action.setToolTip("Scores over time, slope stage and open actions")
         self.actions_action = self._action("&Actions", ACTIONS_SHORTCUT, self.panels.show_actions)
         self.actions_action.setToolTip("Every action by status, and the weekly exercise's history")
@@ -276,7 +275,7 @@ class MainWindow(QMainWindow):
 
     def _pseudonyms_changed(self, pseudonyms: list[str]) -> None:
         self.editor.set_pseudonyms(pseudonyms)
-        self.panels.trends.set_pseudonyms(pseudonyms)
+        self.panels.set_pseudonyms(pseudonyms)
 
     def _editor_changed(self) -> None:
         if self.is_locked:
@@ -362,19 +361,17 @@ class MainWindow(QMainWindow):
         kept = self.drafts.save_now() if self.session.is_open() else False
         dirty = self.editor.is_dirty()
         return LockedPlace(
-            tab=self.left_tabs.currentIndex(),
             entry_id=self.editor.entry_id(),
             editor_cleared=kept or not dirty,
             draft_slot=drafts.slot_for(self.editor.entry_id()) if kept and dirty else None,
             focused_field=self.editor.focused_field(),
-            search=self.entry_list.search_edit.text(),
-            relationship=self.entry_list.relationship_filter.currentData(),
-            trends_scope=self.panels.trends.scope(),
+            entries=self.entry_list.place(),
+            panels=self.panels.place(),
         )
 
     def forget_shown(self, place: LockedPlace) -> None:
         """Empty every view of what was read from the journal (the undo list too: it holds deleted entries)."""
-        self.drafts.timer.stop()
+        self.drafts.stop()
         self.weekly.stop()
         self.entry_list.forget()
         if place.editor_cleared:
@@ -393,8 +390,6 @@ class MainWindow(QMainWindow):
 
     def come_back(self, journal: Journal, place: LockedPlace | None) -> None:
         self.panels.build(journal)
-        if place is not None:
-            self.entry_list.put_search_back(place.search)
         self.replace_journal(journal, reset=False)  # re-reads the relationships, the list and the panels
         if place is not None:
             self._go_back_to(place)
@@ -403,7 +398,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.weekly.check_clock)  # a day or a week may have passed while locked
 
     def _go_back_to(self, place: LockedPlace) -> None:
-        self.entry_list.put_relationship_back(place.relationship)
+        self.entry_list.restore(place.entries)
         if place.draft_slot is not None:
             try:
                 stored = self.drafts.find(place.draft_slot)
@@ -416,8 +411,7 @@ class MainWindow(QMainWindow):
             self.editing.open_entry(place.entry_id)
         else:
             self.entry_list.select_entry(self.editor.entry_id())
-        self.panels.trends.set_scope(place.trends_scope)
-        self.left_tabs.setCurrentIndex(place.tab)
+        self.panels.restore(place.panels)
         edit = self.editor.field_edit(place.focused_field) if place.focused_field else None
         if edit is not None:
             edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -539,8 +533,8 @@ class MainWindow(QMainWindow):
         """The window is closing: no more locking, backups done, our copy off the clipboard, and a journal the
         window opened itself closed."""
         self.away_watcher.stop()
-        self.drafts.timer.stop()
-        self.entry_list.search_timer.stop()
+        self.drafts.stop()
+        self.entry_list.stop()
         self.weekly.stop()
         self.backups.wait()
         self.clipboard_guard.clear_if_ours()

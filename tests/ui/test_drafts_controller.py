@@ -64,3 +64,12 @@ class TestDrafts:
         finally:
             kept.session.journal = journal
         assert drafts.load_drafts(journal) == []
+
+    def test_stop_ends_the_timer_but_not_saving_now(
+        self, qtbot: QtBot, editor: EntryEditor, kept: Drafts, journal: Journal
+    ) -> None:
+        type_something(editor)
+        kept.editor_changed()
+        kept.stop()
+        assert not kept.timer.isActive() and drafts.load_drafts(journal) == []
+        assert kept.save_now() and len(drafts.load_drafts(journal)) == 1

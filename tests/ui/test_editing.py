@@ -91,9 +91,28 @@ class TestEntryEditing:
         self, editing: EntryEditing, journal: Journal, seen: Seen
     ) -> None:
         write(editing)
+        editing.editor.listen_check.setChecked(False)
         assert editing.save()
         assert entries.count_entries(journal) == 1 and not editing.editor.is_dirty()
         assert seen.changes == [Change.ENTRIES | Change.RELATIONSHIPS] and seen.statuses == ["Saved"]
+        assert actions.list_actions(journal) == []
+
+    def test_a_save_that_makes_the_listen_back_action_announces_actions_too(
+        self, editing: EntryEditing, journal: Journal, seen: Seen
+    ) -> None:
+        write(editing)
+        editing.editor.listen_check.setChecked(True)
+        assert editing.save()
+        assert len(actions.list_actions(journal)) == 1
+        assert seen.changes == [Change.ENTRIES | Change.RELATIONSHIPS | Change.ACTIONS]
+
+    def test_saving_an_edit_announces_no_action(self, editing: EntryEditing, journal: Journal, seen: Seen) -> None:
+        write(editing)
+        assert editing.save()
+        seen.changes.clear()
+        editing.editor.field_edit("what_happened").setPlainText("Asked for my number at the door, twice.")
+        assert editing.save()
+        assert seen.changes == [Change.ENTRIES | Change.RELATIONSHIPS]
 
     def test_a_problem_is_shown_in_the_editor_and_nothing_changes(self, editing: EntryEditing, seen: Seen) -> None:
         editing.editor.select_template("phone_number_request")
@@ -141,3 +160,36 @@ class TestEntryEditing:
         action = editing.make_next_step_action()
         assert action is not None and [a.text for a in actions.list_actions(journal)] == ["Call the team"]
         assert made == [action] and seen.changes[-1] == Change.ACTIONS
+
+
+def test_the_actions_tab_shows_the_listen_back_action_right_after_the_save(
+    qtbot: QtBot, journal: Journal, catalog: Catalog, clock: SetClock, answers: Answers
+) -> None:
+    """The editing controller and the panels share one change signal, as in the window (no window here)."""
+    from PySide6.QtWidgets import QTabWidget, QWidget
+
+    from ui.controllers.panels import JournalPanels
+    from ui.dialog_registry import DialogRegistry
+
+    session, changes = JournalSession(journal), ChangeNotifier()
+    editor = EntryEditor(catalog)
+    qtbot.addWidget(editor)
+    editor.new_entry()
+    status = lambda *_args: None  # noqa: E731
+    editing = EntryEditing(editor, catalog, session, Drafts(editor, session, clock, status=status), changes, answers,
+                           select_entry=lambda _id: None, status=status)
+    window = QWidget()
+    qtbot.addWidget(window)
+    panels = JournalPanels(QTabWidget(window), session, catalog, clock, changes, DialogRegistry(window), window,
+                           pseudonyms=lambda: [], exercise_requested=lambda: None,
+                           outcome_requested=lambda _exercise: None, status=status, actions_shortcut="Ctrl+J")
+    panels.build(journal)
+    window.show()
+    panels.show_actions()
+    assert panels.actions_panel.model.rowCount() == 0
+    write(editing)
+    editor.listen_check.setChecked(True)
+    assert editing.save()
+    [made] = actions.list_actions(journal)
+    model = panels.actions_panel.model
+    assert [model.action(row).id for row in range(model.rowCount())] == [made.id]

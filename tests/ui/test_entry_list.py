@@ -12,7 +12,7 @@ from boundary_journal.catalog import Catalog
 from boundary_journal.services.entries import EntryView
 from boundary_journal.store.journal import Journal
 from ui.changes import Change
-from ui.controllers.entry_list import EntryList
+from ui.controllers.entry_list import EntryList, ListPlace
 from ui.controllers.session import JournalSession
 from ui.entry_model import SUMMARY
 
@@ -112,3 +112,27 @@ class TestEntryList:
             assert ids(listed) == []
         finally:
             listed.session.journal = journal
+
+    def test_its_place_survives_forgetting_and_comes_back(
+        self, listed: EntryList, stored: Callable[..., EntryView]
+    ) -> None:
+        zebra = stored(fields={"what_happened": "A zebra at the door.", "documentation_note": "Declined."})
+        stored(relationship="Client Q")
+        listed.on_change(Change.ALL)
+        listed.relationship_filter.setCurrentIndex(listed.relationship_filter.findData("Client K"))
+        listed.search_edit.setText("zebra")
+        listed.reload()
+        place = listed.place()
+        assert place == ListPlace(search="zebra", relationship="Client K")
+        listed.forget()
+        listed.on_change(Change.ALL)  # the journal read again, as after unlocking
+        assert listed.place() == ListPlace(search="", relationship=None) and len(ids(listed)) == 2
+        listed.restore(place)
+        assert listed.place() == place and ids(listed) == [zebra.id]
+        assert not listed.search_timer.isActive()
+
+    def test_stop_ends_a_pending_search(self, listed: EntryList) -> None:
+        listed.search_edit.setText("door")
+        assert listed.search_timer.isActive()
+        listed.stop()
+        assert not listed.search_timer.isActive()

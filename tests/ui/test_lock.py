@@ -286,6 +286,9 @@ class TestAwayLock:
         assert not journal.is_open
         unlock(qtbot, window)
         assert not window.is_locked  # and it watches again: the next idle spell locks too
+        # Unlocking re-reads the journal's settings (Change.ALL): the limit set by hand above is set again.
+        assert window.away_watcher.limit_ms == 5 * 60_000
+        window.away_watcher.set_limit_ms(300)
         qtbot.waitUntil(lambda: window.is_locked, timeout=3_000)
 
     @pytest.mark.slow

@@ -10,17 +10,22 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget
 from pytestqt.qtbot import QtBot
 
+from boundary_journal.services import settings
+from boundary_journal.services.settings import SecuritySetting
 from boundary_journal.store.journal import Journal
 from tests.conftest import PASSPHRASE
+from ui.changes import Change, ChangeNotifier
 from ui.clipboard import ClipboardGuard
+from ui.controllers.entry_list import ListPlace
 from ui.controllers.lock import Lock, LockedPlace
+from ui.controllers.panels import PanelsPlace
 from ui.controllers.session import JournalSession
 from ui.dialog_registry import DialogRegistry
 from ui.lock_screen import LOCKED_TITLE, AwayWatcher, LockScreen
 from ui.lock_settings_dialog import LockSettingsDialog
 
-PLACE = LockedPlace(tab=1, entry_id=None, editor_cleared=True, draft_slot=None, focused_field=None,
-                    search="zebra", relationship=None, trends_scope=None)
+PLACE = LockedPlace(entry_id=None, editor_cleared=True, draft_slot=None, focused_field=None,
+                    entries=ListPlace(search="zebra", relationship=None), panels=PanelsPlace(tab=1, trends_scope=None))
 
 
 @dataclass
@@ -68,8 +73,8 @@ def locked(qtbot: QtBot, journal: Journal) -> Locked:
     other, quit_ = QAction("Other", window), QAction("Quit", window)
     host, session = Host(), JournalSession(journal)
     lock = Lock(session, host, window, pages, content, screen, AwayWatcher(60_000, window),
-                ClipboardGuard(window, clear_after_ms=30_000), DialogRegistry(window), keep_enabled=[quit_],
-                title=lambda: "Boundary Journal[*]", status=lambda *_args: None)
+                ClipboardGuard(window, clear_after_ms=30_000), DialogRegistry(window), ChangeNotifier(window),
+                keep_enabled=[quit_], title=lambda: "Boundary Journal[*]", status=lambda *_args: None)
     window.show()
     qtbot.waitExposed(window)
     return Locked(lock, window, host, session, content, other, quit_)
@@ -114,3 +119,33 @@ class TestLock:
         dialog = locked.lock.lock_settings()
         assert isinstance(dialog, LockSettingsDialog) and locked.lock.lock_settings() is dialog
         dialog.done(0)
+
+
+class TestLockSettings:
+    """The lock's limits follow the journal's settings, announced as Change.SETTINGS."""
+
+    def test_saving_the_lock_settings_announces_settings_and_applies_them(
+        self, locked: Locked, journal: Journal
+    ) -> None:
+        heard: list[Change] = []
+        locked.lock.changes.changed.connect(heard.append)
+        dialog = locked.lock.lock_settings()
+        settings.set_security(journal, SecuritySetting(lock_after_minutes=7, clear_clipboard_seconds=45))
+        dialog.saved.emit(settings.get_security(journal))  # as the dialog does on saving
+        assert heard == [Change.SETTINGS]
+        assert locked.lock.away_watcher.limit_ms == 7 * 60_000
+        assert locked.lock.clipboard_guard.clear_after_ms == 45_000
+        dialog.done(0)
+
+    def test_a_change_of_settings_from_elsewhere_is_applied_but_not_while_locked(
+        self, locked: Locked, journal: Journal
+    ) -> None:
+        settings.set_security(journal, SecuritySetting(lock_after_minutes=9, clear_clipboard_seconds=20))
+        locked.lock.changes.did_change(Change.ENTRIES)  # not a kind the lock follows
+        assert locked.lock.away_watcher.limit_ms == 60_000
+        locked.lock.changes.did_change(Change.ALL)  # a journal put in place
+        assert locked.lock.away_watcher.limit_ms == 9 * 60_000
+        assert locked.lock.clipboard_guard.clear_after_ms == 20_000
+        locked.lock.lock()
+        locked.lock.changes.did_change(Change.SETTINGS)  # nothing may read the closed journal
+        assert locked.lock.away_watcher.limit_ms == 9 * 60_000

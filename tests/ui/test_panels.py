@@ -16,7 +16,8 @@ from boundary_journal.services.entries import EntryView
 from boundary_journal.store.journal import Journal
 from tests.ui.conftest import SetClock
 from ui.changes import Change, ChangeNotifier
-from ui.controllers.panels import JournalPanels
+from ui.controllers.entry_list import EntryList
+from ui.controllers.panels import TRENDS_TAB, JournalPanels, PanelsPlace
 from ui.controllers.session import JournalSession
 from ui.dialog_registry import DialogRegistry
 
@@ -79,3 +80,76 @@ class TestJournalPanels:
         panels._after_self_check(view, action)  # as the dialog does on saving
         assert heard == [Change.SELF_CHECKS | Change.ACTIONS]
         assert panels.tabs.currentWidget() is panels.trends and panels.trends.scope() == "Client K"
+
+    def test_the_trends_follow_the_kinds_they_show_on_their_own(
+        self, panels: JournalPanels, journal: Journal, catalog: Catalog, clock: SetClock, changes: ChangeNotifier
+    ) -> None:
+        panels.show_trends(None)  # overall, shown: it reads at once
+        assert panels.trends.chart_stack.currentWidget() is panels.trends.empty_label
+        selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
+            {catalog.red_flags[0].id: 1}, relationship=None, taken_at=clock.now() - timedelta(days=1)))
+        changes.did_change(Change.SETTINGS | Change.EXERCISES)  # no kind the trends show
+        assert panels.trends.chart_stack.currentWidget() is panels.trends.empty_label
+        changes.did_change(Change.SELF_CHECKS)  # no warnings controller needed
+        assert panels.trends.chart_stack.currentWidget() is panels.trends.chart
+
+    @pytest.mark.parametrize("list_first", [True, False])
+    def test_the_order_of_subscribers_does_not_matter(
+        self, qtbot: QtBot, journal: Journal, catalog: Catalog, clock: SetClock, stored: Callable[..., EntryView],
+        list_first: bool,
+    ) -> None:
+        """A new relationship and its check-in in one change: the trends offer it and show its check-in,
+        whether the entry list (which announces the pseudonyms) hears of the change before them or after."""
+        changes = ChangeNotifier()
+        session = JournalSession(journal)
+        listed = EntryList(catalog, session, keep_selected=lambda: None, show_error=pytest.fail,
+                           status=lambda *_args: None)
+        qtbot.addWidget(listed.pane)
+        if list_first:
+            changes.changed.connect(listed.on_change)
+        window = QWidget()
+        qtbot.addWidget(window)
+        tabs = QTabWidget(window)
+        made = JournalPanels(tabs, session, catalog, clock, changes, DialogRegistry(window), window,
+                             pseudonyms=listed.pseudonyms, exercise_requested=lambda: None,
+                             outcome_requested=lambda _exercise: None, status=lambda *_args: None,
+                             actions_shortcut="Ctrl+J")
+        made.build(journal)
+        window.show()
+        if not list_first:
+            changes.changed.connect(listed.on_change)
+        listed.pseudonyms_changed.connect(made.set_pseudonyms)
+        changes.did_change(Change.ALL)
+        made.show_trends("Client Q")
+        assert made.trends.scope() is None  # no such relationship yet
+        stored(relationship="Client Q")
+        selfchecks.add_self_check(journal, catalog, selfchecks.SelfCheckDraft(
+            {catalog.red_flags[0].id: 1}, relationship="Client Q", taken_at=clock.now() - timedelta(days=1)))
+        changes.did_change(Change.ENTRIES | Change.RELATIONSHIPS | Change.SELF_CHECKS)
+        made.show_trends("Client Q")
+        assert made.trends.scope() == "Client Q"
+        assert made.trends.chart_stack.currentWidget() is made.trends.chart
+
+    def test_a_new_day_re_reads_the_actions_tab(
+        self, panels: JournalPanels, journal: Journal, stored: Callable[..., EntryView]
+    ) -> None:
+        panels.show_actions()
+        entry = stored(fields={"what_happened": "x", "documentation_note": "y", "next_step": "Call the team"})
+        actions.action_from_entry(journal, entry.id)  # (statuses such as overdue follow the date)
+        panels.day_turned()
+        assert action_texts(panels) == ["Call the team"]
+
+    def test_the_tab_and_scope_come_back_after_a_lock(
+        self, panels: JournalPanels, journal: Journal, stored: Callable[..., EntryView]
+    ) -> None:
+        stored()  # Client K
+        panels.set_pseudonyms(["Client K"])
+        panels.show_trends("Client K")
+        place = panels.place()
+        assert place == PanelsPlace(tab=TRENDS_TAB, trends_scope="Client K")
+        panels.remove()
+        panels.build(journal)
+        panels.set_pseudonyms(["Client K"])
+        assert panels.place() != place
+        panels.restore(place)
+        assert panels.place() == place and panels.tabs.currentWidget() is panels.trends

@@ -106,3 +106,16 @@ class TestWeeklyClock:
         clock.advance(minutes=30)
         week.check_clock()
         assert status.lines.count(REMINDER_TEXT) == 1
+
+    def test_saving_the_reminder_announces_settings_and_the_clock_reads_them(
+        self, week: WeeklyClock, journal: Journal, changes: ChangeNotifier, status: Status
+    ) -> None:
+        heard: list[Change] = []
+        changes.changed.connect(heard.append)
+        dialog = week.reminder_settings()
+        saved = ReminderSetting(True, 3, time(9, 0))
+        settings.set_reminder(journal, saved)
+        dialog.saved.emit(settings.get_reminder(journal))  # as the dialog does on saving
+        assert heard == [Change.SETTINGS]
+        assert week.reminder == saved and status.lines[-1].startswith("Reminder set")
+        dialog.done(0)

@@ -37,6 +37,10 @@ class Drafts(QObject):
     def editor_changed(self) -> None:
         self.timer.start()  # restarted by every change: saved once typing stops
 
+    def stop(self) -> None:
+        """No draft is saved by the timer after this (the window locks or closes); `save_now` still saves."""
+        self.timer.stop()
+
     def save_now(self) -> bool:
         """Keep the editor's unsaved work as its slot's draft, or drop that draft once nothing is unsaved.
 

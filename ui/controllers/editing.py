@@ -145,7 +145,10 @@ class EntryEditing(QObject):
         self.drafts.forget(drafts.slot_for(entry_id))
         self.editor.load_entry(view)
         self._show_identifier_hint(view)
-        self.changes.did_change(Change.ENTRIES | Change.RELATIONSHIPS)
+        # A new entry held with "listen back later" made its follow-up action (entries.add_entry).
+        made_action = entry_id is None and draft.listen_after
+        kinds = Change.ENTRIES | Change.RELATIONSHIPS
+        self.changes.did_change(kinds | Change.ACTIONS if made_action else kinds)
         self._status("Saved", STATUS_TIMEOUT_MS)
         return True
 

@@ -7,6 +7,7 @@ announced as `entry_chosen` (the editor side decides whether the editor may move
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -33,6 +34,14 @@ from ui.controllers.session import JournalSession, ShowError, Status
 from ui.entry_model import CATEGORY, CHANNEL, RELATIONSHIP, SUMMARY, SUPERVISION, WHEN, EntryTableModel
 
 SEARCH_DELAY_MS = 200
+
+
+@dataclass(frozen=True)
+class ListPlace:
+    """The search typed and the relationship filtered on (kept in memory over a lock)."""
+
+    search: str
+    relationship: str | None
 
 
 def shortcut_text(key: QKeySequence.StandardKey) -> str:
@@ -284,17 +293,28 @@ class EntryList(QObject):
             for widget in (self.search_edit, self.relationship_filter):
                 widget.blockSignals(False)
 
-    def put_search_back(self, search: str) -> None:
-        """After unlocking: the search as it was, read at the next reload."""
-        self.search_edit.blockSignals(True)
-        self.search_edit.setText(search)
-        self.search_edit.blockSignals(False)
+    def place(self) -> ListPlace:
+        return ListPlace(search=self.search_edit.text(), relationship=self.relationship_filter.currentData())
 
-    def put_relationship_back(self, relationship: str | None) -> None:
-        if relationship is not None:
-            index = self.relationship_filter.findData(relationship)
-            if index > 0:
-                self.relationship_filter.setCurrentIndex(index)  # reloads the list
+    def restore(self, place: ListPlace) -> None:
+        """After unlocking (the relationships read again): the search and relationship filter as they were,
+        and the rows read for them."""
+        for widget in (self.search_edit, self.relationship_filter):
+            widget.blockSignals(True)
+        try:
+            self.search_edit.setText(place.search)
+            if place.relationship is not None:
+                index = self.relationship_filter.findData(place.relationship)
+                if index > 0:
+                    self.relationship_filter.setCurrentIndex(index)
+        finally:
+            for widget in (self.search_edit, self.relationship_filter):
+                widget.blockSignals(False)
+        self.reload()
+
+    def stop(self) -> None:
+        """No search is run after this (the window closes)."""
+        self.search_timer.stop()
 
     def share_columns(self, list_width: int) -> None:
         """Split `list_width` between the columns, in the font's terms (first show)."""

@@ -17,10 +17,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QToolTip, QWidget
 
 from boundary_journal.errors import UserError, WrongPassphrase
+from boundary_journal.services import settings
 from boundary_journal.services.journal_access import unlock as unlock_journal
 from boundary_journal.services.settings import SecuritySetting
 from boundary_journal.store.journal import Journal
+from ui.changes import Change, ChangeNotifier
 from ui.clipboard import ClipboardGuard
+from ui.controllers.entry_list import ListPlace
+from ui.controllers.panels import PanelsPlace
 from ui.controllers.session import JournalSession, Status
 from ui.dialog_registry import DialogRegistry
 from ui.lock_screen import LOCKED_TITLE, AwayWatcher, LockScreen
@@ -36,14 +40,12 @@ class LockedPlace:
     """Where the user was when the window locked, to go back there after unlocking. Held in memory only;
     the editor's text is not here but in the journal, as its draft."""
 
-    tab: int
     entry_id: int | None
     editor_cleared: bool  # False when the draft could not be saved: the editor kept its text, hidden
     draft_slot: str | None
     focused_field: str | None
-    search: str
-    relationship: str | None
-    trends_scope: str | None
+    entries: ListPlace  # the list's search and relationship filter
+    panels: PanelsPlace  # the tab shown and the trends' scope
 
 
 class LockHost(Protocol):
@@ -69,6 +71,7 @@ class Lock(QObject):
         away_watcher: AwayWatcher,
         clipboard_guard: ClipboardGuard,
         dialogs: DialogRegistry,
+        changes: ChangeNotifier,
         *,
         keep_enabled: Sequence[QAction],
         title: Callable[[], str],
@@ -79,11 +82,12 @@ class Lock(QObject):
         self.session, self.host, self.window, self.pages, self.content = session, host, window, pages, content
         self.lock_screen, self.away_watcher, self.clipboard_guard = lock_screen, away_watcher, clipboard_guard
         self.dialogs, self._keep_enabled, self._title, self._status = dialogs, keep_enabled, title, status
-        self._open_journal = open_journal
+        self._open_journal, self.changes = open_journal, changes
         self.place: LockedPlace | None = None
         self._action_states: dict[QAction, bool] = {}
         lock_screen.unlock_requested.connect(self.unlock)
         away_watcher.away.connect(self.lock)
+        changes.changed.connect(self.on_change)
 
     def lock(self) -> None:
         """Lock now: the host keeps the draft and says where the user was, every dialog closes, only the lock
@@ -161,9 +165,18 @@ class Lock(QObject):
 
         return self.dialogs.open(LockSettingsDialog, make)
 
+    def on_change(self, kinds: Change) -> None:
+        """The settings changed (saved, or a journal put in place): idle time and clipboard follow them."""
+        if kinds & Change.SETTINGS and not self.session.is_locked:
+            try:
+                security = settings.get_security(self.session.journal)
+            except UserError:
+                return  # the limits already set stay; whoever re-read the journal says what went wrong
+            self.away_watcher.set_limit_ms(security.lock_after_minutes * 60_000)
+            self.clipboard_guard.set_clear_after_ms(security.clear_clipboard_seconds * 1000)
+
     def _security_saved(self, security: SecuritySetting) -> None:
-        self.away_watcher.set_limit_ms(security.lock_after_minutes * 60_000)
-        self.clipboard_guard.set_clear_after_ms(security.clear_clipboard_seconds * 1000)
+        self.changes.did_change(Change.SETTINGS)
         self._status(
             f"Locks after {security.lock_after_minutes} min without input; copied text is cleared after "
             f"{security.clear_clipboard_seconds} s",

@@ -1,12 +1,15 @@
 """The Trends and Actions tabs beside the entry list, and the self-check that feeds the trends.
 
 The panels are built anew at each unlock (`build`) and removed at each lock (`remove`), so a locked
-window keeps nothing they showed. The actions tab re-reads itself for changes of actions and exercises.
+window keeps nothing they showed. Both tabs subscribe to the change signal for the kinds they show (the
+trends: entries, relationships, actions, self-checks; the actions tab: actions and exercises), so they do not
+depend on who else listens or in which order. A new day is not a data change: `day_turned` is its hook.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QTabWidget, QWidget
@@ -26,6 +29,17 @@ from ui.trends_panel import TrendsPanel
 
 STATUS_TIMEOUT_MS = 10_000
 TRENDS_TAB, ACTIONS_TAB = 1, 2  # after the entry list
+# What the Trends tab is read from: check-ins, stages (relationship data), the stage suggestion (entries), open actions.
+TRENDS_SHOW = Change.ENTRIES | Change.RELATIONSHIPS | Change.ACTIONS | Change.SELF_CHECKS
+ACTIONS_SHOW = Change.ACTIONS | Change.EXERCISES
+
+
+@dataclass(frozen=True)
+class PanelsPlace:
+    """Which tab was shown and which scope the trends showed (kept in memory over a lock)."""
+
+    tab: int
+    trends_scope: str | None
 
 
 class JournalPanels(QObject):
@@ -83,13 +97,43 @@ class JournalPanels(QObject):
         self.actions_panel.journal = journal
 
     def on_change(self, kinds: Change) -> None:
-        if kinds & (Change.ACTIONS | Change.EXERCISES) and not self.session.is_locked:
+        if self.session.is_locked:
+            return
+        if kinds & TRENDS_SHOW:
+            self.trends.refresh()  # put off while the tab is hidden
+        if kinds & ACTIONS_SHOW:
             self.actions_panel.refresh()
+
+    def day_turned(self) -> None:
+        """A new day (not a data change): the actions' due and overdue statuses depend on the date."""
+        if not self.session.is_locked:
+            self.actions_panel.refresh()
+
+    def set_pseudonyms(self, pseudonyms: list[str]) -> None:
+        """The relationships the journal holds, re-read: the trends offer them (and re-read themselves)."""
+        self.trends.set_pseudonyms(pseudonyms)
+
+    def select_action(self, action_id: int) -> None:
+        self.actions_panel.select_action(action_id)
+
+    # --- locking -------------------------------------------------------------------------------
+
+    def place(self) -> PanelsPlace:
+        return PanelsPlace(tab=self.tabs.currentIndex(), trends_scope=self.trends.scope())
+
+    def restore(self, place: PanelsPlace) -> None:
+        """After unlocking (the panels built and read again): the same scope and tab as before."""
+        self.trends.set_scope(place.trends_scope)
+        self.tabs.setCurrentIndex(place.tab)
 
     def show_trends(self, pseudonym: str | None) -> None:
         self.trends.set_scope(pseudonym)
         self.tabs.setCurrentWidget(self.trends)
         self.trends.scope_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_trends_tab(self) -> None:
+        """The Trends tab, for the scope it already shows (View ▸ Trends)."""
+        self.show_trends(self.trends.scope())
 
     def show_actions(self) -> None:
         self.tabs.setCurrentWidget(self.actions_panel)

@@ -16,13 +16,12 @@ from ui.controllers.session import JournalSession, ShowError, Status
 from ui.warning_banner import WarningBanner
 
 STATUS_TIMEOUT_MS = 10_000
-# What the drift warnings (and the trends beside them) are read from: everything but the settings.
+# What the drift warnings are read from: everything but the settings.
 WARNINGS_SHOW = Change.ALL & ~Change.SETTINGS
 
 
 class DriftWarnings(QObject):
-    """Keeps `banner` showing the warnings that hold now; `refreshed` follows each re-read (the trends
-    panel re-reads with it)."""
+    """Keeps `banner` showing the warnings that hold now; `refreshed` follows each re-read."""
 
     refreshed = Signal()
 

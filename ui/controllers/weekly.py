@@ -1,7 +1,8 @@
 """The weekly clock: the exercise banner, the exercise and its follow-up, the reminder and its settings.
 
 "Today" comes from the `Clock`; `check_clock` runs once a minute: a new day refreshes the banner (and
-says so with `new_day`), a new week asks last week's follow-up, and a due reminder notifies.
+says so with `new_day`: a new day is not a data change, so it is not on the change signal), a new week asks
+last week's follow-up, and a due reminder notifies.
 """
 
 from __future__ import annotations
@@ -226,7 +227,7 @@ class WeeklyClock(QObject):
         return self.dialogs.open(ReminderDialog, make)
 
     def _reminder_saved(self, reminder: ReminderSetting) -> None:
-        self.reminder = reminder
+        self.changes.did_change(Change.SETTINGS)  # re-read in on_change, with any other settings-derived state
         self._reminded_week = None  # a new time this week may fire again
         if reminder.enabled:
             text = f"Reminder set: {settings.WEEKDAYS[reminder.weekday]}s at {reminder.at:%H:%M}"
