@@ -139,3 +139,13 @@ def test_the_command_line_alone_says_where_the_window_is(tmp_path: Path) -> None
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "start the window" in result.stderr
+
+
+def test_every_package_is_installed() -> None:
+    """pyproject lists its packages by name: a package folder missing from the list would be left out of a wheel
+    (and of a bundle made from one), though an editable install finds it."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {_module_name(init) for package in PACKAGES for init in (ROOT / package).rglob("__init__.py")}
+    assert folders - listed == set()
