@@ -12,12 +12,11 @@ Non-blocking dialogs go through one `DialogRegistry`. Prompts go through the win
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QTextCursor
+from PySide6.QtGui import QCloseEvent, QShowEvent, QTextCursor
 from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from boundary_journal import APP_NAME
@@ -42,6 +41,7 @@ from ui.controllers.weekly import WeeklyClock
 from ui.dialog_registry import DialogRegistry
 from ui.entry_editor import EntryEditor
 from ui.lock_screen import AwayWatcher, LockScreen
+from ui.menus import ACTIONS_SHORTCUT, LOCK_SHORTCUT, MenuSlots, WindowMenus
 from ui.messages import DraftChoice, UnsavedChoice
 from ui.sample_journal import SAMPLE_TITLE, SampleNotice
 from ui.security_menu import SecurityMenu
@@ -50,10 +50,6 @@ from ui.warning_banner import WarningBanner
 from ui.weekly_banner import WeeklyBanner
 
 STATUS_TIMEOUT_MS = 10_000
-WEEKLY_SHORTCUT = "Ctrl+Shift+W"
-ACTIONS_SHORTCUT = "Ctrl+J"
-LOCK_SHORTCUT = "Ctrl+L"  # Qt has no standard key for it; KeePassXC locks with Ctrl+L too
-COPY_NOTE_SHORTCUT = "Ctrl+Shift+C"
 # Below this many average characters of width, the window starts without the guidance panel.
 WIDE_ENOUGH_FOR_GUIDANCE = 170
 
@@ -158,18 +154,28 @@ class MainWindow(QMainWindow):
         self.away_watcher = AwayWatcher(security.lock_after_minutes * 60_000, self, lock_keys=LOCK_SHORTCUT)
         self.backups = AutomaticBackups(self.session, self.clock, self.backup_notice, enabled=automatic_backups,
                                         status=self._status, parent=self)
-        self._build_actions()
+        self.menus = WindowMenus(self, MenuSlots(
+            new_entry=self.editing.new_entry, save=self.editing.save, export=self.export_pdf, brief=self.export_brief,
+            quit=self.close, explore_sample=self.explore_sample_journal, undo_delete=self.editing.undo_delete,
+            delete_entry=self.editing.delete_entry, find=self.focus_search, copy_note=self.copy_documentation_note,
+            self_check=self.panels.self_check, trends=self.panels.show_trends_tab, actions=self.panels.show_actions,
+            weekly=self.weekly.weekly_exercise, reminder_settings=self.weekly.reminder_settings,
+            sources=self.show_sources,
+        ), entry_table=self.entry_list.table, guidance=self.editor.guidance,
+            guidance_button=self.editor.guidance_button)
+        self.security = SecurityMenu(self, self, self.menuBar(), self.statusBar(), self.dialogs)
+        self.menus.add_help_menu()
         self.locking = Lock(self.session, self, self, self.pages, self.content, self.lock_screen, self.away_watcher,
-                            self.clipboard_guard, self.dialogs, self.changes, keep_enabled=[self.quit_action],
+                            self.clipboard_guard, self.dialogs, self.changes, keep_enabled=[self.menus.quit_action],
                             title=self._title, status=self._status)
-        self.lock_action.triggered.connect(self.locking.lock)
-        self.lock_settings_action.triggered.connect(self.locking.lock_settings)
+        self.menus.lock_action.triggered.connect(self.locking.lock)
+        self.menus.lock_settings_action.triggered.connect(self.locking.lock_settings)
 
         # The change signal: each view re-reads what it shows (the panels, warnings and weekly clock subscribe
         # themselves); no view relies on another having re-read first.
         self.changes.changed.connect(self.entry_list.on_change)
         self.changes.changed.connect(self.warnings.on_change)
-        self.editing.undo_available.connect(self.undo_action.setEnabled)
+        self.editing.undo_available.connect(self.menus.undo_action.setEnabled)
 
         self._show_whose(journal)
         self.changes.did_change(Change.ALL)
@@ -182,94 +188,6 @@ class MainWindow(QMainWindow):
         if screen is not None:
             width, height = min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10)
         self.resize(width, height)
-
-    # --- construction --------------------------------------------------------------------
-
-    def _action(
-        self, text: str, shortcut: QKeySequence.StandardKey | str | None, slot: Callable[[], object] | None = None
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if slot is not None:
-            action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        editing = self.editing
-        self.new_action = self._action("&New Entry", QKeySequence.StandardKey.New, editing.new_entry)
-        self.save_action = self._action("&Save", QKeySequence.StandardKey.Save, editing.save)
-        self.export_action = self._action("&Export…", "Ctrl+E", self.export_pdf)
-        self.brief_action = self._action("Ethics-consult &brief…", None, self.export_brief)
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        self.explore_sample_action = self._action("Explore a Sa&mple Journal…", None, self.explore_sample_journal)
-        self.explore_sample_action.setToolTip("Years of made-up entries in a second window, apart from your journal")
-        self.undo_action = self._action("&Undo Delete", QKeySequence.StandardKey.Undo, editing.undo_delete)
-        self.undo_action.setEnabled(False)
-        # Delete only acts from the list (and the menu), so the Del key keeps working in text fields.
-        self.delete_action = self._action("&Delete Entry", QKeySequence.StandardKey.Delete, editing.delete_entry)
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.entry_list.table.addAction(self.delete_action)
-        self.find_action = self._action("&Find", QKeySequence.StandardKey.Find, self.focus_search)
-        self.lock_action = self._action("&Lock", LOCK_SHORTCUT)
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # dialogs: see AwayWatcher
-        self.lock_action.setToolTip("Close the journal and hide it until the passphrase is typed again")
-        self.lock_settings_action = self._action("Lock and &Clipboard Settings…", None)
-        self.copy_note_action = self._action(
-            "&Copy Documentation Note", COPY_NOTE_SHORTCUT, self.copy_documentation_note
-        )
-        self.copy_note_action.setToolTip("Copy the entry's neutral note for the chart; it is cleared after a while")
-
-        file_menu = self.menuBar().addMenu("&File")
-        for action in (self.new_action, self.save_action, self.export_action, self.brief_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.lock_action)
-        file_menu.addAction(self.lock_settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.explore_sample_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.delete_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.copy_note_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.find_action)
-        self.guidance_action = QAction("&Guidance Panel", self)
-        self.guidance_action.setCheckable(True)
-        self.guidance_action.setChecked(True)
-        self.guidance_action.setIconText("Guidance")
-        self.guidance_action.setToolTip("Show or hide the template's scripts, red flags and source")
-        self.guidance_action.toggled.connect(self.editor.guidance.setVisible)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.guidance_action)
-
-        self.self_check_action = self._action("&Self-check…", "Ctrl+K", self.panels.self_check)
-        self.self_check_action.setToolTip("A red-flag check-in for one relationship or overall")
-        panels = self.panels
-        self.trends_action = self._action("&Trends", "Ctrl+T", panels.show_trends_tab)
-        self.trends_action.setToolTip("Scores over time, slope stage and open actions")
-        self.actions_action = self._action("&Actions", ACTIONS_SHORTCUT, self.panels.show_actions)
-        self.actions_action.setToolTip("Every action by status, and the weekly exercise's history")
-        self.weekly_action = self._action("&Weekly Exercise…", WEEKLY_SHORTCUT, self.weekly.weekly_exercise)
-        self.weekly_action.setToolTip("One grey relationship, one sentence, one move for this week")
-        self.reminder_action = self._action("&Reminder Settings…", None, self.weekly.reminder_settings)
-        self.reminder_action.setToolTip("A weekly notification while this week's exercise is not done")
-        journal_menu = self.menuBar().addMenu("&Journal")
-        journal_menu.addAction(self.self_check_action)
-        journal_menu.addAction(self.trends_action)
-        journal_menu.addAction(self.actions_action)
-        journal_menu.addSeparator()
-        journal_menu.addAction(self.weekly_action)
-        journal_menu.addAction(self.reminder_action)
-        self.editor.guidance_button.setDefaultAction(self.guidance_action)
-        self.security = SecurityMenu(self, self, self.menuBar(), self.statusBar(), self.dialogs)
-        self.sources_action = self._action("&Sources", None, self.show_sources)
-        self.sources_action.setToolTip("The articles the catalogue is written from, with their full titles")
-        self.menuBar().addMenu("&Help").addAction(self.sources_action)
 
     # --- the change signal ---------------------------------------------------------------
 
@@ -332,7 +250,7 @@ class MainWindow(QMainWindow):
         except UserError:
             self._sample = False
         self.sample_notice.setVisible(self._sample)
-        self.explore_sample_action.setEnabled(not self._sample)
+        self.menus.explore_sample_action.setEnabled(not self._sample)
         self.setWindowTitle(self._title())
 
     def _check_journal(self, journal: Journal) -> None:
@@ -572,7 +490,7 @@ class MainWindow(QMainWindow):
         width = self.splitter.width()
         chars = width // max(1, self.fontMetrics().averageCharWidth())
         if chars < WIDE_ENOUGH_FOR_GUIDANCE:
-            self.guidance_action.setChecked(False)
+            self.menus.guidance_action.setChecked(False)
             self.splitter.setSizes([width * 45 // 100, width - width * 45 // 100])
         else:
             self.splitter.setSizes([width // 2, width - width // 2])

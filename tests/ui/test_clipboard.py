@@ -72,7 +72,7 @@ class TestCopiesAreMarkedAndCleared:
         typist(window.editor.field_edit(NOTE_FIELD), "Patient requested personal number; declined.")
         qtbot.keyClick(window.editor.field_edit("what_happened"), Qt.Key.Key_C, CTRL | SHIFT)
         assert marked("Patient requested personal number; declined.")
-        assert window.copy_note_action.shortcut().toString() == "Ctrl+Shift+C"
+        assert window.menus.copy_note_action.shortcut().toString() == "Ctrl+Shift+C"
         qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == "", timeout=3_000)
 
     def test_a_later_copy_is_left_alone(self, qtbot: QtBot, window: MainWindow) -> None:

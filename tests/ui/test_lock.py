@@ -144,12 +144,12 @@ class TestLockByKey:
         assert QApplication.clipboard().text() == ""  # our copy went with the lock
         assert window.lock_screen.passphrase_edit.hasFocus()
         # Every window action is off but Quit: no shortcut reaches the closed journal.
-        assert [a for a in window.actions() if a.isEnabled()] == [window.quit_action]
+        assert [a for a in window.actions() if a.isEnabled()] == [window.menus.quit_action]
 
     def test_the_menu_names_the_shortcut(self, window: MainWindow) -> None:
-        assert window.lock_action.shortcut().toString() == "Ctrl+L"
+        assert window.menus.lock_action.shortcut().toString() == "Ctrl+L"
         file_menu = window.menuBar().actions()[0].menu()
-        assert window.lock_action in file_menu.actions()
+        assert window.menus.lock_action in file_menu.actions()
 
     def test_dialogs_are_closed_without_asking(
         self, qtbot: QtBot, window: MainWindow, entry: EntryView, typist: Typist, prompts: Prompts
@@ -318,7 +318,7 @@ class TestAwayLock:
         assert window.is_locked is locks
 
     def test_the_time_is_a_setting(self, qtbot: QtBot, window: MainWindow, journal: Journal) -> None:
-        window.lock_settings_action.trigger()
+        window.menus.lock_settings_action.trigger()
         dialog = window.dialogs.current(LockSettingsDialog)
         assert isinstance(dialog, LockSettingsDialog)
         qtbot.waitExposed(dialog)

@@ -157,7 +157,7 @@ class TestJourney:
         assert restored.fields == {**stored.fields, "reflection": "I felt the pull to rescue."}
         assert column(window, SUMMARY) == [f"Asked for my number at the door. {HOSTILE}"]
         assert editor.entry_id() == stored.id
-        assert not window.undo_action.isEnabled()
+        assert not window.menus.undo_action.isEnabled()
         assert prompts.errors == []
 
 
@@ -378,24 +378,24 @@ class TestKeys:
         press(qtbot, window.editor.field_edit("what_happened"), Qt.Key.Key_Z, CTRL)
         assert window.editor.field_edit("what_happened").toPlainText() == ""
         assert entries.count_entries(journal) == 0  # the delete is still undoable from the list
-        assert window.undo_action.isEnabled()
+        assert window.menus.undo_action.isEnabled()
 
     def test_menus_name_the_shortcuts(self, window: MainWindow) -> None:
-        assert window.new_action.shortcut().matches(Qt.Key.Key_N | CTRL)
-        assert window.save_action.shortcut().toString() == "Ctrl+S"
-        assert window.export_action.shortcut().toString() == "Ctrl+E"
-        assert window.find_action.shortcut().toString() == "Ctrl+F"
-        assert window.undo_action.shortcut().toString() == "Ctrl+Z"
-        assert window.self_check_action.shortcut().toString() == "Ctrl+K"
-        assert window.trends_action.shortcut().toString() == "Ctrl+T"
-        assert window.actions_action.shortcut().toString() == "Ctrl+J"
-        assert window.weekly_action.shortcut().toString() == "Ctrl+Shift+W"
+        assert window.menus.new_action.shortcut().matches(Qt.Key.Key_N | CTRL)
+        assert window.menus.save_action.shortcut().toString() == "Ctrl+S"
+        assert window.menus.export_action.shortcut().toString() == "Ctrl+E"
+        assert window.menus.find_action.shortcut().toString() == "Ctrl+F"
+        assert window.menus.undo_action.shortcut().toString() == "Ctrl+Z"
+        assert window.menus.self_check_action.shortcut().toString() == "Ctrl+K"
+        assert window.menus.trends_action.shortcut().toString() == "Ctrl+T"
+        assert window.menus.actions_action.shortcut().toString() == "Ctrl+J"
+        assert window.menus.weekly_action.shortcut().toString() == "Ctrl+Shift+W"
         menus = [a.text() for a in window.menuBar().actions()]
         assert menus == ["&File", "&Edit", "&View", "&Journal", "&Security", "&Help"]
         journal_menu = window.menuBar().actions()[3].menu()
         listed = [a for a in journal_menu.actions() if not a.isSeparator()]
-        assert listed == [window.self_check_action, window.trends_action, window.actions_action,
-                          window.weekly_action, window.reminder_action]
+        assert listed == [window.menus.self_check_action, window.menus.trends_action, window.menus.actions_action,
+                          window.menus.weekly_action, window.menus.reminder_action]
         # No two actions of the window share a shortcut.
         shortcuts = [a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()]
         assert len(shortcuts) == len(set(shortcuts))
@@ -482,9 +482,9 @@ class TestExportAction:
             dialog.reject()
 
         QTimer.singleShot(0, answer)
-        window.brief_action.trigger()
+        window.menus.brief_action.trigger()
         assert seen == [True]
-        assert window.brief_action in window.menuBar().actions()[0].menu().actions()
+        assert window.menus.brief_action in window.menuBar().actions()[0].menu().actions()
 
 
 def visible_click(qtbot: QtBot, window: MainWindow, button: QWidget) -> None:
@@ -559,7 +559,7 @@ class TestSelfCheckJourney:
         assert action.text in window.statusBar().currentMessage()
 
         # A second, higher-scoring check-in through the menu action: the score is rising.
-        window.self_check_action.trigger()
+        window.menus.self_check_action.trigger()
         dialog = open_self_check(qtbot, window)
         assert dialog.relationship() == "Client K"  # the scope the trends show
         answer(qtbot, dialog, "slope_look_forward", 2)
@@ -762,7 +762,7 @@ class TestSourcesPage:
 
     def test_help_sources(self, qtbot: QtBot, window: MainWindow, catalog: Catalog) -> None:
         help_menu = window.menuBar().actions()[-1].menu()
-        assert window.sources_action in help_menu.actions()
+        assert window.menus.sources_action in help_menu.actions()
         dialog = window.show_sources()
         qtbot.waitExposed(dialog)
         text = dialog.browser.toPlainText()

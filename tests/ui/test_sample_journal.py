@@ -50,7 +50,7 @@ def test_made_beside_the_data_folder_and_opened_in_a_new_window(
     window: MainWindow, journal: Journal, data_dir: Path, offer: Offer, prompts: Prompts
 ) -> None:
     assert not window.sample_notice.isVisible() and "Sample" not in window.windowTitle()
-    window.explore_sample_action.trigger()
+    window.menus.explore_sample_action.trigger()
 
     folder = data_dir.with_name(f"{data_dir.name}-sample")
     assert offer.launched == [folder] and prompts.errors == []
@@ -64,14 +64,14 @@ def test_made_beside_the_data_folder_and_opened_in_a_new_window(
     assert entries.count_entries(journal) == 0  # the user's own journal holds nothing made up
 
     made = journal_path(folder).stat().st_mtime_ns
-    window.explore_sample_action.trigger()  # again: the same sample, opened, not made anew
+    window.menus.explore_sample_action.trigger()  # again: the same sample, opened, not made anew
     assert offer.launched == [folder, folder] and "made now" not in offer.texts[1]
     assert journal_path(folder).stat().st_mtime_ns == made
 
 
 def test_cancel_makes_nothing(window: MainWindow, data_dir: Path, offer: Offer) -> None:
     offer.answer = False
-    window.explore_sample_action.trigger()
+    window.menus.explore_sample_action.trigger()
     assert offer.launched == [] and not data_dir.with_name(f"{data_dir.name}-sample").exists()
 
 
@@ -91,7 +91,7 @@ def test_a_sample_journal_says_so(
         qtbot.waitExposed(window)
         assert window.sample_notice.isVisible() and "made up" in window.sample_notice.text_label.text()
         assert sample_journal.SAMPLE_TITLE in window.windowTitle()
-        assert not window.explore_sample_action.isEnabled()  # no sample of the sample
+        assert not window.menus.explore_sample_action.isEnabled()  # no sample of the sample
         window.locking.lock()
         assert sample_journal.SAMPLE_TITLE not in window.windowTitle()  # locked: nothing of the journal shown
         assert window.locking.unlock(sample_journal.SAMPLE_PASSPHRASE)
@@ -146,7 +146,7 @@ def test_a_sample_that_cannot_be_made_is_said_and_nothing_starts(
     window: MainWindow, data_dir: Path, offer: Offer, prompts: Prompts
 ) -> None:
     data_dir.with_name(f"{data_dir.name}-sample").write_text("a file where the sample folder would go")
-    window.explore_sample_action.trigger()
+    window.menus.explore_sample_action.trigger()
     assert offer.launched == [] and len(prompts.errors) == 1
     assert prompts.errors[0].startswith(f"The sample journal could not be made in {data_dir}-sample")
 
@@ -154,7 +154,7 @@ def test_a_sample_that_cannot_be_made_is_said_and_nothing_starts(
 def test_a_window_that_does_not_start_is_said(window: MainWindow, data_dir: Path, offer: Offer,
                                               prompts: Prompts) -> None:
     window.launch_sample_window = lambda folder: False  # type: ignore[method-assign]
-    window.explore_sample_action.trigger()
+    window.menus.explore_sample_action.trigger()
     assert prompts.errors == [
         f"The sample journal is ready in {data_dir.with_name(data_dir.name + '-sample')}, "
         "but its window could not be started."

@@ -332,7 +332,7 @@ class TestBackUpAndRestore:
         assert str(written) in security.security.infos[0]
 
         select_first_entry(qtbot, security)
-        security.delete_action.trigger()
+        security.menus.delete_action.trigger()
         assert entries.count_entries(security.journal) == 0
         before_restore = security.journal
 

@@ -141,7 +141,7 @@ class TestWeeklyJourney:
         assert "Client K" in window.entry_list.pseudonyms()
 
         # Redo from the menu: the same week, pre-filled, edited in place.
-        window.weekly_action.trigger()
+        window.menus.weekly_action.trigger()
         dialog = open_weekly(qtbot, window)
         assert dialog.editing_note.isVisible()
         assert dialog.unease_edit.text() == SENTENCE and dialog.chosen_move() == "talk_to_supervisor"
@@ -289,7 +289,7 @@ class TestReminder:
     def test_settings_round_trip_and_firing(
         self, qtbot: QtBot, window: MainWindow, journal: Journal, catalog: Catalog, clock: SetClock
     ) -> None:
-        window.reminder_action.trigger()
+        window.menus.reminder_action.trigger()
         qtbot.waitUntil(lambda: window.weekly.reminder_dialog is not None and window.weekly.reminder_dialog.isVisible())
         dialog = window.weekly.reminder_dialog
         click(qtbot, dialog.enabled_check)
