@@ -57,6 +57,20 @@ class BackgroundJob(QObject):
             self._on_progress(done, total)
 
 
+class _Runnable(QRunnable):
+    """The pool's handle on a job, as a Python subclass. The pool deletes it after `run` (auto-delete), and a
+    subclass's C++ side tells shiboken so, which forgets its Python wrapper. A `QRunnable.create()` runnable is
+    deleted behind shiboken's back: its wrapper stayed registered, and another Qt object later made at the same
+    address (a text document's layout) came back from Qt as that stale QRunnable."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        super().__init__()
+        self._work = work
+
+    def run(self) -> None:
+        self._work()
+
+
 _running: set[BackgroundJob] = set()  # kept alive until their outcome has been delivered
 
 
@@ -72,5 +86,5 @@ def run_in_background(
     from the job reaches `on_progress` on the UI thread). Call from the UI thread."""
     job = BackgroundJob(fn, on_done, on_failed, on_progress)
     _running.add(job)
-    (pool or QThreadPool.globalInstance()).start(QRunnable.create(job._work))
+    (pool or QThreadPool.globalInstance()).start(_Runnable(job._work))
     return job

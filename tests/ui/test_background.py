@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 
-from PySide6.QtCore import QThreadPool
+import shiboken6
+from PySide6.QtCore import QRunnable, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from ui.background import run_in_background
@@ -12,6 +14,22 @@ from ui.background import run_in_background
 
 class TestRunInBackground:
     """One helper for every job off the UI thread."""
+
+    def test_a_finished_job_leaves_no_python_handle_on_deleted_qt_memory(self, qtbot: QtBot) -> None:
+        # A runnable the pool deleted while its wrapper stayed registered came back later as another Qt object
+        # made at the same address (a text document's layout was handed out as a QRunnable).
+        pool = QThreadPool()
+        done: list[object] = []
+
+        def slow() -> int:
+            time.sleep(0.02)
+            return 1
+
+        for _ in range(5):
+            run_in_background(slow, done.append, done.append, pool=pool)
+        pool.waitForDone()
+        qtbot.waitUntil(lambda: len(done) == 5)
+        assert [w for w in shiboken6.getAllValidWrappers() if isinstance(w, QRunnable)] == []
 
     def test_the_result_reaches_on_done_on_the_ui_thread(self, qtbot: QtBot) -> None:
         ui_thread = threading.get_ident()
